@@ -1,0 +1,95 @@
+"""Where we are: the case's details, its cycles and moving the work on."""
+
+import streamlit as st
+
+from vig_core.models import MAX_CYCLES, MAX_SHORT_TEXT, MIN_CYCLES, CycleStatus, Stage
+from vig_core.ui import session
+from vig_core.ui.widgets import autosave_date, autosave_text, case_title, confirm_button, require_case
+
+session.begin_page()
+case = require_case()
+today = session.today()
+case_title(case, "Where we are")
+
+withdrawn = case.consent.withdrawn
+if withdrawn:
+    st.error("Consent has been withdrawn for part of this work; see the Consent page.", icon=":material/block:")
+
+st.metric("Current step", case.step.capitalize())
+
+st.subheader("Cycles")
+st.number_input(
+    "Planned cycles", MIN_CYCLES, MAX_CYCLES, case.planned_cycles, key=f"planned-{case.id}",
+    help="Usually 3; between 1 and 10.",
+    on_change=lambda: session.update_case(
+        lambda c: c.set_planned_cycles(int(st.session_state[f"planned-{case.id}"]))),
+)
+STATUS_LABELS = {CycleStatus.PLANNED: "filming to come", CycleStatus.FILMED: "filmed, review to come",
+                 CycleStatus.REVIEWED: "reviewed (complete)"}
+for cycle in case.cycles:
+    n = cycle.number
+    with st.container(border=True):
+        st.markdown(f"**Cycle {n}**" + ("  ← now" if case.current_cycle is cycle else ""))
+        filming, review, status = st.columns(3)
+        with filming:
+            autosave_date("Filming date", cycle.filming_date,
+                          lambda c, d, n=n: setattr(c.cycle(n), "filming_date", d), key=f"film-{case.id}-{n}")
+        with review:
+            autosave_date("Shared review date", cycle.review_date,
+                          lambda c, d, n=n: setattr(c.cycle(n), "review_date", d), key=f"review-{case.id}-{n}")
+        key = f"status-{case.id}-{n}"
+        status.selectbox(
+            "Status", list(CycleStatus), index=list(CycleStatus).index(cycle.status), key=key,
+            format_func=STATUS_LABELS.get,
+            on_change=lambda key=key, n=n: session.update_case(
+                lambda c: setattr(c.cycle(n), "status", st.session_state[key])),
+        )
+
+st.subheader("Moving the work on")
+if case.stage is Stage.INITIAL:
+    st.button("Begin cycle 1 (filming)", type="primary",
+              on_click=lambda: session.update_case(lambda c: c.set_stage(Stage.CYCLES, today)))
+elif case.stage is Stage.CYCLES:
+    confirm_button("Move on to the ending…", f"Move to the ending? {case.cycles_done} of "
+                   f"{case.planned_cycles} cycles are reviewed.",
+                   lambda: session.update_case(lambda c: c.set_stage(Stage.ENDING, today)), key="to-ending")
+elif case.stage is Stage.ENDING:
+    confirm_button("Close the case…", "Close this case? Its retention period starts today "
+                   "(unless a retention date is set below).",
+                   lambda: session.update_case(lambda c: c.set_stage(Stage.CLOSED, today), "Case closed."),
+                   key="close-case", confirm_label="Yes, close the case")
+else:
+    st.button("Reopen the case", on_click=lambda: session.update_case(lambda c: c.set_stage(Stage.ENDING, today)))
+if case.stage in (Stage.CYCLES, Stage.ENDING):
+    st.button("Step back a stage", help="Undo a stage change made by mistake.",
+              on_click=lambda: session.update_case(
+                  lambda c: c.set_stage(list(Stage)[list(Stage).index(c.stage) - 1], today)))
+
+st.subheader("Details")
+left, right = st.columns(2)
+with left:
+    autosave_text("Case code", case.code, lambda c, t: setattr(c, "code", t.strip()),
+                  key=f"code-{case.id}", max_chars=MAX_SHORT_TEXT, single_line=True)
+    autosave_text("Child's first name", case.child_first_name,
+                  lambda c, t: setattr(c, "child_first_name", t.strip()),
+                  key=f"child-{case.id}", max_chars=MAX_SHORT_TEXT, single_line=True)
+    autosave_text("Parent or carer's first name", case.carer_name, lambda c, t: setattr(c, "carer_name", t.strip()),
+                  key=f"carer-{case.id}", max_chars=MAX_SHORT_TEXT, single_line=True)
+with right:
+    autosave_date("Child's date of birth", case.child_birth_date,
+                  lambda c, d: setattr(c, "child_birth_date", d), key=f"birth-{case.id}")
+    retention = case.retention_date()
+    st.markdown("**Retention date** (when recordings are erased): "
+                + (f"{retention:%d %b %Y}" if retention else "two months after the case ends"))
+    autosave_date("Set a different retention date", case.retention_override,
+                  lambda c, d: setattr(c, "retention_override", d), key=f"retention-{case.id}",
+                  help="Leave empty for the default: two months after the case is closed.")
+
+st.subheader("Archive")
+if case.archived:
+    st.button("Return to the active caseload", on_click=lambda: session.update_case(
+        lambda c: setattr(c, "archived", False), "Case returned to the active caseload."))
+else:
+    st.button("Archive this case", help="Hides it from the caseload list; nothing is erased.",
+              on_click=lambda: session.update_case(
+                  lambda c: setattr(c, "archived", True), "Case archived (show it with 'Show archived')."))

@@ -1,0 +1,88 @@
+"""Caseload: every family's case at a glance, search, and a new case."""
+
+import streamlit as st
+
+from vig_core.caseload import STATUS_FILTERS, caseload_rows
+from vig_core.models import DEFAULT_CYCLES, MAX_CYCLES, MAX_SHORT_TEXT, MIN_CYCLES, new_case
+from vig_core.ui import session
+
+session.begin_page()
+st.title("Caseload")
+
+store = session.store()
+today = session.today()
+loaded = store.caseload()
+for problem in loaded.unreadable:
+    st.error(problem)
+
+
+@session.guarded
+def create_case() -> None:
+    values = st.session_state
+    case = new_case(
+        values["new-code"],
+        values["new-child"],
+        today,
+        carer_name=values["new-carer"],
+        child_birth_date=values["new-birth"],
+        planned_cycles=int(values["new-cycles"]),
+    )
+    store.create(case)
+    session.flash("success", f"Case {case.code} created.")
+    session.open_case(case.id)
+    session.go_to("pages/case.py")
+
+
+with st.expander("New case", icon=":material/add:", expanded=not loaded.cases):
+    with st.form("new-case", clear_on_submit=False, border=False):
+        left, right = st.columns(2)
+        left.text_input("Case code or pseudonym", key="new-code", max_chars=MAX_SHORT_TEXT,
+                        help="A short code that does not identify the family, e.g. FAM-07.")
+        right.text_input("Child's first name", key="new-child", max_chars=MAX_SHORT_TEXT)
+        left.text_input("Parent or carer's first name (optional)", key="new-carer", max_chars=MAX_SHORT_TEXT)
+        right.date_input("Child's date of birth (optional)", value=None, key="new-birth",
+                         max_value=today, format="DD/MM/YYYY")
+        left.number_input("Planned cycles", MIN_CYCLES, MAX_CYCLES, DEFAULT_CYCLES, key="new-cycles",
+                          help="One filming and one shared review make a cycle; usually 3.")
+        st.form_submit_button("Create case", type="primary", on_click=create_case)
+
+search, status, archived = st.columns([3, 2, 1], vertical_alignment="bottom")
+query = search.text_input("Search by code or name", key="caseload-search", placeholder="Type to filter")
+chosen = status.multiselect("Status", list(STATUS_FILTERS), key="caseload-status", placeholder="All statuses")
+show_archived = archived.toggle("Show archived", key="caseload-archived")
+
+rows = caseload_rows(loaded.cases, today, query=query, statuses=chosen, include_archived=show_archived)
+
+withdrawn = [r for r in rows if r.consent_withdrawn]
+overdue = [r for r in rows if r.past_retention]
+if withdrawn:
+    st.error(f"Consent withdrawn in {len(withdrawn)} case(s): " + ", ".join(r.code for r in withdrawn) + ".",
+             icon=":material/block:")
+if overdue:
+    st.warning(f"{len(overdue)} case(s) past their retention date: " + ", ".join(r.code for r in overdue) + ".",
+               icon=":material/schedule:")
+
+if not rows:
+    st.info("No cases match." if loaded.cases else "No cases yet. Create the first one above.")
+
+HEADINGS = ["Code", "Child", "Current step", "Cycle", "Next date", "Retention", "Consent", ""]
+WIDTHS = [2, 2, 3, 1, 2, 2, 2, 1]
+if rows:
+    for column, heading in zip(st.columns(WIDTHS), HEADINGS):
+        column.markdown(f"**{heading}**")
+for row in rows:
+    with st.container(border=True):
+        cells = st.columns(WIDTHS, vertical_alignment="center")
+        cells[0].text(row.code)
+        cells[1].text(row.child)
+        cells[2].text(row.step)
+        cells[3].text(row.cycle)
+        cells[4].text(row.next_date)
+        cells[5].text(row.retention)
+        if row.consent_withdrawn:
+            cells[6].error(row.consent, icon=":material/block:")
+        else:
+            cells[6].text(row.consent)
+        cells[7].button("Open", key=f"open-{row.case_id}",
+                        on_click=lambda case_id=row.case_id: (session.open_case(case_id),
+                                                              session.go_to("pages/case.py")))

@@ -1,0 +1,31 @@
+"""Shared fixtures: every test gets its own empty data root."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+import streamlit as st
+
+from vig_core.models import Case, new_case
+from vig_core.store import CaseStore
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    root = tmp_path / "vig-data"
+    monkeypatch.setenv("VIG_DATA_DIR", str(root))
+    st.cache_resource.clear()  # the app caches its store per process
+    return root
+
+
+@pytest.fixture
+def store(data_dir: Path) -> CaseStore:
+    return CaseStore(data_dir)
+
+
+def make_case(store: CaseStore, code: str = "FAM-01", child: str = "Ada", **kwargs) -> Case:
+    return store.create(new_case(code, child, kwargs.pop("today", date(2026, 1, 5)), **kwargs))

@@ -1,0 +1,61 @@
+import os
+import subprocess
+import sys
+import tomllib
+
+from conftest import ROOT
+from vig_core.models import Stage
+from vig_core.store import CaseStore
+
+
+def run_cli(*args, data_dir):
+    env = {**os.environ, "VIG_DATA_DIR": str(data_dir), "PYTHONPATH": str(ROOT)}
+    return subprocess.run([sys.executable, "-m", "vig_core", *args], capture_output=True, text=True, env=env,
+                          cwd=ROOT)
+
+
+def test_demo_is_created_once_and_prints_its_id(data_dir):
+    first, second = run_cli("demo", data_dir=data_dir), run_cli("demo", data_dir=data_dir)
+    assert first.returncode == second.returncode == 0
+    case_id = first.stdout.strip()
+    assert second.stdout.strip() == case_id
+    store = CaseStore(data_dir)
+    assert store.case_ids() == [case_id]
+    demo = store.load(case_id)
+    assert demo.is_demo and "fictional" in demo.code
+    assert demo.consent.filming.active and demo.consent.supervisor.active
+    assert not demo.consent.training.active
+    assert demo.stage is Stage.CYCLES and demo.step == "cycle 2: filming"
+    assert len(demo.goals) == 2 and all(len(g.ratings) == 2 for g in demo.goals)
+    assert demo.conversation.helping_question.startswith("How can I help")
+
+
+def test_help_and_bad_usage(data_dir):
+    assert run_cli("--help", data_dir=data_dir).returncode == 0
+    assert "demo" in run_cli("--help", data_dir=data_dir).stdout
+    bad = run_cli("frobnicate", data_dir=data_dir)
+    assert bad.returncode != 0 and "invalid choice" in bad.stderr
+
+
+def test_data_dir_defaults_outside_the_source_tree(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k != "VIG_DATA_DIR"}
+    out = subprocess.run([sys.executable, "-m", "vig_core", "data-dir"], capture_output=True, text=True,
+                         env={**env, "PYTHONPATH": str(ROOT), "HOME": str(tmp_path)}, cwd=ROOT)
+    assert out.returncode == 0
+    assert not out.stdout.strip().startswith(str(ROOT))
+
+
+def test_unwritable_data_dir_is_a_plain_error(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    out = run_cli("demo", data_dir=blocker / "sub")
+    assert out.returncode == 1 and out.stderr.startswith("Error: ") and "Traceback" not in out.stderr
+
+
+def test_streamlit_config_is_secure():
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    assert config["server"]["address"] == "127.0.0.1"
+    assert config["browser"]["gatherUsageStats"] is False
+    assert set(config["server"]["allowedHosts"]) <= {"localhost", "127.0.0.1"}
+    assert config["server"]["enableXsrfProtection"] is True and config["server"]["enableCORS"] is True
+    assert config["client"]["toolbarMode"] == "minimal" and config["client"]["showErrorDetails"] == "none"

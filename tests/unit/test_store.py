@@ -1,0 +1,200 @@
+import errno
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import threading
+import time
+from datetime import date
+
+import pytest
+
+from conftest import ROOT, make_case
+from vig_core import store as store_module
+from vig_core.errors import NotFoundError, StoreError, ValidationError
+from vig_core.models import ConsentKind
+from vig_core.records import from_record, to_record
+from vig_core.store import CaseStore, SettingsStore
+
+
+def test_case_round_trips_through_disk(store):
+    case = make_case(store, carer_name="Bo", child_birth_date=date(2023, 5, 1))
+    with store.edit(case.id) as c:
+        c.consent.give(ConsentKind.FILMING, date(2026, 1, 6))
+        c.add_goal("I will wait.", 4, date(2026, 1, 6))
+        c.conversation.helping_question = "How can I help Ada?\n<script>alert(1)</script> \ud800"
+    loaded = store.load(case.id)
+    assert loaded == c
+    assert to_record(from_record(type(loaded), to_record(loaded))) == to_record(loaded)
+
+
+def test_file_is_a_tinydb_database_with_a_schema_version(store):
+    case = make_case(store)
+    raw = json.loads((store.cases_dir / case.id / "case.json").read_text())
+    assert raw["_meta"] == {"1": {"schema": store_module.SCHEMA_VERSION}}
+    assert set(raw) >= {"case", "goals", "cycles"}
+
+
+def test_records_ignore_unknown_keys_and_default_missing_ones(store):
+    case = make_case(store)
+    path = store.cases_dir / case.id / "case.json"
+    raw = json.loads(path.read_text())
+    raw["case"]["1"]["added_by_a_newer_version"] = 1
+    del raw["case"]["1"]["practitioner_notes"]
+    path.write_text(json.dumps(raw))
+    assert store.load(case.id).practitioner_notes == ""
+
+
+def test_duplicate_code_is_refused(store):
+    make_case(store, code="FAM-01")
+    with pytest.raises(ValidationError, match="already used"):
+        make_case(store, code=" fam-01 ")
+
+
+def test_failed_change_writes_nothing(store):
+    case = make_case(store)
+    before = (store.cases_dir / case.id / "case.json").read_bytes()
+    with pytest.raises(ValidationError):
+        store.update(case.id, lambda c: setattr(c, "code", ""))
+    with pytest.raises(ValidationError):
+        with store.edit(case.id) as c:
+            c.practitioner_notes = "kept?"
+            raise ValidationError("stop")
+    assert (store.cases_dir / case.id / "case.json").read_bytes() == before
+
+
+def test_unknown_or_malicious_ids_are_not_found(store):
+    for case_id in ["nope", "../etc", "", "a/b"]:
+        assert not store.exists(case_id)
+        with pytest.raises(NotFoundError):
+            store.load(case_id)
+
+
+def test_migration_runs_step_by_step_and_newer_files_are_refused(store, monkeypatch):
+    case = make_case(store)
+    path = store.cases_dir / case.id / "case.json"
+
+    def rename_code(tables):
+        tables["case"]["1"]["code"] = tables["case"]["1"]["code"] + " (migrated)"
+        return tables
+
+    monkeypatch.setattr(store_module, "SCHEMA_VERSION", 2)
+    monkeypatch.setattr(store_module, "MIGRATIONS", {1: rename_code})
+    assert store.load(case.id).code == "FAM-01 (migrated)"
+    store.update(case.id, lambda c: None)
+    assert json.loads(path.read_text())["_meta"]["1"]["schema"] == 2
+
+    monkeypatch.setattr(store_module, "SCHEMA_VERSION", 1)
+    with pytest.raises(StoreError, match="newer version"):
+        store.load(case.id)
+
+
+def test_damaged_file_is_reported_and_the_rest_still_load(store):
+    good, bad = make_case(store, "A"), make_case(store, "B")
+    (store.cases_dir / bad.id / "case.json").write_text('{"case": {"1": {"co')
+    with pytest.raises(StoreError, match="damaged"):
+        store.load(bad.id)
+    caseload = store.caseload()
+    assert [c.id for c in caseload.cases] == [good.id]
+    assert len(caseload.unreadable) == 1 and "damaged" in caseload.unreadable[0]
+
+
+def test_stale_temp_files_are_removed_at_start(data_dir):
+    store = CaseStore(data_dir)
+    case = make_case(store)
+    folder = store.cases_dir / case.id
+    stale, fresh = folder / ".case.json.dead.tmp", folder / ".case.json.live.tmp"
+    stale.write_text("half")
+    fresh.write_text("in progress")
+    old = time.time() - 3600
+    os.utime(stale, (old, old))
+    CaseStore(data_dir)
+    assert not stale.exists() and fresh.exists()
+
+
+def test_data_is_private_to_the_user(store):
+    case = make_case(store)
+    assert os.stat(store.root).st_mode & 0o777 == 0o700
+    assert os.stat(store.cases_dir / case.id).st_mode & 0o777 == 0o700
+    assert os.stat(store.cases_dir / case.id / "case.json").st_mode & 0o777 == 0o600
+
+
+def test_full_disk_gives_a_plain_error_and_keeps_the_old_file(store, monkeypatch):
+    case = make_case(store)
+    path = store.cases_dir / case.id / "case.json"
+    before = path.read_bytes()
+
+    def no_space(fd):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(store_module.os, "fsync", no_space)
+    with pytest.raises(StoreError, match="disk is full"):
+        store.update(case.id, lambda c: setattr(c, "practitioner_notes", "x" * 10_000))
+    assert path.read_bytes() == before
+    assert not list(path.parent.glob("*.tmp"))
+
+
+def test_settings_persist(data_dir):
+    SettingsStore(data_dir).set("client_view_case", "abc")
+    SettingsStore(data_dir).set("other", 1)
+    assert SettingsStore(data_dir).get("client_view_case") == "abc"
+    assert SettingsStore(data_dir).get("missing", "d") == "d"
+
+
+def test_eight_threads_writing_at_once_lose_nothing(store):
+    case = make_case(store)
+    per_thread, threads = 25, 8
+    start = threading.Barrier(threads)
+
+    def writer(t: int) -> None:
+        start.wait()
+        for n in range(per_thread):
+            store.update(case.id, lambda c, n=n: c.add_goal(f"goal {t}-{n}", n % 11, date(2026, 2, 1)))
+
+    workers = [threading.Thread(target=writer, args=(t,)) for t in range(threads)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+    texts = {g.text for g in store.load(case.id).goals}
+    assert texts == {f"goal {t}-{n}" for t in range(threads) for n in range(per_thread)}
+
+
+CRASH_WRITER = """
+import sys
+from vig_core.store import CaseStore
+store = CaseStore(sys.argv[1])
+i = int(sys.argv[3])
+while True:
+    i += 1
+    store.update(sys.argv[2], lambda c: setattr(c, "practitioner_notes", f"{i}:" + "n" * 20000))
+    print(i, flush=True)
+"""
+
+
+def test_sigkill_during_writes_never_loses_an_acknowledged_write(store):
+    """A child writes in a loop and is killed at random moments, many times."""
+    case = make_case(store)
+    kills = int(os.environ.get("VIG_CRASH_KILLS", "40"))
+    rng = random.Random(1234)
+    acked = 0
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    for _ in range(kills):
+        child = subprocess.Popen(
+            [sys.executable, "-c", CRASH_WRITER, str(store.root), case.id, str(acked)],
+            stdout=subprocess.PIPE, text=True, env=env,
+        )
+        first = child.stdout.readline()  # wait until it is writing
+        assert first.strip(), "the writer did not start"
+        time.sleep(rng.uniform(0, 0.05))
+        child.send_signal(signal.SIGKILL)
+        out = first + child.stdout.read()
+        child.wait()
+        acked = max(int(line) for line in out.split())
+        notes = CaseStore(store.root).load(case.id).practitioner_notes  # always opens
+        stored = int(notes.split(":")[0])
+        assert stored >= acked, f"write {acked} was acknowledged but the store holds {stored}"
+        acked = stored
+    assert acked > kills

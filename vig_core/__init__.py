@@ -1,0 +1,1 @@
+"""VIG Workbook core: the domain, storage and logic, with no Streamlit imports."""

@@ -1,0 +1,41 @@
+"""``python -m vig_core``: the workbook's command line.
+
+Later features add subcommands here (validate-instrument, backup, erase,
+export). Each prints plain results on stdout, a plain error on stderr, and
+exits non-zero on failure; no traceback for errors a person can fix.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from .demo import ensure_demo_case
+from .errors import VigError
+from .paths import ENV_VAR, data_root
+from .store import CaseStore
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m vig_core",
+        description="VIG Workbook command line. Data lives in the per-user data folder "
+        f"unless {ENV_VAR} names another.",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    commands.add_parser("demo", help="create the fictional demo case (if missing) and print its case id")
+    commands.add_parser("data-dir", help="print the data folder in use")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "demo":
+            print(ensure_demo_case(CaseStore(data_root())))
+        elif args.command == "data-dir":
+            print(data_root())
+    except VigError as error:
+        print(f"Error: {error}", file=sys.stderr)
+        return 1
+    return 0

@@ -1,0 +1,418 @@
+"""The case record of a VIG piece of work, as typed dataclasses.
+
+A *case* is one family's piece of work: consent, the initial conversation,
+the parent's goals with their rating history, and the planned cycles of
+filming and shared review. The classes hold the rules of the method (goals
+rated 0 to 10, consent for training only in writing, a shared review never
+before its filming) and raise :class:`ValidationError` with a sentence a
+practitioner can act on. They never touch the disk; see ``store``.
+"""
+
+from __future__ import annotations
+
+import calendar
+import secrets
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+
+from .errors import NotFoundError, ValidationError
+
+MAX_SHORT_TEXT = 80  # codes and first names: one line on the caseload
+MAX_GOAL_TEXT = 500  # a goal is a sentence or two, in the parent's words
+MAX_NOTE_TEXT = 50_000  # a long conversation note; larger is almost surely a paste by mistake
+MIN_CYCLES, MAX_CYCLES, DEFAULT_CYCLES = 1, 10, 3
+RETENTION_MONTHS = 2  # recordings are usually erased about two months after the work ends
+RATING_MIN, RATING_MAX = 0, 10
+
+
+def new_id() -> str:
+    """An opaque, unguessable identifier (also used in URLs, so never a name)."""
+    return secrets.token_hex(6)
+
+
+def check_text(value: object, label: str, max_len: int, *, required: bool = False) -> str:
+    """Return ``value`` unchanged if it is acceptable text, else raise a plain message.
+
+    Text is stored verbatim (the parent's own words matter), so nothing is
+    stripped here except by callers for one-line fields.
+    """
+    if not isinstance(value, str):
+        raise ValidationError(f"{label} must be text.")
+    if required and not value.strip():
+        raise ValidationError(f"{label} cannot be empty.")
+    if len(value) > max_len:
+        raise ValidationError(
+            f"{label} is too long ({len(value):,} characters); the limit is {max_len:,}."
+        )
+    return value
+
+
+def add_months(day: date, months: int) -> date:
+    """``day`` plus whole calendar months, clamped to the month's last day."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+class Stage(StrEnum):
+    """Where a case stands in the VIG cycle; cycles refine ``CYCLES`` further."""
+
+    INITIAL = "initial conversation"
+    CYCLES = "cycles"
+    ENDING = "ending"
+    CLOSED = "closed"
+
+
+class CycleStatus(StrEnum):
+    PLANNED = "planned"  # filming still to happen
+    FILMED = "filmed"  # shared review still to happen
+    REVIEWED = "reviewed"  # the cycle is complete
+
+
+@dataclass
+class Cycle:
+    number: int
+    filming_date: date | None = None
+    review_date: date | None = None
+    status: CycleStatus = CycleStatus.PLANNED
+
+    def validate(self) -> None:
+        if self.filming_date and self.review_date and self.review_date < self.filming_date:
+            raise ValidationError(
+                f"In cycle {self.number} the shared review ({self.review_date:%d %b %Y}) "
+                f"is before the filming ({self.filming_date:%d %b %Y}); please check the dates."
+            )
+
+    @property
+    def has_content(self) -> bool:
+        return bool(self.filming_date or self.review_date or self.status != CycleStatus.PLANNED)
+
+
+class ConsentKind(StrEnum):
+    FILMING = "filming"
+    SUPERVISOR = "supervisor"
+    TRAINING = "training"
+    PARENT_KEEPS_CLIPS = "parent_keeps_clips"
+
+
+CONSENT_LABELS: dict[ConsentKind, str] = {
+    ConsentKind.FILMING: "To be filmed",
+    ConsentKind.SUPERVISOR: "The VIG supervisor may watch clips",
+    ConsentKind.TRAINING: "Clips may be used in training",
+    ConsentKind.PARENT_KEEPS_CLIPS: "The parent keeps the final clips",
+}
+
+
+@dataclass
+class ConsentChoice:
+    """One consent decision. Withdrawal keeps the date it was given for the record."""
+
+    given_on: date | None = None
+    withdrawn_on: date | None = None
+    in_writing: bool = False  # for training: written consent of everyone visible
+
+    @property
+    def active(self) -> bool:
+        return self.given_on is not None and self.withdrawn_on is None
+
+    @property
+    def state(self) -> str:
+        if self.withdrawn_on:
+            return f"withdrawn {self.withdrawn_on:%d %b %Y}"
+        if self.given_on:
+            return f"given {self.given_on:%d %b %Y}"
+        return "not given"
+
+
+@dataclass
+class ConsentEvent:
+    kind: ConsentKind
+    action: str  # "given" or "withdrawn"
+    on: date
+
+
+@dataclass
+class Consent:
+    filming: ConsentChoice = field(default_factory=ConsentChoice)
+    supervisor: ConsentChoice = field(default_factory=ConsentChoice)
+    training: ConsentChoice = field(default_factory=ConsentChoice)
+    parent_keeps_clips: ConsentChoice = field(default_factory=ConsentChoice)
+    notes: str = ""
+    history: list[ConsentEvent] = field(default_factory=list)
+
+    def choice(self, kind: ConsentKind) -> ConsentChoice:
+        return getattr(self, kind.value)
+
+    def give(self, kind: ConsentKind, on: date, *, in_writing: bool = False) -> None:
+        if kind is ConsentKind.TRAINING and not in_writing:
+            raise ValidationError(
+                "Use in training needs the written consent of everyone visible in the film; "
+                "confirm that it is in hand first."
+            )
+        setattr(self, kind.value, ConsentChoice(given_on=on, in_writing=in_writing))
+        self.history.append(ConsentEvent(kind, "given", on))
+
+    def withdraw(self, kind: ConsentKind, on: date) -> None:
+        current = self.choice(kind)
+        if not current.active:
+            raise ValidationError(f"“{CONSENT_LABELS[kind]}” is not currently given, so it cannot be withdrawn.")
+        if on < current.given_on:
+            raise ValidationError("Consent cannot be withdrawn before the date it was given.")
+        current.withdrawn_on = on
+        self.history.append(ConsentEvent(kind, "withdrawn", on))
+
+    @property
+    def withdrawn(self) -> list[ConsentKind]:
+        return [k for k in ConsentKind if self.choice(k).withdrawn_on]
+
+    def validate(self) -> None:
+        check_text(self.notes, "Consent notes", MAX_NOTE_TEXT)
+
+
+# The initial conversation, written together with the parent on screen.
+CONVERSATION_FIELDS: dict[str, tuple[str, str]] = {
+    "about_parent": ("About you (the parent or carer)", "Who you are, what matters to you."),
+    "about_child": ("About your child", "What they enjoy, what they are like."),
+    "relationship": ("You and your child together", "How things are between you."),
+    "going_well": ("What is going well", "Moments you enjoy together."),
+    "would_like_different": ("What you would like to be different", "In your own words."),
+    "helping_question": ("Your Helping Question", "“How can I help my child …?”"),
+}
+
+
+@dataclass
+class Conversation:
+    about_parent: str = ""
+    about_child: str = ""
+    relationship: str = ""
+    going_well: str = ""
+    would_like_different: str = ""
+    helping_question: str = ""
+
+    def validate(self) -> None:
+        for name, (label, _) in CONVERSATION_FIELDS.items():
+            check_text(getattr(self, name), label, MAX_NOTE_TEXT)
+
+
+@dataclass
+class GoalRating:
+    on: date
+    score: int
+
+    def validate(self) -> None:
+        if isinstance(self.score, bool) or not isinstance(self.score, int):
+            raise ValidationError("A goal rating must be a whole number from 0 to 10.")
+        if not RATING_MIN <= self.score <= RATING_MAX:
+            raise ValidationError(f"A goal rating must be from 0 to 10, not {self.score}.")
+
+
+@dataclass
+class Goal:
+    """A goal worded by the parent, ideally about what *they* will do."""
+
+    id: str
+    text: str
+    created_on: date
+    ratings: list[GoalRating] = field(default_factory=list)
+    retired_on: date | None = None
+
+    @property
+    def first_rating(self) -> GoalRating | None:
+        return self.ratings[0] if self.ratings else None
+
+    @property
+    def latest_rating(self) -> GoalRating | None:
+        return self.ratings[-1] if self.ratings else None
+
+    def rate(self, score: int, on: date) -> None:
+        """Add a rating; a second rating on the same day corrects the first."""
+        rating = GoalRating(on=on, score=score)
+        rating.validate()
+        self.ratings = sorted(
+            [r for r in self.ratings if r.on != on] + [rating], key=lambda r: r.on
+        )
+
+    def validate(self) -> None:
+        check_text(self.text, "A goal", MAX_GOAL_TEXT, required=True)
+        for rating in self.ratings:
+            rating.validate()
+
+
+FIRST_PERSON_WORDS = {"i", "i'm", "i’m", "me", "my", "myself", "we", "our", "us"}
+
+
+def goal_is_about_the_adult(text: str) -> bool:
+    """A gentle heuristic: does the goal speak of the adult ("I", "my", "we")?
+
+    VIG goals focus on what the parent will do. This only drives a hint on
+    screen; it never blocks a goal.
+    """
+    words = {w.strip(".,!?;:“”\"'()").lower() for w in text.split()}
+    return bool(words & FIRST_PERSON_WORDS) or text.lower().startswith("how can i")
+
+
+@dataclass
+class Case:
+    id: str
+    code: str  # short code or pseudonym shown on the caseload
+    child_first_name: str
+    created_on: date
+    carer_name: str = ""
+    child_birth_date: date | None = None
+    stage: Stage = Stage.INITIAL
+    planned_cycles: int = DEFAULT_CYCLES
+    cycles: list[Cycle] = field(default_factory=list)
+    consent: Consent = field(default_factory=Consent)
+    conversation: Conversation = field(default_factory=Conversation)
+    practitioner_notes: str = ""  # never shown in client view
+    goals: list[Goal] = field(default_factory=list)
+    closed_on: date | None = None
+    archived: bool = False
+    retention_override: date | None = None
+    is_demo: bool = False
+
+    def __post_init__(self) -> None:
+        if not self.cycles:
+            self.cycles = [Cycle(n) for n in range(1, self.planned_cycles + 1)]
+
+    # --- rules ---------------------------------------------------------
+    def validate(self) -> None:
+        check_text(self.code, "The case code", MAX_SHORT_TEXT, required=True)
+        check_text(self.child_first_name, "The child's first name", MAX_SHORT_TEXT, required=True)
+        check_text(self.carer_name, "The parent or carer's name", MAX_SHORT_TEXT)
+        check_text(self.practitioner_notes, "Practitioner notes", MAX_NOTE_TEXT)
+        if self.child_birth_date and self.child_birth_date > self.created_on:
+            raise ValidationError("The child's date of birth is after the case was opened; please check it.")
+        if not MIN_CYCLES <= self.planned_cycles <= MAX_CYCLES:
+            raise ValidationError(f"A case plans between {MIN_CYCLES} and {MAX_CYCLES} cycles.")
+        if self.closed_on and self.closed_on < self.created_on:
+            raise ValidationError("A case cannot end before it was opened.")
+        if self.retention_override and self.retention_override < self.created_on:
+            raise ValidationError("The retention date cannot be before the case was opened.")
+        self.consent.validate()
+        self.conversation.validate()
+        for cycle in self.cycles:
+            cycle.validate()
+        for goal in self.goals:
+            goal.validate()
+
+    # --- where the family is --------------------------------------------
+    @property
+    def current_cycle(self) -> Cycle | None:
+        """The first cycle not yet reviewed, while the case is in its cycles."""
+        if self.stage is not Stage.CYCLES:
+            return None
+        return next((c for c in self.cycles if c.status is not CycleStatus.REVIEWED), None)
+
+    @property
+    def step(self) -> str:
+        """The current step in words, e.g. ``"cycle 2: shared review"``."""
+        if self.stage is Stage.CYCLES:
+            cycle = self.current_cycle
+            if cycle is None:
+                return "cycles complete: ready for the ending"
+            activity = "filming" if cycle.status is CycleStatus.PLANNED else "shared review"
+            return f"cycle {cycle.number}: {activity}"
+        return self.stage.value
+
+    @property
+    def cycles_done(self) -> int:
+        return sum(c.status is CycleStatus.REVIEWED for c in self.cycles)
+
+    def next_date(self) -> date | None:
+        """The date of the next thing to happen with the family, if one is set."""
+        cycle = self.current_cycle
+        if cycle is None:
+            return None
+        return cycle.filming_date if cycle.status is CycleStatus.PLANNED else cycle.review_date
+
+    def retention_date(self) -> date | None:
+        """When recordings should be erased: set by hand, or two months after the end."""
+        if self.retention_override:
+            return self.retention_override
+        if self.closed_on:
+            return add_months(self.closed_on, RETENTION_MONTHS)
+        return None
+
+    def age_text(self, today: date) -> str:
+        if not self.child_birth_date:
+            return ""
+        months = (today.year - self.child_birth_date.year) * 12 + today.month - self.child_birth_date.month
+        if today.day < self.child_birth_date.day:
+            months -= 1
+        months = max(months, 0)
+        return f"{months} months" if months < 24 else f"{months // 12} years"
+
+    # --- changes ----------------------------------------------------------
+    def set_planned_cycles(self, count: int) -> None:
+        if not MIN_CYCLES <= count <= MAX_CYCLES:
+            raise ValidationError(f"A case plans between {MIN_CYCLES} and {MAX_CYCLES} cycles.")
+        dropped = [c for c in self.cycles[count:] if c.has_content]
+        if dropped:
+            raise ValidationError(
+                f"Cycle {dropped[0].number} already has dates or progress; clear it before planning fewer cycles."
+            )
+        self.cycles = self.cycles[:count] + [Cycle(n) for n in range(len(self.cycles) + 1, count + 1)]
+        self.planned_cycles = count
+
+    def cycle(self, number: int) -> Cycle:
+        for cycle in self.cycles:
+            if cycle.number == number:
+                return cycle
+        raise NotFoundError(f"This case has no cycle {number}.")
+
+    def goal(self, goal_id: str) -> Goal:
+        for goal in self.goals:
+            if goal.id == goal_id:
+                return goal
+        raise NotFoundError("That goal no longer exists; it may have been changed in another window.")
+
+    def add_goal(self, text: str, score: int | None, today: date) -> Goal:
+        """Add a goal in the parent's words, rated now (0 to 10) if a score is given."""
+        goal = Goal(id=new_id(), text=text, created_on=today)
+        goal.validate()
+        if score is not None:
+            goal.rate(score, today)
+        self.goals.append(goal)
+        return goal
+
+    def move_goal(self, goal_id: str, offset: int) -> None:
+        goal = self.goal(goal_id)
+        index = self.goals.index(goal)
+        target = max(0, min(len(self.goals) - 1, index + offset))
+        self.goals.insert(target, self.goals.pop(index))
+
+    @property
+    def active_goals(self) -> list[Goal]:
+        return [g for g in self.goals if g.retired_on is None]
+
+    def set_stage(self, stage: Stage, today: date) -> None:
+        self.stage = stage
+        self.closed_on = today if stage is Stage.CLOSED else None
+
+
+def new_case(
+    code: str,
+    child_first_name: str,
+    today: date,
+    *,
+    carer_name: str = "",
+    child_birth_date: date | None = None,
+    planned_cycles: int = DEFAULT_CYCLES,
+    case_id: str | None = None,
+) -> Case:
+    """A validated new case with its planned cycles laid out."""
+    if not MIN_CYCLES <= planned_cycles <= MAX_CYCLES:
+        raise ValidationError(f"A case plans between {MIN_CYCLES} and {MAX_CYCLES} cycles.")
+    case = Case(
+        id=case_id or new_id(),
+        code=code.strip(),
+        child_first_name=child_first_name.strip(),
+        carer_name=carer_name.strip(),
+        child_birth_date=child_birth_date,
+        created_on=today,
+        planned_cycles=planned_cycles,
+    )
+    case.validate()
+    return case

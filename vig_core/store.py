@@ -1,0 +1,337 @@
+"""The one module that writes the workbook's data to disk.
+
+Layout under the data root (see ``paths``)::
+
+    settings.json            installation settings (TinyDB)
+    cases/<case id>/case.json one TinyDB file per case; later also its media
+
+Why it is built like this:
+
+* **Atomic writes.** TinyDB's own ``JSONStorage`` rewrites the file in place,
+  so a crash mid-write can leave half a file. :class:`AtomicJSONStorage`
+  writes a temp file, fsyncs it, and ``os.replace``-s it over the old one,
+  then fsyncs the folder: a reader sees the old file or the new one, never a
+  mix. Temp files a crash left behind are removed when the store opens.
+* **One lock per read-modify-write.** Streamlit runs every browser tab (and
+  every fragment) in its own thread, and TinyDB is not thread-safe. Every
+  change goes through :meth:`CaseStore.edit`, which takes a per-file thread
+  lock plus an ``flock`` (so the command line can run beside the app), reads
+  the case fresh from disk, lets the caller change it, validates it and writes
+  it. Two tabs editing different fields therefore never undo each other.
+* **Schema versions.** Each file records its schema version; older files are
+  migrated step by step on read (and written back on the next change), newer
+  ones are refused with a clear message rather than damaged.
+* **Per-case files** keep a write's cost independent of the caseload size and
+  let a case be exported or erased as one folder.
+"""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import secrets
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tinydb import TinyDB
+from tinydb.storages import Storage
+
+from .errors import NotFoundError, StoreError, ValidationError, VigError
+from .models import Case
+from .records import from_record, to_record
+
+try:  # POSIX: also serialise against other processes (the CLI beside the app)
+    import fcntl
+except ImportError:  # pragma: no cover - Windows falls back to thread locks only
+    fcntl = None
+
+SCHEMA_VERSION = 1
+# Raw-table migrations: MIGRATIONS[n] turns a version-n file into version n+1.
+Tables = dict[str, dict[str, dict[str, Any]]]
+MIGRATIONS: dict[int, Callable[[Tables], Tables]] = {}
+
+CASE_FILE = "case.json"
+TEMP_SUFFIX = ".tmp"
+STALE_TEMP_SECONDS = 60  # a temp file older than this has no live writer
+DIR_MODE, FILE_MODE = 0o700, 0o600  # only the practitioner's account may read
+
+
+def plain_os_error(error: OSError, doing: str) -> StoreError:
+    """Turn an ``OSError`` into a sentence a practitioner can act on."""
+    if error.errno == errno.ENOSPC or error.errno == errno.EDQUOT:
+        return StoreError(f"The disk is full, so {doing} did not happen. Free some space and try again.")
+    if error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return StoreError(f"The workbook is not allowed to write to its data folder, so {doing} did not happen.")
+    return StoreError(f"{doing[0].upper()}{doing[1:]} did not happen: {error.strerror or error}.")
+
+
+def write_json_atomically(path: Path, data: Any) -> None:
+    """Replace ``path`` with ``data`` as JSON so that a crash leaves old or new, never half."""
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}{TEMP_SUFFIX}")
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            # ensure_ascii keeps any str (even lone surrogates) representable.
+            json.dump(data, handle, ensure_ascii=True, separators=(",", ":"))
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+        _fsync_dir(path.parent)
+    except BaseException as error:
+        tmp.unlink(missing_ok=True)
+        if isinstance(error, OSError):
+            raise plain_os_error(error, "saving") from error
+        raise
+
+
+def _fsync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:  # pragma: no cover - not possible on every platform
+        return
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def read_json(path: Path) -> Any | None:
+    """The JSON in ``path``, or ``None`` when the file does not exist or is empty."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        raise plain_os_error(error, "reading a record") from error
+    if not text.strip():
+        return None
+    try:
+        return json.loads(text)
+    except ValueError as error:
+        raise StoreError(
+            f"The file {path.name} in {path.parent.name} is damaged and cannot be read; "
+            "restore it from a backup."
+        ) from error
+
+
+class AtomicJSONStorage(Storage):
+    """A TinyDB storage that never leaves a half-written file (see module notes)."""
+
+    def __init__(self, path: str | Path, **_: Any) -> None:
+        self.path = Path(path)
+
+    def read(self) -> dict[str, dict[str, Any]] | None:
+        return read_json(self.path)
+
+    def write(self, data: dict[str, dict[str, Any]]) -> None:
+        write_json_atomically(self.path, data)
+
+    def close(self) -> None:  # nothing is held open between calls
+        pass
+
+
+_thread_locks: dict[Path, threading.RLock] = {}
+_thread_locks_guard = threading.Lock()
+
+
+@contextmanager
+def file_lock(path: Path) -> Iterator[None]:
+    """Hold the lock for one read-modify-write of ``path`` (threads and processes)."""
+    with _thread_locks_guard:
+        lock = _thread_locks.setdefault(path, threading.RLock())
+    with lock:
+        if fcntl is None:
+            yield
+            return
+        lock_path = path.with_name(f".{path.name}.lock")
+        try:
+            fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, FILE_MODE)
+        except OSError as error:
+            raise plain_os_error(error, "saving") from error
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            os.close(fd)
+
+
+def migrate(tables: Tables, source: str) -> Tables:
+    """Bring raw tables up to :data:`SCHEMA_VERSION`, one step at a time."""
+    version = int(tables.get("_meta", {}).get("1", {}).get("schema", 0))
+    if version > SCHEMA_VERSION:
+        raise StoreError(
+            f"{source} was written by a newer version of the workbook; update the workbook to open it."
+        )
+    while version < SCHEMA_VERSION:
+        step = MIGRATIONS.get(version)
+        if step is None:
+            raise StoreError(f"{source} uses an old format (version {version}) that cannot be converted.")
+        tables = step(tables)
+        version += 1
+    tables["_meta"] = {"1": {"schema": SCHEMA_VERSION}}
+    return tables
+
+
+def case_to_tables(case: Case) -> Tables:
+    """Lay a case out as TinyDB tables: the case itself, its goals, its cycles."""
+    record = to_record(case)
+    goals = record.pop("goals")
+    cycles = record.pop("cycles")
+    return {
+        "_meta": {"1": {"schema": SCHEMA_VERSION}},
+        "case": {"1": record},
+        "goals": {str(i): {**g, "position": i} for i, g in enumerate(goals, start=1)},
+        "cycles": {str(c["number"]): c for c in cycles},
+    }
+
+
+def case_from_tables(tables: Tables) -> Case:
+    record = dict(tables["case"]["1"])
+    goals = sorted(tables.get("goals", {}).values(), key=lambda g: g.get("position", 0))
+    cycles = sorted(tables.get("cycles", {}).values(), key=lambda c: c["number"])
+    return from_record(Case, {**record, "goals": goals, "cycles": cycles})
+
+
+@dataclass
+class Caseload:
+    cases: list[Case] = field(default_factory=list)
+    unreadable: list[str] = field(default_factory=list)  # one message per case that failed to load
+
+
+class CaseStore:
+    """All cases under one data root. Safe to share between threads."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+        self.cases_dir = self.root / "cases"
+        try:
+            self.cases_dir.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
+            os.chmod(self.root, DIR_MODE)
+        except OSError as error:
+            raise plain_os_error(error, "opening the data folder") from error
+        self.remove_stale_temp_files()
+
+    # --- housekeeping ---------------------------------------------------
+    def remove_stale_temp_files(self, older_than: float = STALE_TEMP_SECONDS) -> int:
+        """Delete temp files left by a crash; return how many went."""
+        cutoff = time.time() - older_than
+        removed = 0
+        for tmp in [*self.root.glob(f".*{TEMP_SUFFIX}"), *self.cases_dir.glob(f"*/.*{TEMP_SUFFIX}")]:
+            try:
+                if tmp.stat().st_mtime < cutoff:
+                    tmp.unlink()
+                    removed += 1
+            except FileNotFoundError:
+                pass
+        return removed
+
+    def case_folder(self, case_id: str) -> Path:
+        if not case_id or not all(ch.isalnum() or ch in "-_" for ch in case_id):
+            raise NotFoundError("That case does not exist.")
+        return self.cases_dir / case_id
+
+    def _case_file(self, case_id: str) -> Path:
+        return self.case_folder(case_id) / CASE_FILE
+
+    # --- reading --------------------------------------------------------
+    def exists(self, case_id: str) -> bool:
+        try:
+            return self._case_file(case_id).exists()
+        except NotFoundError:
+            return False
+
+    def load(self, case_id: str) -> Case:
+        path = self._case_file(case_id)
+        raw = read_json(path)
+        if raw is None:
+            raise NotFoundError("That case does not exist; it may have been erased.")
+        tables = migrate(raw, f"The record of case {case_id}")
+        try:
+            return case_from_tables(tables)
+        except (KeyError, ValueError, TypeError, AttributeError) as error:
+            raise StoreError(
+                f"The record of case {case_id} is damaged and cannot be read; restore it from a backup."
+            ) from error
+
+    def case_ids(self) -> list[str]:
+        return sorted(p.parent.name for p in self.cases_dir.glob(f"*/{CASE_FILE}"))
+
+    def caseload(self) -> Caseload:
+        result = Caseload()
+        for case_id in self.case_ids():
+            try:
+                result.cases.append(self.load(case_id))
+            except VigError as error:
+                result.unreadable.append(str(error))
+        return result
+
+    # --- writing --------------------------------------------------------
+    def create(self, case: Case) -> Case:
+        """Store a new case; its code must not be in use by another case."""
+        case.validate()
+        code = case.code.strip().casefold()
+        if any(other.code.strip().casefold() == code for other in self.caseload().cases):
+            raise ValidationError(f"The code “{case.code}” is already used by another case; choose another.")
+        folder = self.case_folder(case.id)
+        try:
+            folder.mkdir(mode=DIR_MODE)
+        except FileExistsError as error:
+            raise ValidationError("A case with this id exists already.") from error
+        except OSError as error:
+            raise plain_os_error(error, "creating the case") from error
+        with file_lock(folder / CASE_FILE):
+            self._write(case)
+        return case
+
+    @contextmanager
+    def edit(self, case_id: str) -> Iterator[Case]:
+        """Lock, read the case fresh, yield it for changes, validate, write.
+
+        If the block raises (including a :class:`ValidationError`), nothing
+        is written.
+        """
+        path = self._case_file(case_id)
+        with file_lock(path):
+            case = self.load(case_id)
+            yield case
+            case.validate()
+            self._write(case)
+
+    def update(self, case_id: str, change: Callable[[Case], Any]) -> Case:
+        """Apply ``change`` to the case under the lock and save it; return the saved case."""
+        with self.edit(case_id) as case:
+            change(case)
+        return case
+
+    def _write(self, case: Case) -> None:
+        write_json_atomically(self._case_file(case.id), case_to_tables(case))
+
+
+class SettingsStore:
+    """Installation-wide settings (one small TinyDB file), e.g. client view state."""
+
+    def __init__(self, root: Path) -> None:
+        self.path = Path(root) / "settings.json"
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
+        except OSError as error:
+            raise plain_os_error(error, "opening the data folder") from error
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return (read_json(self.path) or {}).get("settings", {}).get("1", {}).get(key, default)
+
+    def set(self, key: str, value: Any) -> None:
+        with file_lock(self.path):
+            db = TinyDB(self.path, storage=AtomicJSONStorage)
+            table = db.table("settings")
+            if table.contains(doc_id=1):
+                table.update({key: value}, doc_ids=[1])
+            else:
+                table.insert({key: value})

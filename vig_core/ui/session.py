@@ -1,0 +1,158 @@
+"""Per-browser-session state shared by every page: the store, the open case,
+messages to show after a callback, and client view.
+
+Client view is kept in the installation settings, not in the browser
+session: a reload, a second tab or a parent pressing "back" must not reveal
+the caseload. Only the deliberate "leave client view" action clears it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import date
+from functools import wraps
+from typing import Any
+
+import streamlit as st
+
+from vig_core.errors import NotFoundError, VigError
+from vig_core.models import Case
+from vig_core.paths import data_root
+from vig_core.store import CaseStore, SettingsStore
+
+log = logging.getLogger("vig_workbook")
+
+CASE_KEY = "case_id"
+GOTO_KEY = "goto_page"
+FLASH_KEY = "flash"
+CLIENT_VIEW_SETTING = "client_view_case"
+GENERIC_ERROR = (
+    "Something went wrong and this action did not finish. Everything saved before is safe; "
+    "please try again, and restart the workbook if it keeps happening."
+)
+
+
+@st.cache_resource(show_spinner=False)
+def _stores(root: str) -> tuple[CaseStore, SettingsStore]:
+    from pathlib import Path
+
+    return CaseStore(Path(root)), SettingsStore(Path(root))
+
+
+def store() -> CaseStore:
+    return _stores(str(data_root()))[0]
+
+
+def settings() -> SettingsStore:
+    return _stores(str(data_root()))[1]
+
+
+def today() -> date:
+    return date.today()
+
+
+# --- messages ---------------------------------------------------------------
+def flash(kind: str, text: str) -> None:
+    """Queue a message ("success", "error", "warning", "info") for this run's page."""
+    st.session_state.setdefault(FLASH_KEY, []).append((kind, text))
+
+
+def show_flash() -> None:
+    for kind, text in st.session_state.pop(FLASH_KEY, []):
+        getattr(st, kind)(text)
+
+
+def guarded(action: Callable[..., Any]) -> Callable[..., Any]:
+    """Wrap a widget callback so that failures become a message, never a traceback."""
+
+    @wraps(action)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return action(*args, **kwargs)
+        except VigError as error:
+            flash("error", str(error))
+        except Exception:  # noqa: BLE001 - last line of defence for the practitioner
+            log.exception("action %s failed", getattr(action, "__name__", action))
+            flash("error", GENERIC_ERROR)
+        return None
+
+    return run
+
+
+# --- the open case ------------------------------------------------------------
+def client_view_case() -> str | None:
+    return settings().get(CLIENT_VIEW_SETTING)
+
+
+def in_client_view() -> bool:
+    return client_view_case() is not None
+
+
+def current_case_id() -> str | None:
+    locked = client_view_case()
+    if locked:
+        return locked
+    return st.session_state.get(CASE_KEY)
+
+
+def go_to(page: str) -> None:
+    """Ask the app to switch to ``page`` once navigation is built (callbacks cannot switch)."""
+    st.session_state[GOTO_KEY] = page
+
+
+def begin_page() -> None:
+    """Run first on every page: follow a pending page switch, then show messages.
+
+    The switch happens here rather than in the callback (where Streamlit
+    ignores it) or in ``app.py`` (where AppTest ignores it).
+    """
+    goto = st.session_state.pop(GOTO_KEY, None)
+    if goto:
+        st.switch_page(goto, query_params=_case_params())
+    show_flash()
+
+
+def _case_params() -> dict[str, str]:
+    case_id = current_case_id()
+    return {"case": case_id} if case_id else {}
+
+
+def open_case(case_id: str | None) -> None:
+    st.session_state[CASE_KEY] = case_id
+    if case_id:
+        st.query_params["case"] = case_id
+    else:
+        st.query_params.pop("case", None)
+
+
+def current_case() -> Case | None:
+    case_id = current_case_id()
+    if not case_id:
+        return None
+    try:
+        return store().load(case_id)
+    except NotFoundError:
+        open_case(None)
+        return None
+
+
+def update_case(change: Callable[[Case], Any], success: str | None = None) -> bool:
+    """Apply ``change`` to the open case and save it; report problems as messages."""
+
+    @guarded
+    def apply() -> bool:
+        store().update(current_case_id(), change)
+        if success:
+            flash("success", success)
+        return True
+
+    return bool(apply())
+
+
+def enter_client_view(case_id: str) -> None:
+    settings().set(CLIENT_VIEW_SETTING, case_id)
+
+
+def leave_client_view() -> None:
+    settings().set(CLIENT_VIEW_SETTING, None)

@@ -1,0 +1,117 @@
+"""Widgets several pages share: autosaving text, two-step confirmation,
+the case header and client view's larger type.
+
+User text is only ever shown through Streamlit's escaped elements
+(``st.text``, ``st.write`` of plain strings, widget values); never HTML.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+import streamlit as st
+
+from vig_core.models import Case
+
+from . import session
+
+CLIENT_VIEW_CSS = """
+<style>
+[data-testid="stMain"] p, [data-testid="stMain"] li, [data-testid="stMain"] label,
+[data-testid="stMain"] textarea, [data-testid="stMain"] input,
+[data-testid="stSidebar"] p, [data-testid="stSidebar"] span {
+  font-size: 1.3rem !important; line-height: 1.55 !important;
+}
+[data-testid="stMain"] h1 { font-size: 2.6rem !important; }
+[data-testid="stMain"] h2, [data-testid="stMain"] h3 { font-size: 2rem !important; }
+</style>
+"""
+
+
+def autosave_text(
+    label: str,
+    stored: str,
+    save: Callable[[Case, str], None],
+    *,
+    key: str,
+    max_chars: int,
+    help: str | None = None,
+    height: int | None = None,
+    single_line: bool = False,
+) -> None:
+    """A text box that saves itself when the field is left (Streamlit sends on blur).
+
+    If saving fails the typed text stays in the box and a message says why,
+    so nothing the parent said is lost.
+    """
+
+    def on_change() -> None:
+        text = st.session_state[key]
+        session.update_case(lambda case: save(case, text))
+
+    widget = st.text_input if single_line else st.text_area
+    extra: dict[str, Any] = {} if single_line else {"height": height}
+    widget(label, value=stored, key=key, max_chars=max_chars, help=help, on_change=on_change, **extra)
+
+
+def autosave_date(
+    label: str,
+    stored: date | None,
+    save: Callable[[Case, date | None], None],
+    *,
+    key: str,
+    help: str | None = None,
+) -> None:
+    """A date box that saves on change; an invalid date springs back to the stored one."""
+
+    def on_change() -> None:
+        if not session.update_case(lambda case: save(case, st.session_state[key])):
+            st.session_state[key] = stored
+
+    st.date_input(label, value=stored, key=key, help=help, format="DD/MM/YYYY", on_change=on_change)
+
+
+def confirm_button(
+    label: str,
+    question: str,
+    on_confirm: Callable[[], Any],
+    *,
+    key: str,
+    confirm_label: str = "Yes, go ahead",
+) -> None:
+    """A button that asks once more before doing something hard to undo."""
+    asking = f"{key}-asking"
+    if not st.session_state.get(asking):
+        st.button(label, key=key, on_click=lambda: st.session_state.update({asking: True}))
+        return
+    st.warning(question)
+    yes, no = st.columns(2)
+
+    def confirmed() -> None:
+        st.session_state[asking] = False
+        session.guarded(on_confirm)()
+
+    yes.button(confirm_label, key=f"{key}-yes", type="primary", on_click=confirmed)
+    no.button("Cancel", key=f"{key}-no", on_click=lambda: st.session_state.update({asking: False}))
+
+
+def case_title(case: Case, page: str) -> None:
+    """Page heading naming only the open case's own family."""
+    st.title(page)
+    who = f"{case.child_first_name}" + (f" and {case.carer_name}" if case.carer_name else "")
+    if session.in_client_view():
+        st.subheader(who)
+    else:
+        st.caption(f"Case {case.code} · {who} · {case.step}")
+
+
+def require_case() -> Case:
+    """The open case, or a friendly stop when none is open."""
+    case = session.current_case()
+    if case is None:
+        st.info("No case is open. Choose one on the caseload.")
+        st.page_link("pages/caseload.py", label="Go to the caseload")
+        st.stop()
+    return case
