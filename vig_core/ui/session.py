@@ -155,4 +155,6 @@ def enter_client_view(case_id: str) -> None:
 
 
 def leave_client_view() -> None:
+    """Back to practitioner view, still on the family that was shown."""
+    open_case(client_view_case())
     settings().set(CLIENT_VIEW_SETTING, None)

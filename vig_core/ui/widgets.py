@@ -49,7 +49,9 @@ def autosave_text(
 
     def on_change() -> None:
         text = st.session_state[key]
-        session.update_case(lambda case: save(case, text))
+        if session.update_case(lambda case: save(case, text)) and len(text) >= max_chars:
+            # Streamlit cuts text at max_chars (a paste can be longer): say so.
+            session.flash("warning", f"“{label}” is full ({max_chars:,} characters); text beyond that was not kept.")
 
     widget = st.text_input if single_line else st.text_area
     extra: dict[str, Any] = {} if single_line else {"height": height}

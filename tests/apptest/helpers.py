@@ -1,0 +1,41 @@
+"""Helpers for driving the app headless with Streamlit's AppTest."""
+
+from __future__ import annotations
+
+from streamlit.testing.v1 import AppTest
+
+from conftest import ROOT
+
+
+def open_app(case_id: str | None = None, page: str | None = None, **state) -> AppTest:
+    """A fresh browser session (like a reload), optionally with a case open, on a page,
+    and with other session state preset."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+    if case_id:
+        at.session_state["case_id"] = case_id
+    for key, value in state.items():
+        at.session_state[key.replace("_", "-")] = value
+    at.run()
+    if page:
+        at.switch_page(page).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def screen_text(at: AppTest) -> str:
+    """Everything the session would put on screen, main area and sidebar, as text."""
+    parts: list[str] = []
+
+    def walk(node) -> None:
+        proto = getattr(node, "proto", None)
+        if proto is not None:
+            parts.append(str(proto))
+        for child in getattr(node, "children", {}).values():
+            walk(child)
+
+    walk(at._tree)
+    return "\n".join(parts)
+
+
+def messages(at: AppTest, kind: str = "error") -> list[str]:
+    return [m.value for m in getattr(at, kind)] + [m.value for m in getattr(at.sidebar, kind)]
