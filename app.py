@@ -72,11 +72,15 @@ client_view = session.in_client_view()
 page = st.navigation(CLIENT_PAGES if client_view else [CASELOAD, *CASE_PAGES], position="hidden")
 with st.sidebar:
     st.markdown("### VIG Workbook")
-    client_sidebar() if client_view else practitioner_sidebar()
+    if client_view:
+        client_sidebar()
+    else:
+        practitioner_sidebar()
 if client_view:
     st.html(CLIENT_VIEW_CSS)
 try:
-    page.run()
+    with session.running_page():
+        page.run()
 except VigError as error:
     st.error(str(error))
 except Exception:  # noqa: BLE001 - the last guard before the screen

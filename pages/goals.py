@@ -41,11 +41,12 @@ for position, goal in enumerate(active, start=1):
         autosave_text("Goal", goal.text, set_text(goal.id), key=f"goal-text-{goal.id}",
                       max_chars=MAX_GOAL_TEXT, height=80)
         first, latest = goal.first_rating, goal.latest_rating
-        if first:
-            change = latest.score - first.score
+        if len(goal.ratings) == 1:
+            st.markdown(f"Rated **{first.score}/10** on {first.on:%d %b %Y}")
+        elif first:
             st.markdown(
                 f"First rating **{first.score}/10** ({first.on:%d %b %Y}) · latest **{latest.score}/10** "
-                f"({latest.on:%d %b %Y})" + (f" · change {change:+d}" if len(goal.ratings) > 1 else "")
+                f"({latest.on:%d %b %Y}) · change {latest.score - first.score:+d}"
             )
         slider_col, button_col = st.columns([4, 1], vertical_alignment="bottom")
         key = f"rate-{goal.id}"
@@ -72,6 +73,7 @@ def add_goal() -> None:
     score = int(st.session_state["new-goal-score"])
     if session.update_case(lambda c: c.add_goal(text, score, today), "Goal added."):
         st.session_state["new-goal-text"] = ""
+        st.session_state["new-goal-score"] = 5
         if not goal_is_about_the_adult(text):
             session.flash("info", "Tip: goals work best when they are about what the adult will do "
                                   "(“I would like to…”). You can reword it above at any time.")

@@ -9,7 +9,9 @@ the caseload. Only the deliberate "leave client view" action clears it.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from functools import wraps
 from typing import Any
@@ -101,12 +103,36 @@ def go_to(page: str) -> None:
     st.session_state[GOTO_KEY] = page
 
 
+_entry = threading.local()
+
+
+@contextmanager
+def running_page() -> Iterator[None]:
+    """Marks that ``app.py`` (with its client-view gate) is running the page."""
+    _entry.active = True
+    try:
+        yield
+    finally:
+        _entry.active = False
+
+
 def begin_page() -> None:
-    """Run first on every page: follow a pending page switch, then show messages.
+    """Run first on every page: make sure ``app.py`` runs it, follow a pending
+    page switch, then show messages.
+
+    Until ``app.py`` has called ``st.navigation`` once in a server process,
+    Streamlit treats ``pages/`` as a legacy multipage folder and runs a page
+    file requested by URL (``/caseload``) directly, bypassing the client-view
+    gate. Such a run is turned into a rerun through ``app.py``.
 
     The switch happens here rather than in the callback (where Streamlit
     ignores it) or in ``app.py`` (where AppTest ignores it).
     """
+    if not getattr(_entry, "active", False):
+        from streamlit.runtime.pages_manager import PagesManager
+
+        PagesManager.uses_pages_directory = False
+        st.rerun()
     goto = st.session_state.pop(GOTO_KEY, None)
     if goto:
         st.switch_page(goto, query_params=_case_params())

@@ -1,0 +1,113 @@
+#!/usr/bin/env python3
+"""Set up and run the VIG Workbook, or its tests, with nothing but Python 3.11+.
+
+    python3 dev.py run     set up, create the demo case, start the app and open it
+    python3 dev.py test    set up (test tools, Chromium) and run every test
+
+Setup means: a virtual environment in .venv with the pinned requirements
+(reinstalled only when a requirements file changes) and, for the tests,
+Debian's chromium package when it is missing (installed with apt-get as root).
+Extra arguments after ``test`` go to pytest, e.g. ``python3 dev.py test -k store``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+import venv
+import webbrowser
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
+HOST, PORT = "127.0.0.1", int(os.environ.get("VIG_PORT", "8501"))
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+def say(message: str) -> None:
+    print(f"[vig] {message}", flush=True)
+
+
+def run(*args: str | Path, **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run([str(a) for a in args], check=True, **kwargs)
+
+
+def ensure_venv(requirements: str) -> None:
+    if sys.version_info < (3, 11):
+        sys.exit("The workbook needs Python 3.11 or newer.")
+    if not PYTHON.exists():
+        say("creating the virtual environment in .venv")
+        venv.create(VENV, with_pip=True)
+    files = [ROOT / "requirements.txt", ROOT / "requirements-dev.txt"]
+    wanted = hashlib.sha256(requirements.encode() + b"".join(f.read_bytes() for f in files)).hexdigest()
+    stamp = VENV / ".installed"
+    if stamp.exists() and stamp.read_text() == wanted:
+        return
+    say(f"installing {requirements} (first time only)")
+    run(PYTHON, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-r", ROOT / requirements)
+    stamp.write_text(wanted)
+
+
+def ensure_chromium() -> None:
+    if CHROMIUM.exists():
+        return
+    if shutil.which("apt-get") is None or os.geteuid() != 0:
+        sys.exit("The browser tests need Debian's chromium at /usr/bin/chromium: "
+                 "run 'apt-get install chromium' as root, then try again.")
+    say("installing Debian's chromium for the browser tests")
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    run("apt-get", "update", "-q", env=env)
+    run("apt-get", "install", "-y", "-q", "--no-install-recommends", "chromium", "fonts-dejavu-core", env=env)
+
+
+def open_browser_when_ready(url: str) -> None:
+    for _ in range(120):
+        try:
+            with urllib.request.urlopen(f"http://{HOST}:{PORT}/_stcore/health", timeout=1):
+                break
+        except OSError:
+            time.sleep(0.5)
+    say(f"the workbook is at {url}  (Ctrl+C here stops it)")
+    webbrowser.open(url)
+
+
+def cmd_run() -> int:
+    ensure_venv("requirements.txt")
+    demo = run(PYTHON, "-m", "vig_core", "demo", cwd=ROOT, capture_output=True, text=True).stdout.strip()
+    url = f"http://{HOST}:{PORT}/?case={demo}"
+    threading.Thread(target=open_browser_when_ready, args=(url,), daemon=True).start()
+    app = subprocess.Popen([str(PYTHON), "-m", "streamlit", "run", "app.py", "--server.port", str(PORT)], cwd=ROOT)
+    try:
+        return app.wait()
+    except KeyboardInterrupt:
+        app.terminate()
+        return app.wait()
+
+
+def cmd_test(pytest_args: list[str]) -> int:
+    ensure_venv("requirements-dev.txt")
+    ensure_chromium()
+    return subprocess.call([str(PYTHON), "-m", "pytest", *pytest_args], cwd=ROOT)
+
+
+def main(argv: list[str]) -> int:
+    if not argv or argv[0] not in {"run", "test"}:
+        print(__doc__)
+        return 2
+    try:
+        return cmd_run() if argv[0] == "run" else cmd_test(argv[1:])
+    except subprocess.CalledProcessError as error:
+        say(f"setup step failed: {' '.join(map(str, error.cmd))}")
+        return error.returncode or 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

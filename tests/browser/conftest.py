@@ -1,0 +1,97 @@
+"""A real workbook server on a free loopback port, driven by Debian's Chromium."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from conftest import ROOT
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+ARTIFACTS = ROOT / "test-artifacts"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def server_factory(data_dir: Path) -> Iterator[Callable[[], str]]:
+    """Start (or restart) ``streamlit run app.py`` on the test's data root; return its base URL."""
+    running: list[subprocess.Popen] = []
+    log_path = data_dir.parent / "server.log"
+
+    def stop() -> None:
+        while running:
+            proc = running.pop()
+            proc.terminate()
+            proc.wait(timeout=20)
+
+    def start() -> str:
+        stop()
+        port = free_port()
+        with open(log_path, "a") as log:
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port)],
+                cwd=ROOT, env={**os.environ, "VIG_DATA_DIR": str(data_dir)}, stdout=log, stderr=subprocess.STDOUT,
+            )
+        running.append(proc)
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            try:
+                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=1):
+                    return base
+            except OSError:
+                assert proc.poll() is None, log_path.read_text()
+                time.sleep(0.3)
+        pytest.fail("the workbook server did not start")
+
+    yield start
+    stop()
+
+
+@pytest.fixture
+def server(server_factory: Callable[[], str]) -> str:
+    return server_factory()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Debian's chromium is missing: run the tests with 'python3 dev.py test'")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    yield page
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=ARTIFACTS / f"{request.node.name}-last.png", full_page=True)
+    context.close()
+
+
+def settle(page: Page) -> None:
+    """Wait until the app has finished its current script run (Streamlit's own e2e signal)."""
+    page.wait_for_timeout(150)
+    page.wait_for_selector('[data-test-script-state="notRunning"]', state="attached")
+    page.wait_for_timeout(100)
