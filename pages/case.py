@@ -18,7 +18,7 @@ if withdrawn:
 st.metric("Current step", case.step.capitalize())
 
 st.subheader("Cycles")
-st.number_input(
+st.columns(3)[0].number_input(
     "Planned cycles", MIN_CYCLES, MAX_CYCLES, case.planned_cycles, key=f"planned-{case.id}",
     help="Usually 3; between 1 and 10.",
     on_change=lambda: session.update_case(

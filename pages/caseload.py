@@ -66,10 +66,11 @@ if not rows:
     st.info("No cases match." if loaded.cases else "No cases yet. Create the first one above.")
 
 HEADINGS = ["Code", "Child", "Current step", "Cycle", "Next date", "Retention", "Consent", ""]
-WIDTHS = [2, 2, 3, 1, 2, 2, 2, 1]
+WIDTHS = [2, 2, 2.4, 1, 1.7, 1.9, 2, 1.3]
 if rows:
     for column, heading in zip(st.columns(WIDTHS), HEADINGS):
-        column.markdown(f"**{heading}**")
+        if heading:
+            column.markdown(f"**{heading}**")
 for row in rows:
     with st.container(border=True):
         cells = st.columns(WIDTHS, vertical_alignment="center")
@@ -83,6 +84,6 @@ for row in rows:
             cells[6].error(row.consent, icon=":material/block:")
         else:
             cells[6].text(row.consent)
-        cells[7].button("Open", key=f"open-{row.case_id}",
+        cells[7].button("Open", key=f"open-{row.case_id}", width="stretch",
                         on_click=lambda case_id=row.case_id: (session.open_case(case_id),
                                                               session.go_to("pages/case.py")))

@@ -9,6 +9,12 @@ from vig_core.ui.widgets import autosave_text, case_title, require_case
 
 session.begin_page()
 case = require_case()
+
+
+def sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 today = session.today()
 case_title(case, "Consent")
 st.caption("The family chooses each use separately and can withdraw any of them at any time.")
@@ -19,12 +25,12 @@ for kind in ConsentKind:
         label, state = st.columns([3, 2], vertical_alignment="center")
         label.markdown(f"**{CONSENT_LABELS[kind]}**")
         if choice.withdrawn_on:
-            state.error(choice.state.capitalize(), icon=":material/block:")
+            state.error(sentence(choice.state), icon=":material/block:")
         elif choice.active:
-            state.success(choice.state.capitalize() + (" (in writing)" if choice.in_writing else ""),
+            state.success(sentence(choice.state) + (" (in writing)" if choice.in_writing else ""),
                           icon=":material/check_circle:")
         else:
-            state.info(choice.state.capitalize())
+            state.info(sentence(choice.state))
 
         day_key, written_key = f"consent-day-{kind}", f"consent-written-{kind}"
         day_col, written_col, action_col = st.columns([2, 3, 2], vertical_alignment="bottom")
