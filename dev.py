@@ -41,19 +41,24 @@ def run(*args: str | Path, **kwargs) -> subprocess.CompletedProcess:
 
 
 def ensure_venv(requirements: str) -> None:
+    """Create .venv and install ``requirements`` unless an install of the same
+    files already covers it (the dev set includes the runtime set)."""
     if sys.version_info < (3, 11):
         sys.exit("The workbook needs Python 3.11 or newer.")
     if not PYTHON.exists():
         say("creating the virtual environment in .venv")
         venv.create(VENV, with_pip=True)
     files = [ROOT / "requirements.txt", ROOT / "requirements-dev.txt"]
-    wanted = hashlib.sha256(requirements.encode() + b"".join(f.read_bytes() for f in files)).hexdigest()
+    digest = hashlib.sha256(b"".join(f.read_bytes() for f in files)).hexdigest()
     stamp = VENV / ".installed"
-    if stamp.exists() and stamp.read_text() == wanted:
+    done = stamp.read_text().split() if stamp.exists() else []  # [digest, file installed]
+    covered = {"requirements-dev.txt": {"requirements-dev.txt"},
+               "requirements.txt": {"requirements.txt", "requirements-dev.txt"}}[requirements]
+    if len(done) == 2 and done[0] == digest and done[1] in covered:
         return
     say(f"installing {requirements} (first time only)")
     run(PYTHON, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-r", ROOT / requirements)
-    stamp.write_text(wanted)
+    stamp.write_text(f"{digest} {requirements}")
 
 
 def ensure_chromium() -> None:
