@@ -276,9 +276,7 @@ class CaseStore:
     def create(self, case: Case) -> Case:
         """Store a new case; its code must not be in use by another case."""
         case.validate()
-        code = case.code.strip().casefold()
-        if any(other.code.strip().casefold() == code for other in self.caseload().cases):
-            raise ValidationError(f"The code “{case.code}” is already used by another case; choose another.")
+        self._check_code_free(case)
         folder = self.case_folder(case.id)
         try:
             folder.mkdir(mode=DIR_MODE)
@@ -300,8 +298,11 @@ class CaseStore:
         path = self._case_file(case_id)
         with file_lock(path):
             case = self.load(case_id)
+            code = case.code
             yield case
             case.validate()
+            if case.code.strip().casefold() != code.strip().casefold():
+                self._check_code_free(case)
             self._write(case)
 
     def update(self, case_id: str, change: Callable[[Case], Any]) -> Case:
@@ -309,6 +310,11 @@ class CaseStore:
         with self.edit(case_id) as case:
             change(case)
         return case
+
+    def _check_code_free(self, case: Case) -> None:
+        code = case.code.strip().casefold()
+        if any(o.id != case.id and o.code.strip().casefold() == code for o in self.caseload().cases):
+            raise ValidationError(f"The code “{case.code}” is already used by another case; choose another.")
 
     def _write(self, case: Case) -> None:
         write_json_atomically(self._case_file(case.id), case_to_tables(case))

@@ -47,10 +47,15 @@ def test_records_ignore_unknown_keys_and_default_missing_ones(store):
     assert store.load(case.id).practitioner_notes == ""
 
 
-def test_duplicate_code_is_refused(store):
+def test_duplicate_code_is_refused_on_create_and_rename(store):
     make_case(store, code="FAM-01")
     with pytest.raises(ValidationError, match="already used"):
         make_case(store, code=" fam-01 ")
+    other = make_case(store, code="FAM-02")
+    with pytest.raises(ValidationError, match="already used"):
+        store.update(other.id, lambda c: setattr(c, "code", "Fam-01"))
+    store.update(other.id, lambda c: setattr(c, "code", "fam-02"))  # its own code, recased
+    assert store.load(other.id).code == "fam-02"
 
 
 def test_failed_change_writes_nothing(store):
