@@ -252,3 +252,17 @@ def test_leaving_client_view_needs_a_deliberate_confirmation(data_dir, demo):
     at.sidebar.button(key="leave-client-view-yes").click().run()
     assert settings.get("client_view_case") is None
     assert [t.value for t in at.title] == ["Where we are"]
+
+
+def test_every_page_starts_at_the_gate():
+    """A page that skipped ``begin_page`` could be run around app.py's client-view gate."""
+    import ast
+
+    from conftest import ROOT
+
+    for path in sorted((ROOT / "pages").glob("*.py")):
+        body = [node for node in ast.parse(path.read_text()).body
+                if not isinstance(node, (ast.Import, ast.ImportFrom))
+                and not (isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant))]
+        first = ast.unparse(body[0])
+        assert first == "session.begin_page()", f"{path.name} starts with {first!r}"

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from functools import wraps
+from pathlib import Path
 from typing import Any
 
 import streamlit as st
@@ -37,8 +38,6 @@ GENERIC_ERROR = (
 
 @st.cache_resource(show_spinner=False)
 def _stores(root: str) -> tuple[CaseStore, SettingsStore]:
-    from pathlib import Path
-
     return CaseStore(Path(root)), SettingsStore(Path(root))
 
 
