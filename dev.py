@@ -87,7 +87,7 @@ def open_browser_when_ready(url: str) -> None:
 def cmd_run() -> int:
     ensure_venv("requirements.txt")
     demo = run(PYTHON, "-m", "vig_core", "demo", cwd=ROOT, capture_output=True, text=True).stdout.strip()
-    url = f"http://{HOST}:{PORT}/?case={demo}"
+    url = f"http://{HOST}:{PORT}/case?case={demo}"  # straight to the demo case's "Where we are"
     threading.Thread(target=open_browser_when_ready, args=(url,), daemon=True).start()
     app = subprocess.Popen([str(PYTHON), "-m", "streamlit", "run", "app.py", "--server.port", str(PORT)], cwd=ROOT)
     try:
