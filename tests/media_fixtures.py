@@ -38,6 +38,11 @@ def make(kind: str, folder: Path) -> Path:
         "no_audio.mp4": lambda p: ffmpeg(*lavfi(audio=False), "-c:v", "libx264", "-pix_fmt", "yuv420p", str(p)),
         "mjpeg.avi": lambda p: ffmpeg(*lavfi(), "-c:v", "mjpeg", "-q:v", "5", "-c:a", "pcm_s16le", "-shortest",
                                       str(p)),
+        # Phones drop frames when busy: timestamps with gaps (variable frame rate).
+        "vfr.mp4": lambda p: ffmpeg(*lavfi(), "-vf", r"select=lt(n\,20)+not(mod(n\,3))", "-fps_mode", "vfr",
+                                    "-c:v", "libx264", "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest", str(p)),
+        "very_short.mp4": lambda p: ffmpeg(*lavfi(), "-t", "0.2", "-c:v", "libx264", "-pix_fmt", "yuv420p",
+                                           "-c:a", "aac", str(p)),
         "audio_only.m4a": lambda p: ffmpeg("-f", "lavfi", "-i", SOUND, "-c:a", "aac", str(p)),
         "empty.mp4": lambda p: p.write_bytes(b""),
         "random.mp4": lambda p: p.write_bytes(os.urandom(64_000)),
@@ -67,4 +72,5 @@ def _truncated(path: Path) -> None:
 
 PLAYABLE = ["h264_aac.mp4", "moov_at_end.mp4", "phone hevc rotated é.mov", "vp9_opus.webm", "no_audio.mp4",
             "mjpeg.avi"]
+UNUSUAL = ["vfr.mp4", "very_short.mp4"]  # playable, but not the standard 2 s at 30 fps
 BROKEN = ["audio_only.m4a", "empty.mp4", "random.mp4", "notes.mov", "truncated.mp4"]

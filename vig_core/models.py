@@ -11,41 +11,17 @@ practitioner can act on. They never touch the disk; see ``store``.
 from __future__ import annotations
 
 import calendar
-import secrets
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
 from .errors import NotFoundError, ValidationError
+from .film import DEFAULT_CHOSEN_CLIPS, Clip, Moment, Recording, on_frame
+from .text import MAX_GOAL_TEXT, MAX_NOTE_TEXT, MAX_SHORT_TEXT, check_text, new_id
 
-MAX_SHORT_TEXT = 80  # codes and first names: one line on the caseload
-MAX_GOAL_TEXT = 500  # a goal is a sentence or two, in the parent's words
-MAX_NOTE_TEXT = 50_000  # a long conversation note; larger is almost surely a paste by mistake
 MIN_CYCLES, MAX_CYCLES, DEFAULT_CYCLES = 1, 10, 3
 RETENTION_MONTHS = 2  # recordings are usually erased about two months after the work ends
 RATING_MIN, RATING_MAX = 0, 10
-
-
-def new_id() -> str:
-    """An opaque, unguessable identifier (also used in URLs, so never a name)."""
-    return secrets.token_hex(6)
-
-
-def check_text(value: object, label: str, max_len: int, *, required: bool = False) -> str:
-    """Return ``value`` unchanged if it is acceptable text, else raise a plain message.
-
-    Text is stored verbatim (the parent's own words matter), so nothing is
-    stripped here except by callers for one-line fields.
-    """
-    if not isinstance(value, str):
-        raise ValidationError(f"{label} must be text.")
-    if required and not value.strip():
-        raise ValidationError(f"{label} cannot be empty.")
-    if len(value) > max_len:
-        raise ValidationError(
-            f"{label} is too long ({len(value):,} characters); the limit is {max_len:,}."
-        )
-    return value
 
 
 def add_months(day: date, months: int) -> date:
@@ -271,6 +247,9 @@ class Case:
     archived: bool = False
     retention_override: date | None = None
     is_demo: bool = False
+    recordings: list[Recording] = field(default_factory=list)
+    moments: list[Moment] = field(default_factory=list)
+    clips: list[Clip] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         if not self.cycles:
@@ -296,6 +275,22 @@ class Case:
             cycle.validate()
         for goal in self.goals:
             goal.validate()
+        numbers = {c.number for c in self.cycles}
+        durations = {r.id: r.duration + r.frame for r in self.recordings}
+        for recording in self.recordings:
+            recording.validate()
+            if recording.cycle not in numbers:
+                raise ValidationError(f"The recording “{recording.title}” belongs to a cycle the case does not have.")
+        for item in [*self.moments, *self.clips]:
+            item.validate()
+            if item.recording_id not in durations:
+                raise ValidationError("A moment or clip refers to a recording that no longer exists.")
+        for moment in self.moments:
+            if moment.time > durations[moment.recording_id]:
+                raise ValidationError("A moment cannot be after the end of the film.")
+        for clip in self.clips:
+            if clip.end > durations[clip.recording_id]:
+                raise ValidationError("A clip cannot end after the film does; check the out point.")
 
     # --- where the family is --------------------------------------------
     @property
@@ -386,6 +381,117 @@ class Case:
     @property
     def active_goals(self) -> list[Goal]:
         return [g for g in self.goals if g.retired_on is None]
+
+    # --- recordings, moments and clips ---------------------------------
+    def recording(self, recording_id: str) -> Recording:
+        for recording in self.recordings:
+            if recording.id == recording_id:
+                return recording
+        raise NotFoundError("That recording no longer exists; it may have been removed in another window.")
+
+    def recordings_in(self, cycle: int) -> list[Recording]:
+        return [r for r in self.recordings if r.cycle == cycle]
+
+    def add_recording(self, recording: Recording) -> None:
+        self.cycle(recording.cycle)  # raises for a cycle the case does not have
+        self.recordings.append(recording)
+
+    def remove_recording(self, recording_id: str) -> Recording:
+        """Forget a recording with its moments and clips (its files are the store's job)."""
+        recording = self.recording(recording_id)
+        self.recordings.remove(recording)
+        self.moments = [m for m in self.moments if m.recording_id != recording_id]
+        cycle_clips = self.clips_in(recording.cycle)
+        self.clips = [c for c in self.clips if c.recording_id != recording_id]
+        self._renumber_chosen([c for c in cycle_clips if c.recording_id != recording_id])
+        return recording
+
+    def moments_of(self, recording_id: str) -> list[Moment]:
+        return sorted((m for m in self.moments if m.recording_id == recording_id), key=lambda m: m.time)
+
+    def moment(self, moment_id: str) -> Moment:
+        for moment in self.moments:
+            if moment.id == moment_id:
+                return moment
+        raise NotFoundError("That moment no longer exists; it may have been removed in another window.")
+
+    def mark_moment(self, recording_id: str, seconds: float) -> Moment:
+        """A new moment at ``seconds`` (put on the frame grid, kept inside the film)."""
+        recording = self.recording(recording_id)
+        moment = Moment(id=new_id(), recording_id=recording_id, time=on_frame(recording, seconds))
+        self.moments.append(moment)
+        return moment
+
+    def remove_moment(self, moment_id: str) -> None:
+        moment = self.moment(moment_id)
+        self.moments.remove(moment)
+        for clip in self.clips:
+            if clip.moment_id == moment_id:
+                clip.moment_id = None
+
+    def clip(self, clip_id: str) -> Clip:
+        for clip in self.clips:
+            if clip.id == clip_id:
+                return clip
+        raise NotFoundError("That clip no longer exists; it may have been removed in another window.")
+
+    def clips_in(self, cycle: int) -> list[Clip]:
+        ids = {r.id for r in self.recordings_in(cycle)}
+        return sorted((c for c in self.clips if c.recording_id in ids), key=lambda c: (c.recording_id, c.start))
+
+    def add_clip(self, recording_id: str, start: float, end: float, *, title: str = "",
+                 moment_id: str | None = None) -> Clip:
+        """Cut a clip; the first few of a cycle are chosen for the shared review by default."""
+        recording = self.recording(recording_id)
+        clip = Clip(id=new_id(), recording_id=recording_id, start=on_frame(recording, start),
+                    end=on_frame(recording, end, out_point=True), title=title, moment_id=moment_id)
+        clip.validate()
+        if len(self.chosen_clips(recording.cycle)) < DEFAULT_CHOSEN_CLIPS:
+            clip.chosen = len(self.chosen_clips(recording.cycle)) + 1
+        self.clips.append(clip)
+        return clip
+
+    def set_clip_span(self, clip_id: str, start: float, end: float) -> Clip:
+        clip = self.clip(clip_id)
+        recording = self.recording(clip.recording_id)
+        clip.start, clip.end = on_frame(recording, start), on_frame(recording, end, out_point=True)
+        clip.exported = None  # the old file no longer matches
+        clip.validate()
+        return clip
+
+    def remove_clip(self, clip_id: str) -> None:
+        clip = self.clip(clip_id)
+        cycle = self.recording(clip.recording_id).cycle
+        self.clips.remove(clip)
+        self._renumber_chosen(self.clips_in(cycle))
+
+    def chosen_clips(self, cycle: int) -> list[Clip]:
+        """The clips chosen for the cycle's shared review, in the order they will be shown."""
+        return sorted((c for c in self.clips_in(cycle) if c.chosen), key=lambda c: c.chosen)
+
+    def choose_clip(self, clip_id: str, chosen: bool) -> None:
+        clip = self.clip(clip_id)
+        cycle = self.recording(clip.recording_id).cycle
+        if chosen and not clip.chosen:
+            clip.chosen = len(self.chosen_clips(cycle)) + 1
+        elif not chosen:
+            clip.chosen = None
+        self._renumber_chosen(self.clips_in(cycle))
+
+    def move_chosen_clip(self, clip_id: str, offset: int) -> None:
+        clip = self.clip(clip_id)
+        order = self.chosen_clips(self.recording(clip.recording_id).cycle)
+        if clip not in order:
+            raise ValidationError("Only a chosen clip has a place in the shared review.")
+        index = order.index(clip)
+        order.insert(max(0, min(len(order) - 1, index + offset)), order.pop(index))
+        for position, item in enumerate(order, start=1):
+            item.chosen = position
+
+    @staticmethod
+    def _renumber_chosen(clips: list[Clip]) -> None:
+        for position, clip in enumerate(sorted((c for c in clips if c.chosen), key=lambda c: c.chosen), start=1):
+            clip.chosen = position
 
     def set_stage(self, stage: Stage, today: date) -> None:
         self.stage = stage

@@ -3,7 +3,9 @@
 Layout under the data root (see ``paths``)::
 
     settings.json            installation settings (TinyDB)
-    cases/<case id>/case.json one TinyDB file per case; later also its media
+    cases/<case id>/case.json one TinyDB file per case
+    cases/<case id>/recordings/<recording id>/film.mp4   playable copy (+ original if kept)
+    cases/<case id>/exports/cycle-<n>/...                clips, compiled film, stills
 
 Why it is built like this:
 
@@ -31,6 +33,7 @@ import errno
 import json
 import os
 import secrets
+import shutil
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -51,10 +54,18 @@ try:  # POSIX: also serialise against other processes (the CLI beside the app)
 except ImportError:  # pragma: no cover - Windows falls back to thread locks only
     fcntl = None
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 # Raw-table migrations: MIGRATIONS[n] turns a version-n file into version n+1.
 Tables = dict[str, dict[str, dict[str, Any]]]
-MIGRATIONS: dict[int, Callable[[Tables], Tables]] = {}
+FILM_TABLES = ("recordings", "moments", "clips")
+
+
+def _add_film_tables(tables: Tables) -> Tables:
+    """Version 2 adds recordings, moments and clips (a version-1 case has none)."""
+    return {**tables, **{name: tables.get(name, {}) for name in FILM_TABLES}}
+
+
+MIGRATIONS: dict[int, Callable[[Tables], Tables]] = {1: _add_film_tables}
 
 CASE_FILE = "case.json"
 TEMP_SUFFIX = ".tmp"
@@ -180,23 +191,30 @@ def migrate(tables: Tables, source: str) -> Tables:
 
 
 def case_to_tables(case: Case) -> Tables:
-    """Lay a case out as TinyDB tables: the case itself, its goals, its cycles."""
+    """Lay a case out as TinyDB tables: the case itself, goals, cycles, recordings, moments, clips."""
     record = to_record(case)
     goals = record.pop("goals")
     cycles = record.pop("cycles")
+    film = {name: {str(i): {**row, "position": i} for i, row in enumerate(record.pop(name), start=1)}
+            for name in FILM_TABLES}
     return {
         "_meta": {"1": {"schema": SCHEMA_VERSION}},
         "case": {"1": record},
         "goals": {str(i): {**g, "position": i} for i, g in enumerate(goals, start=1)},
         "cycles": {str(c["number"]): c for c in cycles},
+        **film,
     }
+
+
+def _in_order(table: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    return sorted(table.values(), key=lambda row: row.get("position", 0))
 
 
 def case_from_tables(tables: Tables) -> Case:
     record = dict(tables["case"]["1"])
-    goals = sorted(tables.get("goals", {}).values(), key=lambda g: g.get("position", 0))
     cycles = sorted(tables.get("cycles", {}).values(), key=lambda c: c["number"])
-    return from_record(Case, {**record, "goals": goals, "cycles": cycles})
+    film = {name: _in_order(tables.get(name, {})) for name in FILM_TABLES}
+    return from_record(Case, {**record, "goals": _in_order(tables.get("goals", {})), "cycles": cycles, **film})
 
 
 @dataclass
@@ -236,6 +254,32 @@ class CaseStore:
         if not case_id or not all(ch.isalnum() or ch in "-_" for ch in case_id):
             raise NotFoundError("That case does not exist.")
         return self.cases_dir / case_id
+
+    def media_path(self, case_id: str, relative: str) -> Path:
+        """The file a record names, refusing anything outside the case's folder."""
+        folder = self.case_folder(case_id).resolve()
+        path = (folder / relative).resolve()
+        if not relative or not path.is_relative_to(folder):
+            raise NotFoundError("That file is not part of this case.")
+        return path
+
+    def new_folder(self, case_id: str, *parts: str) -> Path:
+        """Make (if needed) a private folder inside the case's folder and return it."""
+        folder = self.case_folder(case_id)
+        for part in parts:
+            folder = folder / part
+            try:
+                folder.mkdir(mode=DIR_MODE, exist_ok=True)
+            except OSError as error:
+                raise plain_os_error(error, "making a folder for the film") from error
+        return folder
+
+    def remove_folder(self, case_id: str, *parts: str) -> None:
+        """Delete a folder inside the case's folder with everything in it."""
+        if not parts:
+            raise ValueError("refusing to remove the case folder itself")
+        folder = self.media_path(case_id, "/".join(parts))
+        shutil.rmtree(folder, ignore_errors=True)
 
     def _case_file(self, case_id: str) -> Path:
         return self.case_folder(case_id) / CASE_FILE

@@ -85,15 +85,29 @@ def test_migration_runs_step_by_step_and_newer_files_are_refused(store, monkeypa
         tables["case"]["1"]["code"] = tables["case"]["1"]["code"] + " (migrated)"
         return tables
 
-    monkeypatch.setattr(store_module, "SCHEMA_VERSION", 2)
-    monkeypatch.setattr(store_module, "MIGRATIONS", {1: rename_code})
+    current = store_module.SCHEMA_VERSION
+    monkeypatch.setattr(store_module, "SCHEMA_VERSION", current + 1)
+    monkeypatch.setattr(store_module, "MIGRATIONS", {current: rename_code})
     assert store.load(case.id).code == "FAM-01 (migrated)"
     store.update(case.id, lambda c: None)
-    assert json.loads(path.read_text())["_meta"]["1"]["schema"] == 2
+    assert json.loads(path.read_text())["_meta"]["1"]["schema"] == current + 1
 
-    monkeypatch.setattr(store_module, "SCHEMA_VERSION", 1)
+    monkeypatch.setattr(store_module, "SCHEMA_VERSION", current)
     with pytest.raises(StoreError, match="newer version"):
         store.load(case.id)
+
+
+def test_a_version_1_case_gains_empty_film_tables(store):
+    case = make_case(store)
+    path = store.cases_dir / case.id / "case.json"
+    raw = json.loads(path.read_text())
+    for name in store_module.FILM_TABLES:
+        del raw[name]
+    raw["_meta"]["1"]["schema"] = 1
+    path.write_text(json.dumps(raw))
+    loaded = store.load(case.id)
+    assert (loaded.recordings, loaded.moments, loaded.clips) == ([], [], [])
+    assert loaded.code == case.code
 
 
 def test_damaged_file_is_reported_and_the_rest_still_load(store):

@@ -45,6 +45,7 @@ def plan_import(info: MediaInfo, source: Path, target: Path) -> ImportPlan:
         and info.audio_codec in PLAYABLE_AUDIO
         and info.pix_fmt in ("yuv420p", "yuvj420p")
         and info.rotation == 0
+        and not info.variable_rate
     )
     if can_copy:
         return ImportPlan("remux", "already H.264/AAC: copied into a fresh MP4", common_in + maps + ["-c", "copy"] + tail)
@@ -58,6 +59,8 @@ def plan_import(info: MediaInfo, source: Path, target: Path) -> ImportPlan:
         reasons.append(f"turned {info.rotation}°")
     if info.pix_fmt not in ("yuv420p", "yuvj420p"):
         reasons.append(f"{info.pix_fmt} pixels")
+    if info.variable_rate:
+        reasons.append("uneven frame rate")
     video = [
         "-c:v", "libx264", "-preset", "veryfast", "-crf", "20", "-pix_fmt", "yuv420p",
         "-vf", "scale=trunc(iw/2)*2:trunc(ih/2)*2",  # x264 needs even sizes; autorotate is on

@@ -31,6 +31,7 @@ class MediaInfo:
     pix_fmt: str
     rotation: int  # degrees counter-clockwise the picture must turn to be upright
     audio_codec: str | None  # None: the film has no sound
+    variable_rate: bool = False  # frames not evenly spaced (phones): frame stepping needs a CFR copy
 
     @property
     def is_mp4_family(self) -> bool:
@@ -58,16 +59,19 @@ def probe(path: Path) -> MediaInfo:
             audio = container.streams.audio[0].codec_context.name if container.streams.audio else None
             duration = _duration(container, video)
             rate = video.average_rate or video.guessed_rate or Fraction(0)
+            base = video.base_rate or rate
+            variable = bool(rate and base and abs(float(rate) - float(base)) > 0.01 * float(base))
             return MediaInfo(
                 container=container.format.name,
                 duration=duration,
                 video_codec=video.codec_context.name,
                 width=video.codec_context.width,
                 height=video.codec_context.height,
-                fps=float(rate),
+                fps=float(base if variable else rate),  # the nominal rate of an uneven film
                 pix_fmt=video.codec_context.pix_fmt or "",
                 rotation=int(round(first.rotation or 0)) % 360,
                 audio_codec=audio,
+                variable_rate=variable,
             )
     except MediaError:
         raise

@@ -1,0 +1,146 @@
+"""Importing films into a case: every kind works, every broken kind leaves nothing behind."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from pathlib import Path
+
+import av
+import pytest
+
+from conftest import make_case
+from media_fixtures import BROKEN, make
+from vig_core.errors import ValidationError
+from vig_core.media.probe import MediaError, probe
+from vig_core.models import ConsentKind
+from vig_core.recordings import (
+    films_in_folder, import_recording, receive_upload, remove_recording,
+)
+
+
+@pytest.fixture(scope="module")
+def films(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("films")
+
+
+@pytest.fixture
+def case_id(store) -> str:
+    case = make_case(store)
+    store.update(case.id, lambda c: c.consent.give(ConsentKind.FILMING, date(2026, 1, 5)))
+    return case.id
+
+
+def recording_folders(store, case_id) -> list[Path]:
+    return sorted((store.case_folder(case_id) / "recordings").glob("*"))
+
+
+def frame_times(path: Path) -> list[float]:
+    with av.open(str(path)) as container:
+        return [float(f.time) for f in container.decode(video=0)]
+
+
+@pytest.mark.parametrize("kind, size, mode, seconds", [
+    ("phone hevc rotated é.mov", (240, 320), "converted", 2.0),
+    ("moov_at_end.mp4", (320, 240), "copied", 2.0),
+    ("vfr.mp4", (320, 240), "converted", 2.0),
+    ("very_short.mp4", (320, 240), "copied", 0.2),
+])
+def test_import_records_an_upright_playable_copy_in_the_case_folder(store, case_id, films, kind, size, mode,
+                                                                    seconds):
+    source = make(kind, films)
+    seen: list[float] = []
+    recording = import_recording(store, case_id, 1, source, on_progress=seen.append)
+
+    case = store.load(case_id)
+    assert case.recordings == [recording] and recording.cycle == 1
+    assert recording.original_name == kind and recording.title == Path(kind).stem
+    assert mode in recording.how
+    path = store.media_path(case_id, recording.playable)
+    assert path.is_file() and path.is_relative_to(store.case_folder(case_id))
+    info = probe(path)
+    assert (info.width, info.height) == size == (recording.width, recording.height)
+    assert info.video_codec == "h264" and info.rotation == 0
+    assert recording.duration == pytest.approx(seconds, abs=1 / 30 + 0.03)  # a frame, plus AAC priming
+    assert seen[-1] == 1.0 and seen == sorted(seen)
+    assert recording.original is None and [p.name for p in path.parent.iterdir()] == ["film.mp4"]
+
+
+def test_an_uneven_frame_rate_becomes_even_so_frame_steps_are_exact(store, case_id, films):
+    recording = import_recording(store, case_id, 1, make("vfr.mp4", films))
+    times = frame_times(store.media_path(case_id, recording.playable))
+    gaps = {round(b - a, 4) for a, b in zip(times, times[1:])}
+    assert recording.fps == 30 and gaps == {round(1 / 30, 4)}
+
+
+@pytest.mark.parametrize("kind", BROKEN)
+def test_unusable_files_leave_no_files_and_no_records(store, case_id, films, kind):
+    with pytest.raises(MediaError) as raised:
+        import_recording(store, case_id, 1, make(kind, films))
+    assert "\n" not in str(raised.value)
+    assert store.load(case_id).recordings == []
+    assert recording_folders(store, case_id) == []
+
+
+def test_a_failure_after_conversion_removes_the_new_folder(store, case_id, films, monkeypatch):
+    def full_disk(*_args, **_kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("vig_core.recordings._copy", lambda *a: full_disk())
+    with pytest.raises(OSError):
+        import_recording(store, case_id, 1, make("h264_aac.mp4", films), keep_original=True)
+    assert recording_folders(store, case_id) == [] and store.load(case_id).recordings == []
+
+
+def test_keeping_the_original_streams_a_private_copy(store, case_id, films):
+    source = make("vp9_opus.webm", films)
+    recording = import_recording(store, case_id, 2, source, keep_original=True)
+    original = store.media_path(case_id, recording.original)
+    assert original.read_bytes() == source.read_bytes()
+    assert original.stat().st_mode & 0o077 == 0
+
+
+def test_no_filming_consent_means_no_import(store, films):
+    case = make_case(store, "NOCONSENT")
+    with pytest.raises(ValidationError, match="no filming consent"):
+        import_recording(store, case.id, 1, make("h264_aac.mp4", films))
+    assert not (store.case_folder(case.id) / "recordings").exists()
+
+
+def test_a_missing_file_or_cycle_is_refused_plainly(store, case_id, films):
+    with pytest.raises(MediaError, match="There is no file"):
+        import_recording(store, case_id, 1, films / "nowhere.mp4")
+    with pytest.raises(Exception, match="no cycle 9"):
+        import_recording(store, case_id, 9, make("h264_aac.mp4", films))
+
+
+def test_removing_a_recording_deletes_its_files_moments_and_clips(store, case_id, films):
+    recording = import_recording(store, case_id, 1, make("h264_aac.mp4", films))
+
+    def code(case):
+        moment = case.mark_moment(recording.id, 0.5)
+        case.add_clip(recording.id, 0.0, 1.5, moment_id=moment.id)
+
+    store.update(case_id, code)
+    remove_recording(store, case_id, recording.id)
+    case = store.load(case_id)
+    assert (case.recordings, case.moments, case.clips) == ([], [], [])
+    assert recording_folders(store, case_id) == []
+
+
+def test_uploads_are_checked_by_type_and_written_privately(store, case_id):
+    with pytest.raises(ValidationError, match="does not look like a film"):
+        receive_upload(store, case_id, "notes.docx", io.BytesIO(b"x"))
+    path = receive_upload(store, case_id, "Film 1 é.MOV", io.BytesIO(b"abc" * 1000))
+    assert path.suffix == ".mov" and path.read_bytes() == b"abc" * 1000
+    assert path.stat().st_mode & 0o077 == 0 and path.is_relative_to(store.case_folder(case_id))
+
+
+def test_films_in_a_folder_are_listed_by_name(films):
+    make("h264_aac.mp4", films)
+    make("mjpeg.avi", films)
+    names = [p.name for p in films_in_folder(films)]
+    assert "h264_aac.mp4" in names and "mjpeg.avi" in names and names == sorted(names)
+    assert all(not n.endswith(".m4a") for n in names)
+    with pytest.raises(ValidationError, match="could not be read"):
+        films_in_folder(films / "missing")

@@ -1,0 +1,124 @@
+"""Recordings of a cycle and what the practitioner finds in them.
+
+A *recording* is the film of one cycle, kept as a browser-playable copy in the
+case folder. *Moments* are the times the practitioner marks while watching
+(coded with principles of attuned interaction and a turn of the attuned
+cycle). *Clips* are the short spans cut for the shared review; a few of them
+are *chosen*, in order, for the parent to see.
+
+Times are seconds from the start of the playable copy, kept on the frame grid
+of that copy (its frame rate is constant), so "one frame on" is exact.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+from .errors import ValidationError
+from .text import MAX_TITLE_TEXT, check_text
+
+MAX_MOMENT_NOTE = 2_000
+MIN_CLIP_SECONDS, MAX_CLIP_SECONDS = 2.0, 60.0  # services mostly use 3-10 s, never over a minute
+DEFAULT_CHOSEN_CLIPS = 3
+
+
+class Turn(StrEnum):
+    """A turn of the attuned cycle: initiative, reception or response, by child or adult."""
+
+    CHILD_INITIATIVE = "child: initiative"
+    ADULT_RECEPTION = "adult: reception"
+    ADULT_RESPONSE = "adult: response"
+    CHILD_RECEPTION = "child: reception"
+    CHILD_RESPONSE = "child: response"
+    ADULT_INITIATIVE = "adult: initiative"
+
+
+@dataclass
+class Recording:
+    id: str
+    cycle: int
+    title: str  # the practitioner's name for it; the file name by default
+    original_name: str
+    imported_at: datetime
+    playable: str  # path of the browser-playable MP4, relative to the case folder
+    duration: float
+    fps: float  # of the playable copy (constant unless it was only remuxed)
+    width: int
+    height: int
+    has_audio: bool
+    how: str = ""  # e.g. "converted for the browser: hevc video, turned 90°"
+    original: str | None = None  # relative path of the kept original, if kept
+
+    def validate(self) -> None:
+        check_text(self.title, "The recording's title", MAX_TITLE_TEXT, required=True)
+
+    @property
+    def frame(self) -> float:
+        return 1.0 / self.fps if self.fps > 0 else 0.04
+
+
+@dataclass
+class Moment:
+    id: str
+    recording_id: str
+    time: float
+    principles: list[str] = field(default_factory=list)  # heading ids from the principles file
+    behaviours: list[str] = field(default_factory=list)  # behaviour texts under those headings
+    turn: Turn | None = None
+    note: str = ""
+    working_point: bool = False  # a moment to develop, once strengths are established
+
+    def validate(self) -> None:
+        check_text(self.note, "The moment's note", MAX_MOMENT_NOTE)
+        if self.time < 0:
+            raise ValidationError("A moment cannot be before the start of the film.")
+
+
+@dataclass
+class Clip:
+    id: str
+    recording_id: str
+    start: float
+    end: float
+    title: str = ""
+    moment_id: str | None = None  # the moment it was cut around, if any
+    chosen: int | None = None  # its place (1, 2, ...) among the cycle's clips for the shared review
+    exported: str | None = None  # relative path of the exported clip file, if made
+
+    @property
+    def duration(self) -> float:
+        return self.end - self.start
+
+    def validate(self) -> None:
+        check_text(self.title, "The clip's title", MAX_TITLE_TEXT)
+        if self.start < 0:
+            raise ValidationError("A clip cannot start before the film does.")
+        if self.end <= self.start:
+            raise ValidationError("A clip must end after it starts; check the in and out points.")
+
+    def guidance(self) -> str | None:
+        """A gentle word when the length is unusual for a shared-review clip, else ``None``."""
+        if self.duration < MIN_CLIP_SECONDS:
+            return (
+                f"This clip is {self.duration:.1f} s long: shorter than {MIN_CLIP_SECONDS:.0f} s "
+                "is hard to take in; consider widening it."
+            )
+        if self.duration > MAX_CLIP_SECONDS:
+            return (
+                f"This clip is {self.duration:.0f} s long: over a minute is a lot to talk through; "
+                "most clips are a few seconds."
+            )
+        return None
+
+
+def on_frame(recording: Recording, seconds: float, *, out_point: bool = False) -> float:
+    """``seconds`` moved to the start of the frame shown then, kept inside the film.
+
+    An out point may sit at the very end of the film (after its last frame).
+    """
+    frame = recording.frame
+    frames = int(recording.duration / frame + 1e-6)
+    index = int(max(0.0, min(seconds, recording.duration)) / frame + 1e-6)
+    return round(min(index, frames if out_point else max(0, frames - 1)) * frame, 6)

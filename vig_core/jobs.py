@@ -1,0 +1,110 @@
+"""Long media work (imports, exports) run off the script thread, with progress.
+
+A Streamlit script run must stay short, or the page (and every other page the
+practitioner opens meanwhile) waits. A :class:`Job` runs its work on a daemon
+thread and keeps the fraction done, so a page can poll it and draw a progress
+bar with the time left. Jobs live in this process only: a restart forgets
+them, and the work itself leaves nothing half-written (see ``media.ffmpeg``).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from .errors import VigError
+
+log = logging.getLogger("vig_workbook.jobs")
+
+RUNNING, DONE, FAILED = "running", "done", "failed"
+UNEXPECTED = "Something went wrong with this work; nothing was saved. Please try again."
+
+
+@dataclass
+class Job:
+    id: str
+    owner: str  # e.g. the case id: which page should show it
+    label: str
+    started: float = field(default_factory=time.monotonic)
+    fraction: float = 0.0
+    state: str = RUNNING
+    message: str = ""  # the plain-language error when it failed
+    result: Any = None
+    seen: bool = False  # a finished job is shown once, then forgotten
+
+    def report(self, fraction: float) -> None:
+        self.fraction = max(self.fraction, min(1.0, fraction))
+
+    def seconds_left(self, now: float | None = None) -> float | None:
+        """A simple estimate from the rate so far, once there is enough to go on."""
+        elapsed = (now if now is not None else time.monotonic()) - self.started
+        if self.fraction < 0.02 or elapsed < 1:
+            return None
+        return elapsed * (1 - self.fraction) / self.fraction
+
+    def status_text(self) -> str:
+        left = self.seconds_left()
+        percent = f"{self.fraction:.0%}"
+        if left is None:
+            return f"{self.label}: {percent}"
+        return f"{self.label}: {percent}, about {_duration_words(left)} left"
+
+
+def _duration_words(seconds: float) -> str:
+    if seconds < 60:
+        return f"{max(1, round(seconds))} s"
+    return f"{round(seconds / 60)} min"
+
+
+class Jobs:
+    """All jobs of this process. Safe to use from any thread."""
+
+    def __init__(self) -> None:
+        self._jobs: dict[str, Job] = {}
+        self._lock = threading.Lock()
+        self._count = 0
+
+    def start(self, owner: str, label: str, work: Callable[[Callable[[float], None]], Any]) -> Job:
+        """Run ``work(report_progress)`` on a thread; return its job at once."""
+        with self._lock:
+            self._count += 1
+            job = Job(id=f"job-{self._count}", owner=owner, label=label)
+            self._jobs[job.id] = job
+        threading.Thread(target=self._run, args=(job, work), name=job.id, daemon=True).start()
+        return job
+
+    @staticmethod
+    def _run(job: Job, work: Callable[[Callable[[float], None]], Any]) -> None:
+        try:
+            job.result = work(job.report)
+            job.fraction = 1.0
+            job.state = DONE
+        except VigError as error:
+            job.message, job.state = str(error), FAILED
+        except Exception:  # noqa: BLE001 - the practitioner gets a sentence, the log the details
+            log.exception("job %s failed", job.label)
+            job.message, job.state = UNEXPECTED, FAILED
+
+    def of(self, owner: str) -> list[Job]:
+        """The owner's jobs that are running or not yet shown as finished."""
+        with self._lock:
+            return [j for j in self._jobs.values() if j.owner == owner and not j.seen]
+
+    def forget(self, job: Job) -> None:
+        with self._lock:
+            job.seen = True
+            self._jobs.pop(job.id, None)
+
+    def wait(self, job: Job, timeout: float = 600) -> Job:
+        """Block until ``job`` ends (for the command line and tests)."""
+        deadline = time.monotonic() + timeout
+        while job.state == RUNNING and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return job
+
+
+JOBS = Jobs()
