@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from .demo import ensure_demo_case
 from .errors import VigError
 from .paths import ENV_VAR, data_root
-from .store import CaseStore
+from .recordings import KEEP_ORIGINALS, default_cycle, import_recording
+from .store import CaseStore, SettingsStore
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -25,6 +27,10 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     commands.add_parser("demo", help="create the fictional demo case (if missing) and print its case id")
     commands.add_parser("data-dir", help="print the data folder in use")
+    importing = commands.add_parser("import-recording", help="import a film into a case and print the recording's id")
+    importing.add_argument("--case", required=True, metavar="CASE_ID")
+    importing.add_argument("--cycle", type=int, metavar="N", help="the cycle it belongs to (default: the current one)")
+    importing.add_argument("file", type=Path, metavar="FILE")
     return parser
 
 
@@ -35,7 +41,12 @@ def main(argv: list[str] | None = None) -> int:
             print(ensure_demo_case(CaseStore(data_root())))
         elif args.command == "data-dir":
             print(data_root())
+        elif args.command == "import-recording":
+            store = CaseStore(data_root())
+            cycle = args.cycle or default_cycle(store.load(args.case))
+            keep = bool(SettingsStore(data_root()).get(KEEP_ORIGINALS, False))
+            print(import_recording(store, args.case, cycle, args.file, keep_original=keep).id)
     except VigError as error:
-        print(f"Error: {error}", file=sys.stderr)
+        print(f"Error: {error}".replace("\n", " "), file=sys.stderr)
         return 1
     return 0

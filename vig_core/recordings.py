@@ -21,10 +21,11 @@ from .film import Recording
 from .media.ffmpeg import run_ffmpeg
 from .media.plan import plan_import
 from .media.probe import MediaError, probe
-from .models import ConsentKind
+from .models import Case, ConsentKind
 from .store import CaseStore, plain_os_error
 from .text import new_id
 
+KEEP_ORIGINALS = "keep_originals"  # installation setting: keep the imported file beside its copy
 PLAYABLE_NAME = "film.mp4"
 UPLOADS = "uploads"
 VIDEO_SUFFIXES = {".mp4", ".mov", ".m4v", ".webm", ".mkv", ".avi", ".mts", ".m2ts", ".3gp", ".wmv", ".mpg", ".mpeg"}
@@ -32,6 +33,12 @@ COPY_CHUNK = 4 * 1024 * 1024
 COPY_SHARE = 0.1  # of the progress bar, when the original is kept
 
 Progress = Callable[[float], None]
+
+
+def default_cycle(case: Case) -> int:
+    """The cycle a new film most likely belongs to: the current one, else the first."""
+    current = case.current_cycle
+    return current.number if current else case.cycles[0].number
 
 
 def check_can_import(store: CaseStore, case_id: str, cycle: int) -> None:

@@ -59,3 +59,26 @@ def test_streamlit_config_is_secure():
     assert set(config["server"]["allowedHosts"]) <= {"localhost", "127.0.0.1"}
     assert config["server"]["enableXsrfProtection"] is True and config["server"]["enableCORS"] is True
     assert config["client"]["toolbarMode"] == "minimal" and config["client"]["showErrorDetails"] == "none"
+
+
+def test_import_recording_prints_the_id_or_one_line_why_not(data_dir, tmp_path):
+    from datetime import date
+
+    from media_fixtures import make
+    from vig_core.models import ConsentKind, new_case
+
+    store = CaseStore(data_dir)
+    case = new_case("CLI", "Ada", date(2026, 1, 5))
+    case.consent.give(ConsentKind.FILMING, date(2026, 1, 5))
+    store.create(case)
+    good = run_cli("import-recording", "--case", case.id, "--cycle", "2", str(make("h264_aac.mp4", tmp_path)),
+                   data_dir=data_dir)
+    assert good.returncode == 0, good.stderr
+    (recording,) = store.load(case.id).recordings
+    assert good.stdout.strip() == recording.id and recording.cycle == 2
+
+    bad = run_cli("import-recording", "--case", case.id, str(make("random.mp4", tmp_path)), data_dir=data_dir)
+    assert bad.returncode != 0 and bad.stdout == ""
+    assert bad.stderr.count("\n") == 1 and "random.mp4" in bad.stderr
+    assert len(store.load(case.id).recordings) == 1
+    assert len(list((store.case_folder(case.id) / "recordings").iterdir())) == 1

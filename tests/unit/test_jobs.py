@@ -1,0 +1,50 @@
+"""Background jobs: progress, plain failures, and being shown once."""
+
+from __future__ import annotations
+
+import threading
+
+from vig_core.errors import ValidationError
+from vig_core.jobs import DONE, FAILED, UNEXPECTED, Job, Jobs
+
+
+def test_a_job_reports_progress_and_its_result():
+    jobs, gate = Jobs(), threading.Event()
+
+    def work(report):
+        report(0.5)
+        gate.wait(5)
+        return "made"
+
+    job = jobs.start("case-1", "Preparing film", work)
+    while job.fraction < 0.5:
+        pass
+    assert jobs.of("case-1") == [job] and jobs.of("case-2") == []
+    assert job.status_text().startswith("Preparing film: 50%")
+    gate.set()
+    jobs.wait(job)
+    assert (job.state, job.result, job.fraction) == (DONE, "made", 1.0)
+    jobs.forget(job)
+    assert jobs.of("case-1") == []
+
+
+def test_failures_become_plain_sentences():
+    jobs = Jobs()
+
+    def refuse(_report):
+        raise ValidationError("No filming consent.")
+
+    def crash(_report):
+        raise KeyError("internal detail")
+
+    plain, odd = jobs.wait(jobs.start("c", "a", refuse)), jobs.wait(jobs.start("c", "b", crash))
+    assert (plain.state, plain.message) == (FAILED, "No filming consent.")
+    assert (odd.state, odd.message) == (FAILED, UNEXPECTED) and "internal" not in odd.message
+
+
+def test_time_left_is_estimated_from_the_rate_so_far():
+    job = Job(id="j", owner="c", label="x", started=100.0)
+    assert job.seconds_left(now=110) is None  # nothing done yet
+    job.report(0.25)
+    job.report(0.1)  # progress never goes backwards
+    assert job.fraction == 0.25 and job.seconds_left(now=110) == 30
