@@ -2,15 +2,23 @@
 
 Its content lives in ``data/demo/case.json`` (dates as days relative to
 today) so that it reads as a real workbook on whatever day it is created.
+Its film is a generated test picture with a tone, made with the bundled
+ffmpeg when the demo is created (media is never committed), then imported
+like any film and given the coded moments and chosen clips of the file.
 """
 
 from __future__ import annotations
 
 import json
+import subprocess
+import tempfile
 from datetime import date, timedelta
 from pathlib import Path
 
-from .models import ConsentKind, CycleStatus, Stage, new_case
+from .film import Turn
+from .media.ffmpeg import ffmpeg_exe
+from .models import Case, ConsentKind, CycleStatus, Stage, new_case
+from .recordings import import_recording
 from .store import CaseStore
 
 DEMO_FILE = Path(__file__).resolve().parent.parent / "data" / "demo" / "case.json"
@@ -19,10 +27,14 @@ DEMO_FILE = Path(__file__).resolve().parent.parent / "data" / "demo" / "case.jso
 def ensure_demo_case(store: CaseStore, today: date | None = None) -> str:
     """Create the demo case unless it exists already; return its id (idempotent)."""
     spec = json.loads(DEMO_FILE.read_text(encoding="utf-8"))
-    if store.exists(spec["id"]):
-        return spec["id"]
-    today = today or date.today()
+    if not store.exists(spec["id"]):
+        _create(store, spec, today or date.today())
+    if not store.load(spec["id"]).recordings:
+        add_demo_film(store, spec["id"], spec["film"])
+    return spec["id"]
 
+
+def _create(store: CaseStore, spec: dict, today: date) -> None:
     def day(offset: int) -> date:
         return today + timedelta(days=offset)
 
@@ -54,4 +66,33 @@ def ensure_demo_case(store: CaseStore, today: date | None = None) -> str:
         cycle.review_date = day(cycle_spec["review"])
         cycle.status = CycleStatus(cycle_spec["status"])
     store.create(case)
-    return case.id
+
+
+def add_demo_film(store: CaseStore, case_id: str, spec: dict) -> None:
+    """Generate the demo film, import it, and code it as the demo file says."""
+    with tempfile.TemporaryDirectory() as folder:
+        source = Path(folder) / "demo film.mp4"
+        seconds = str(spec["seconds"])
+        subprocess.run(
+            [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-nostdin", "-y",
+             "-f", "lavfi", "-i", f"testsrc2=size=640x360:rate=25:duration={seconds}",
+             "-f", "lavfi", "-i", f"sine=frequency=330:beep_factor=2:duration={seconds}",
+             "-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p", "-g", "25",
+             "-c:a", "aac", "-movflags", "+faststart", "-shortest", str(source)],
+            check=True, capture_output=True)
+        recording = import_recording(store, case_id, spec["cycle"], source)
+
+    def code(case: Case) -> None:
+        case.recording(recording.id).title = spec["title"]
+        moments = []
+        for item in spec["moments"]:
+            moment = case.mark_moment(recording.id, item["time"])
+            moment.principles, moment.behaviours = item["principles"], item["behaviours"]
+            moment.turn, moment.note = Turn(item["turn"]), item["note"]
+            moment.working_point = item.get("working_point", False)
+            moments.append(moment)
+        for item in spec["clips"]:
+            case.add_clip(recording.id, item["start"], item["end"], title=item["title"],
+                          moment_id=moments[item["moment"]].id)
+
+    store.update(case_id, code)

@@ -28,6 +28,11 @@ def test_demo_is_created_once_and_prints_its_id(data_dir):
     assert demo.stage is Stage.CYCLES and demo.step == "cycle 2: filming"
     assert len(demo.goals) == 2 and all(len(g.ratings) == 2 for g in demo.goals)
     assert demo.conversation.helping_question.startswith("How can I help")
+    (film,) = demo.recordings
+    assert film.cycle == 1 and film.duration == 40 and store.media_path(case_id, film.playable).is_file()
+    assert len(demo.moments) == 5 and all(m.principles and m.turn and m.note for m in demo.moments)
+    assert [c.title for c in demo.chosen_clips(1)] == [
+        "You waited, and Mia showed you", "Taking turns with the bricks", "Laughing together"]
 
 
 def test_help_and_bad_usage(data_dir):

@@ -58,6 +58,7 @@ def test_import_records_an_upright_playable_copy_in_the_case_folder(store, case_
     assert mode in recording.how
     path = store.media_path(case_id, recording.playable)
     assert path.is_file() and path.is_relative_to(store.case_folder(case_id))
+    assert path.stat().st_mode & 0o077 == 0 and path.parent.stat().st_mode & 0o077 == 0
     info = probe(path)
     assert (info.width, info.height) == size == (recording.width, recording.height)
     assert info.video_codec == "h264" and info.rotation == 0

@@ -22,6 +22,7 @@ from .probe import MediaError
 log = logging.getLogger("vig_workbook.media")
 
 Progress = Callable[[float], None]  # receives 0..1
+PRIVATE_FILE = 0o600
 
 
 def ffmpeg_exe() -> str:
@@ -51,6 +52,7 @@ def run_ffmpeg(args: list[str], target: Path, duration: float, on_progress: Prog
         if code != 0:
             log.warning("ffmpeg failed (%s): %s", code, " | ".join(tail))
             raise MediaError(_plain_failure(tail))
+        os.chmod(partial, PRIVATE_FILE)  # ffmpeg creates files by the umask; films are private
         os.replace(partial, target)
     finally:
         partial.unlink(missing_ok=True)
