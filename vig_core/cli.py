@@ -11,6 +11,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from .clip_export import export_cycle
 from .demo import ensure_demo_case
 from .errors import VigError
 from .paths import ENV_VAR, data_root
@@ -31,6 +32,10 @@ def build_parser() -> argparse.ArgumentParser:
     importing.add_argument("--case", required=True, metavar="CASE_ID")
     importing.add_argument("--cycle", type=int, metavar="N", help="the cycle it belongs to (default: the current one)")
     importing.add_argument("file", type=Path, metavar="FILE")
+    exporting = commands.add_parser("export-clips", help="export a cycle's chosen clips and film; print their paths")
+    exporting.add_argument("--case", required=True, metavar="CASE_ID")
+    exporting.add_argument("--cycle", type=int, required=True, metavar="N")
+    exporting.add_argument("--no-title-cards", action="store_true", help="join the clips without title cards")
     return parser
 
 
@@ -46,6 +51,9 @@ def main(argv: list[str] | None = None) -> int:
             cycle = args.cycle or default_cycle(store.load(args.case))
             keep = bool(SettingsStore(data_root()).get(KEEP_ORIGINALS, False))
             print(import_recording(store, args.case, cycle, args.file, keep_original=keep).id)
+        elif args.command == "export-clips":
+            result = export_cycle(CaseStore(data_root()), args.case, args.cycle, title_cards=not args.no_title_cards)
+            print("\n".join(str(path) for path in result.paths))
     except VigError as error:
         print(f"Error: {error}".replace("\n", " "), file=sys.stderr)
         return 1

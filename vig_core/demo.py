@@ -9,6 +9,7 @@ like any film and given the coded moments and chosen clips of the file.
 
 from __future__ import annotations
 
+import functools
 import json
 import subprocess
 import tempfile
@@ -22,6 +23,25 @@ from .recordings import import_recording
 from .store import CaseStore
 
 DEMO_FILE = Path(__file__).resolve().parent.parent / "data" / "demo" / "case.json"
+
+
+@functools.cache
+def _generated_film(seconds: int) -> Path:
+    """A test picture with a tone, made once per process (the folder goes when the process ends)."""
+    folder = tempfile.TemporaryDirectory(prefix="vig-demo-")
+    _FOLDERS.append(folder)
+    source = Path(folder.name) / "demo film.mp4"
+    subprocess.run(
+        [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-nostdin", "-y",
+         "-f", "lavfi", "-i", f"testsrc2=size=640x360:rate=25:duration={seconds}",
+         "-f", "lavfi", "-i", f"sine=frequency=330:beep_factor=2:duration={seconds}",
+         "-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p", "-g", "25",
+         "-c:a", "aac", "-movflags", "+faststart", "-shortest", str(source)],
+        check=True, capture_output=True)
+    return source
+
+
+_FOLDERS: list[tempfile.TemporaryDirectory] = []  # kept alive for the cache above
 
 
 def ensure_demo_case(store: CaseStore, today: date | None = None) -> str:
@@ -70,17 +90,8 @@ def _create(store: CaseStore, spec: dict, today: date) -> None:
 
 def add_demo_film(store: CaseStore, case_id: str, spec: dict) -> None:
     """Generate the demo film, import it, and code it as the demo file says."""
-    with tempfile.TemporaryDirectory() as folder:
-        source = Path(folder) / "demo film.mp4"
-        seconds = str(spec["seconds"])
-        subprocess.run(
-            [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-nostdin", "-y",
-             "-f", "lavfi", "-i", f"testsrc2=size=640x360:rate=25:duration={seconds}",
-             "-f", "lavfi", "-i", f"sine=frequency=330:beep_factor=2:duration={seconds}",
-             "-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p", "-g", "25",
-             "-c:a", "aac", "-movflags", "+faststart", "-shortest", str(source)],
-            check=True, capture_output=True)
-        recording = import_recording(store, case_id, spec["cycle"], source)
+    recording = import_recording(store, case_id, spec["cycle"], _generated_film(spec["seconds"]),
+                                 original_name="demo film.mp4")
 
     def code(case: Case) -> None:
         case.recording(recording.id).title = spec["title"]

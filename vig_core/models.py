@@ -422,6 +422,12 @@ class Case:
         self.moments.append(moment)
         return moment
 
+    def move_moment(self, moment_id: str, seconds: float) -> float:
+        """Put the moment at ``seconds`` (on the frame grid); return where it went."""
+        moment = self.moment(moment_id)
+        moment.time = on_frame(self.recording(moment.recording_id), seconds)
+        return moment.time
+
     def remove_moment(self, moment_id: str) -> None:
         moment = self.moment(moment_id)
         self.moments.remove(moment)

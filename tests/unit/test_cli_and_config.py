@@ -2,6 +2,9 @@ import os
 import subprocess
 import sys
 import tomllib
+from pathlib import Path
+
+import pytest
 
 from conftest import ROOT
 from vig_core.models import Stage
@@ -87,3 +90,22 @@ def test_import_recording_prints_the_id_or_one_line_why_not(data_dir, tmp_path):
     assert bad.stderr.count("\n") == 1 and "random.mp4" in bad.stderr
     assert len(store.load(case.id).recordings) == 1
     assert len(list((store.case_folder(case.id) / "recordings").iterdir())) == 1
+
+
+def test_export_clips_writes_the_demo_clips_and_film(data_dir):
+    import av
+
+    case_id = run_cli("demo", data_dir=data_dir).stdout.strip()
+    result = run_cli("export-clips", "--case", case_id, "--cycle", "1", data_dir=data_dir)
+    assert result.returncode == 0, result.stderr
+    paths = [Path(line) for line in result.stdout.splitlines()]
+    clips = [p for p in paths if p.name.startswith("clip-") and p.suffix == ".mp4"]
+    film = [p for p in paths if p.name == "cycle-1-film.mp4"]
+    assert len(clips) == 3 and len(film) == 1 and all(p.is_file() for p in paths)
+    assert len([p for p in paths if p.suffix == ".png"]) == 6  # first and last frame of each clip
+    with av.open(str(film[0])) as container:
+        assert float(container.duration / av.time_base) == pytest.approx(3 * 6 + 3 * 2, abs=0.1)
+    case = CaseStore(data_dir).load(case_id)
+    assert [c.exported for c in case.chosen_clips(1)] == [f"exports/cycle-1/{p.name}" for p in clips]
+    nothing = run_cli("export-clips", "--case", case_id, "--cycle", "2", data_dir=data_dir)
+    assert nothing.returncode == 1 and "No clips are chosen for cycle 2" in nothing.stderr

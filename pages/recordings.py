@@ -1,0 +1,143 @@
+"""The films of each cycle: bring one in (upload or from this computer), rename, remove."""
+
+from pathlib import Path
+
+import streamlit as st
+
+from vig_core.errors import VigError
+from vig_core.media.frames import format_time
+from vig_core.models import ConsentKind
+from vig_core.recordings import (
+    KEEP_ORIGINALS, VIDEO_SUFFIXES, check_can_import, default_cycle, discard_upload, films_in_folder,
+    import_recording, receive_upload, remove_recording,
+)
+from vig_core.text import MAX_TITLE_TEXT
+from vig_core.ui import session
+from vig_core.ui.media import job_progress, start_job
+from vig_core.ui.widgets import autosave_text, case_title, confirm_button, require_case
+
+ANALYSIS_KEY = "analysis_recording"
+
+session.begin_page()
+case = require_case()
+store = session.store()
+case_title(case, "Recordings")
+
+numbers = [c.number for c in case.cycles]
+cycle = st.selectbox("Cycle", numbers, index=numbers.index(default_cycle(case)), format_func=lambda n: f"Cycle {n}",
+                     key=f"rec-cycle-{case.id}")
+job_progress(case.id)
+
+
+def start_import(source: Path, name: str, *, uploaded: bool) -> None:
+    """Check quickly, then prepare the film in the background (a long film must not freeze the app)."""
+    check_can_import(store, case.id, cycle)
+    keep = bool(session.settings().get(KEEP_ORIGINALS, False))
+
+    def work(report):
+        try:
+            return import_recording(store, case.id, cycle, source, keep_original=keep, on_progress=report,
+                                    original_name=name)
+        finally:
+            if uploaded:
+                discard_upload(source)
+
+    start_job(case.id, f"Importing “{name}” into cycle {cycle}", work)
+
+
+@session.guarded
+def import_upload() -> None:
+    upload = st.session_state.get(f"upload-{case.id}")
+    if upload is None:
+        raise VigError("Choose a film to upload first.")
+    start_import(receive_upload(store, case.id, upload.name, upload), upload.name, uploaded=True)
+
+
+@session.guarded
+def import_local() -> None:
+    typed = (st.session_state.get(f"local-path-{case.id}") or "").strip().strip('"')
+    if not typed:
+        raise VigError("Type the place of a film (or a folder of films) on this computer first.")
+    path = Path(typed).expanduser()
+    if path.is_dir():
+        chosen = st.session_state.get(f"local-pick-{case.id}")
+        if not chosen:
+            raise VigError("Choose which film in the folder to import.")
+        path = path / chosen
+    if not path.is_file():
+        raise VigError(f"There is no file at “{path}”. Check the spelling, or copy the path from your file manager.")
+    start_import(path, path.name, uploaded=False)
+
+
+if not case.consent.choice(ConsentKind.FILMING).active:
+    st.warning("This family has no filming consent on record, so no recording can be added.")
+    st.page_link("pages/consent.py", label="Record consent", query_params={"case": case.id})
+else:
+    with st.expander("Add a recording", expanded=not case.recordings_in(cycle), icon=":material/upload:"):
+        limit = st.get_option("server.maxUploadSize")
+        upload_tab, local_tab = st.tabs(["Upload", "From this computer"])
+        with upload_tab:
+            st.file_uploader(
+                f"Film file (up to {limit:,} MB; larger films: use “From this computer”)",
+                type=sorted(s.lstrip(".") for s in VIDEO_SUFFIXES), key=f"upload-{case.id}",
+            )
+            st.button("Import the uploaded film", key=f"import-upload-{case.id}", type="primary",
+                      on_click=import_upload)
+        with local_tab:
+            typed = st.text_input("File or folder on this computer", key=f"local-path-{case.id}",
+                                  placeholder="/home/me/Videos/visit 3.mov",
+                                  help="Films of any size; the file is read where it is and not changed.")
+            folder = Path(typed.strip().strip('"')).expanduser() if typed.strip() else None
+            if folder and folder.is_dir():
+                try:
+                    films = [p.name for p in films_in_folder(folder)]
+                except VigError as error:
+                    films = []
+                    st.error(str(error))
+                if films:
+                    st.selectbox("Film in this folder", films, key=f"local-pick-{case.id}")
+                else:
+                    st.info("No films found in this folder.")
+            st.button("Import from this computer", key=f"import-local-{case.id}", type="primary",
+                      on_click=import_local)
+        st.toggle(
+            "Keep the original file as well",
+            value=bool(session.settings().get(KEEP_ORIGINALS, False)),
+            key="keep-originals",
+            help="The workbook always keeps a copy that plays in the browser. Keeping the original too "
+                 "uses more disk space and is one more copy of sensitive material (setting for all cases).",
+            on_change=lambda: session.settings().set(KEEP_ORIGINALS, st.session_state["keep-originals"]),
+        )
+
+
+def open_analysis(recording_id: str) -> None:
+    st.session_state[ANALYSIS_KEY] = recording_id
+    session.go_to("pages/analysis.py")
+
+
+recordings = case.recordings_in(cycle)
+if not recordings:
+    st.info(f"No recordings in cycle {cycle} yet.")
+for recording in recordings:
+    with st.container(border=True):
+        autosave_text("Title", recording.title, lambda c, text, rid=recording.id: setattr(c.recording(rid), "title", text),
+                      key=f"rec-title-{recording.id}", max_chars=MAX_TITLE_TEXT, single_line=True)
+        moments = case.moments_of(recording.id)
+        st.caption(
+            f"{format_time(recording.duration)} long · {recording.width}×{recording.height} · "
+            f"{'with' if recording.has_audio else 'no'} sound · {len(moments)} moments · "
+            f"from “{recording.original_name}”, {recording.imported_at:%d %b %Y} ({recording.how})"
+        )
+        left, right = st.columns([1, 1])
+        left.button("Watch and mark moments", key=f"analyse-{recording.id}", type="primary",
+                    on_click=open_analysis, args=(recording.id,), icon=":material/play_circle:")
+        with right:
+            confirm_button(
+                "Remove…",
+                f"Remove “{recording.title}” with its {len(moments)} moments and its clips? "
+                "The film file is deleted from this computer.",
+                lambda rid=recording.id: (remove_recording(store, case.id, rid),
+                                          session.flash("success", "Recording removed.")),
+                key=f"remove-{recording.id}",
+                confirm_label="Yes, remove it",
+            )

@@ -1,0 +1,71 @@
+"""Streamlit pieces shared by the film pages: playable URLs, stills, job progress.
+
+Recordings reach the browser only through the app's media route, by an
+unguessable token that expires (``vig_core.media.tokens``); the page never
+hands a path or a whole file to the browser (no ``st.video``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from vig_core.jobs import DONE, FAILED, JOBS, Job
+from vig_core.media.frames import still_png
+from vig_core.media.tokens import TOKENS
+from vig_core.ui import session
+
+TOKENS_KEY = "media_tokens"
+
+
+def media_url(case_id: str, relative: str, name: str = "film.mp4") -> str:
+    """A URL for one of the case's films, valid for a few hours, reused within the session."""
+    path = session.store().media_path(case_id, relative)
+    issued: dict[str, str] = st.session_state.setdefault(TOKENS_KEY, {})
+    url = issued.get(str(path))
+    if url is None or TOKENS.resolve(url.split("/")[-2]) is None:
+        url = TOKENS.issue(path, name=name)
+        issued[str(path)] = url
+    return url
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _still(path: str, modified: float, seconds: float, max_width: int) -> bytes:
+    return still_png(Path(path), seconds, max_width=max_width)
+
+
+def still(case_id: str, relative: str, seconds: float, *, max_width: int = 480) -> bytes:
+    """The exact frame at ``seconds`` as PNG bytes (cached; a changed file is read again)."""
+    path = session.store().media_path(case_id, relative)
+    return _still(str(path), path.stat().st_mtime, round(seconds, 6), max_width)
+
+
+def job_progress(owner: str) -> None:
+    """Progress bars for the owner's running jobs; when one ends, say how and refresh the page."""
+    jobs = JOBS.of(owner)
+    if not jobs:
+        return
+
+    @st.fragment(run_every=1.0)
+    def panel() -> None:
+        finished = False
+        for job in JOBS.of(owner):
+            if job.state == DONE:
+                session.flash("success", f"{job.label}: done.")
+            elif job.state == FAILED:
+                session.flash("error", f"{job.label}: {job.message}")
+            else:
+                st.progress(job.fraction, text=job.status_text())
+                continue
+            JOBS.forget(job)
+            finished = True
+        if finished:
+            st.rerun(scope="app")
+
+    panel()
+
+
+def start_job(owner: str, label: str, work) -> Job:
+    """Start background work for ``owner`` (usually the case id); its bar appears on the next run."""
+    return JOBS.start(owner, label, work)
