@@ -17,7 +17,10 @@ case = require_case()
 store = session.store()
 case_title(case, "Clips")
 numbers = [c.number for c in case.cycles]
-cycle = st.selectbox("Cycle", numbers, index=numbers.index(default_cycle(case)), format_func=lambda n: f"Cycle {n}",
+with_clips = [n for n in numbers if case.clips_in(n)]
+# The current cycle, unless it has no clips yet and an earlier one has (e.g. straight after a review).
+start = default_cycle(case) if case.clips_in(default_cycle(case)) or not with_clips else with_clips[-1]
+cycle = st.selectbox("Cycle", numbers, index=numbers.index(start), format_func=lambda n: f"Cycle {n}",
                      key=f"clips-cycle-{case.id}")
 job_progress(case.id)
 clips = case.clips_in(cycle)
@@ -59,6 +62,8 @@ if chosen:
     film = store.case_folder(case.id) / "exports" / f"cycle-{cycle}" / f"cycle-{cycle}-film.mp4"
     if film.exists():
         st.caption(f"Last export: {film.parent} (clip files, stills and the film of cycle {cycle}).")
+        with st.expander("Watch the exported film"):
+            st_player(media_url(case.id, f"exports/cycle-{cycle}/{film.name}"), key=f"film-player-{cycle}")
 
 st.divider()
 st.subheader("All clips of this cycle")

@@ -23,10 +23,9 @@ case = require_case()
 store = session.store()
 case_title(case, "Recordings")
 
-numbers = [c.number for c in case.cycles]
-cycle = st.selectbox("Cycle", numbers, index=numbers.index(default_cycle(case)), format_func=lambda n: f"Cycle {n}",
-                     key=f"rec-cycle-{case.id}")
 job_progress(case.id)
+numbers = [c.number for c in case.cycles]
+cycle = default_cycle(case)  # where a new film goes, chosen in the form below
 
 
 def start_import(source: Path, name: str, *, uploaded: bool) -> None:
@@ -73,9 +72,12 @@ if not case.consent.choice(ConsentKind.FILMING).active:
     st.warning("This family has no filming consent on record, so no recording can be added.")
     st.page_link("pages/consent.py", label="Record consent", query_params={"case": case.id})
 else:
-    with st.expander("Add a recording", expanded=not case.recordings_in(cycle), icon=":material/upload:"):
+    with st.expander("Add a recording", expanded=not case.recordings, icon=":material/upload:",
+                     key=f"add-recording-{case.id}"):  # a key keeps it open across reruns
+        cycle = st.selectbox("Cycle it belongs to", numbers, index=numbers.index(cycle),
+                             format_func=lambda n: f"Cycle {n}", key=f"rec-cycle-{case.id}")
         limit = st.get_option("server.maxUploadSize")
-        upload_tab, local_tab = st.tabs(["Upload", "From this computer"])
+        upload_tab, local_tab = st.tabs(["Upload", "From this computer"], key=f"add-how-{case.id}")
         with upload_tab:
             st.file_uploader(
                 f"Film file (up to {limit:,} MB; larger films: use “From this computer”)",
@@ -115,11 +117,11 @@ def open_analysis(recording_id: str) -> None:
     session.go_to("pages/analysis.py")
 
 
-recordings = case.recordings_in(cycle)
-if not recordings:
-    st.info(f"No recordings in cycle {cycle} yet.")
-for recording in recordings:
+if not case.recordings:
+    st.info("No recordings yet.")
+for recording in sorted(case.recordings, key=lambda r: (r.cycle, r.imported_at)):
     with st.container(border=True):
+        st.markdown(f"**Cycle {recording.cycle}**")
         autosave_text("Title", recording.title, lambda c, text, rid=recording.id: setattr(c.recording(rid), "title", text),
                       key=f"rec-title-{recording.id}", max_chars=MAX_TITLE_TEXT, single_line=True)
         moments = case.moments_of(recording.id)

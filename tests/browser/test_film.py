@@ -1,0 +1,88 @@
+"""Films in a real browser: import a phone film and a broken one, play upright through
+the app's media route (HTTP Range), mark a moment, export the clips."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from browser.conftest import settle
+from media_fixtures import make
+from vig_core.demo import ensure_demo_case
+from vig_core.store import CaseStore
+
+pytestmark = pytest.mark.browser
+
+
+def player_video(page: Page):
+    """The <video> inside the streamlit-player iframe, once it has loaded the film's metadata."""
+    frame = page.frame_locator('iframe[title="streamlit_player.streamlit_player"]').first
+    video = frame.locator("video").first
+    video.wait_for(state="attached")
+    page.wait_for_function(
+        """() => [...document.querySelectorAll('iframe')].some(f => {
+               const v = f.contentDocument && f.contentDocument.querySelector('video');
+               return v && v.readyState >= 1; })""", timeout=20_000)
+    return video
+
+
+def import_from_computer(page: Page, path) -> None:
+    tab = page.get_by_role("tab", name="From this computer")
+    if not tab.is_visible():  # the section stays open once opened
+        page.get_by_text("Add a recording").click()
+    tab.click()
+    box = page.get_by_role("textbox", name="File or folder on this computer", exact=True)
+    box.fill(str(path))
+    box.press("Enter")
+    settle(page)
+    page.get_by_role("button", name="Import from this computer").click()
+    settle(page)
+
+
+def test_import_play_upright_mark_and_export(server: str, page: Page, data_dir, tmp_path) -> None:
+    store = CaseStore(data_dir)
+    demo = ensure_demo_case(store)
+    phone, broken = make("phone hevc rotated é.mov", tmp_path), make("truncated.mp4", tmp_path)
+
+    page.goto(f"{server}/recordings?case={demo}")
+    settle(page)
+    import_from_computer(page, broken)
+    expect(page.get_by_text(re.compile("truncated.mp4.*is not a film the workbook can read"))).to_be_visible()
+    import_from_computer(page, phone)
+    expect(page.get_by_text(re.compile("Importing “phone hevc rotated é.mov” into cycle 2: done"))).to_be_visible(
+        timeout=60_000)
+    assert len(store.load(demo).recordings) == 2
+
+    page.get_by_role("button", name="Watch and mark moments").last.click()
+    settle(page)
+    expect(page.get_by_role("heading", name="Micro-analysis")).to_be_visible()
+    video = player_video(page)
+    size = video.evaluate("v => [v.videoWidth, v.videoHeight, v.duration, v.currentSrc]")
+    assert size[:2] == [240, 320], "the phone film plays upright"
+    assert size[2] == pytest.approx(2.0, abs=0.1)
+    src = size[3]
+    assert "/api/media/" in src and str(data_dir) not in src and src.endswith(".mp4")
+
+    # The route answers a Range request with 206 and exactly the bytes asked for.
+    answer = page.request.get(src, headers={"Range": "bytes=0-99"})
+    assert answer.status == 206 and len(answer.body()) == 100
+    assert answer.headers["content-range"].startswith("bytes 0-99/")
+    forged = page.request.get(re.sub(r"/api/media/[^/]+/", "/api/media/forged-token/", src))
+    assert forged.status == 404
+
+    # Seek as a practitioner would, then mark the moment.
+    video.evaluate("v => { v.currentTime = 1.0; v.dispatchEvent(new Event('timeupdate')); }")
+    page.wait_for_timeout(800)  # progress events reach the app every 250 ms
+    page.get_by_role("button", name="Mark moment").click()
+    settle(page)
+    expect(page.get_by_text(re.compile(r"Moment marked at 0:0"))).to_be_visible()
+    new = [r for r in store.load(demo).recordings if r.cycle == 2][0]
+    assert len(store.load(demo).moments_of(new.id)) == 1
+
+    page.get_by_role("link", name="Clips").click()
+    settle(page)
+    page.get_by_role("button", name="Export clips, stills and one short film").click()
+    expect(page.get_by_text("Exporting the clips of cycle 1: done.")).to_be_visible(timeout=90_000)
+    assert all(c.exported for c in store.load(demo).chosen_clips(1))
