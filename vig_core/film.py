@@ -17,6 +17,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from .errors import ValidationError
+from .media.frames import frame_index, last_frame_index
 from .text import MAX_TITLE_TEXT, check_text
 
 MAX_MOMENT_NOTE = 2_000
@@ -118,7 +119,7 @@ def on_frame(recording: Recording, seconds: float, *, out_point: bool = False) -
 
     An out point may sit at the very end of the film (after its last frame).
     """
-    frame = recording.frame
-    frames = int(recording.duration / frame + 1e-6)
-    index = int(max(0.0, min(seconds, recording.duration)) / frame + 1e-6)
-    return round(min(index, frames if out_point else max(0, frames - 1)) * frame, 6)
+    fps = 1.0 / recording.frame
+    last = last_frame_index(recording.duration, fps)
+    index = frame_index(max(0.0, min(seconds, recording.duration)), fps)
+    return round(min(index, last + 1 if out_point else last) / fps, 6)

@@ -1,0 +1,180 @@
+"""Frame-exact moments in a film: snapping times to frames, and stills.
+
+Practitioners pick *frames* (the moment of attunement), not instants, so
+every time is first snapped to the start of the frame on screen at that
+moment. Times are seconds (floats) from the start of the film, as a browser's
+``currentTime``; the frame shown at ``t`` is the last one starting at or
+before ``t``.
+
+Stills come from the bundled ffmpeg. Its input seek (``-ss`` before ``-i``)
+decodes from the previous keyframe and keeps the first frame whose timestamp
+is *at or after* the seek time, so we seek a quarter of a frame before the
+wanted frame's start: that frame is then the first one kept, even when a
+container stores rounded timestamps (WebM keeps milliseconds) or the frame
+rate wobbles. Not half a frame: ffmpeg rounds the seek time to the stream's
+clock, and in an AVI ticking once a frame half a frame rounds the wrong way.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import subprocess
+from pathlib import Path
+
+import av
+
+from .ffmpeg import ffmpeg_exe
+from .probe import MediaError, MediaInfo, probe
+
+# Floating-point slack, in frames: 0.12 s at 25 fps is frame 3, not 2.999….
+EPSILON = 1e-6
+# How far before a frame's start ffmpeg is asked to seek, in frames.
+LEAD = 0.25
+
+
+def _check(seconds: float, fps: float) -> None:
+    if not (fps > 0 and math.isfinite(fps)):
+        raise ValueError(f"fps must be a positive number, not {fps!r}")
+    if not math.isfinite(seconds):
+        raise ValueError(f"seconds must be a finite number, not {seconds!r}")
+
+
+def frame_index(seconds: float, fps: float) -> int:
+    """Index (from 0) of the frame on screen at ``seconds``; never negative."""
+    _check(seconds, fps)
+    return max(0, math.floor(seconds * fps + EPSILON))
+
+
+def snap(seconds: float, fps: float) -> float:
+    """Start time of the frame on screen at ``seconds``."""
+    return frame_index(seconds, fps) / fps
+
+
+def last_frame_index(duration: float, fps: float) -> int:
+    """Index of the last frame of a film lasting ``duration`` seconds (at least 0).
+
+    Containers may report a little more than the picture lasts (sound runs
+    on), so this can name one frame past the real end; :func:`still_png`
+    copes with that.
+    """
+    _check(duration, fps)
+    return max(0, math.ceil(duration * fps - EPSILON) - 1)
+
+
+def step(seconds: float, fps: float, frames: int, duration: float | None = None) -> float:
+    """Start of the frame ``frames`` whole frames after (or before, if negative)
+    the one at ``seconds``, kept between the first and the last frame."""
+    index = frame_index(seconds, fps) + frames
+    if duration is not None:
+        index = min(index, last_frame_index(duration, fps))
+    return max(0, index) / fps
+
+
+def format_time(seconds: float, fps: float | None = None) -> str:
+    """``m:ss.cc`` (``h:mm:ss.cc`` from an hour), as practitioners read times.
+
+    With ``fps`` the time is snapped to its frame and rounded *up* to the
+    hundredth, so the shown time always lies inside that frame (frames last
+    longer than a hundredth of a second up to 100 fps) and typing it back
+    finds the same frame. Without ``fps`` it is rounded to the nearest hundredth.
+    """
+    if fps is not None:
+        hundredths = math.ceil(snap(seconds, fps) * 100 - 1e-6)
+    else:
+        if not math.isfinite(seconds):
+            raise ValueError(f"seconds must be a finite number, not {seconds!r}")
+        hundredths = max(0, round(seconds * 100))
+    minutes, rest = divmod(hundredths, 6000)
+    hours, minutes = divmod(minutes, 60)
+    clock = f"{rest // 100:02d}.{rest % 100:02d}"
+    return f"{hours}:{minutes:02d}:{clock}" if hours else f"{minutes}:{clock}"
+
+
+def seek_point(seconds: float, fps: float) -> float:
+    """Where to put ffmpeg's input ``-ss`` so the frame at ``seconds`` comes first
+    (a quarter of a frame before its start; see the module docstring)."""
+    return max(0.0, (frame_index(seconds, fps) - LEAD) / fps)
+
+
+def ffmpeg_time(seconds: float) -> str:
+    """Seconds (a float or Fraction) as ffmpeg reads them, to the microsecond (no exponent)."""
+    return f"{float(seconds):.6f}"
+
+
+def last_frame_start(video: Path) -> float | None:
+    """When the film's last picture starts (seconds), from its packets; None if unknown.
+
+    The reported length of a film is that of its longest stream, and sound
+    often runs on after the picture stops, so the end of the picture is read
+    from the timestamps of the final packets (no decoding, so it is quick).
+    """
+    try:
+        with av.open(str(video), metadata_errors="ignore") as container:
+            stream = container.streams.video[0]
+            if container.duration:
+                container.seek(max(0, container.duration - 3 * av.time_base))  # lands on an earlier keyframe
+            stamps = [packet.pts for packet in container.demux(stream) if packet.pts is not None]
+            if not stamps or stream.time_base is None:
+                return None
+            origin = (container.start_time or 0) / av.time_base
+            return max(0.0, float(max(stamps) * stream.time_base) - origin)
+    except (av.FFmpegError, IndexError, ValueError, OSError):
+        return None
+
+
+def still_png(video: Path, seconds: float, *, max_width: int | None = 960,
+              info: MediaInfo | None = None) -> bytes:
+    """PNG bytes of the exact frame on screen at ``seconds``, upright, and scaled
+    down (keeping its shape) if wider than ``max_width`` pixels.
+
+    Pass ``info`` (from :func:`probe`) when stepping through one film to skip
+    probing it again. A time at or past the end of the picture gives its last frame.
+    """
+    video = Path(video)
+    info = info or probe(video)
+    fps = info.fps if info.fps > 0 else 25.0
+    data = _grab(video, seek_point(seconds, fps), max_width)
+    if not data:  # past the last picture (the sound may run on): show the last one
+        last = last_frame_start(video)
+        if last is not None:
+            data = _grab(video, max(0.0, last - LEAD / fps), max_width)
+    if not data:
+        raise MediaError(f"No picture could be taken from “{video.name}” at {format_time(seconds)}.")
+    return data
+
+
+def _grab(video: Path, seek: float, max_width: int | None) -> bytes:
+    args = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error",
+            "-ss", ffmpeg_time(seek), "-i", str(video.resolve()),
+            "-map", "0:v:0", "-frames:v", "1", "-an", "-sn", "-dn"]
+    if max_width:
+        # Only ever shrink; -1 keeps the shape.
+        args += ["-vf", f"scale=w='min(iw,{int(max_width)})':h=-1"]
+    args += ["-f", "image2pipe", "-c:v", "png", "-"]
+    try:
+        done = subprocess.run(args, capture_output=True, timeout=120)
+    except (OSError, subprocess.TimeoutExpired) as error:
+        raise MediaError(f"No picture could be taken from “{video.name}”.") from error
+    if done.returncode != 0:
+        raise MediaError(f"No picture could be taken from “{video.name}”; the file may be damaged.")
+    return done.stdout
+
+
+def save_still(video: Path, seconds: float, target: Path, *, info: MediaInfo | None = None) -> Path:
+    """Write the full-size frame at ``seconds`` to ``target`` (a .png) and return it.
+
+    Written beside the target under a temporary name and renamed when
+    complete, so a failure never leaves a half-written picture.
+    """
+    target = Path(target)
+    data = still_png(video, seconds, max_width=None, info=info)
+    partial = target.with_name(f".{target.name}.partial")
+    try:
+        partial.write_bytes(data)
+        os.replace(partial, target)
+    except OSError as error:
+        raise MediaError(f"The picture “{target.name}” could not be saved; the disk may be full.") from error
+    finally:
+        partial.unlink(missing_ok=True)
+    return target
