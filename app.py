@@ -4,6 +4,13 @@ Registers the pages for practitioner or client view and draws the sidebar
 itself (the built-in page list is hidden) so that client view shows nothing
 but the open family's shared work. Each page runs inside a guard, so no
 traceback ever reaches the screen the parent may be looking at.
+
+The file plays two parts. ``streamlit run app.py`` finds the ``app = st.App(...)``
+below and serves it (uvicorn), which adds the media route (recordings are
+streamed by opaque token, see ``vig_core.media``); no Streamlit runtime exists
+yet at that import. Every browser session then runs this same file as its
+script, with the runtime present (also under AppTest), and ``main()`` draws
+the page.
 """
 
 import logging
@@ -11,29 +18,16 @@ import logging
 import streamlit as st
 
 from vig_core.errors import VigError
+from vig_core.media.route import media_routes
 from vig_core.ui import session
 from vig_core.ui.widgets import CLIENT_VIEW_CSS, confirm_button
 
 log = logging.getLogger("vig_workbook")
 
-st.set_page_config(page_title="VIG Workbook", page_icon=":material/movie:", layout="wide")
 
-CASELOAD = st.Page("pages/caseload.py", title="Caseload", icon=":material/groups:", default=True)
-CASE_PAGES = [
-    st.Page("pages/case.py", title="Where we are", icon=":material/route:"),
-    st.Page("pages/consent.py", title="Consent", icon=":material/verified_user:"),
-    st.Page("pages/conversation.py", title="Initial conversation", icon=":material/forum:"),
-    st.Page("pages/goals.py", title="Goals", icon=":material/flag:"),
-]
-CLIENT_PAGES = [
-    st.Page("pages/conversation.py", title="Our conversation", icon=":material/forum:", default=True),
-    st.Page("pages/goals.py", title="Our goals", icon=":material/flag:"),
-]
-
-
-def client_sidebar() -> None:
+def client_sidebar(client_pages: list[st.Page]) -> None:
     st.success("Client view: only this family's shared work is shown.")
-    for page in CLIENT_PAGES:
+    for page in client_pages:
         st.page_link(page)
     st.divider()
     confirm_button(
@@ -45,13 +39,13 @@ def client_sidebar() -> None:
     )
 
 
-def practitioner_sidebar() -> None:
-    st.page_link(CASELOAD)
+def practitioner_sidebar(caseload: st.Page, case_pages: list[st.Page]) -> None:
+    st.page_link(caseload)
     case = session.current_case()
     if case is None:
         return
     st.caption(f"Case {case.code}")
-    for page in CASE_PAGES:
+    for page in case_pages:
         st.page_link(page, query_params={"case": case.id})
     st.divider()
     st.button(
@@ -63,26 +57,51 @@ def practitioner_sidebar() -> None:
     )
 
 
-# A case named in the URL (bookmark, reload, the run command) opens it.
-if session.CASE_KEY not in st.session_state:
-    wanted = st.query_params.get("case")
-    st.session_state[session.CASE_KEY] = wanted if wanted and session.store().exists(wanted) else None
+def main() -> None:
+    st.set_page_config(page_title="VIG Workbook", page_icon=":material/movie:", layout="wide")
 
-client_view = session.in_client_view()
-page = st.navigation(CLIENT_PAGES if client_view else [CASELOAD, *CASE_PAGES], position="hidden")
-with st.sidebar:
-    st.markdown("### VIG Workbook")
+    caseload = st.Page("pages/caseload.py", title="Caseload", icon=":material/groups:", default=True)
+    case_pages = [
+        st.Page("pages/case.py", title="Where we are", icon=":material/route:"),
+        st.Page("pages/consent.py", title="Consent", icon=":material/verified_user:"),
+        st.Page("pages/conversation.py", title="Initial conversation", icon=":material/forum:"),
+        st.Page("pages/goals.py", title="Goals", icon=":material/flag:"),
+        st.Page("pages/recordings.py", title="Recordings", icon=":material/video_library:"),
+        st.Page("pages/analysis.py", title="Micro-analysis", icon=":material/frame_inspect:"),
+        st.Page("pages/clips.py", title="Clips", icon=":material/movie:"),
+    ]
+    client_pages = [
+        st.Page("pages/conversation.py", title="Our conversation", icon=":material/forum:", default=True),
+        st.Page("pages/goals.py", title="Our goals", icon=":material/flag:"),
+    ]
+
+    # A case named in the URL (bookmark, reload, the run command) opens it.
+    if session.CASE_KEY not in st.session_state:
+        wanted = st.query_params.get("case")
+        st.session_state[session.CASE_KEY] = wanted if wanted and session.store().exists(wanted) else None
+
+    client_view = session.in_client_view()
+    page = st.navigation(client_pages if client_view else [caseload, *case_pages], position="hidden")
+    with st.sidebar:
+        st.markdown("### VIG Workbook")
+        if client_view:
+            client_sidebar(client_pages)
+        else:
+            practitioner_sidebar(caseload, case_pages)
     if client_view:
-        client_sidebar()
-    else:
-        practitioner_sidebar()
-if client_view:
-    st.html(CLIENT_VIEW_CSS)
-try:
-    with session.running_page():
-        page.run()
-except VigError as error:
-    st.error(str(error))
-except Exception:  # noqa: BLE001 - the last guard before the screen
-    log.exception("page %s failed", page.title)
-    st.error(session.GENERIC_ERROR)
+        st.html(CLIENT_VIEW_CSS)
+    try:
+        with session.running_page():
+            page.run()
+    except VigError as error:
+        st.error(str(error))
+    except Exception:  # noqa: BLE001 - the last guard before the screen
+        log.exception("page %s failed", page.title)
+        st.error(session.GENERIC_ERROR)
+
+
+if st.runtime.exists():
+    main()  # a session running this file as its script (or AppTest)
+else:
+    # Imported by the server: the ASGI app, Streamlit plus the media route.
+    app = st.App(__file__, routes=media_routes())

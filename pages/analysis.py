@@ -8,14 +8,13 @@ from vig_core.media.frames import format_time, step
 from vig_core.paths import data_root
 from vig_core.principles import load_principles
 from vig_core.ui import session
-from vig_core.ui.media import media_url, still
+from vig_core.ui.media import ANALYSIS_RECORDING_KEY, media_url, still
 from vig_core.ui.widgets import autosave_text, case_title, confirm_button, require_case
 
-ANALYSIS_KEY = "analysis_recording"  # shared with the recordings page
+session.begin_page()
 MOMENT_KEY = "analysis_moment"
 CLIP_AROUND = 3.0  # seconds either side of a moment for a first clip
 
-session.begin_page()
 case = require_case()
 case_title(case, "Micro-analysis")
 principles, warning = load_principles(data_root())
@@ -27,9 +26,9 @@ if not case.recordings:
     st.stop()
 
 ids = [r.id for r in case.recordings]
-if st.session_state.get(ANALYSIS_KEY) not in ids:
-    st.session_state[ANALYSIS_KEY] = ids[0]
-rid = st.selectbox("Recording", ids, key=ANALYSIS_KEY,
+if st.session_state.get(ANALYSIS_RECORDING_KEY) not in ids:
+    st.session_state[ANALYSIS_RECORDING_KEY] = ids[0]
+rid = st.selectbox("Recording", ids, key=ANALYSIS_RECORDING_KEY,
                    format_func=lambda i: f"Cycle {case.recording(i).cycle}: {case.recording(i).title}")
 recording = case.recording(rid)
 position_key, seek_key = f"position-{rid}", f"seek-{rid}"

@@ -13,12 +13,11 @@ from vig_core.recordings import (
 )
 from vig_core.text import MAX_TITLE_TEXT
 from vig_core.ui import session
-from vig_core.ui.media import job_progress, start_job
+from vig_core.ui.media import ANALYSIS_RECORDING_KEY, job_progress, start_job
 from vig_core.ui.widgets import autosave_text, case_title, confirm_button, require_case
 
-ANALYSIS_KEY = "analysis_recording"
-
 session.begin_page()
+
 case = require_case()
 store = session.store()
 case_title(case, "Recordings")
@@ -113,7 +112,7 @@ else:
 
 
 def open_analysis(recording_id: str) -> None:
-    st.session_state[ANALYSIS_KEY] = recording_id
+    st.session_state[ANALYSIS_RECORDING_KEY] = recording_id
     session.go_to("pages/analysis.py")
 
 

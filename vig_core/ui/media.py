@@ -16,18 +16,16 @@ from vig_core.media.frames import still_png
 from vig_core.media.tokens import TOKENS
 from vig_core.ui import session
 
-TOKENS_KEY = "media_tokens"
+ANALYSIS_RECORDING_KEY = "analysis_recording"  # the recording the Micro-analysis page shows
 
 
 def media_url(case_id: str, relative: str, name: str = "film.mp4") -> str:
-    """A URL for one of the case's films, valid for a few hours, reused within the session."""
-    path = session.store().media_path(case_id, relative)
-    issued: dict[str, str] = st.session_state.setdefault(TOKENS_KEY, {})
-    url = issued.get(str(path))
-    if url is None or TOKENS.resolve(url.split("/")[-2]) is None:
-        url = TOKENS.issue(path, name=name)
-        issued[str(path)] = url
-    return url
+    """A URL for one of the case's films, valid for hours.
+
+    The registry hands back the same URL while it has most of its life left,
+    so reruns do not make the player reload.
+    """
+    return TOKENS.issue(session.store().media_path(case_id, relative), name=name)
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
