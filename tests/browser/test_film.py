@@ -86,3 +86,21 @@ def test_import_play_upright_mark_and_export(server: str, page: Page, data_dir, 
     page.get_by_role("button", name="Export clips, stills and one short film").click()
     expect(page.get_by_text("Exporting the clips of cycle 1: done.")).to_be_visible(timeout=90_000)
     assert all(c.exported for c in store.load(demo).chosen_clips(1))
+
+
+def test_upload_in_the_browser(server: str, page: Page, data_dir, tmp_path) -> None:
+    store = CaseStore(data_dir)
+    demo = ensure_demo_case(store)
+    film = make("vp9_opus.webm", tmp_path)
+    page.goto(f"{server}/recordings?case={demo}")
+    settle(page)
+    page.get_by_text("Add a recording").click()
+    expect(page.get_by_text("Film file (up to 500 MB")).to_be_visible()
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(film))
+    expect(page.get_by_text("vp9_opus.webm")).to_be_visible()
+    settle(page)
+    page.get_by_role("button", name="Import the uploaded film").click()
+    expect(page.get_by_text(re.compile("Importing “vp9_opus.webm” into cycle 2: done"))).to_be_visible(timeout=60_000)
+    (new,) = [r for r in store.load(demo).recordings if r.cycle == 2]
+    assert new.original_name == "vp9_opus.webm" and "converted" in new.how
+    assert not list((store.case_folder(demo) / "uploads").iterdir()), "the uploaded copy is removed after import"
