@@ -48,6 +48,15 @@ def select(moment_id: str, seconds: float) -> None:
     jump(seconds)
 
 
+def played_seconds(event) -> float | None:
+    """Where the player is, from a progress, pause or seek event."""
+    if isinstance(event.data, dict) and isinstance(event.data.get("playedSeconds"), (int, float)):
+        return float(event.data["playedSeconds"])
+    if event.name == "onSeek" and isinstance(event.data, (int, float)):
+        return float(event.data)
+    return None
+
+
 @st.fragment
 def player() -> None:
     """The player reruns on its own: its progress events don't redraw the page."""
@@ -56,10 +65,13 @@ def player() -> None:
     if seek:
         url += f"?t={seek:.3f}#t={seek:.3f}"
     event = st_player(url, events=["onProgress", "onSeek", "onPause"], progress_interval=250, key=f"player-{rid}")
-    if event.name in ("onProgress", "onPause") and isinstance(event.data, dict) and "playedSeconds" in event.data:
-        st.session_state[position_key] = float(event.data["playedSeconds"])
-    elif event.name == "onSeek" and isinstance(event.data, (int, float)):
-        st.session_state[position_key] = float(event.data)
+    # The player repeats its last event on every rerun: only a new one moves the time,
+    # or a jump to a moment would be undone by the stale position before it.
+    if event != st.session_state.get(f"event-{rid}"):
+        st.session_state[f"event-{rid}"] = event
+        seconds = played_seconds(event)
+        if seconds is not None:
+            st.session_state[position_key] = seconds
     st.caption(f"Player at {format_time(player_time(), recording.fps)} of {format_time(recording.duration)}")
 
 

@@ -103,6 +103,21 @@ def test_analysis_plays_through_a_token_and_marks_at_the_player_time(store, demo
     assert len(marked) == 1 and at.session_state["analysis_moment"] == marked[0].id
 
 
+def test_a_jump_to_a_moment_is_not_undone_by_the_players_last_event(store, demo):
+    case = store.load(demo)
+    rid = case.recordings[0].id
+    moment = case.moments_of(rid)[0]
+    at = open_app(demo, "pages/analysis.py")
+    at.session_state[f"player-{rid}"] = {"name": "onProgress", "data": {"playedSeconds": 20.0}}
+    at.run()
+    assert at.session_state[f"position-{rid}"] == 20.0
+    at.button(key=f"moment-{moment.id}").click().run()  # the player still reports 20 s
+    assert at.session_state[f"position-{rid}"] == moment.time
+    at.session_state[f"player-{rid}"] = {"name": "onSeek", "data": 7.5}
+    at.run()
+    assert at.session_state[f"position-{rid}"] == 7.5
+
+
 def test_coding_a_moment_and_stepping_frames(store, demo):
     case = store.load(demo)
     moment = case.moments_of(case.recordings[0].id)[0]

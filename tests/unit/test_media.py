@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from media_fixtures import BROKEN, PLAYABLE, SECONDS, make
+from media_fixtures import PLAYABLE, SECONDS, make
 from vig_core.media.ffmpeg import run_ffmpeg
 from vig_core.media.plan import plan_import, progress_fraction
 from vig_core.media.probe import MediaError, probe
