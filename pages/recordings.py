@@ -24,12 +24,18 @@ case_title(case, "Recordings")
 
 job_progress(case.id)
 numbers = [c.number for c in case.cycles]
-cycle = default_cycle(case)  # where a new film goes, chosen in the form below
+CYCLE_KEY = f"rec-cycle-{case.id}"
 
 
-def start_import(source: Path, name: str, *, uploaded: bool) -> None:
-    """Check quickly, then prepare the film in the background (a long film must not freeze the app)."""
+def chosen_cycle() -> int:
+    """The cycle picked in the form (checked for consent before anything is written)."""
+    cycle = st.session_state.get(CYCLE_KEY, default_cycle(case))
     check_can_import(store, case.id, cycle)
+    return cycle
+
+
+def start_import(source: Path, name: str, cycle: int, *, uploaded: bool) -> None:
+    """Prepare the film in the background (a long film must not freeze the app)."""
     keep = bool(session.settings().get(KEEP_ORIGINALS, False))
 
     def work(report):
@@ -48,7 +54,8 @@ def import_upload() -> None:
     upload = st.session_state.get(f"upload-{case.id}")
     if upload is None:
         raise VigError("Choose a film to upload first.")
-    start_import(receive_upload(store, case.id, upload.name, upload), upload.name, uploaded=True)
+    cycle = chosen_cycle()
+    start_import(receive_upload(store, case.id, upload.name, upload), upload.name, cycle, uploaded=True)
 
 
 @session.guarded
@@ -64,7 +71,7 @@ def import_local() -> None:
         path = path / chosen
     if not path.is_file():
         raise VigError(f"There is no file at “{path}”. Check the spelling, or copy the path from your file manager.")
-    start_import(path, path.name, uploaded=False)
+    start_import(path, path.name, chosen_cycle(), uploaded=False)
 
 
 if not case.consent.choice(ConsentKind.FILMING).active:
@@ -73,8 +80,8 @@ if not case.consent.choice(ConsentKind.FILMING).active:
 else:
     with st.expander("Add a recording", expanded=not case.recordings, icon=":material/upload:",
                      key=f"add-recording-{case.id}"):  # a key keeps it open across reruns
-        cycle = st.selectbox("Cycle it belongs to", numbers, index=numbers.index(cycle),
-                             format_func=lambda n: f"Cycle {n}", key=f"rec-cycle-{case.id}")
+        st.selectbox("Cycle it belongs to", numbers, index=numbers.index(default_cycle(case)),
+                     format_func=lambda n: f"Cycle {n}", key=CYCLE_KEY)
         limit = st.get_option("server.maxUploadSize")
         upload_tab, local_tab = st.tabs(["Upload", "From this computer"], key=f"add-how-{case.id}")
         with upload_tab:

@@ -43,14 +43,15 @@ def test_recordings_lists_the_demo_film_and_offers_both_ways_in(store, demo):
 def test_import_from_this_computer_runs_in_the_background_and_lands(store, demo, tmp_path):
     film = make("phone hevc rotated é.mov", tmp_path)
     at = open_app(demo, "pages/recordings.py")
+    at.selectbox(key=f"rec-cycle-{demo}").select(1)
     at.text_input(key=f"local-path-{demo}").input(str(tmp_path)).run()
     assert "phone hevc rotated é.mov" in at.selectbox(key=f"local-pick-{demo}").options
     at.selectbox(key=f"local-pick-{demo}").select(film.name)
     at.button(key=f"import-local-{demo}").click().run()
     assert not at.exception and not messages(at)
     assert any("done" in m for m in finish_jobs(at, demo, "success"))
-    new = [r for r in store.load(demo).recordings if r.cycle == 2]
-    assert [(r.original_name, r.width, r.height) for r in new] == [(film.name, 240, 320)]
+    new = [r for r in store.load(demo).recordings if r.original_name == film.name]
+    assert [(r.cycle, r.width, r.height) for r in new] == [(1, 240, 320)]
 
 
 def test_a_broken_file_is_refused_in_one_sentence_and_leaves_nothing(store, demo, tmp_path):
