@@ -238,14 +238,26 @@ class CaseStore:
 
     # --- housekeeping ---------------------------------------------------
     def remove_stale_temp_files(self, older_than: float = STALE_TEMP_SECONDS) -> int:
-        """Delete temp files left by a crash; return how many went."""
+        """Delete what a crash left behind; return how many went.
+
+        That is: temp files of records, half-made films (``.partial``, which
+        grow while ffmpeg works, so an old one has no live writer), export
+        work folders, uploads never imported, and a crashed import's empty folder.
+        """
         cutoff = time.time() - older_than
         removed = 0
-        for tmp in [*self.root.glob(f".*{TEMP_SUFFIX}"), *self.cases_dir.glob(f"*/.*{TEMP_SUFFIX}")]:
+        leftovers = [
+            *self.root.glob(f".*{TEMP_SUFFIX}"), *self.cases_dir.glob(f"*/.*{TEMP_SUFFIX}"),
+            *self.cases_dir.glob("*/recordings/*/.*.partial"), *self.cases_dir.glob("*/exports/.*.partial"),
+            *self.cases_dir.glob("*/exports/.cycle-*"), *self.cases_dir.glob("*/uploads/*"),
+        ]
+        for path in leftovers:
             try:
-                if tmp.stat().st_mtime < cutoff:
-                    tmp.unlink()
+                if path.lstat().st_mtime < cutoff:
+                    shutil.rmtree(path) if path.is_dir() else path.unlink()
                     removed += 1
+                    if path.parent.parent.name == "recordings" and not any(path.parent.iterdir()):
+                        path.parent.rmdir()  # the crashed import's own folder
             except FileNotFoundError:
                 pass
         return removed

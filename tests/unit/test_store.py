@@ -133,6 +133,26 @@ def test_stale_temp_files_are_removed_at_start(data_dir):
     assert not stale.exists() and fresh.exists()
 
 
+def test_half_made_films_and_forgotten_uploads_are_removed_at_start(data_dir):
+    store = CaseStore(data_dir)
+    case = make_case(store)
+    folder = store.cases_dir / case.id
+    crashed = store.new_folder(case.id, "recordings", "r1") / ".film.mp4.partial"
+    working = store.new_folder(case.id, "recordings", "r2") / ".film.mp4.partial"
+    kept = store.new_folder(case.id, "recordings", "r3") / "film.mp4"
+    upload = store.new_folder(case.id, "uploads") / "x.mov"
+    export = store.new_folder(case.id, "exports", ".cycle-1-abc")
+    for path in (crashed, working, kept, upload):
+        path.write_bytes(b"film")
+    old = time.time() - 3600
+    for path in (crashed, kept, upload, export, crashed.parent):
+        os.utime(path, (old, old))
+    CaseStore(data_dir)
+    assert not crashed.exists() and not upload.exists() and not export.exists()
+    assert working.exists() and kept.exists(), "live work and finished films stay"
+    assert not (folder / "recordings" / "r1").exists()
+
+
 def test_data_is_private_to_the_user(store):
     case = make_case(store)
     assert os.stat(store.root).st_mode & 0o777 == 0o700
