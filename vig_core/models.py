@@ -358,10 +358,7 @@ class Case:
         raise NotFoundError(f"This case has no cycle {number}.")
 
     def goal(self, goal_id: str) -> Goal:
-        for goal in self.goals:
-            if goal.id == goal_id:
-                return goal
-        raise NotFoundError("That goal no longer exists; it may have been changed in another window.")
+        return _by_id(self.goals, goal_id, "goal")
 
     def add_goal(self, text: str, score: int | None, today: date) -> Goal:
         """Add a goal in the parent's words, rated now (0 to 10) if a score is given."""
@@ -384,10 +381,7 @@ class Case:
 
     # --- recordings, moments and clips ---------------------------------
     def recording(self, recording_id: str) -> Recording:
-        for recording in self.recordings:
-            if recording.id == recording_id:
-                return recording
-        raise NotFoundError("That recording no longer exists; it may have been removed in another window.")
+        return _by_id(self.recordings, recording_id, "recording")
 
     def recordings_in(self, cycle: int) -> list[Recording]:
         return [r for r in self.recordings if r.cycle == cycle]
@@ -410,10 +404,7 @@ class Case:
         return sorted((m for m in self.moments if m.recording_id == recording_id), key=lambda m: m.time)
 
     def moment(self, moment_id: str) -> Moment:
-        for moment in self.moments:
-            if moment.id == moment_id:
-                return moment
-        raise NotFoundError("That moment no longer exists; it may have been removed in another window.")
+        return _by_id(self.moments, moment_id, "moment")
 
     def mark_moment(self, recording_id: str, seconds: float) -> Moment:
         """A new moment at ``seconds`` (put on the frame grid, kept inside the film)."""
@@ -436,10 +427,7 @@ class Case:
                 clip.moment_id = None
 
     def clip(self, clip_id: str) -> Clip:
-        for clip in self.clips:
-            if clip.id == clip_id:
-                return clip
-        raise NotFoundError("That clip no longer exists; it may have been removed in another window.")
+        return _by_id(self.clips, clip_id, "clip")
 
     def clips_in(self, cycle: int) -> list[Clip]:
         ids = {r.id for r in self.recordings_in(cycle)}
@@ -502,6 +490,14 @@ class Case:
     def set_stage(self, stage: Stage, today: date) -> None:
         self.stage = stage
         self.closed_on = today if stage is Stage.CLOSED else None
+
+
+def _by_id(items, item_id: str, kind: str):
+    """The item with ``item_id``; a plain message when another window removed it."""
+    for item in items:
+        if item.id == item_id:
+            return item
+    raise NotFoundError(f"That {kind} no longer exists; it may have been changed in another window.")
 
 
 def new_case(
