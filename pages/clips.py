@@ -9,7 +9,8 @@ from vig_core.media.frames import format_time
 from vig_core.recordings import default_cycle
 from vig_core.text import MAX_TITLE_TEXT
 from vig_core.ui import session
-from vig_core.ui.media import job_progress, media_url, start_job, still
+from vig_core.jobs import JOBS
+from vig_core.ui.media import job_progress, media_url, still
 from vig_core.ui.widgets import autosave_text, case_title, confirm_button, require_case
 
 session.begin_page()
@@ -36,7 +37,7 @@ def set_span(clip_id: str, in_key: str, out_key: str) -> None:
 
 def export() -> None:
     cards = bool(st.session_state.get("title-cards", True))
-    start_job(case.id, f"Exporting the clips of cycle {cycle}",
+    JOBS.start(case.id, f"Exporting the clips of cycle {cycle}",
               lambda report: export_cycle(store, case.id, cycle, title_cards=cards, on_progress=report))
 
 

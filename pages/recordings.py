@@ -13,7 +13,8 @@ from vig_core.recordings import (
 )
 from vig_core.text import MAX_TITLE_TEXT
 from vig_core.ui import session
-from vig_core.ui.media import ANALYSIS_RECORDING_KEY, job_progress, start_job
+from vig_core.jobs import JOBS
+from vig_core.ui.media import ANALYSIS_RECORDING_KEY, job_progress
 from vig_core.ui.widgets import autosave_text, case_title, confirm_button, require_case
 
 session.begin_page()
@@ -46,7 +47,7 @@ def start_import(source: Path, name: str, cycle: int, *, uploaded: bool) -> None
             if uploaded:
                 discard_upload(source)
 
-    start_job(case.id, f"Importing “{name}” into cycle {cycle}", work)
+    JOBS.start(case.id, f"Importing “{name}” into cycle {cycle}", work)
 
 
 @session.guarded

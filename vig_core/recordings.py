@@ -23,7 +23,7 @@ from .media.plan import plan_import
 from .media.probe import MediaError, probe
 from .models import Case, ConsentKind
 from .store import CaseStore, plain_os_error
-from .text import new_id
+from .text import MAX_TITLE_TEXT, new_id
 
 KEEP_ORIGINALS = "keep_originals"  # installation setting: keep the imported file beside its copy
 PLAYABLE_NAME = "film.mp4"
@@ -83,7 +83,7 @@ def import_recording(store: CaseStore, case_id: str, cycle: int, source: Path, *
         recording = Recording(
             id=recording_id,
             cycle=cycle,
-            title=Path(original_name or source.name).stem[:120] or "Recording",
+            title=Path(original_name or source.name).stem[:MAX_TITLE_TEXT] or "Recording",
             original_name=original_name or source.name,
             imported_at=datetime.now().replace(microsecond=0),
             playable=f"recordings/{recording_id}/{PLAYABLE_NAME}",

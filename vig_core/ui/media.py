@@ -11,7 +11,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from vig_core.jobs import DONE, FAILED, JOBS, Job
+from vig_core.jobs import DONE, FAILED, JOBS
 from vig_core.media.frames import still_png
 from vig_core.media.tokens import TOKENS
 from vig_core.ui import session
@@ -62,8 +62,3 @@ def job_progress(owner: str) -> None:
             st.rerun(scope="app")
 
     panel()
-
-
-def start_job(owner: str, label: str, work) -> Job:
-    """Start background work for ``owner`` (usually the case id); its bar appears on the next run."""
-    return JOBS.start(owner, label, work)
