@@ -1,0 +1,112 @@
+"""Reflective prompt sets for the shared review, kept as data files.
+
+Shipped sets live in ``data/prompts/*.json``. A practitioner's own edit of a
+set is saved under the data folder (``prompts/<id>.json``) and takes the place
+of the shipped set with the same id, so an update of the workbook never
+overwrites it. Every file is validated on load; a malformed one is named with
+the problem and skipped (its shipped version, if any, is used instead).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import ValidationError
+from .store import write_json_atomically
+from .text import MAX_TITLE_TEXT
+
+SHIPPED_DIR = Path(__file__).resolve().parent.parent / "data" / "prompts"
+OWN_DIR_NAME = "prompts"
+MAX_PROMPT_TEXT = 300
+MAX_PROMPTS = 30
+
+
+@dataclass(frozen=True)
+class Prompt:
+    id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class PromptSet:
+    id: str
+    title: str
+    prompts: tuple[Prompt, ...]
+
+    def to_data(self) -> dict:
+        return {"id": self.id, "title": self.title, "prompts": [{"id": p.id, "text": p.text} for p in self.prompts]}
+
+
+def _safe_id(value: object) -> bool:
+    return isinstance(value, str) and 0 < len(value) <= 40 and all(ch.isalnum() or ch in "-_" for ch in value)
+
+
+def parse_prompt_set(data: object, source: str) -> PromptSet:
+    """Check a prompt set's structure; raise one sentence naming the file, the field and the problem."""
+
+    def problem(where: str, what: str) -> ValidationError:
+        return ValidationError(f"{source}: {where} {what}.")
+
+    if not isinstance(data, dict):
+        raise problem("the file", "must be an object with id, title and prompts")
+    if not _safe_id(data.get("id")):
+        raise problem("“id”", "must be a short name of letters, digits, - or _")
+    title = data.get("title")
+    if not isinstance(title, str) or not title.strip() or len(title) > MAX_TITLE_TEXT:
+        raise problem("“title”", f"must be text of 1 to {MAX_TITLE_TEXT} characters")
+    raw = data.get("prompts")
+    if not isinstance(raw, list) or not 1 <= len(raw) <= MAX_PROMPTS:
+        raise problem("“prompts”", f"must be a list of 1 to {MAX_PROMPTS} prompts")
+    prompts, seen = [], set()
+    for n, item in enumerate(raw, start=1):
+        where = f"prompt {n}"
+        if not isinstance(item, dict):
+            raise problem(where, "must be an object with id and text")
+        if not _safe_id(item.get("id")):
+            raise problem(f"{where} “id”", "must be a short name of letters, digits, - or _")
+        if item["id"] in seen:
+            raise problem(where, f"repeats the id “{item['id']}”")
+        text = item.get("text")
+        if not isinstance(text, str) or not text.strip() or len(text) > MAX_PROMPT_TEXT:
+            raise problem(f"{where} “text”", f"must be text of 1 to {MAX_PROMPT_TEXT} characters")
+        seen.add(item["id"])
+        prompts.append(Prompt(item["id"], text.strip()))
+    return PromptSet(data["id"], title.strip(), tuple(prompts))
+
+
+def read_prompt_set(path: Path) -> PromptSet:
+    path = Path(path)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as error:
+        raise ValidationError(f"{path.name}: the file could not be read.") from error
+    except ValueError as error:
+        raise ValidationError(f"{path.name}: not valid JSON ({error}).") from error
+    return parse_prompt_set(data, path.name)
+
+
+def load_prompt_sets(data_root: Path) -> tuple[dict[str, PromptSet], list[str]]:
+    """Every usable prompt set by id (own edits over shipped ones), and a warning per refused file."""
+    sets: dict[str, PromptSet] = {}
+    warnings: list[str] = []
+    for folder in (SHIPPED_DIR, Path(data_root) / OWN_DIR_NAME):
+        for path in sorted(folder.glob("*.json")):
+            try:
+                prompt_set = read_prompt_set(path)
+            except ValidationError as error:
+                warnings.append(f"A prompt file was not used: {error}")
+                continue
+            sets[prompt_set.id] = prompt_set
+    return sets, warnings
+
+
+def save_own_prompt_set(data_root: Path, prompt_set: PromptSet) -> Path:
+    """Keep the practitioner's edit of a set for this installation (validated first)."""
+    parse_prompt_set(prompt_set.to_data(), f"{prompt_set.id}.json")
+    folder = Path(data_root) / OWN_DIR_NAME
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    path = folder / f"{prompt_set.id}.json"
+    write_json_atomically(path, prompt_set.to_data())
+    return path
