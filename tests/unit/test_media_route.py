@@ -305,10 +305,16 @@ def test_same_film_reuses_its_url_until_half_its_life(tokens, clock, film):
     assert tokens.resolve(token_of(fresh)) is not None
 
 
-def test_expired_entries_are_purged_on_issue(tokens, clock, tmp_path):
-    for i in range(50):
-        path = tmp_path / f"f{i}.mp4"
+def small_files(folder: Path, count: int) -> list[Path]:
+    """``count`` one-byte files f0.mp4, f1.mp4, … (the registry only needs them to exist)."""
+    paths = [folder / f"f{i}.mp4" for i in range(count)]
+    for path in paths:
         path.write_bytes(b"x")
+    return paths
+
+
+def test_expired_entries_are_purged_on_issue(tokens, clock, tmp_path):
+    for path in small_files(tmp_path, 50):
         tokens.issue(path, ttl=TTL)
     assert len(tokens) == 50
     clock.now += TTL
@@ -318,11 +324,8 @@ def test_expired_entries_are_purged_on_issue(tokens, clock, tmp_path):
 
 def test_the_registry_never_grows_past_its_cap(clock, tmp_path):
     small = MediaTokens(clock=clock, max_entries=10)
-    paths = []
-    for i in range(25):
-        path = tmp_path / f"f{i}.mp4"
-        path.write_bytes(b"x")
-        paths.append(path)
+    paths = small_files(tmp_path, 25)
+    for i, path in enumerate(paths):
         small.issue(path, ttl=TTL + i)  # later ones live longer
         assert len(small) <= 10
     urls = [small.issue(p, ttl=TTL + 24) for p in paths[-10:]]
@@ -399,11 +402,7 @@ def test_media_type(client, tokens, tmp_path, suffix, name, media_type, url_end)
 
 def test_threads_issue_and_resolve_safely(clock, tmp_path):
     registry = MediaTokens(clock=clock, max_entries=64)
-    paths = []
-    for i in range(8):
-        path = tmp_path / f"f{i}.mp4"
-        path.write_bytes(b"x")
-        paths.append(path)
+    paths = small_files(tmp_path, 8)
     errors: list[BaseException] = []
     barrier = threading.Barrier(8)
 
