@@ -69,10 +69,16 @@ def main() -> None:
         st.Page("pages/recordings.py", title="Recordings", icon=":material/video_library:"),
         st.Page("pages/analysis.py", title="Micro-analysis", icon=":material/frame_inspect:"),
         st.Page("pages/clips.py", title="Clips", icon=":material/movie:"),
+        st.Page("pages/review.py", title="Shared review", icon=":material/co_present:"),
+        st.Page("pages/strengths.py", title="Strengths record", icon=":material/photo_library:"),
+        st.Page("pages/timeline.py", title="Timeline", icon=":material/timeline:"),
     ]
     client_pages = [
         st.Page("pages/conversation.py", title="Our conversation", icon=":material/forum:", default=True),
         st.Page("pages/goals.py", title="Our goals", icon=":material/flag:"),
+        st.Page("pages/review.py", title="Our shared review", icon=":material/co_present:"),
+        st.Page("pages/strengths.py", title="Our strengths", icon=":material/photo_library:"),
+        st.Page("pages/timeline.py", title="Looking back", icon=":material/timeline:"),
     ]
 
     # A case named in the URL (bookmark, reload, the run command) opens it.

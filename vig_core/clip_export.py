@@ -1,5 +1,7 @@
 """Export a cycle's chosen clips: clip files, stills at each end, and one short film.
 
+(Also: cut just the clip files the shared review needs, when they were not exported.)
+
 Everything is made in a hidden folder beside ``exports/cycle-<n>`` and swapped
 in only when all of it succeeded, so a failure (a full disk, a damaged
 recording) leaves the previous export untouched and nothing half-written.
@@ -91,3 +93,42 @@ def _swap_in(work: Path, final: Path) -> None:
             old.rename(final)
         raise plain_os_error(error, "saving the export") from error
     shutil.rmtree(old, ignore_errors=True)
+
+
+def prepare_review_clips(store: CaseStore, case_id: str, cycle: int, *,
+                         on_progress: Callable[[float], None] | None = None) -> int:
+    """Cut a file for each chosen clip of ``cycle`` that has none, so the review can play,
+    replay and loop exactly the clip; return how many were cut.
+
+    Files go to ``exports/review/`` named by clip and span, so a clip whose in or
+    out point changed later is never played from a stale file.
+    """
+    report = on_progress or (lambda _fraction: None)
+    case = store.load(case_id)
+    folder = store.case_folder(case_id)
+    missing = [c for c in case.chosen_clips(cycle) if not (c.exported and (folder / c.exported).is_file())]
+    if not missing:
+        report(1.0)
+        return 0
+    review = store.new_folder(case_id, "exports", "review")
+    total, done, made = sum(c.duration for c in missing), 0.0, {}
+    for clip in missing:
+        source = store.media_path(case_id, case.recording(clip.recording_id).playable)
+        name = f"clip-{clip.id}-{round(clip.start * 1000)}-{round(clip.end * 1000)}.mp4"
+        span = clip.duration / total
+        cut_clip(source, clip.start, clip.end, review / name, lambda f, base=done, span=span: report(base + f * span))
+        for old in review.glob(f"clip-{clip.id}-*.mp4"):
+            if old.name != name:
+                old.unlink(missing_ok=True)
+        made[(clip.id, clip.start, clip.end)] = f"exports/review/{name}"
+        done += span
+
+    def record(c) -> None:
+        for clip in c.clips:  # a clip deleted or re-cut meanwhile keeps what it has
+            relative = made.get((clip.id, clip.start, clip.end))
+            if relative:
+                clip.exported = relative
+
+    store.update(case_id, record)
+    report(1.0)
+    return len(made)

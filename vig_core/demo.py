@@ -70,8 +70,9 @@ def _create(store: CaseStore, spec: dict, today: date) -> None:
     )
     case.is_demo = True
     case.stage = Stage(spec["stage"])
-    for kind in (ConsentKind.FILMING, ConsentKind.SUPERVISOR):
-        case.consent.give(kind, day(-spec["consent"][kind.value]))
+    for kind in ConsentKind:
+        if kind.value in spec["consent"]:
+            case.consent.give(kind, day(-spec["consent"][kind.value]))
     case.consent.notes = spec["consent"]["notes"]
     for name, text in spec["conversation"].items():
         setattr(case.conversation, name, text)

@@ -8,17 +8,20 @@ are *chosen*, in order, for the parent to see.
 
 Times are seconds from the start of the playable copy, kept on the frame grid
 of that copy (its frame rate is constant), so "one frame on" is exact.
+
+*Reflections* are what the parent says about a chosen clip in the shared
+review, one per reflective prompt, kept verbatim as the parent's own words.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 from .errors import ValidationError
 from .media.frames import frame_index, last_frame_index
-from .text import MAX_TITLE_TEXT, check_text
+from .text import MAX_NOTE_TEXT, MAX_TITLE_TEXT, check_text
 
 MAX_MOMENT_NOTE = 2_000
 MIN_CLIP_SECONDS, MAX_CLIP_SECONDS = 2.0, 60.0  # services mostly use 3-10 s, never over a minute
@@ -87,6 +90,9 @@ class Clip:
     moment_id: str | None = None  # the moment it was cut around, if any
     chosen: int | None = None  # its place (1, 2, ...) among the cycle's clips for the shared review
     exported: str | None = None  # relative path of the exported clip file, if made
+    naming: str = ""  # the practitioner's positive naming of what the clip shows; the parent may see it
+    private_note: str = ""  # the practitioner's own note on the clip: never shown in client view
+    strengths_caption: str = ""  # caption for the strengths record; empty means the automatic one
 
     @property
     def duration(self) -> float:
@@ -94,6 +100,9 @@ class Clip:
 
     def validate(self) -> None:
         check_text(self.title, "The clip's title", MAX_TITLE_TEXT)
+        check_text(self.naming, "The positive naming", MAX_MOMENT_NOTE)
+        check_text(self.private_note, "The practitioner's note", MAX_NOTE_TEXT)
+        check_text(self.strengths_caption, "The caption", MAX_MOMENT_NOTE)
         if self.start < 0:
             raise ValidationError("A clip cannot start before the film does.")
         if self.end <= self.start:
@@ -112,6 +121,25 @@ class Clip:
                 "most clips are a few seconds."
             )
         return None
+
+
+@dataclass
+class Reflection:
+    """The parent's own words about one clip, in answer to one reflective prompt.
+
+    The prompt's text is kept as it was asked: a prompt set edited later must
+    not change what the parent was answering.
+    """
+
+    id: str
+    clip_id: str
+    prompt_id: str
+    prompt: str
+    words: str  # verbatim, as the parent said them
+    said_on: date
+
+    def validate(self) -> None:
+        check_text(self.words, "The parent's words", MAX_NOTE_TEXT, required=True)
 
 
 def on_frame(recording: Recording, seconds: float, *, out_point: bool = False) -> float:

@@ -16,7 +16,7 @@ from datetime import date
 from enum import StrEnum
 
 from .errors import NotFoundError, ValidationError
-from .film import DEFAULT_CHOSEN_CLIPS, Clip, Moment, Recording, on_frame
+from .film import DEFAULT_CHOSEN_CLIPS, Clip, Moment, Recording, Reflection, on_frame
 from .text import MAX_GOAL_TEXT, MAX_NOTE_TEXT, MAX_SHORT_TEXT, check_text, new_id
 
 MIN_CYCLES, MAX_CYCLES, DEFAULT_CYCLES = 1, 10, 3
@@ -52,8 +52,12 @@ class Cycle:
     filming_date: date | None = None
     review_date: date | None = None
     status: CycleStatus = CycleStatus.PLANNED
+    film_next: str = ""  # agreed at the shared review: what to film next time (the parent may see it)
+    review_notes: str = ""  # the practitioner's notes on the review: never shown in client view
 
     def validate(self) -> None:
+        check_text(self.film_next, "What to film next time", MAX_NOTE_TEXT)
+        check_text(self.review_notes, "The review notes", MAX_NOTE_TEXT)
         if self.filming_date and self.review_date and self.review_date < self.filming_date:
             raise ValidationError(
                 f"In cycle {self.number} the shared review ({self.review_date:%d %b %Y}) "
@@ -62,7 +66,8 @@ class Cycle:
 
     @property
     def has_content(self) -> bool:
-        return bool(self.filming_date or self.review_date or self.status != CycleStatus.PLANNED)
+        return bool(self.filming_date or self.review_date or self.status != CycleStatus.PLANNED
+                    or self.film_next or self.review_notes)
 
 
 class ConsentKind(StrEnum):
@@ -175,6 +180,7 @@ class Conversation:
 class GoalRating:
     on: date
     score: int
+    cycle: int | None = None  # the cycle whose shared review it was rated at, if any
 
     def validate(self) -> None:
         if isinstance(self.score, bool) or not isinstance(self.score, int):
@@ -201,9 +207,9 @@ class Goal:
     def latest_rating(self) -> GoalRating | None:
         return self.ratings[-1] if self.ratings else None
 
-    def rate(self, score: int, on: date) -> None:
+    def rate(self, score: int, on: date, cycle: int | None = None) -> None:
         """Add a rating; a second rating on the same day corrects the first."""
-        rating = GoalRating(on=on, score=score)
+        rating = GoalRating(on=on, score=score, cycle=cycle)
         rating.validate()
         self.ratings = sorted(
             [r for r in self.ratings if r.on != on] + [rating], key=lambda r: r.on
@@ -250,6 +256,7 @@ class Case:
     recordings: list[Recording] = field(default_factory=list)
     moments: list[Moment] = field(default_factory=list)
     clips: list[Clip] = field(default_factory=list)
+    reflections: list[Reflection] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         if not self.cycles:
@@ -291,6 +298,11 @@ class Case:
         for clip in self.clips:
             if clip.end > durations[clip.recording_id]:
                 raise ValidationError("A clip cannot end after the film does; check the out point.")
+        clip_ids = {c.id for c in self.clips}
+        for reflection in self.reflections:
+            reflection.validate()
+            if reflection.clip_id not in clip_ids:
+                raise ValidationError("The parent's words refer to a clip that no longer exists.")
 
     # --- where the family is --------------------------------------------
     @property
@@ -387,7 +399,10 @@ class Case:
         return [r for r in self.recordings if r.cycle == cycle]
 
     def add_recording(self, recording: Recording) -> None:
-        self.cycle(recording.cycle)  # raises for a cycle the case does not have
+        """Add the film of a cycle; a cycle still planned is then filmed."""
+        cycle = self.cycle(recording.cycle)  # raises for a cycle the case does not have
+        if cycle.status is CycleStatus.PLANNED:
+            cycle.status = CycleStatus.FILMED
         self.recordings.append(recording)
 
     def remove_recording(self, recording_id: str) -> Recording:
@@ -397,6 +412,7 @@ class Case:
         self.moments = [m for m in self.moments if m.recording_id != recording_id]
         cycle_clips = self.clips_in(recording.cycle)
         self.clips = [c for c in self.clips if c.recording_id != recording_id]
+        self._forget_reflections_without_clip()
         self._renumber_chosen([c for c in cycle_clips if c.recording_id != recording_id])
         return recording
 
@@ -457,6 +473,7 @@ class Case:
         clip = self.clip(clip_id)
         cycle = self.recording(clip.recording_id).cycle
         self.clips.remove(clip)
+        self._forget_reflections_without_clip()
         self._renumber_chosen(self.clips_in(cycle))
 
     def chosen_clips(self, cycle: int) -> list[Clip]:
@@ -481,6 +498,13 @@ class Case:
         order.insert(max(0, min(len(order) - 1, index + offset)), order.pop(index))
         for position, item in enumerate(order, start=1):
             item.chosen = position
+
+    def reflections_of(self, clip_id: str) -> list[Reflection]:
+        return [r for r in self.reflections if r.clip_id == clip_id]
+
+    def _forget_reflections_without_clip(self) -> None:
+        clip_ids = {c.id for c in self.clips}
+        self.reflections = [r for r in self.reflections if r.clip_id in clip_ids]
 
     @staticmethod
     def _renumber_chosen(clips: list[Clip]) -> None:

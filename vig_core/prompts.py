@@ -10,7 +10,8 @@ the problem and skipped (its shipped version, if any, is used instead).
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .errors import ValidationError
@@ -19,6 +20,7 @@ from .text import MAX_TITLE_TEXT
 
 SHIPPED_DIR = Path(__file__).resolve().parent.parent / "data" / "prompts"
 OWN_DIR_NAME = "prompts"
+SHARED_REVIEW = "shared-review"  # the id of the set the shared review uses
 MAX_PROMPT_TEXT = 300
 MAX_PROMPTS = 30
 
@@ -110,3 +112,37 @@ def save_own_prompt_set(data_root: Path, prompt_set: PromptSet) -> Path:
     path = folder / f"{prompt_set.id}.json"
     write_json_atomically(path, prompt_set.to_data())
     return path
+
+
+def edited_prompt_set(base: PromptSet, lines: str) -> PromptSet:
+    """The set with one prompt per non-empty line, in that order.
+
+    This is how a practitioner edits, reorders and adds prompts in one box. A
+    line that matches an existing prompt keeps its id (so the parent's words
+    stay attached to it); a new or reworded line gets a new id.
+    """
+    known = {p.text: p.id for p in base.prompts}
+    prompts, used = [], set()
+    for line in (raw.strip() for raw in lines.splitlines()):
+        if not line:
+            continue
+        prompt_id = known.get(line)
+        if prompt_id is None or prompt_id in used:
+            stem = re.sub(r"[^a-z0-9]+", "-", line.casefold()).strip("-")[:30].strip("-") or "prompt"
+            prompt_id, n = stem, 2
+            while prompt_id in used or prompt_id in known.values():
+                prompt_id, n = f"{stem}-{n}", n + 1
+        used.add(prompt_id)
+        prompts.append(Prompt(prompt_id, line))
+    edited = replace(base, prompts=tuple(prompts))
+    parse_prompt_set(edited.to_data(), "Your questions")
+    return edited
+
+
+def forget_own_prompt_set(data_root: Path, set_id: str) -> bool:
+    """Go back to the shipped set: remove this installation's own edit, if any."""
+    path = Path(data_root) / OWN_DIR_NAME / f"{set_id}.json"
+    if not _safe_id(set_id) or not path.exists():
+        return False
+    path.unlink()
+    return True

@@ -54,18 +54,22 @@ try:  # POSIX: also serialise against other processes (the CLI beside the app)
 except ImportError:  # pragma: no cover - Windows falls back to thread locks only
     fcntl = None
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 # Raw-table migrations: MIGRATIONS[n] turns a version-n file into version n+1.
 Tables = dict[str, dict[str, dict[str, Any]]]
 FILM_TABLES = ("recordings", "moments", "clips")
+LIST_TABLES = (*FILM_TABLES, "reflections")  # lists of the case kept as ordered tables
 
 
-def _add_film_tables(tables: Tables) -> Tables:
-    """Version 2 adds recordings, moments and clips (a version-1 case has none)."""
-    return {**tables, **{name: tables.get(name, {}) for name in FILM_TABLES}}
+def _adding_tables(*names: str) -> Callable[[Tables], Tables]:
+    """A migration step that adds empty tables (an older case has none of them)."""
+    return lambda tables: {**tables, **{name: tables.get(name, {}) for name in names}}
 
 
-MIGRATIONS: dict[int, Callable[[Tables], Tables]] = {1: _add_film_tables}
+MIGRATIONS: dict[int, Callable[[Tables], Tables]] = {
+    1: _adding_tables(*FILM_TABLES),  # version 2: recordings, moments, clips
+    2: _adding_tables("reflections"),  # version 3: the parent's words in the shared review
+}
 
 CASE_FILE = "case.json"
 TEMP_SUFFIX = ".tmp"
@@ -191,18 +195,18 @@ def migrate(tables: Tables, source: str) -> Tables:
 
 
 def case_to_tables(case: Case) -> Tables:
-    """Lay a case out as TinyDB tables: the case itself, goals, cycles, recordings, moments, clips."""
+    """Lay a case out as TinyDB tables: the case, goals, cycles, and the lists of :data:`LIST_TABLES`."""
     record = to_record(case)
     goals = record.pop("goals")
     cycles = record.pop("cycles")
-    film = {name: {str(i): {**row, "position": i} for i, row in enumerate(record.pop(name), start=1)}
-            for name in FILM_TABLES}
+    lists = {name: {str(i): {**row, "position": i} for i, row in enumerate(record.pop(name), start=1)}
+             for name in LIST_TABLES}
     return {
         "_meta": {"1": {"schema": SCHEMA_VERSION}},
         "case": {"1": record},
         "goals": {str(i): {**g, "position": i} for i, g in enumerate(goals, start=1)},
         "cycles": {str(c["number"]): c for c in cycles},
-        **film,
+        **lists,
     }
 
 
@@ -213,8 +217,8 @@ def _in_order(table: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
 def case_from_tables(tables: Tables) -> Case:
     record = dict(tables["case"]["1"])
     cycles = sorted(tables.get("cycles", {}).values(), key=lambda c: c["number"])
-    film = {name: _in_order(tables.get(name, {})) for name in FILM_TABLES}
-    return from_record(Case, {**record, "goals": _in_order(tables.get("goals", {})), "cycles": cycles, **film})
+    lists = {name: _in_order(tables.get(name, {})) for name in LIST_TABLES}
+    return from_record(Case, {**record, "goals": _in_order(tables.get("goals", {})), "cycles": cycles, **lists})
 
 
 @dataclass
@@ -249,6 +253,7 @@ class CaseStore:
         leftovers = [
             *self.root.glob(f".*{TEMP_SUFFIX}"), *self.cases_dir.glob(f"*/.*{TEMP_SUFFIX}"),
             *self.cases_dir.glob("*/recordings/*/.*.partial"), *self.cases_dir.glob("*/exports/.*.partial"),
+            *self.cases_dir.glob("*/exports/review/.*.partial"),
             *self.cases_dir.glob("*/exports/.cycle-*"), *self.cases_dir.glob("*/uploads/*"),
         ]
         for path in leftovers:

@@ -34,7 +34,7 @@ def finish_jobs(at, owner: str, kind: str = "error") -> list[str]:
 def test_recordings_lists_the_demo_film_and_offers_both_ways_in(store, demo):
     at = open_app(demo, "pages/recordings.py")
     assert [t.value for t in at.title] == ["Recordings"]
-    assert at.selectbox(key=f"rec-cycle-{demo}").value == 2  # new films go to the current cycle
+    assert at.selectbox(key=f"rec-cycle-{demo}").value == 1  # new films go to the current cycle
     assert at.text_input(key=f"rec-title-{store.load(demo).recordings[0].id}").value.startswith("Building a tower")
     assert "5 moments" in screen_text(at)
     assert at.button(key=f"import-local-{demo}") and at.toggle(key="keep-originals").value is False

@@ -54,7 +54,7 @@ def test_caseload_lists_filters_and_flags(store, demo):
                                       c.consent.withdraw(ConsentKind.FILMING, date(2026, 1, 8))))
     at = open_app()
     shown = [t.value for t in at.text]
-    assert "DEMO-1 (fictional)" in shown and "FAM-22" in shown and "cycle 2: filming" in shown
+    assert "DEMO-1 (fictional)" in shown and "FAM-22" in shown and "cycle 1: shared review" in shown
     assert any("Consent withdrawn in 1 case(s): FAM-22" in m for m in messages(at))
     at.text_input(key="caseload-search").input("mia").run()
     shown = [t.value for t in at.text]

@@ -28,7 +28,7 @@ def test_demo_is_created_once_and_prints_its_id(data_dir):
     assert demo.is_demo and "fictional" in demo.code
     assert demo.consent.filming.active and demo.consent.supervisor.active
     assert not demo.consent.training.active
-    assert demo.stage is Stage.CYCLES and demo.step == "cycle 2: filming"
+    assert demo.stage is Stage.CYCLES and demo.step == "cycle 1: shared review"
     assert len(demo.goals) == 2 and all(len(g.ratings) == 2 for g in demo.goals)
     assert demo.conversation.helping_question.startswith("How can I help")
     (film,) = demo.recordings

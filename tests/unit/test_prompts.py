@@ -52,3 +52,24 @@ def test_malformed_sets_name_the_field_and_problem(data, problem):
     with pytest.raises(ValidationError) as raised:
         parse_prompt_set(data, "mine.json")
     assert str(raised.value).startswith("mine.json: ") and problem in str(raised.value)
+
+
+def test_editing_by_lines_keeps_ids_of_unchanged_prompts_and_adds_new_ones(tmp_path):
+    from vig_core.prompts import edited_prompt_set, forget_own_prompt_set
+
+    shipped = load_prompt_sets(tmp_path)[0]["shared-review"]
+    edited = edited_prompt_set(shipped, "What would you like to see more of?\n\n  What are you proud of?  \nWhat do you see?\n")
+    assert [(p.id, p.text) for p in edited.prompts] == [
+        ("more-of", "What would you like to see more of?"), ("what-are-you-proud-of", "What are you proud of?"),
+        ("see", "What do you see?")]
+    twice = edited_prompt_set(shipped, "What do you see?\nWhat do you see?")  # a repeat gets its own id
+    assert [p.id for p in twice.prompts] == ["see", "what-do-you-see"]
+    with pytest.raises(ValidationError, match="Your questions: “prompts” must be a list of 1 to"):
+        edited_prompt_set(shipped, "\n  \n")
+    with pytest.raises(ValidationError, match="prompt 1 “text” must be text of 1 to 300"):
+        edited_prompt_set(shipped, "x" * 301)
+    save_own_prompt_set(tmp_path, edited)
+    assert load_prompt_sets(tmp_path)[0]["shared-review"] == edited
+    assert forget_own_prompt_set(tmp_path, "shared-review") is True
+    assert load_prompt_sets(tmp_path)[0]["shared-review"] == shipped
+    assert forget_own_prompt_set(tmp_path, "shared-review") is False

@@ -7,6 +7,7 @@ User text is only ever shown through Streamlit's escaped elements
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import date
 from typing import Any
@@ -28,6 +29,12 @@ CLIENT_VIEW_CSS = """
 [data-testid="stMain"] h2, [data-testid="stMain"] h3 { font-size: 2rem !important; }
 </style>
 """
+
+
+def plain(text: str) -> str:
+    """User text made safe for places Streamlit renders as Markdown (headings, labels, captions):
+    every Markdown, directive (``:red[...]``) and LaTeX character is escaped, so it shows as typed."""
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|~<>:$&])", r"\\\1", text)
 
 
 def autosave_text(
@@ -102,11 +109,11 @@ def confirm_button(
 def case_title(case: Case, page: str) -> None:
     """Page heading naming only the open case's own family."""
     st.title(page)
-    who = f"{case.child_first_name}" + (f" and {case.carer_name}" if case.carer_name else "")
+    who = plain(case.child_first_name + (f" and {case.carer_name}" if case.carer_name else ""))
     if session.in_client_view():
         st.subheader(who)
     else:
-        st.caption(f"Case {case.code} · {who} · {case.step}")
+        st.caption(f"Case {plain(case.code)} · {who} · {case.step}")
 
 
 def require_case() -> Case:

@@ -1,0 +1,182 @@
+"""Shared review: the chosen clips in order, reflective prompts, the parent's own words,
+goals re-rated and the cycle closed. In client view nothing private is drawn."""
+
+import streamlit as st
+
+from vig_core.clip_export import prepare_review_clips
+from vig_core.jobs import JOBS
+from vig_core.models import RATING_MAX, RATING_MIN, ConsentKind, CycleStatus
+from vig_core.paths import data_root
+from vig_core.prompts import SHARED_REVIEW, edited_prompt_set, forget_own_prompt_set, load_prompt_sets, save_own_prompt_set
+from vig_core.review import close_cycle, rated_at_review, record_words, reopen_cycle, rerate_goals, review_cycle, words_by_prompt
+from vig_core.film import MAX_MOMENT_NOTE
+from vig_core.text import MAX_NOTE_TEXT
+from vig_core.ui import session
+from vig_core.ui.media import job_progress
+from vig_core.ui.review_player import PLAYING, STILL, clip_player
+from vig_core.ui.widgets import autosave_text, case_title, confirm_button, plain, require_case
+
+session.begin_page()
+case = require_case()
+today = session.today()
+private = not session.in_client_view()
+case_title(case, "Shared review")
+prompt_sets, warnings = load_prompt_sets(data_root())
+for warning in warnings if private else []:
+    st.warning(warning)
+prompts = prompt_sets[SHARED_REVIEW].prompts
+parent = f"{plain(case.carer_name)}’s" if case.carer_name else "The parent’s"
+
+start = review_cycle(case)
+if start is None:
+    st.info("No clips are chosen for a shared review yet.")
+    if private:
+        st.page_link("pages/clips.py", label="Choose clips", query_params={"case": case.id}, icon=":material/movie:")
+    st.stop()
+numbers = [c.number for c in case.cycles if case.chosen_clips(c.number)]
+choose, begin = st.columns([1, 3], vertical_alignment="bottom")
+cycle = choose.selectbox("Cycle", numbers, index=numbers.index(start), format_func=lambda n: f"Cycle {n}",
+                         key=f"review-cycle-{case.id}")
+clips = case.chosen_clips(cycle)
+
+# Cut the clips the review plays, once, in the background (the recording plays meanwhile).
+folder = session.store().case_folder(case.id)
+tried = f"review-prepared-{case.id}-{cycle}"
+if not all(c.exported and (folder / c.exported).is_file() for c in clips) and not st.session_state.get(tried) \
+        and not JOBS.of(case.id):
+    st.session_state[tried] = True
+    JOBS.start(case.id, "Getting the clips ready",
+               lambda report: prepare_review_clips(session.store(), case.id, cycle, on_progress=report))
+job_progress(case.id)
+
+if private:
+    begin.button("Start the shared review in client view", key="start-review", type="primary",
+              icon=":material/visibility:", help="The parent then sees only their own clips, goals and words.",
+              on_click=lambda: (session.enter_client_view(case.id), session.go_to("pages/review.py")))
+
+step_key = f"review-step-{case.id}-{cycle}"
+finish = len(clips)
+if st.session_state.get(step_key, 0) not in range(finish + 1):  # a clip was unchosen meanwhile
+    st.session_state[step_key] = 0
+back, where, forward = st.columns([1, 3, 1], vertical_alignment="center")
+where.radio("Where we are", list(range(finish + 1)), key=step_key, horizontal=True, label_visibility="collapsed",
+            format_func=lambda i: "To finish" if i == finish else f"Clip {i + 1}")
+step = st.session_state[step_key]
+
+
+def go(offset: int) -> None:
+    st.session_state[step_key] = max(0, min(finish, st.session_state[step_key] + offset))
+    st.session_state[PLAYING] = st.session_state[STILL] = False
+
+
+def close() -> None:
+    said: list[str] = []
+    if session.update_case(lambda c: said.append(close_cycle(c, cycle, today))):
+        session.flash("success", said[0])
+
+
+back.button("Previous clip", key="review-back", icon=":material/skip_previous:", disabled=step == 0,
+            on_click=go, args=(-1,), shortcut="P", width="stretch", help="Keyboard: P")
+forward.button("Next clip" if step < finish - 1 else "To finish", key="review-next", disabled=step == finish,
+               icon=":material/skip_next:", on_click=go, args=(1,), shortcut="N", width="stretch",
+               help="Keyboard: N")
+
+if step < finish:
+    clip = clips[step]
+    recording = case.recording(clip.recording_id)
+    watch, talk = st.columns([3, 2], gap="large")
+    with watch:
+        st.subheader(f"{step + 1}. {clip.title or 'A moment together'}")
+        # Large: about the width of the column, never taller than a laptop screen allows.
+        clip_player(case.id, clip, recording, height=round(min(480, 540 * recording.height / recording.width)))
+    with talk:
+        one_key, at_key = "review-one-at-a-time", f"review-prompt-{clip.id}"
+        st.toggle("One question at a time", value=True, key=one_key)
+        index = min(st.session_state.get(at_key, 0), len(prompts) - 1)
+        shown = [prompts[index]] if st.session_state[one_key] else list(prompts)
+        said = words_by_prompt(case, clip.id)
+        for prompt in shown:
+            st.markdown(f"#### {plain(prompt.text)}")
+            autosave_text(f"{parent} words", said[prompt.id].words if prompt.id in said else "",
+                          lambda c, text, p=prompt, cid=clip.id: record_words(c, cid, p, text, today),
+                          key=f"words-{clip.id}-{prompt.id}", max_chars=MAX_NOTE_TEXT, height=110,
+                          help="Type what they say, in their own words; it is kept as said.")
+        if st.session_state[one_key]:
+            earlier, later = st.columns(2)
+            earlier.button("Previous question", key="prompt-back", disabled=index == 0, width="stretch",
+                           on_click=lambda: st.session_state.update({at_key: index - 1}))
+            later.button("Next question", key="prompt-next", disabled=index == len(prompts) - 1, width="stretch",
+                         on_click=lambda: st.session_state.update({at_key: index + 1}))
+            st.caption(f"Question {index + 1} of {len(prompts)}")
+        for reflection in (r for r in said.values() if r.prompt_id not in {p.id for p in prompts}):
+            st.caption(f"Earlier question: {reflection.prompt}")
+            st.text(reflection.words)
+        if private:
+            with st.expander("Practitioner only (hidden in client view)", icon=":material/lock:"):
+                autosave_text("Positive naming: what you see the parent doing well", clip.naming,
+                              lambda c, text, cid=clip.id: setattr(c.clip(cid), "naming", text),
+                              key=f"naming-{clip.id}", max_chars=MAX_MOMENT_NOTE, height=90,
+                              help="May be used as the caption of this clip's still in the strengths record.")
+                autosave_text("Private note on this clip", clip.private_note,
+                              lambda c, text, cid=clip.id: setattr(c.clip(cid), "private_note", text),
+                              key=f"private-{clip.id}", max_chars=MAX_NOTE_TEXT, height=90)
+else:
+    st.subheader("To finish")
+    goals = case.active_goals
+    if goals:
+        st.markdown("#### Where are things now with each goal?")
+        st.caption("0 means not at all where you want to be, 10 means exactly where you want to be.")
+        rated = rated_at_review(case, cycle)
+        for number, goal in enumerate(goals, start=1):
+            latest = goal.latest_rating
+            st.slider(f"Goal {number}: {plain(goal.text)}", RATING_MIN, RATING_MAX, latest.score if latest else 5,
+                      key=f"rerate-{goal.id}",
+                      help=f"Last rated {latest.score}/10 on {latest.on:%d %b %Y}" if latest else None)
+        scores = lambda: {g.id: st.session_state[f"rerate-{g.id}"] for g in goals}  # noqa: E731
+        st.button("Save the ratings", key="save-ratings", type="primary", icon=":material/save:",
+                  on_click=lambda: session.update_case(lambda c: rerate_goals(c, cycle, scores(), today),
+                                                       "Ratings saved."))
+        if rated:
+            st.caption(f"Rated at this review: {len(rated)} of {len(goals)} goals.")
+    autosave_text("What would you like us to film next time?", case.cycle(cycle).film_next,
+                  lambda c, text: setattr(c.cycle(cycle), "film_next", text),
+                  key=f"film-next-{case.id}-{cycle}", max_chars=MAX_NOTE_TEXT, height=90)
+    if private:
+        autosave_text("Review notes (practitioner only, hidden in client view)", case.cycle(cycle).review_notes,
+                      lambda c, text: setattr(c.cycle(cycle), "review_notes", text),
+                      key=f"review-notes-{case.id}-{cycle}", max_chars=MAX_NOTE_TEXT, height=120)
+    if case.cycle(cycle).status is CycleStatus.REVIEWED:
+        st.success(f"Cycle {cycle} is complete.", icon=":material/check_circle:")
+        if private:
+            st.button(f"Reopen cycle {cycle}", key="reopen-cycle", help="Undo closing it, e.g. after a slip.",
+                      on_click=lambda: session.update_case(lambda c: reopen_cycle(c, cycle), f"Cycle {cycle} reopened."))
+    else:
+        said_for = [c for c in clips if case.reflections_of(c.id)]
+        confirm_button(f"Finish the review and close cycle {cycle}…",
+                       f"Close cycle {cycle}? Words were noted for {len(said_for)} of {len(clips)} clips. "
+                       "It can be reopened later.",
+                       close, key="close-cycle", confirm_label=f"Yes, close cycle {cycle}")
+    if case.consent.choice(ConsentKind.PARENT_KEEPS_CLIPS).active:
+        st.page_link("pages/strengths.py", label="See the strengths record to keep", icon=":material/photo_library:",
+                     query_params={"case": case.id})
+
+
+if private:
+    with st.expander("Edit the questions", icon=":material/edit_note:"):
+        st.caption("One question per line: change the wording, the order, or add your own. "
+                   "They are kept for this workbook; the shipped set stays available.")
+        st.text_area("Questions", "\n".join(p.text for p in prompts), key="prompt-lines", height=180)
+
+        def save_prompts() -> None:
+            edited = edited_prompt_set(prompt_sets[SHARED_REVIEW], st.session_state["prompt-lines"])
+            save_own_prompt_set(data_root(), edited)
+            session.flash("success", "Questions saved.")
+
+        def restore_prompts() -> None:
+            forget_own_prompt_set(data_root(), SHARED_REVIEW)
+            st.session_state.pop("prompt-lines", None)
+            session.flash("success", "Back to the shipped questions.")
+
+        save, restore = st.columns(2)
+        save.button("Save the questions", key="save-prompts", on_click=session.guarded(save_prompts))
+        restore.button("Use the shipped questions", key="restore-prompts", on_click=session.guarded(restore_prompts))

@@ -1,0 +1,26 @@
+"""The case timeline: every cycle with its dates, clips and goal ratings, to look back together."""
+
+import pandas as pd
+import streamlit as st
+
+from vig_core.timeline import rating_rows, timeline
+from vig_core.ui import session
+from vig_core.ui.widgets import case_title, require_case
+
+session.begin_page()
+case = require_case()
+case_title(case, "Looking back" if session.in_client_view() else "Timeline")
+
+for entry in timeline(case):
+    with st.container(border=True):
+        when = f"{entry.on:%d %b %Y}" if entry.on else "date to be set"
+        st.markdown(f"**{when}** · {entry.title}" + (" *(to come)*" if entry.to_come else ""))
+        for line in entry.lines:
+            st.text(line)
+
+rows = rating_rows(case)
+if rows:
+    st.subheader("Goal ratings")
+    table = pd.DataFrame(rows).pivot_table(index="Date", columns="Goal", values="Rating (0-10)", aggfunc="last")
+    st.dataframe(table, width="stretch")
+    st.caption("Goals, in the order on the goals page; 0 = not at all where you want to be, 10 = exactly there.")

@@ -1,0 +1,96 @@
+"""The clip player of the shared review: big picture, calm controls.
+
+Play/pause, play again, loop, slow motion and a still of the exact frame, each
+a button with a key (K, 0, L, S) that works when no text box has the focus.
+The player sits in a fragment so its progress events do not redraw the page;
+the controls sit outside it, as buttons with callbacks (the pattern that works
+with AppTest and with Streamlit's reruns).
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+from streamlit_player import st_player
+
+from vig_core.film import Clip, Recording
+from vig_core.media.frames import format_time
+
+from . import session
+from .media import media_url, still
+
+SPEEDS = {1.0: "Normal speed", 0.5: "Slow (½×)", 0.25: "Very slow (¼×)"}
+PLAYING, LOOP, SPEED, STILL = "review-playing", "review-loop", "review-speed", "review-still"
+
+
+def _played(event) -> float | None:
+    if isinstance(event.data, dict) and isinstance(event.data.get("playedSeconds"), (int, float)):
+        return float(event.data["playedSeconds"])
+    return None
+
+
+def clip_player(case_id: str, clip: Clip, recording: Recording, *, height: int = 460) -> None:
+    """The player and its controls for one clip."""
+    state = st.session_state
+    position_key, replay_key = f"review-position-{clip.id}", f"review-replay-{clip.id}"
+    folder = session.store().case_folder(case_id)
+    from_file = bool(clip.exported) and (folder / clip.exported).is_file()
+
+    def film_time() -> float:
+        """Where the player is, in seconds of the recording."""
+        played = float(state.get(position_key, 0.0))
+        return min(clip.start + played, clip.end) if from_file else max(clip.start, min(played, clip.end))
+
+    if state.get(STILL):
+        seconds = max(clip.start, min(film_time(), clip.end - recording.frame))
+        st.image(still(case_id, recording.playable, seconds, max_width=1280), width="stretch",
+                 caption=f"The frame at {format_time(seconds - clip.start, recording.fps)} into the clip")
+    else:
+        _player(case_id, clip, recording, from_file, height, position_key, replay_key)
+
+    def toggle_play() -> None:
+        state[PLAYING], state[STILL] = not state.get(PLAYING), False
+
+    def replay() -> None:
+        state[replay_key] = state.get(replay_key, 0) + 1
+        state[PLAYING], state[STILL], state[position_key] = True, False, 0.0
+
+    def show_still() -> None:
+        state[STILL], state[PLAYING] = not state.get(STILL), False
+
+    play, again, freeze = st.columns(3)
+    play.button("Pause" if state.get(PLAYING) else "Play", key="review-play", shortcut="K", width="stretch",
+                icon=":material/pause:" if state.get(PLAYING) else ":material/play_arrow:", on_click=toggle_play,
+                help="Play or pause the clip (keyboard: K)")
+    again.button("Play again", key="review-replay", shortcut="0", width="stretch", icon=":material/replay:",
+                 on_click=replay, help="From the start of the clip (keyboard: 0)")
+    freeze.button("Back to the film" if state.get(STILL) else "Still frame", key="review-still-button",
+                  shortcut="S", width="stretch", icon=":material/photo_camera:", on_click=show_still,
+                  help="Pause on this exact frame, shown large (keyboard: S)")
+    loop, speed = st.columns([1, 2], vertical_alignment="center")
+    loop.toggle("Loop", key=LOOP, help="Play the clip over and over")
+    speed.radio("Speed", list(SPEEDS), format_func=SPEEDS.get, key=SPEED, horizontal=True)
+
+
+def _player(case_id: str, clip: Clip, recording: Recording, from_file: bool, height: int,
+            position_key: str, replay_key: str) -> None:
+    state = st.session_state
+
+    @st.fragment
+    def player() -> None:
+        if from_file:
+            url = f"{media_url(case_id, clip.exported, 'clip.mp4')}?play={state.get(replay_key, 0)}"
+        else:  # not cut yet: the recording, limited to the clip by a media fragment
+            url = f"{media_url(case_id, recording.playable)}?t={clip.start:.3f}#t={clip.start:.3f},{clip.end:.3f}"
+        event = st_player(url, height=height, playing=state.get(PLAYING), loop=bool(state.get(LOOP)),
+                          playback_rate=state.get(SPEED, 1.0), events=["onProgress", "onPlay", "onPause", "onEnded"],
+                          progress_interval=250, key=f"review-player-{clip.id}")
+        if event == state.get(f"review-event-{clip.id}"):  # the player repeats its last event on every rerun
+            return
+        state[f"review-event-{clip.id}"] = event
+        if _played(event) is not None:
+            state[position_key] = _played(event)
+        if event.name in ("onPlay", "onPause", "onEnded") and state.get(PLAYING) != (event.name == "onPlay"):
+            state[PLAYING] = event.name == "onPlay"
+            st.rerun(scope="app")  # the Play/Pause button follows the player's own controls
+
+    player()
