@@ -58,7 +58,8 @@ def practitioner_sidebar(caseload: st.Page, case_pages: list[st.Page]) -> None:
 
 
 def main() -> None:
-    st.set_page_config(page_title="VIG Workbook", page_icon=":material/movie:", layout="wide")
+    # An emoji icon is drawn locally; a ":material/...:" page icon makes the browser fetch it from Google.
+    st.set_page_config(page_title="VIG Workbook", page_icon="🎬", layout="wide")
 
     caseload = st.Page("pages/caseload.py", title="Caseload", icon=":material/groups:", default=True)
     case_pages = [

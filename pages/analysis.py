@@ -129,7 +129,8 @@ if selected:
     st.subheader(f"Moment at {format_time(selected.time, recording.fps)}")
     picture, coding = st.columns([2, 3])
     with picture:
-        st.image(still(case.id, recording.playable, selected.time), caption="The exact frame", width="stretch")
+        st.image(still(case.id, recording.playable, selected.time), caption="The exact frame", width="stretch",
+                 alt="The frame of the moment")
         back, forward = st.columns(2)
         back.button("◀ 1 frame", key="frame-back", on_click=nudge, args=(selected.id, -1), width="stretch",
                     shortcut="Left")

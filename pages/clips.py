@@ -79,9 +79,10 @@ for clip in clips:
         if clip.guidance():
             st.warning(clip.guidance())
         first, last, edit = st.columns([2, 2, 3])
-        first.image(still(case.id, recording.playable, clip.start, max_width=320), caption="First frame")
+        first.image(still(case.id, recording.playable, clip.start, max_width=320), caption="First frame",
+                    alt="First frame of the clip")
         last.image(still(case.id, recording.playable, max(clip.start, clip.end - recording.frame), max_width=320),
-                   caption="Last frame")
+                   caption="Last frame", alt="Last frame of the clip")
         with edit:
             in_key, out_key = f"in-{clip.id}", f"out-{clip.id}"
             st.number_input("In (seconds)", 0.0, recording.duration, value=clip.start, step=recording.frame,

@@ -69,7 +69,7 @@ def test_open_a_case_from_the_caseload(demo):
     at = open_app()
     at.button(key=f"open-{demo}").click().run()
     assert [t.value for t in at.title] == ["Where we are"]
-    assert any("Cycle 2: filming" in str(m.value) for m in at.metric)
+    assert any("Cycle 1: shared review" in str(m.value) for m in at.metric)
 
 
 def test_unreadable_case_is_reported_without_a_traceback(store, demo):

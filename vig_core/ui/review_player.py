@@ -42,7 +42,7 @@ def clip_player(case_id: str, clip: Clip, recording: Recording, *, height: int =
 
     if state.get(STILL):
         seconds = max(clip.start, min(film_time(), clip.end - recording.frame))
-        st.image(still(case_id, recording.playable, seconds, max_width=1280), width="stretch",
+        st.image(still(case_id, recording.playable, seconds, max_width=1280), width="stretch", alt="The paused frame, shown large",
                  caption=f"The frame at {format_time(seconds - clip.start, recording.fps)} into the clip")
     else:
         _player(case_id, clip, recording, from_file, height, position_key, replay_key)

@@ -27,6 +27,7 @@ CLIENT_VIEW_CSS = """
 }
 [data-testid="stMain"] h1 { font-size: 2.6rem !important; }
 [data-testid="stMain"] h2, [data-testid="stMain"] h3 { font-size: 2rem !important; }
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p { color: #374151 !important; opacity: 1 !important; }
 </style>
 """
 
@@ -111,7 +112,7 @@ def case_title(case: Case, page: str) -> None:
     st.title(page)
     who = plain(case.child_first_name + (f" and {case.carer_name}" if case.carer_name else ""))
     if session.in_client_view():
-        st.subheader(who)
+        st.header(who, anchor=False)  # h2 under the page's h1 (headings step down one level at a time)
     else:
         st.caption(f"Case {plain(case.code)} · {who} · {case.step}")
 
