@@ -4,7 +4,7 @@ import streamlit as st
 
 from vig_core.models import MAX_CYCLES, MAX_SHORT_TEXT, MIN_CYCLES, CycleStatus, Stage
 from vig_core.ui import session
-from vig_core.ui.widgets import autosave_date, autosave_text, case_title, confirm_button, require_case
+from vig_core.ui.widgets import autosave_date, autosave_text, case_title, confirm_button, plain, require_case
 
 session.begin_page()
 case = require_case()
@@ -44,6 +44,8 @@ for cycle in case.cycles:
             on_change=lambda key=key, n=n: session.update_case(
                 lambda c: setattr(c.cycle(n), "status", st.session_state[key])),
         )
+        if cycle.film_next.strip():
+            st.caption(f"Agreed at this review, to film next time: {plain(cycle.film_next.strip())}")
 
 st.subheader("Moving the work on")
 if case.stage is Stage.INITIAL:

@@ -35,15 +35,19 @@ if start is None:
     st.stop()
 numbers = [c.number for c in case.cycles if case.chosen_clips(c.number)]
 choose, begin = st.columns([1, 3], vertical_alignment="bottom")
-cycle = choose.selectbox("Cycle", numbers, index=numbers.index(start), format_func=lambda n: f"Cycle {n}",
-                         key=f"review-cycle-{case.id}")
+if len(numbers) > 1:
+    cycle = choose.selectbox("Cycle", numbers, index=numbers.index(start), format_func=lambda n: f"Cycle {n}",
+                             key=f"review-cycle-{case.id}")
+else:
+    cycle = start
+    choose.markdown(f"**Cycle {cycle}**")
 clips = case.chosen_clips(cycle)
 
 # Cut the clips the review plays, once, in the background (the recording plays meanwhile).
 folder = session.store().case_folder(case.id)
-tried = f"review-prepared-{case.id}-{cycle}"
-if not all(c.exported and (folder / c.exported).is_file() for c in clips) and not st.session_state.get(tried) \
-        and not JOBS.of(case.id):
+missing = [c for c in clips if not (c.exported and (folder / c.exported).is_file())]
+tried = "review-prepared-" + ",".join(f"{c.id}:{c.start}-{c.end}" for c in missing)  # once per set of clips
+if missing and not st.session_state.get(tried) and not JOBS.of(case.id):
     st.session_state[tried] = True
     JOBS.start(case.id, "Getting the clips ready",
                lambda report: prepare_review_clips(session.store(), case.id, cycle, on_progress=report))
@@ -96,14 +100,14 @@ if step < finish:
         shown = [prompts[index]] if st.session_state[one_key] else list(prompts)
         said = words_by_prompt(case, clip.id)
         for prompt in shown:
-            st.markdown(f"#### {plain(prompt.text)}")
+            st.markdown(f"### {plain(prompt.text)}")
             autosave_text(f"{parent} words", said[prompt.id].words if prompt.id in said else "",
                           lambda c, text, p=prompt, cid=clip.id: record_words(c, cid, p, text, today),
                           key=f"words-{clip.id}-{prompt.id}", max_chars=MAX_NOTE_TEXT, height=110,
                           help="Type what they say, in their own words; it is kept as said.")
         if st.session_state[one_key]:
             earlier, later = st.columns(2)
-            earlier.button("Previous question", key="prompt-back", disabled=index == 0, width="stretch",
+            earlier.button("Back", key="prompt-back", icon=":material/arrow_back:", disabled=index == 0, width="stretch",
                            on_click=lambda: st.session_state.update({at_key: index - 1}))
             later.button("Next question", key="prompt-next", disabled=index == len(prompts) - 1, width="stretch",
                          on_click=lambda: st.session_state.update({at_key: index + 1}))

@@ -54,8 +54,9 @@ def test_import_play_upright_mark_and_export(server: str, page: Page, data_dir, 
     expect(page.get_by_text(re.compile("Importing “phone hevc rotated é.mov” into cycle 1: done"))).to_be_visible(
         timeout=60_000)
     assert len(store.load(demo).recordings) == 2
+    (new,) = [r for r in store.load(demo).recordings if r.original_name == phone.name]
 
-    page.get_by_role("button", name="Watch and mark moments").last.click()
+    page.locator(f".st-key-analyse-{new.id} button").click()
     settle(page)
     expect(page.get_by_role("heading", name="Micro-analysis")).to_be_visible()
     video = player_video(page)
@@ -78,7 +79,6 @@ def test_import_play_upright_mark_and_export(server: str, page: Page, data_dir, 
     page.get_by_role("button", name="Mark moment").click()
     settle(page)
     expect(page.get_by_text(re.compile(r"Moment marked at 0:0"))).to_be_visible()
-    (new,) = [r for r in store.load(demo).recordings if r.original_name == phone.name]
     assert len(store.load(demo).moments_of(new.id)) == 1
 
     page.get_by_role("link", name="Clips").click()

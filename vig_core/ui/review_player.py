@@ -66,7 +66,7 @@ def clip_player(case_id: str, clip: Clip, recording: Recording, *, height: int =
     freeze.button("Back to the film" if state.get(STILL) else "Still frame", key="review-still-button",
                   shortcut="S", width="stretch", icon=":material/photo_camera:", on_click=show_still,
                   help="Pause on this exact frame, shown large (keyboard: S)")
-    loop, speed = st.columns([1, 2], vertical_alignment="center")
+    loop, speed = st.columns([1, 4], vertical_alignment="center")
     loop.toggle("Loop", key=LOOP, help="Play the clip over and over")
     speed.radio("Speed", list(SPEEDS), format_func=SPEEDS.get, key=SPEED, horizontal=True)
 
