@@ -4,12 +4,14 @@ goals re-rated and the cycle closed. In client view nothing private is drawn."""
 import streamlit as st
 
 from vig_core.clip_export import prepare_review_clips
+from vig_core.film import MAX_MOMENT_NOTE
 from vig_core.jobs import JOBS
 from vig_core.models import RATING_MAX, RATING_MIN, ConsentKind, CycleStatus
 from vig_core.paths import data_root
-from vig_core.prompts import SHARED_REVIEW, edited_prompt_set, forget_own_prompt_set, load_prompt_sets, save_own_prompt_set
-from vig_core.review import close_cycle, rated_at_review, record_words, reopen_cycle, rerate_goals, review_cycle, words_by_prompt
-from vig_core.film import MAX_MOMENT_NOTE
+from vig_core.prompts import (SHARED_REVIEW, edited_prompt_set, forget_own_prompt_set, load_prompt_sets,
+                              save_own_prompt_set)
+from vig_core.review import (close_cycle, has_clip_file, rated_at_review, record_words, reopen_cycle, rerate_goals,
+                             review_cycle, words_by_prompt)
 from vig_core.text import MAX_NOTE_TEXT
 from vig_core.ui import session
 from vig_core.ui.media import job_progress
@@ -44,8 +46,7 @@ else:
 clips = case.chosen_clips(cycle)
 
 # Cut the clips the review plays, once, in the background (the recording plays meanwhile).
-folder = session.store().case_folder(case.id)
-missing = [c for c in clips if not (c.exported and (folder / c.exported).is_file())]
+missing = [c for c in clips if not has_clip_file(session.store().case_folder(case.id), c)]
 tried = "review-prepared-" + ",".join(f"{c.id}:{c.start}-{c.end}" for c in missing)  # once per set of clips
 if missing and not st.session_state.get(tried) and not JOBS.of(case.id):
     st.session_state[tried] = True
@@ -55,8 +56,8 @@ job_progress(case.id)
 
 if private:
     begin.button("Start the shared review in client view", key="start-review", type="primary",
-              icon=":material/visibility:", help="The parent then sees only their own clips, goals and words.",
-              on_click=lambda: (session.enter_client_view(case.id), session.go_to("pages/review.py")))
+                 icon=":material/visibility:", help="The parent then sees only their own clips, goals and words.",
+                 on_click=lambda: (session.enter_client_view(case.id), session.go_to("pages/review.py")))
 
 step_key = f"review-step-{case.id}-{cycle}"
 finish = len(clips)
@@ -90,7 +91,7 @@ if step < finish:
     recording = case.recording(clip.recording_id)
     watch, talk = st.columns([3, 2], gap="large")
     with watch:
-        st.subheader(f"{step + 1}. {clip.title or 'A moment together'}")
+        st.subheader(f"{step + 1}. {plain(clip.title or 'A moment together')}")
         # Large: about the width of the column, never taller than a laptop screen allows.
         clip_player(case.id, clip, recording, height=round(min(480, 540 * recording.height / recording.width)))
     with talk:
@@ -113,7 +114,7 @@ if step < finish:
                          on_click=lambda: st.session_state.update({at_key: index + 1}))
             st.caption(f"Question {index + 1} of {len(prompts)}")
         for reflection in (r for r in said.values() if r.prompt_id not in {p.id for p in prompts}):
-            st.caption(f"Earlier question: {reflection.prompt}")
+            st.caption(f"Earlier question: {plain(reflection.prompt)}")
             st.text(reflection.words)
         if private:
             with st.expander("Practitioner only (hidden in client view)", icon=":material/lock:"):
@@ -136,10 +137,12 @@ else:
             st.slider(f"Goal {number}: {plain(goal.text)}", RATING_MIN, RATING_MAX, latest.score if latest else 5,
                       key=f"rerate-{goal.id}",
                       help=f"Last rated {latest.score}/10 on {latest.on:%d %b %Y}" if latest else None)
-        scores = lambda: {g.id: st.session_state[f"rerate-{g.id}"] for g in goals}  # noqa: E731
-        st.button("Save the ratings", key="save-ratings", type="primary", icon=":material/save:",
-                  on_click=lambda: session.update_case(lambda c: rerate_goals(c, cycle, scores(), today),
-                                                       "Ratings saved."))
+
+        def save_ratings() -> None:
+            scores = {g.id: st.session_state[f"rerate-{g.id}"] for g in goals}
+            session.update_case(lambda c: rerate_goals(c, cycle, scores, today), "Ratings saved.")
+
+        st.button("Save the ratings", key="save-ratings", type="primary", icon=":material/save:", on_click=save_ratings)
         if rated:
             st.caption(f"Rated at this review: {len(rated)} of {len(goals)} goals.")
     autosave_text("What would you like us to film next time?", case.cycle(cycle).film_next,

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from .errors import ValidationError
 from .media.edit import compile_film, cut_clip, export_stills
+from .review import has_clip_file
 from .store import CaseStore, plain_os_error
 from .text import new_id
 
@@ -105,8 +106,7 @@ def prepare_review_clips(store: CaseStore, case_id: str, cycle: int, *,
     """
     report = on_progress or (lambda _fraction: None)
     case = store.load(case_id)
-    folder = store.case_folder(case_id)
-    missing = [c for c in case.chosen_clips(cycle) if not (c.exported and (folder / c.exported).is_file())]
+    missing = [c for c in case.chosen_clips(cycle) if not has_clip_file(store.case_folder(case_id), c)]
     if not missing:
         report(1.0)
         return 0

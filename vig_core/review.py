@@ -10,6 +10,7 @@ so a slip of the mouse in front of the parent costs nothing.
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 from .errors import ValidationError
 from .film import Clip, Reflection
@@ -111,6 +112,6 @@ def review_cycle(case: Case) -> int | None:
     return with_clips[-1] if with_clips else None
 
 
-def clip_file_ready(clip: Clip, exists) -> bool:
-    """Whether the clip has a cut file to play (``exists`` checks a case-relative path)."""
-    return bool(clip.exported) and exists(clip.exported)
+def has_clip_file(case_folder: Path, clip: Clip) -> bool:
+    """Whether the clip has its own cut file to play (exported, or cut for a review)."""
+    return bool(clip.exported) and (case_folder / clip.exported).is_file()

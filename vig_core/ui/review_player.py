@@ -14,6 +14,7 @@ from streamlit_player import st_player
 
 from vig_core.film import Clip, Recording
 from vig_core.media.frames import format_time
+from vig_core.review import has_clip_file
 
 from . import session
 from .media import media_url, still
@@ -32,8 +33,7 @@ def clip_player(case_id: str, clip: Clip, recording: Recording, *, height: int =
     """The player and its controls for one clip."""
     state = st.session_state
     position_key, replay_key = f"review-position-{clip.id}", f"review-replay-{clip.id}"
-    folder = session.store().case_folder(case_id)
-    from_file = bool(clip.exported) and (folder / clip.exported).is_file()
+    from_file = has_clip_file(session.store().case_folder(case_id), clip)
 
     def film_time() -> float:
         """Where the player is, in seconds of the recording."""
