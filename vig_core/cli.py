@@ -14,6 +14,7 @@ from pathlib import Path
 from .clip_export import export_cycle
 from .demo import ensure_demo_case
 from .errors import VigError
+from .instruments import DefinitionError, read_instrument
 from .paths import ENV_VAR, data_root
 from .recordings import KEEP_ORIGINALS, default_cycle, import_recording
 from .store import CaseStore, SettingsStore
@@ -36,6 +37,9 @@ def build_parser() -> argparse.ArgumentParser:
     exporting.add_argument("--case", required=True, metavar="CASE_ID")
     exporting.add_argument("--cycle", type=int, required=True, metavar="N")
     exporting.add_argument("--no-title-cards", action="store_true", help="join the clips without title cards")
+    validating = commands.add_parser("validate-instrument",
+                                     help="check a questionnaire definition file: prints OK, or each problem")
+    validating.add_argument("file", type=Path, metavar="FILE")
     return parser
 
 
@@ -54,6 +58,13 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "export-clips":
             result = export_cycle(CaseStore(data_root()), args.case, args.cycle, title_cards=not args.no_title_cards)
             print("\n".join(str(path) for path in result.paths))
+        elif args.command == "validate-instrument":
+            try:
+                read_instrument(args.file)
+            except DefinitionError as error:
+                print("\n".join(error.problems))
+                return 1
+            print("OK")
     except VigError as error:
         print(f"Error: {error}".replace("\n", " "), file=sys.stderr)
         return 1

@@ -1,3 +1,4 @@
+import json
 import os
 import subprocess
 import sys
@@ -109,3 +110,22 @@ def test_export_clips_writes_the_demo_clips_and_film(data_dir):
     assert [c.exported for c in case.chosen_clips(1)] == [f"exports/cycle-1/{p.name}" for p in clips]
     nothing = run_cli("export-clips", "--case", case_id, "--cycle", "2", data_dir=data_dir)
     assert nothing.returncode == 1 and "No clips are chosen for cycle 2" in nothing.stderr
+
+
+def test_validate_instrument_prints_ok_or_each_problem(data_dir, tmp_path):
+    from unit.test_scoring import check_in
+
+    good = tmp_path / "mini.json"
+    good.write_text(json.dumps(check_in()))
+    result = run_cli("validate-instrument", str(good), data_dir=data_dir)
+    assert (result.returncode, result.stdout) == (0, "OK\n")
+    bad = tmp_path / "mini-bad.json"
+    bad.write_text(json.dumps(check_in(id="mini-bad", kind="quiz", reliability=2)))
+    result = run_cli("validate-instrument", str(bad), data_dir=data_dir)
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == [
+        "mini-bad.json: “kind” must be one of items, score-entry.",
+        "mini-bad.json: “reliability” must be a number between 0 and 1.",
+    ]
+    missing = run_cli("validate-instrument", str(tmp_path / "nope.json"), data_dir=data_dir)
+    assert missing.returncode == 1 and "could not be read" in missing.stdout

@@ -1,0 +1,279 @@
+"""Questionnaire definitions, kept as data files and validated on load.
+
+Shipped definitions live in ``data/instruments/*.json``; a practitioner's own
+go in the data folder's ``instruments/`` and take the place of a shipped one
+with the same id. A definition is either answered item by item (``items``:
+our own check-in, or an instrument whose licence allows its text) or a
+``score-entry`` of a licensed measure, where the practitioner types the total
+from their own licensed copy and no item text is ever stored.
+
+Every problem of a file is reported (file, field, what is wrong), not just the
+first, so a practitioner can mend a definition in one go; a broken file is
+skipped and the rest keep working.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .errors import ValidationError
+
+SHIPPED_DIR = Path(__file__).resolve().parent.parent / "data" / "instruments"
+OWN_DIR_NAME = "instruments"
+KINDS = ("items", "score-entry")
+RULES = ("sum", "mean")
+MAX_ITEMS = 200
+MAX_TEXT = 500
+
+
+@dataclass(frozen=True)
+class Option:
+    value: int
+    label: str
+
+
+@dataclass(frozen=True)
+class Item:
+    id: str
+    text: str
+    reverse: bool = False
+
+
+@dataclass(frozen=True)
+class Subscale:
+    id: str
+    title: str
+    items: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Band:
+    low: float
+    high: float
+    label: str
+
+    def holds(self, score: float) -> bool:
+        return self.low <= score <= self.high
+
+
+@dataclass(frozen=True)
+class Instrument:
+    id: str
+    title: str
+    plain_title: str
+    kind: str
+    validated: bool
+    citation: str
+    licence: str
+    minimum: float
+    maximum: float
+    higher_is_better: bool
+    rule: str = "sum"
+    max_missing: int = 0
+    options: tuple[Option, ...] = ()
+    items: tuple[Item, ...] = ()
+    subscales: tuple[Subscale, ...] = ()
+    bands: tuple[Band, ...] = ()
+    sd: float | None = None
+    reliability: float | None = None
+    norms_source: str = ""
+
+    @property
+    def has_rci(self) -> bool:
+        return self.sd is not None and self.reliability is not None
+
+    def band(self, score: float) -> Band | None:
+        return next((b for b in self.bands if b.holds(score)), None)
+
+
+class DefinitionError(ValidationError):
+    """A definition file with one or more problems, each a sentence naming file, field and problem."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+def _safe_id(value: object) -> bool:
+    return isinstance(value, str) and 0 < len(value) <= 40 and all(ch.isalnum() or ch in "-_" for ch in value)
+
+
+def _number(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+class _Problems:
+    """Collects "file: field problem" sentences."""
+
+    def __init__(self, source: str) -> None:
+        self.source, self.found = source, []
+
+    def add(self, where: str, what: str) -> None:
+        self.found.append(f"{self.source}: {where} {what}.")
+
+    def text(self, data: dict, key: str, *, required: bool = True, limit: int = MAX_TEXT) -> str:
+        value = data.get(key, "" if not required else None)
+        if not isinstance(value, str) or (required and not value.strip()) or len(value) > limit:
+            self.add(f"“{key}”", f"must be text of {1 if required else 0} to {limit} characters")
+            return ""
+        return value.strip()
+
+
+def parse_instrument(data: Any, source: str) -> Instrument:
+    """Build an instrument from a definition; raise one message listing every problem."""
+    problems = _Problems(source)
+    if not isinstance(data, dict):
+        raise DefinitionError([f"{source}: the file must be an object with id, title, kind and score."])
+    if not _safe_id(data.get("id")):
+        problems.add("“id”", "must be a short name of letters, digits, - or _")
+    title = problems.text(data, "title")
+    plain = problems.text(data, "plain_title", required=False) or title
+    kind = data.get("kind")
+    if kind not in KINDS:
+        problems.add("“kind”", f"must be one of {', '.join(KINDS)}")
+    if not isinstance(data.get("validated"), bool):
+        problems.add("“validated”", "must be true or false")
+    citation = problems.text(data, "citation", limit=2000)
+    licence = problems.text(data, "licence", limit=2000)
+
+    score = data.get("score")
+    if not isinstance(score, dict):
+        problems.add("“score”", "must be an object with min, max, higher_is and rule")
+        score = {}
+    low, high = score.get("min"), score.get("max")
+    if not (_number(low) and _number(high) and low < high):
+        problems.add("“score.min” and “score.max”", "must be numbers with min below max")
+        low, high = 0, 0
+    if score.get("higher_is") not in ("better", "worse"):
+        problems.add("“score.higher_is”", "must be “better” or “worse”")
+    rule = score.get("rule", "sum")
+    if rule not in RULES:
+        problems.add("“score.rule”", "must be “sum” or “mean”")
+    max_missing = score.get("max_missing", 0)
+    if not isinstance(max_missing, int) or isinstance(max_missing, bool) or max_missing < 0:
+        problems.add("“score.max_missing”", "must be a whole number, 0 or more")
+        max_missing = 0
+
+    options, items, subscales = _parse_items(data, kind, problems)
+    if kind == "items" and items and options:
+        values = [o.value for o in options]
+        n = len(items)
+        lowest, highest = (min(values) * n, max(values) * n) if rule == "sum" else (min(values), max(values))
+        if (lowest, highest) != (low, high):
+            problems.add("“score”", f"says {low} to {high}, but the items and options give {lowest} to {highest}")
+        if max_missing >= n:
+            problems.add("“score.max_missing”", "must be fewer than the number of items")
+    bands = _parse_bands(data.get("bands", []), low, high, problems)
+    sd, reliability = data.get("sd"), data.get("reliability")
+    if (sd is None) != (reliability is None):
+        problems.add("“sd” and “reliability”", "must be given together (or both left out)")
+    if sd is not None and not (_number(sd) and sd > 0):
+        problems.add("“sd”", "must be a number above 0")
+    if reliability is not None and not (_number(reliability) and 0 < reliability < 1):
+        problems.add("“reliability”", "must be a number between 0 and 1")
+    norms = problems.text(data, "norms_source", required=bool(bands or sd is not None), limit=2000)
+    if problems.found:
+        raise DefinitionError(problems.found)
+    return Instrument(
+        id=data["id"], title=title, plain_title=plain, kind=kind, validated=data["validated"], citation=citation,
+        licence=licence, minimum=low, maximum=high, higher_is_better=score["higher_is"] == "better", rule=rule,
+        max_missing=max_missing, options=options, items=items, subscales=subscales, bands=bands,
+        sd=sd, reliability=reliability, norms_source=norms,
+    )
+
+
+def _parse_items(data: dict, kind: object, problems: _Problems):
+    if kind != "items":
+        if kind == "score-entry" and (data.get("items") or data.get("options")):
+            problems.add("“items”", "are not allowed in a score-entry definition (no item text of licensed measures)")
+        return (), (), ()
+    options, items, subscales = [], [], []
+    raw_options = data.get("options")
+    if not isinstance(raw_options, list) or len(raw_options) < 2:
+        problems.add("“options”", "must be a list of at least two answers")
+        raw_options = []
+    for n, option in enumerate(raw_options, start=1):
+        if not (isinstance(option, dict) and isinstance(option.get("value"), int) and not isinstance(
+                option.get("value"), bool) and isinstance(option.get("label"), str) and option["label"].strip()):
+            problems.add(f"option {n}", "must have a whole-number “value” and a “label”")
+            continue
+        options.append(Option(option["value"], option["label"].strip()))
+    if len({o.value for o in options}) != len(options):
+        problems.add("“options”", "repeat a value")
+    raw_items = data.get("items")
+    if not isinstance(raw_items, list) or not 1 <= len(raw_items) <= MAX_ITEMS:
+        problems.add("“items”", f"must be a list of 1 to {MAX_ITEMS} items")
+        raw_items = []
+    for n, item in enumerate(raw_items, start=1):
+        if not (isinstance(item, dict) and _safe_id(item.get("id")) and isinstance(item.get("text"), str)
+                and item["text"].strip() and len(item["text"]) <= MAX_TEXT
+                and isinstance(item.get("reverse", False), bool)):
+            problems.add(f"item {n}", f"must have an “id”, a “text” of 1 to {MAX_TEXT} characters "
+                                      "and “reverse” true or false")
+            continue
+        items.append(Item(item["id"], item["text"].strip(), item.get("reverse", False)))
+    ids = [i.id for i in items]
+    if len(set(ids)) != len(ids):
+        problems.add("“items”", "repeat an id")
+    for n, sub in enumerate(data.get("subscales", []) if isinstance(data.get("subscales", []), list) else [None],
+                            start=1):
+        if not (isinstance(sub, dict) and _safe_id(sub.get("id")) and isinstance(sub.get("title"), str)
+                and isinstance(sub.get("items"), list) and sub["items"]):
+            problems.add(f"subscale {n}", "must have an “id”, a “title” and a list of “items”")
+            continue
+        unknown = [i for i in sub["items"] if i not in ids]
+        if unknown:
+            problems.add(f"subscale {n}", f"names items that do not exist: {', '.join(map(str, unknown))}")
+            continue
+        subscales.append(Subscale(sub["id"], sub["title"], tuple(sub["items"])))
+    return tuple(options), tuple(items), tuple(subscales)
+
+
+def _parse_bands(raw: object, low: float, high: float, problems: _Problems) -> tuple[Band, ...]:
+    if not isinstance(raw, list):
+        problems.add("“bands”", "must be a list")
+        return ()
+    bands = []
+    for n, band in enumerate(raw, start=1):
+        if not (isinstance(band, dict) and _number(band.get("from")) and _number(band.get("to"))
+                and band["from"] <= band["to"] and isinstance(band.get("label"), str) and band["label"].strip()):
+            problems.add(f"band {n}", "must have “from” ≤ “to” and a “label”")
+            continue
+        if band["from"] < low or band["to"] > high:
+            problems.add(f"band {n}", f"goes outside the score range {low} to {high}")
+        bands.append(Band(band["from"], band["to"], band["label"].strip()))
+    for first, second in zip(bands, bands[1:]):
+        if second.low <= first.high:
+            problems.add("“bands”", f"overlap (“{first.label}” and “{second.label}”); list them low to high")
+    return tuple(bands)
+
+
+def read_instrument(path: Path) -> Instrument:
+    path = Path(path)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as error:
+        raise DefinitionError([f"{path.name}: the file could not be read."]) from error
+    except ValueError as error:
+        raise DefinitionError([f"{path.name}: not valid JSON ({error})."]) from error
+    instrument = parse_instrument(data, path.name)
+    if instrument.id != path.stem:
+        raise DefinitionError([f"{path.name}: “id” is “{instrument.id}” but must match the file name “{path.stem}”."])
+    return instrument
+
+
+def load_instruments(data_root: Path) -> tuple[dict[str, Instrument], list[str]]:
+    """Every usable definition by id (own ones over shipped), and a warning per refused file."""
+    found: dict[str, Instrument] = {}
+    warnings: list[str] = []
+    for folder in (SHIPPED_DIR, Path(data_root) / OWN_DIR_NAME):
+        for path in sorted(folder.glob("*.json")):
+            try:
+                found[path.stem] = read_instrument(path)
+            except ValidationError as error:
+                warnings.append(f"A questionnaire definition was not used: {error}")
+    return found, warnings
