@@ -14,12 +14,13 @@ skipped and the rest keep working.
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .datafiles import is_safe_id as _safe_id
+from .datafiles import read_data_file
 from .errors import ValidationError
 
 SHIPPED_DIR = Path(__file__).resolve().parent.parent / "data" / "instruments"
@@ -96,10 +97,6 @@ class DefinitionError(ValidationError):
     def __init__(self, problems: list[str]) -> None:
         super().__init__("\n".join(problems))
         self.problems = problems
-
-
-def _safe_id(value: object) -> bool:
-    return isinstance(value, str) and 0 < len(value) <= 40 and all(ch.isalnum() or ch in "-_" for ch in value)
 
 
 def _number(value: object) -> bool:
@@ -255,11 +252,9 @@ def _parse_bands(raw: object, low: float, high: float, problems: _Problems) -> t
 def read_instrument(path: Path) -> Instrument:
     path = Path(path)
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as error:
-        raise DefinitionError([f"{path.name}: the file could not be read."]) from error
-    except ValueError as error:
-        raise DefinitionError([f"{path.name}: not valid JSON ({error})."]) from error
+        data = read_data_file(path)
+    except ValidationError as error:
+        raise DefinitionError([str(error)]) from error
     instrument = parse_instrument(data, path.name)
     if instrument.id != path.stem:
         raise DefinitionError([f"{path.name}: “id” is “{instrument.id}” but must match the file name “{path.stem}”."])

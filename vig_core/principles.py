@@ -9,10 +9,10 @@ the shipped list is used meanwhile, so micro-analysis never stops working.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from .datafiles import read_data_file
 from .errors import ValidationError
 
 SHIPPED = Path(__file__).resolve().parent.parent / "data" / "principles.json"
@@ -67,13 +67,7 @@ def parse_principles(data: object, source: str) -> Principles:
 
 
 def read_principles(path: Path) -> Principles:
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as error:
-        raise ValidationError(f"{Path(path).name} could not be read.") from error
-    except ValueError as error:
-        raise ValidationError(f"{Path(path).name} is not valid JSON ({error}).") from error
-    return parse_principles(data, Path(path).name)
+    return parse_principles(read_data_file(path), Path(path).name)
 
 
 def load_principles(data_root: Path) -> tuple[Principles, str | None]:

@@ -9,11 +9,12 @@ the problem and skipped (its shipped version, if any, is used instead).
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from .datafiles import is_safe_id as _safe_id
+from .datafiles import read_data_file
 from .errors import ValidationError
 from .store import write_json_atomically
 from .text import MAX_TITLE_TEXT
@@ -39,10 +40,6 @@ class PromptSet:
 
     def to_data(self) -> dict:
         return {"id": self.id, "title": self.title, "prompts": [{"id": p.id, "text": p.text} for p in self.prompts]}
-
-
-def _safe_id(value: object) -> bool:
-    return isinstance(value, str) and 0 < len(value) <= 40 and all(ch.isalnum() or ch in "-_" for ch in value)
 
 
 def parse_prompt_set(data: object, source: str) -> PromptSet:
@@ -79,14 +76,7 @@ def parse_prompt_set(data: object, source: str) -> PromptSet:
 
 
 def read_prompt_set(path: Path) -> PromptSet:
-    path = Path(path)
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as error:
-        raise ValidationError(f"{path.name}: the file could not be read.") from error
-    except ValueError as error:
-        raise ValidationError(f"{path.name}: not valid JSON ({error}).") from error
-    return parse_prompt_set(data, path.name)
+    return parse_prompt_set(read_data_file(path), Path(path).name)
 
 
 def load_prompt_sets(data_root: Path) -> tuple[dict[str, PromptSet], list[str]]:
