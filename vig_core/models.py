@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
+from .administrations import Administration, TimePoint
 from .errors import NotFoundError, ValidationError
 from .film import DEFAULT_CHOSEN_CLIPS, Clip, Moment, Recording, Reflection, on_frame
 from .text import MAX_GOAL_TEXT, MAX_NOTE_TEXT, MAX_SHORT_TEXT, check_text, new_id
@@ -176,6 +177,36 @@ class Conversation:
             check_text(getattr(self, name), label, MAX_NOTE_TEXT)
 
 
+# The closing conversation at the ending; the parent may see all but the notes.
+ENDING_FIELDS: dict[str, tuple[str, str]] = {
+    "what_changed": ("What has changed", "For you, for your child, between you."),
+    "what_helped": ("What helped", "Moments, clips or ideas you will take with you."),
+    "looking_ahead": ("Looking ahead", "What you would like to keep doing."),
+}
+MAX_FUTURE_GOALS = 10
+
+
+@dataclass
+class Ending:
+    """The ending: a second conversation, quotes chosen for the celebration, goals for the future."""
+
+    what_changed: str = ""
+    what_helped: str = ""
+    looking_ahead: str = ""
+    practitioner_notes: str = ""  # never shown in client view
+    chosen_quotes: list[str] = field(default_factory=list)  # ids of the parent's words to celebrate
+    future_goals: list[str] = field(default_factory=list)  # new goals, in the parent's words
+
+    def validate(self) -> None:
+        for name, (label, _) in ENDING_FIELDS.items():
+            check_text(getattr(self, name), label, MAX_NOTE_TEXT)
+        check_text(self.practitioner_notes, "The ending notes", MAX_NOTE_TEXT)
+        if len(self.future_goals) > MAX_FUTURE_GOALS:
+            raise ValidationError(f"Keep to {MAX_FUTURE_GOALS} goals for the future.")
+        for goal in self.future_goals:
+            check_text(goal, "A goal for the future", MAX_GOAL_TEXT, required=True)
+
+
 @dataclass
 class GoalRating:
     on: date
@@ -257,6 +288,8 @@ class Case:
     moments: list[Moment] = field(default_factory=list)
     clips: list[Clip] = field(default_factory=list)
     reflections: list[Reflection] = field(default_factory=list)
+    administrations: list[Administration] = field(default_factory=list)
+    ending: Ending = field(default_factory=Ending)
 
     def __post_init__(self) -> None:
         if not self.cycles:
@@ -303,6 +336,14 @@ class Case:
             reflection.validate()
             if reflection.clip_id not in clip_ids:
                 raise ValidationError("The parent's words refer to a clip that no longer exists.")
+        self.ending.validate()
+        taken = set()
+        for administration in self.administrations:
+            administration.validate()
+            key = (administration.instrument_id, administration.time_point)
+            if key in taken:
+                raise ValidationError("A questionnaire can be given once at each time point.")
+            taken.add(key)
 
     # --- where the family is --------------------------------------------
     @property
@@ -505,11 +546,17 @@ class Case:
     def _forget_reflections_without_clip(self) -> None:
         clip_ids = {c.id for c in self.clips}
         self.reflections = [r for r in self.reflections if r.clip_id in clip_ids]
+        kept = {r.id for r in self.reflections}
+        self.ending.chosen_quotes = [q for q in self.ending.chosen_quotes if q in kept]
 
     @staticmethod
     def _renumber_chosen(clips: list[Clip]) -> None:
         for position, clip in enumerate(sorted((c for c in clips if c.chosen), key=lambda c: c.chosen), start=1):
             clip.chosen = position
+
+    def administration(self, instrument_id: str, time_point: TimePoint) -> Administration | None:
+        return next((a for a in self.administrations
+                     if a.instrument_id == instrument_id and a.time_point == time_point), None)
 
     def set_stage(self, stage: Stage, today: date) -> None:
         self.stage = stage

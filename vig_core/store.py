@@ -54,11 +54,11 @@ try:  # POSIX: also serialise against other processes (the CLI beside the app)
 except ImportError:  # pragma: no cover - Windows falls back to thread locks only
     fcntl = None
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 # Raw-table migrations: MIGRATIONS[n] turns a version-n file into version n+1.
 Tables = dict[str, dict[str, dict[str, Any]]]
 FILM_TABLES = ("recordings", "moments", "clips")
-LIST_TABLES = (*FILM_TABLES, "reflections")  # lists of the case kept as ordered tables
+LIST_TABLES = (*FILM_TABLES, "reflections", "administrations")  # lists of the case kept as ordered tables
 
 
 def _adding_tables(*names: str) -> Callable[[Tables], Tables]:
@@ -69,6 +69,7 @@ def _adding_tables(*names: str) -> Callable[[Tables], Tables]:
 MIGRATIONS: dict[int, Callable[[Tables], Tables]] = {
     1: _adding_tables(*FILM_TABLES),  # version 2: recordings, moments, clips
     2: _adding_tables("reflections"),  # version 3: the parent's words in the shared review
+    3: _adding_tables("administrations"),  # version 4: questionnaires given at a time point
 }
 
 CASE_FILE = "case.json"
