@@ -67,18 +67,24 @@ def main() -> None:
         st.Page("pages/consent.py", title="Consent", icon=":material/verified_user:"),
         st.Page("pages/conversation.py", title="Initial conversation", icon=":material/forum:"),
         st.Page("pages/goals.py", title="Goals", icon=":material/flag:"),
+        st.Page("pages/questionnaires.py", title="Questionnaires", icon=":material/assignment:"),
         st.Page("pages/recordings.py", title="Recordings", icon=":material/video_library:"),
         st.Page("pages/analysis.py", title="Micro-analysis", icon=":material/frame_inspect:"),
         st.Page("pages/clips.py", title="Clips", icon=":material/movie:"),
         st.Page("pages/review.py", title="Shared review", icon=":material/co_present:"),
         st.Page("pages/strengths.py", title="Strengths record", icon=":material/photo_library:"),
+        st.Page("pages/outcomes.py", title="Before and after", icon=":material/monitoring:"),
+        st.Page("pages/ending.py", title="Ending", icon=":material/celebration:"),
         st.Page("pages/timeline.py", title="Timeline", icon=":material/timeline:"),
     ]
     client_pages = [
         st.Page("pages/conversation.py", title="Our conversation", icon=":material/forum:", default=True),
         st.Page("pages/goals.py", title="Our goals", icon=":material/flag:"),
+        st.Page("pages/questionnaires.py", title="Our questionnaires", icon=":material/assignment:"),
         st.Page("pages/review.py", title="Our shared review", icon=":material/co_present:"),
         st.Page("pages/strengths.py", title="Our strengths", icon=":material/photo_library:"),
+        st.Page("pages/outcomes.py", title="How things have changed", icon=":material/monitoring:"),
+        st.Page("pages/ending.py", title="Our ending", icon=":material/celebration:"),
         st.Page("pages/timeline.py", title="Looking back", icon=":material/timeline:"),
     ]
 

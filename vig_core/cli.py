@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from .clip_export import export_cycle
-from .demo import ensure_demo_case
+from .demo import ensure_demo_cases
 from .errors import VigError
 from .instruments import DefinitionError, read_instrument
 from .paths import ENV_VAR, data_root
@@ -27,7 +27,7 @@ def build_parser() -> argparse.ArgumentParser:
         f"unless {ENV_VAR} names another.",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    commands.add_parser("demo", help="create the fictional demo case (if missing) and print its case id")
+    commands.add_parser("demo", help="create the fictional demo cases (if missing) and print the id of the one to open")
     commands.add_parser("data-dir", help="print the data folder in use")
     importing = commands.add_parser("import-recording", help="import a film into a case and print the recording's id")
     importing.add_argument("--case", required=True, metavar="CASE_ID")
@@ -47,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         if args.command == "demo":
-            print(ensure_demo_case(CaseStore(data_root())))
+            print(ensure_demo_cases(CaseStore(data_root())))
         elif args.command == "data-dir":
             print(data_root())
         elif args.command == "import-recording":

@@ -1,7 +1,11 @@
-"""The clearly fictional demo case a new practitioner opens on first start.
+"""The clearly fictional demo cases a new practitioner finds on first start.
 
-Its content lives in ``data/demo/case.json`` (dates as days relative to
-today) so that it reads as a real workbook on whatever day it is created.
+``data/demo/case.json`` is the family the app opens on (in its first cycle,
+shared review today); ``data/demo/ending.json`` is a second family at the
+ending, with questionnaires at the start and the end and goal ratings over
+three cycles, so the before-and-after chart has something to show. Dates are
+days relative to today so that each reads as a real workbook on whatever day
+it is created.
 Its film is a generated test picture with a tone, made with the bundled
 ffmpeg when the demo is created (media is never committed), then imported
 like any film and given the coded moments and chosen clips of the file.
@@ -16,13 +20,19 @@ import tempfile
 from datetime import date, timedelta
 from pathlib import Path
 
+from . import outcomes
+from .administrations import TimePoint
 from .film import Turn
+from .instruments import load_instruments
 from .media.ffmpeg import ffmpeg_exe
 from .models import Case, ConsentKind, CycleStatus, Stage, new_case
+from .prompts import SHARED_REVIEW, load_prompt_sets
 from .recordings import import_recording
+from .review import record_words
 from .store import CaseStore
 
 DEMO_FILE = Path(__file__).resolve().parent.parent / "data" / "demo" / "case.json"
+ENDING_DEMO_FILE = DEMO_FILE.with_name("ending.json")
 
 
 @functools.cache
@@ -44,14 +54,20 @@ def _generated_film(seconds: int) -> Path:
 _FOLDERS: list[tempfile.TemporaryDirectory] = []  # kept alive for the cache above
 
 
-def ensure_demo_case(store: CaseStore, today: date | None = None) -> str:
+def ensure_demo_case(store: CaseStore, today: date | None = None, *, spec_file: Path = DEMO_FILE) -> str:
     """Create the demo case unless it exists already; return its id (idempotent)."""
-    spec = json.loads(DEMO_FILE.read_text(encoding="utf-8"))
+    spec = json.loads(spec_file.read_text(encoding="utf-8"))
     if not store.exists(spec["id"]):
         _create(store, spec, today or date.today())
     if not store.load(spec["id"]).recordings:
-        add_demo_film(store, spec["id"], spec["film"])
+        add_demo_film(store, spec["id"], spec["film"], today or date.today())
     return spec["id"]
+
+
+def ensure_demo_cases(store: CaseStore, today: date | None = None) -> str:
+    """Both demo families; returns the id of the one the app opens on."""
+    ensure_demo_case(store, today, spec_file=ENDING_DEMO_FILE)
+    return ensure_demo_case(store, today)
 
 
 def _create(store: CaseStore, spec: dict, today: date) -> None:
@@ -79,18 +95,33 @@ def _create(store: CaseStore, spec: dict, today: date) -> None:
     case.practitioner_notes = spec["practitioner_notes"]
     for goal_spec in spec["goals"]:
         goal = case.add_goal(goal_spec["text"], None, opened)
-        for days_ago, score in goal_spec["ratings"]:
-            goal.rate(score, day(-days_ago))
+        for days_ago, score, *cycle in goal_spec["ratings"]:
+            goal.rate(score, day(-days_ago), cycle=cycle[0] if cycle else None)
     for cycle_spec in spec["cycles"]:
         cycle = case.cycle(cycle_spec["number"])
         cycle.filming_date = day(cycle_spec["filming"])
         cycle.review_date = day(cycle_spec["review"])
         cycle.status = CycleStatus(cycle_spec["status"])
+        cycle.film_next = cycle_spec.get("film_next", "")
+    instruments, _ = load_instruments(store.root)
+    for given in spec.get("questionnaires", []):
+        instrument, on = instruments[given["instrument"]], day(-given["days_ago"])
+        time_point = TimePoint(given["time_point"])
+        if "total" in given:
+            outcomes.enter_total(case, instrument, time_point, given["total"], on)
+            continue
+        administration = outcomes.start(case, instrument, time_point, on)
+        for item_id, value in given["answers"].items():
+            outcomes.answer(case, administration.id, instrument, item_id, value)
+        outcomes.finish(case, administration.id, instrument, on)
+    for name, text in spec.get("ending", {}).items():
+        setattr(case.ending, name, text)
     store.create(case)
 
 
-def add_demo_film(store: CaseStore, case_id: str, spec: dict) -> None:
-    """Generate the demo film, import it, and code it as the demo file says."""
+def add_demo_film(store: CaseStore, case_id: str, spec: dict, today: date) -> None:
+    """Generate the demo film, import it, and code it as the demo file says
+    (with the parent's words at the review, where the file has them)."""
     recording = import_recording(store, case_id, spec["cycle"], _generated_film(spec["seconds"]),
                                  original_name="demo film.mp4")
 
@@ -103,8 +134,15 @@ def add_demo_film(store: CaseStore, case_id: str, spec: dict) -> None:
             moment.turn, moment.note = Turn(item["turn"]), item["note"]
             moment.working_point = item.get("working_point", False)
             moments.append(moment)
+        prompts = load_prompt_sets(store.root)[0][SHARED_REVIEW].prompts
         for item in spec["clips"]:
-            case.add_clip(recording.id, item["start"], item["end"], title=item["title"],
-                          moment_id=moments[item["moment"]].id)
+            clip = case.add_clip(recording.id, item["start"], item["end"], title=item["title"],
+                                 moment_id=moments[item["moment"]].id)
+            clip.naming = item.get("naming", "")
+            for prompt_id, words in item.get("words", {}).items():
+                prompt = next(p for p in prompts if p.id == prompt_id)
+                said = record_words(case, clip.id, prompt, words, today - timedelta(days=spec.get("review_days_ago", 0)))
+                if item.get("celebrate"):
+                    case.ending.chosen_quotes.append(said.id)
 
     store.update(case_id, code)

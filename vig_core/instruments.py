@@ -14,6 +14,7 @@ skipped and the rest keep working.
 
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +23,7 @@ from typing import Any
 from .datafiles import is_safe_id as _safe_id
 from .datafiles import read_data_file
 from .errors import ValidationError
+from .store import write_json_atomically
 
 SHIPPED_DIR = Path(__file__).resolve().parent.parent / "data" / "instruments"
 OWN_DIR_NAME = "instruments"
@@ -29,6 +31,7 @@ KINDS = ("items", "score-entry")
 RULES = ("sum", "mean")
 MAX_ITEMS = 200
 MAX_TEXT = 500
+MAX_FILE_BYTES = 1_000_000  # a definition is a few kilobytes; more is not a definition
 
 
 @dataclass(frozen=True)
@@ -272,3 +275,38 @@ def load_instruments(data_root: Path) -> tuple[dict[str, Instrument], list[str]]
             except ValidationError as error:
                 warnings.append(f"A questionnaire definition was not used: {error}")
     return found, warnings
+
+
+def save_own_instrument(data_root: Path, content: bytes, file_name: str) -> Instrument:
+    """Validate an uploaded definition and keep it in the data folder's ``instruments/`` as ``<id>.json``.
+
+    Nothing is written unless the whole file is valid; the problems are
+    raised as one :class:`DefinitionError`, each naming the file and field.
+    """
+    if len(content) > MAX_FILE_BYTES:
+        raise DefinitionError([f"{file_name}: the file is too large for a questionnaire definition "
+                               f"({len(content):,} bytes; the limit is {MAX_FILE_BYTES:,})."])
+    try:
+        data = json.loads(content.decode("utf-8"))
+    except UnicodeDecodeError as error:
+        raise DefinitionError([f"{file_name}: not a text file (a definition is JSON text)."]) from error
+    except ValueError as error:
+        raise DefinitionError([f"{file_name}: not valid JSON ({error})."]) from error
+    instrument = parse_instrument(data, file_name)
+    folder = Path(data_root) / OWN_DIR_NAME
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    write_json_atomically(folder / f"{instrument.id}.json", data)
+    return instrument
+
+
+def own_instrument_ids(data_root: Path) -> set[str]:
+    return {p.stem for p in (Path(data_root) / OWN_DIR_NAME).glob("*.json")}
+
+
+def forget_own_instrument(data_root: Path, instrument_id: str) -> bool:
+    """Remove this installation's own definition (a shipped one of the same id comes back)."""
+    path = Path(data_root) / OWN_DIR_NAME / f"{instrument_id}.json"
+    if not _safe_id(instrument_id) or not path.exists():
+        return False
+    path.unlink()
+    return True

@@ -21,7 +21,7 @@ from datetime import date
 from .administrations import Administration, TimePoint
 from .errors import ValidationError
 from .instruments import Instrument
-from .models import Case, Goal
+from .models import Case, Goal, Stage
 from .scoring import Change, Score, Verdict, item_value, reliable_change, score_entry, score_items
 from .text import new_id
 
@@ -29,6 +29,22 @@ GBO_ID = "gbo"
 GBO_TITLE = "Goal Based Outcomes (GBO)"
 GBO_CREDIT = "Goal Based Outcomes: © Duncan Law, CC BY-NC-SA 4.0 (goalsintherapy.com)."
 GBO_RELIABLE_POINTS = 3
+
+
+def default_time_point(case: Case) -> TimePoint:
+    """Questionnaires are usually given at the start and again at the ending."""
+    return TimePoint.END if case.stage in (Stage.ENDING, Stage.CLOSED) else TimePoint.BASELINE
+
+
+def progress(administration: Administration | None, instrument: Instrument) -> str:
+    """Where a questionnaire stands, in words: "not started", "3 of 6 answered", "done 14 Jan 2026: 3.67"."""
+    if administration is None:
+        return "not started"
+    if administration.done:
+        band = f" ({administration.band})" if administration.band else ""
+        how = ", total typed in" if administration.typed_total is not None else ""
+        return f"done {administration.completed_on:%d %b %Y}: {administration.total:g}{band}{how}"
+    return f"{len(administration.answers)} of {len(instrument.items)} answered"
 
 
 def start(case: Case, instrument: Instrument, time_point: TimePoint, today: date) -> Administration:

@@ -24,7 +24,7 @@ def test_demo_is_created_once_and_prints_its_id(data_dir):
     case_id = first.stdout.strip()
     assert second.stdout.strip() == case_id
     store = CaseStore(data_dir)
-    assert store.case_ids() == [case_id]
+    assert store.case_ids() == [case_id, "demo-ending"]
     demo = store.load(case_id)
     assert demo.is_demo and "fictional" in demo.code
     assert demo.consent.filming.active and demo.consent.supervisor.active
@@ -34,6 +34,12 @@ def test_demo_is_created_once_and_prints_its_id(data_dir):
     assert demo.conversation.helping_question.startswith("How can I help")
     (film,) = demo.recordings
     assert film.cycle == 1 and film.duration == 40 and store.media_path(case_id, film.playable).is_file()
+    assert [a.time_point.value for a in demo.administrations] == ["baseline"]
+    ending = store.load("demo-ending")  # the second family: at the ending, with before and after
+    assert ending.is_demo and ending.stage is Stage.ENDING and ending.cycles_done == 3
+    assert sorted((a.instrument_id, a.time_point.value) for a in ending.administrations if a.done) == [
+        ("parent-check-in", "baseline"), ("parent-check-in", "end"), ("wemwbs", "baseline"), ("wemwbs", "end")]
+    assert all(len(g.ratings) == 4 for g in ending.goals) and len(ending.ending.chosen_quotes) == 4
     assert len(demo.moments) == 5 and all(m.principles and m.turn and m.note for m in demo.moments)
     assert [c.title for c in demo.chosen_clips(1)] == [
         "You waited, and Mia showed you", "Taking turns with the bricks", "Laughing together"]

@@ -160,3 +160,43 @@ def test_one_questionnaire_per_time_point_and_blank_future_goals_are_refused(cas
     case.ending.future_goals = ["  "]
     with pytest.raises(ValidationError, match="goal for the future cannot be empty"):
         case.validate()
+
+
+def test_an_uploaded_definition_is_kept_only_when_valid(tmp_path):
+    from vig_core.instruments import (SHIPPED_DIR, DefinitionError, forget_own_instrument, load_instruments,
+                                      save_own_instrument)
+    good = json.loads((SHIPPED_DIR / "parent-check-in.json").read_text())
+    good.update(id="my-check", title="My check-in")
+    assert save_own_instrument(tmp_path, json.dumps(good).encode(), "upload.json").id == "my-check"
+    assert load_instruments(tmp_path)[0]["my-check"].title == "My check-in"
+    assert (tmp_path / "instruments" / "my-check.json").stat().st_mode & 0o077 == 0
+
+    for content, message in [(b"\xff\xfe", "not a text file"), (b"{", "not valid JSON"),
+                             (b" " * 1_000_001, "too large"),
+                             (json.dumps(dict(good, id="other", kind="score-entry")).encode(), "are not allowed")]:
+        with pytest.raises(DefinitionError, match=message):
+            save_own_instrument(tmp_path, content, "upload.json")
+    assert sorted(p.name for p in (tmp_path / "instruments").iterdir()) == ["my-check.json"]
+    assert forget_own_instrument(tmp_path, "my-check") and not forget_own_instrument(tmp_path, "../x")
+
+
+def test_all_scores_as_csv_with_stable_columns_and_no_formulas(case, instruments):
+    import io
+
+    import pandas as pd
+
+    from vig_core.score_table import COLUMNS, scores_csv
+    goal = case.add_goal("=HYPERLINK(\"http://x\") é", 3, START)
+    goal.rate(7, END, cycle=2)
+    outcomes.enter_total(case, instruments["wemwbs"], TimePoint.BASELINE, 40, START)
+    answer_all(case, instruments, TimePoint.END, 4, END, leave_out={"calm"})  # unfinished: not a score
+    case.code = "-FAM"
+    data = scores_csv(case, instruments)
+    assert data.startswith("\ufeff".encode())
+    table = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    assert list(table.columns) == COLUMNS
+    assert table[["measure_id", "time_point", "score", "how", "cycle"]].values.tolist() == [
+        ["wemwbs", "baseline", "40", "typed total", ""], ["gbo", "", "3", "goal rating", ""],
+        ["gbo", "", "7", "goal rating", "2"]]
+    assert set(table["case_code"]) == {"'-FAM"}
+    assert table["goal"].tolist()[1] == "Goal 1: =HYPERLINK(\"http://x\") é"  # starts with "Goal", stays text

@@ -1,0 +1,21 @@
+"""Before and after: goal ratings over the cycles and each questionnaire's change, in plain words."""
+
+import streamlit as st
+
+from vig_core.score_table import scores_csv
+from vig_core.ui import session
+from vig_core.ui.outcomes import instruments, show_outcomes
+from vig_core.ui.widgets import case_title, require_case
+
+session.begin_page()
+case = require_case()
+client_view = session.in_client_view()
+case_title(case, "How things have changed" if client_view else "Before and after")
+found, warnings = instruments()
+if not client_view:
+    for warning in warnings:
+        st.warning(warning)
+    st.download_button("Download all scores (CSV)", scores_csv(case, found), file_name=f"scores-{case.id}.csv",
+                       mime="text/csv", key="download-scores", icon=":material/download:", on_click="ignore",
+                       help="Every finished questionnaire and every goal rating of this case, one row each.")
+show_outcomes(case, found, plain=client_view, key="outcomes")

@@ -1,0 +1,202 @@
+"""Questionnaires at a time point: the parent answers on screen (client view), or the
+practitioner types a total; the library of definitions, including the practitioner's own."""
+
+import streamlit as st
+
+from vig_core import outcomes
+from vig_core.administrations import TIME_POINT_LABELS, TimePoint
+from vig_core.instruments import (OWN_DIR_NAME, SHIPPED_DIR, DefinitionError, forget_own_instrument,
+                                  own_instrument_ids, save_own_instrument)
+from vig_core.paths import data_root
+from vig_core.ui import session
+from vig_core.ui.outcomes import instruments
+from vig_core.ui.widgets import case_title, confirm_button, plain, require_case
+
+session.begin_page()
+case = require_case()
+client_view = session.in_client_view()
+today = session.today()
+found, warnings = instruments()
+case_title(case, "Our questionnaires" if client_view else "Questionnaires")
+
+TIME_KEY = f"time-point-{case.id}"  # shared with the ending page, which can send the practitioner here
+ANSWERING = f"answering-{case.id}"  # the questionnaire open in client view
+if st.session_state.get(TIME_KEY) not in list(TimePoint):
+    st.session_state[TIME_KEY] = outcomes.default_time_point(case)
+time_point = TimePoint(st.session_state[TIME_KEY])
+
+
+def question_key(instrument_id: str) -> str:
+    return f"question-{case.id}-{instrument_id}-{time_point.value}"
+
+
+def answer_on_screen(instrument) -> None:
+    """One question at a time; each answer is saved when it is given, so leaving costs nothing."""
+    administration = case.administration(instrument.id, time_point)
+    if administration is None:
+        session.update_case(lambda c: outcomes.start(c, instrument, time_point, today))
+        st.rerun()
+    items = instrument.items
+    first_open = next((n for n, i in enumerate(items) if i.id not in administration.answers), len(items))
+    index = min(st.session_state.setdefault(question_key(instrument.id), first_open), len(items))
+    st.subheader(instrument.plain_title, anchor=False)
+    answered = len(administration.answers)
+    st.progress(answered / len(items), text=f"{answered} of {len(items)} answered")
+    if index == len(items) or administration.done:
+        finish_view(instrument, administration)
+        return
+    item = items[index]
+    values = [o.value for o in instrument.options]
+    labels = {o.value: o.label for o in instrument.options}
+    saved = administration.answers.get(item.id)
+    key = f"answer-{administration.id}-{item.id}"
+
+    def save() -> None:
+        value = st.session_state[key]
+        if session.update_case(lambda c: outcomes.answer(c, administration.id, instrument, item.id, value)):
+            st.session_state[question_key(instrument.id)] = index + 1
+
+    st.markdown(f"**Question {index + 1} of {len(items)}**")
+    st.radio(plain(item.text), values, format_func=labels.get, key=key, on_change=save,
+             index=values.index(saved) if saved in values else None)
+    back, skip, _ = st.columns([1, 1, 3])
+    back.button("Back", key="question-back", icon=":material/arrow_back:", disabled=index == 0,
+                on_click=lambda: st.session_state.update({question_key(instrument.id): index - 1}))
+    skip.button("Next", key="question-next", icon=":material/arrow_forward:",
+                on_click=lambda: st.session_state.update({question_key(instrument.id): index + 1}),
+                help="Leave this one for now; you can come back to it.")
+
+
+def finish_view(instrument, administration) -> None:
+    if administration.done:
+        st.success("Thank you: your answers are saved.")
+    else:
+        missing = [n for n, i in enumerate(instrument.items, start=1) if i.id not in administration.answers]
+        if missing:
+            st.info("Not answered yet: question " + ", ".join(map(str, missing)) + ". You can go back to them.")
+        st.button("Finish", key="questionnaire-finish", type="primary", icon=":material/check:",
+                  on_click=lambda: session.update_case(
+                      lambda c: outcomes.finish(c, administration.id, instrument, today)))
+    st.button("Look at my answers again", key="questionnaire-again",
+              on_click=lambda: st.session_state.update({question_key(instrument.id): 0}))
+
+
+def close_questionnaire() -> None:
+    st.session_state.pop(ANSWERING, None)
+
+
+def client_page() -> None:
+    on_screen = [i for i in found.values() if i.kind == "items"]
+    open_id = st.session_state.get(ANSWERING)
+    if open_id in found and found[open_id].kind == "items":
+        answer_on_screen(found[open_id])
+        st.button("Back to the list", key="questionnaire-list", icon=":material/list:", on_click=close_questionnaire)
+        return
+    st.write(f"{TIME_POINT_LABELS[time_point]}. Take your time; there are no right or wrong answers, "
+             "and your answers are saved as you go.")
+    if not on_screen:
+        st.info("There is nothing to fill in here.")
+    for instrument in on_screen:
+        administration = case.administration(instrument.id, time_point)
+        with st.container(border=True):
+            st.markdown(f"**{plain(instrument.plain_title)}**")
+            status = ("Done" if administration and administration.done else
+                      f"{len(administration.answers)} of {len(instrument.items)} answered" if administration
+                      else f"{len(instrument.items)} questions")
+            st.write(status)
+            label = "Look again" if administration and administration.done else "Carry on" if administration else "Start"
+            st.button(label, key=f"open-{instrument.id}", type="primary",
+                      on_click=lambda iid=instrument.id: st.session_state.update({ANSWERING: iid}))
+
+
+def give_in_client_view(instrument_id: str) -> None:
+    st.session_state[ANSWERING] = instrument_id
+    session.enter_client_view(case.id)
+    session.go_to("pages/questionnaires.py")
+
+
+def save_total(instrument, key: str) -> None:
+    total = st.session_state[key]
+    if total is None:
+        session.flash("error", "Type the total first.")
+        return
+    session.update_case(lambda c: outcomes.enter_total(c, instrument, time_point, float(total), today),
+                        f"{instrument.title}: total saved.")
+
+
+def practitioner_page() -> None:
+    st.radio("Time point", list(TimePoint), format_func=lambda tp: TIME_POINT_LABELS[tp], key=TIME_KEY,
+             horizontal=True, help="Usually at the start and again at the ending; midway is optional.")
+    for warning in warnings:
+        st.warning(warning)
+    for instrument in found.values():
+        administration = case.administration(instrument.id, time_point)
+        with st.container(border=True):
+            st.markdown(f"**{plain(instrument.title)}**")
+            kind = ("answered on screen by the parent" if instrument.kind == "items"
+                    else "type the total from your own licensed copy")
+            note = "" if instrument.validated else " · not a validated measure"
+            st.caption(f"{kind}{note} · {outcomes.progress(administration, instrument)}")
+            left, middle, right = st.columns([2, 2, 1], vertical_alignment="bottom")
+            if instrument.kind == "items":
+                left.button("Give it in client view", key=f"give-{instrument.id}", icon=":material/visibility:",
+                            on_click=give_in_client_view, args=(instrument.id,))
+            key = f"total-{instrument.id}-{time_point.value}"
+            middle.number_input(f"Total ({instrument.minimum:g} to {instrument.maximum:g})", value=None, key=key,
+                                step=1.0 if instrument.rule == "sum" else 0.01, placeholder="Type the total")
+            right.button("Save total", key=f"save-{key}", on_click=save_total, args=(instrument, key))
+            if administration:
+                confirm_button("Remove these answers", f"Remove {instrument.title} "
+                               f"({TIME_POINT_LABELS[time_point].lower()})? This cannot be undone.",
+                               lambda aid=administration.id: session.update_case(
+                                   lambda c: outcomes.remove(c, aid), "Removed."),
+                               key=f"remove-{administration.id}", confirm_label="Yes, remove")
+            with st.expander("About this questionnaire", key=f"about-{instrument.id}"):
+                st.text(f"Source: {instrument.citation}\n\nLicence: {instrument.licence}")
+                if instrument.norms_source:
+                    st.text(f"Figures used: {instrument.norms_source}")
+                if not instrument.has_rci:
+                    st.caption("No standard deviation and reliability are given, so the change is shown "
+                               "without a reliable-change verdict.")
+    own_definitions()
+
+
+def add_own() -> None:
+    upload = st.session_state.get("instrument-upload")
+    if upload is None:
+        session.flash("error", "Choose a definition file first.")
+        return
+    try:
+        instrument = save_own_instrument(data_root(), upload.getvalue(), upload.name)
+    except DefinitionError as error:
+        st.session_state["instrument-problems"] = error.problems
+        return
+    st.session_state.pop("instrument-problems", None)
+    session.flash("success", f"“{instrument.title}” was checked and added.")
+
+
+def own_definitions() -> None:
+    st.subheader("Your own questionnaires", anchor=False)
+    st.caption(f"A definition is a JSON file (format: docs/instruments.md). Added ones are kept in the data "
+               f"folder's “{OWN_DIR_NAME}” folder; one with the id of a shipped one takes its place.")
+    example = (SHIPPED_DIR / "parent-check-in.json").read_bytes()
+    st.download_button("Download an example definition", example, file_name="example-definition.json",
+                       mime="application/json", key="download-example", on_click="ignore")
+    st.file_uploader("Definition file", type=["json"], key="instrument-upload", max_upload_size=1)
+    st.button("Check and add", key="add-instrument", type="primary", on_click=session.guarded(add_own))
+    problems = st.session_state.get("instrument-problems")
+    if problems:
+        st.error("That file was not added. Please mend these and try again:\n\n"
+                 + "\n".join(f"- {plain(p)}" for p in problems))
+    for instrument_id in sorted(own_instrument_ids(data_root())):
+        title = found[instrument_id].title if instrument_id in found else f"{instrument_id} (not valid)"
+        confirm_button(f"Remove your definition “{title}”",
+                       "Remove this definition? Scores already given keep their title and number.",
+                       lambda iid=instrument_id: forget_own_instrument(data_root(), iid),
+                       key=f"forget-{instrument_id}", confirm_label="Yes, remove it")
+
+
+if client_view:
+    client_page()
+else:
+    practitioner_page()

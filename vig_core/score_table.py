@@ -1,0 +1,55 @@
+"""All scores of a case as one table (pandas), for a CSV a service or researcher can read.
+
+One row per finished questionnaire and per goal rating. Column names are
+stable (documented in ``docs/instruments.md``)::
+
+    case_code, measure_id, measure, time_point, date, score, band, how, goal, cycle
+
+Text a spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``,
+``@``, tab or carriage return) gets a leading apostrophe, so a goal typed as
+``=HYPERLINK(...)`` stays text when the file is opened in Excel.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pandas as pd
+
+from .administrations import TimePoint
+from .instruments import Instrument
+from .models import Case
+from .outcomes import GBO_ID, GBO_TITLE
+
+COLUMNS = ["case_code", "measure_id", "measure", "time_point", "date", "score", "band", "how", "goal", "cycle"]
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: object) -> object:
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def scores_frame(case: Case, instruments: Mapping[str, Instrument]) -> pd.DataFrame:
+    rows = []
+    order = {tp: n for n, tp in enumerate(TimePoint)}
+    for a in sorted((a for a in case.administrations if a.done), key=lambda a: (a.instrument_id, order[a.time_point])):
+        known = instruments.get(a.instrument_id)
+        rows.append({"measure_id": a.instrument_id, "measure": known.title if known else a.instrument_title,
+                     "time_point": a.time_point.value, "date": a.completed_on, "score": a.total, "band": a.band,
+                     "how": "typed total" if a.typed_total is not None else "answered"})
+    for number, goal in enumerate(case.goals, start=1):
+        for rating in goal.ratings:
+            rows.append({"measure_id": GBO_ID, "measure": GBO_TITLE, "time_point": "", "date": rating.on,
+                         "score": rating.score, "band": "", "how": "goal rating", "goal": f"Goal {number}: {goal.text}",
+                         "cycle": rating.cycle})
+    frame = pd.DataFrame(rows, columns=COLUMNS)
+    frame["case_code"] = case.code
+    frame["cycle"] = frame["cycle"].astype("Int64")
+    return frame.map(safe_cell).fillna({"band": "", "goal": ""})
+
+
+def scores_csv(case: Case, instruments: Mapping[str, Instrument]) -> bytes:
+    """The table as UTF-8 CSV with a byte-order mark (so Excel reads accents right)."""
+    return scores_frame(case, instruments).to_csv(index=False).encode("utf-8-sig")

@@ -1,0 +1,64 @@
+"""The before-and-after view shared by the outcomes and ending pages.
+
+In client view (``plain``) the parent sees their goals and the questionnaires
+they answered on screen, in plain words. Totals typed from licensed measures
+(depression screens among them) stay on the practitioner's screens: their
+results are for the practitioner to talk through, not to appear unasked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import streamlit as st
+
+from vig_core.instruments import Instrument, load_instruments
+from vig_core.models import Case
+from vig_core.outcome_chart import change_sentence, goal_change_sentence, goals_figure, measure_figure
+from vig_core.outcomes import GBO_CREDIT, goal_changes, measure_results, unknown_instruments
+from vig_core.paths import data_root
+
+from .widgets import plain as escaped
+
+CHART_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
+
+
+def instruments() -> tuple[dict[str, Instrument], list[str]]:
+    """The questionnaire definitions in use (shipped and own), and a warning per refused file."""
+    return load_instruments(data_root())
+
+
+def shown_results(case: Case, found: Mapping[str, Instrument], *, plain: bool):
+    results = measure_results(case, found)
+    return [r for r in results if r.instrument.kind == "items"] if plain else results
+
+
+def show_outcomes(case: Case, found: Mapping[str, Instrument], *, plain: bool, key: str) -> None:
+    st.subheader("Your goals" if plain else "Goal ratings (Goal Based Outcomes)", anchor=False)
+    st.plotly_chart(goals_figure(case, plain=plain), config=CHART_CONFIG, key=f"{key}-goals")
+    active = {g.id: n for n, g in enumerate(case.goals, start=1)}
+    for change in goal_changes(case):
+        st.markdown(f"**Goal {active[change.goal.id]}**: {escaped(change.goal.text)}")
+        st.write(goal_change_sentence(change, plain=plain))
+    st.caption(GBO_CREDIT)
+
+    results = shown_results(case, found, plain=plain)
+    for result in results:
+        title = result.instrument.plain_title if plain else result.instrument.title
+        st.subheader(title, anchor=False)
+        st.plotly_chart(measure_figure(result, plain=plain), config=CHART_CONFIG,
+                        key=f"{key}-measure-{result.instrument.id}")
+        if result.change:
+            st.write(change_sentence(result.instrument, result.change, plain=plain))
+        else:
+            st.write("Only one time so far: the change shows once it is done again." if plain else
+                     "One time point so far; the change is shown once there is a second.")
+        if not plain and not result.instrument.validated:
+            st.caption("Not a validated measure: do not use it for clinical decisions.")
+    if not results:
+        st.info("No questionnaire is finished yet." if plain else
+                "No questionnaire is finished yet; see Questionnaires.")
+    if not plain:
+        for administration in unknown_instruments(case, found):
+            st.warning(f"{escaped(administration.instrument_title)} ({administration.time_point.value}): "
+                       f"{administration.total:g}. Its definition is no longer installed, so no chart is drawn.")
