@@ -125,8 +125,12 @@ def save_total(instrument, key: str) -> None:
 
 
 def practitioner_page() -> None:
-    st.radio("Time point", list(TimePoint), format_func=lambda tp: TIME_POINT_LABELS[tp], key=TIME_KEY,
-             horizontal=True, help="Usually at the start and again at the ending; midway is optional.")
+    choice = f"{TIME_KEY}-choice"  # the widget's own state goes when it is not drawn (client view): keep a copy
+    st.radio("Time point", list(TimePoint), format_func=lambda tp: TIME_POINT_LABELS[tp], key=choice,
+             index=list(TimePoint).index(time_point), horizontal=True,
+             on_change=lambda: st.session_state.update({TIME_KEY: st.session_state[choice]}),
+             help="Usually at the start and again at the ending; midway is optional.")
+    st.caption("Goal Based Outcomes need no form: they are the goals' own 0–10 ratings (see Goals).")
     for warning in warnings:
         st.warning(warning)
     for instrument in found.values():

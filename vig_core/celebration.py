@@ -25,6 +25,7 @@ from datetime import date
 from .administrations import TIME_POINT_LABELS
 from .models import ENDING_FIELDS, Case, ConsentKind
 from .outcomes import GBO_CREDIT, MeasureResult, goal_changes
+from .scoring import number
 from .strengths import PRINT_CSS, strengths_items
 
 CELEBRATION_CSS = PRINT_CSS + """
@@ -53,10 +54,6 @@ KEEP_SAFE = "This page shows your family: please keep it somewhere safe."
 
 def _day(day: date) -> str:
     return f"{day.day} {day:%B %Y}"
-
-
-def _number(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
 
 
 def _bar(label: str, score: int, kind: str) -> str:
@@ -133,8 +130,8 @@ def _measures(measures: list[MeasureResult] | None) -> list[str]:
         (first_at, first), *_, (last_at, last) = result.scores.items()
         better = "higher is better" if result.instrument.higher_is_better else "lower is better"
         title = result.instrument.plain_title or result.instrument.title
-        lines.append(f"<li>{html.escape(title)}: {_number(first.total)} {TIME_POINT_LABELS[first_at].lower()} "
-                     f"→ {_number(last.total)} {TIME_POINT_LABELS[last_at].lower()} ({better})</li>")
+        lines.append(f"<li>{html.escape(title)}: {number(first.total)} {TIME_POINT_LABELS[first_at].lower()} "
+                     f"→ {number(last.total)} {TIME_POINT_LABELS[last_at].lower()} ({better})</li>")
     if not lines:
         return []
     return ["<section><h2>Questionnaires</h2><ul>", *lines, "</ul></section>"]

@@ -25,7 +25,7 @@ says what it shows.
 from __future__ import annotations
 
 import textwrap
-from datetime import date
+from datetime import date, timedelta
 from html import escape
 
 import plotly.graph_objects as go
@@ -34,7 +34,7 @@ from .administrations import TIME_POINT_LABELS
 from .instruments import Instrument
 from .models import Case, CycleStatus, Goal
 from .outcomes import GBO_RELIABLE_POINTS, GoalChange, MeasureResult
-from .scoring import RELIABLE_Z, Change, Verdict
+from .scoring import RELIABLE_Z, Change, Verdict, number
 
 PLAIN_FONT = 18
 PRACTITIONER_FONT = 14
@@ -60,12 +60,6 @@ _PLAIN_GOAL_VERDICT = {
                        "so we cannot be sure it is a real change.",
     Verdict.DETERIORATED: "This is a real change for the worse; it is worth talking about.",
 }
-
-
-def number(value: float) -> str:
-    """A score as people write it: at most 2 decimals, no trailing zeros (``4.0`` → ``4``)."""
-    text = f"{value:.2f}".rstrip("0").rstrip(".")
-    return "0" if text == "-0" else text
 
 
 def _moved(difference: float, unit: str = "") -> str:
@@ -199,6 +193,11 @@ def goals_figure(case: Case, *, plain: bool) -> go.Figure:
         fig.update_xaxes(visible=False)
         return fig
     fig.update_xaxes(type="date", tickformat="%-d %b<br>%Y", nticks=8)
+    days = {r.on for goal in case.goals for r in goal.ratings}
+    if len(days) == 1:  # one day only: a week either side, not the same date repeated along the axis
+        (day,) = days
+        fig.update_xaxes(range=[(day - timedelta(days=7)).isoformat(), (day + timedelta(days=7)).isoformat()],
+                         dtick=7 * 24 * 3600 * 1000)
     fig.update_layout(showlegend=True, legend={"orientation": "h", "y": -0.2}, colorway=list(GOAL_COLOURS))
     reviewed = sorted((c for c in case.cycles if c.status is CycleStatus.REVIEWED and c.review_date),
                       key=lambda c: c.number)

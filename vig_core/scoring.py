@@ -34,6 +34,12 @@ class Score:
     band: Band | None
 
 
+def number(value: float) -> str:
+    """A score as people write it: at most 2 decimals, no trailing zeros (``4.0`` → ``4``)."""
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
 def item_value(instrument: Instrument, item: Item, answer: int) -> int:
     values = [o.value for o in instrument.options]
     if answer not in values:

@@ -56,7 +56,7 @@ def test_the_parent_answers_the_check_in_one_question_at_a_time_and_can_come_bac
 
 def test_the_practitioner_types_totals_with_a_range_check_and_can_remove_them(store, family):
     at = open_app(family, "pages/questionnaires.py")
-    assert at.radio(key=f"time-point-{family}").value == TimePoint.BASELINE
+    assert at.radio(key=f"time-point-{family}-choice").value == TimePoint.BASELINE
     at.number_input(key="total-wemwbs-baseline").set_value(80.0).run()
     at.button(key="save-total-wemwbs-baseline").click().run()
     assert any("from 14 to 70, not 80" in m for m in messages(at))

@@ -317,3 +317,11 @@ def test_goals_figure_without_ratings_says_so(case):
         assert fig.layout.annotations[0].visible is not False
         assert not fig.layout.shapes
     assert goals_figure(new_case("T-2", "Sam", START), plain=True).layout.annotations[0].text == NO_GOAL_RATINGS
+
+
+def test_goals_rated_on_one_day_only_get_a_week_either_side(case):
+    case.add_goal("I wait for her", 3, date(2026, 1, 5))
+    axis = goals_figure(case, plain=True).layout.xaxis
+    assert list(axis.range) == ["2025-12-29", "2026-01-12"]
+    case.goals[0].rate(5, date(2026, 2, 2))
+    assert goals_figure(case, plain=True).layout.xaxis.range is None  # two days: plotly spans them itself

@@ -23,9 +23,16 @@ from .widgets import plain as escaped
 CHART_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
 
 
+def chart(figure, key: str) -> None:
+    """A figure under its page heading (its own title is for when it stands alone)."""
+    st.plotly_chart(figure.update_layout(title_text="", margin_t=40), config=CHART_CONFIG, key=key)
+
+
 def instruments() -> tuple[dict[str, Instrument], list[str]]:
-    """The questionnaire definitions in use (shipped and own), and a warning per refused file."""
-    return load_instruments(data_root())
+    """The questionnaire definitions in use (shipped and own), and a warning per refused file;
+    those the parent answers on screen first, then the rest by title."""
+    found, warnings = load_instruments(data_root())
+    return dict(sorted(found.items(), key=lambda kv: (kv[1].kind != "items", kv[1].title.casefold()))), warnings
 
 
 def shown_results(case: Case, found: Mapping[str, Instrument], *, plain: bool):
@@ -35,7 +42,7 @@ def shown_results(case: Case, found: Mapping[str, Instrument], *, plain: bool):
 
 def show_outcomes(case: Case, found: Mapping[str, Instrument], *, plain: bool, key: str) -> None:
     st.subheader("Your goals" if plain else "Goal ratings (Goal Based Outcomes)", anchor=False)
-    st.plotly_chart(goals_figure(case, plain=plain), config=CHART_CONFIG, key=f"{key}-goals")
+    chart(goals_figure(case, plain=plain), f"{key}-goals")
     active = {g.id: n for n, g in enumerate(case.goals, start=1)}
     for change in goal_changes(case):
         st.markdown(f"**Goal {active[change.goal.id]}**: {escaped(change.goal.text)}")
@@ -46,8 +53,7 @@ def show_outcomes(case: Case, found: Mapping[str, Instrument], *, plain: bool, k
     for result in results:
         title = result.instrument.plain_title if plain else result.instrument.title
         st.subheader(title, anchor=False)
-        st.plotly_chart(measure_figure(result, plain=plain), config=CHART_CONFIG,
-                        key=f"{key}-measure-{result.instrument.id}")
+        chart(measure_figure(result, plain=plain), f"{key}-measure-{result.instrument.id}")
         if result.change:
             st.write(change_sentence(result.instrument, result.change, plain=plain))
         else:
