@@ -133,3 +133,16 @@ def test_the_ending_keeps_notes_quotes_and_future_goals_and_offers_the_summary(s
     text = screen_text(at)
     assert "PRIVATE-ENDING-NOTE" not in text and "Your own ending notes" not in text
     assert "Leo brought me the book" in text
+
+
+@pytest.mark.parametrize("page", ["pages/questionnaires.py", "pages/outcomes.py", "pages/ending.py"])
+def test_a_new_case_with_nothing_yet_shows_friendly_empty_pages(store, data_dir, family, page):
+    for in_client_view in (False, True):
+        if in_client_view:
+            client_view(data_dir, family)
+        at = open_app(family, page)
+        assert not messages(at) and not at.exception
+        text = screen_text(at)
+        assert "Traceback" not in text
+        if page == "pages/outcomes.py":
+            assert "No goal ratings yet" in text and "No questionnaire is finished yet" in text
