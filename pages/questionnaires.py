@@ -42,7 +42,7 @@ def answer_on_screen(instrument) -> None:
     st.subheader(instrument.plain_title, anchor=False)
     answered = len(administration.answers)
     st.progress(answered / len(items), text=f"{answered} of {len(items)} answered")
-    if index == len(items) or administration.done:
+    if index == len(items):
         finish_view(instrument, administration)
         return
     item = items[index]
@@ -69,7 +69,7 @@ def answer_on_screen(instrument) -> None:
 
 def finish_view(instrument, administration) -> None:
     if administration.done:
-        st.success("Thank you: your answers are saved.")
+        st.success("Thank you: your answers are saved. Changing an answer means pressing Finish again.")
     else:
         missing = [n for n, i in enumerate(instrument.items, start=1) if i.id not in administration.answers]
         if missing:
@@ -104,7 +104,8 @@ def client_page() -> None:
                       f"{len(administration.answers)} of {len(instrument.items)} answered" if administration
                       else f"{len(instrument.items)} questions")
             st.write(status)
-            label = "Look again" if administration and administration.done else "Carry on" if administration else "Start"
+            label = ("Look again" if administration and administration.done else
+                     "Carry on" if administration else "Start")
             st.button(label, key=f"open-{instrument.id}", type="primary",
                       on_click=lambda iid=instrument.id: st.session_state.update({ANSWERING: iid}))
 

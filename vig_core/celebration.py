@@ -18,7 +18,6 @@ part of the work. Goals never rated are left out, having nothing to show.
 
 from __future__ import annotations
 
-import base64
 import html
 from datetime import date
 
@@ -26,7 +25,7 @@ from .administrations import TIME_POINT_LABELS
 from .models import ENDING_FIELDS, Case, ConsentKind
 from .outcomes import GBO_CREDIT, MeasureResult, goal_changes
 from .scoring import number
-from .strengths import PRINT_CSS, strengths_items
+from .strengths import PRINT_CSS, figure_html, strengths_items
 
 CELEBRATION_CSS = PRINT_CSS + """
 .intro { font-size: 1.15rem; }
@@ -102,13 +101,7 @@ def _moments(case: Case, stills: dict[str, bytes] | None) -> list[str]:
     if not items:
         return []
     parts = ['<section><h2>Moments we saw</h2><div class="grid">']
-    for item in items:
-        caption = f"“{html.escape(item.caption)}”" if item.parents_words else html.escape(item.caption)
-        who = f"{html.escape(case.carer_name or 'Parent')}’s words" if item.parents_words else "What we saw"
-        image = base64.b64encode(stills[item.clip_id]).decode()
-        alt = html.escape(f"Still from the clip: {item.title or 'a moment together'}")
-        parts.append(f'<figure><img src="data:image/png;base64,{image}" alt="{alt}">'
-                     f'<figcaption>{caption}<span class="who">{who}</span></figcaption></figure>')
+    parts.extend(figure_html(case, item, stills[item.clip_id]) for item in items)
     parts.append("</div></section>")
     return parts
 

@@ -26,7 +26,8 @@ from .film import Turn
 from .instruments import load_instruments
 from .media.ffmpeg import ffmpeg_exe
 from .models import Case, ConsentKind, CycleStatus, Stage, new_case
-from .prompts import SHARED_REVIEW, load_prompt_sets
+from .prompts import SHARED_REVIEW, read_prompt_set
+from .prompts import SHIPPED_DIR as PROMPTS_DIR
 from .recordings import import_recording
 from .review import record_words
 from .store import CaseStore
@@ -134,14 +135,15 @@ def add_demo_film(store: CaseStore, case_id: str, spec: dict, today: date) -> No
             moment.turn, moment.note = Turn(item["turn"]), item["note"]
             moment.working_point = item.get("working_point", False)
             moments.append(moment)
-        prompts = load_prompt_sets(store.root)[0][SHARED_REVIEW].prompts
+        prompts = read_prompt_set(PROMPTS_DIR / f"{SHARED_REVIEW}.json").prompts  # shipped: own edits may differ
+        said_on = today - timedelta(days=spec.get("review_days_ago", 0))
         for item in spec["clips"]:
             clip = case.add_clip(recording.id, item["start"], item["end"], title=item["title"],
                                  moment_id=moments[item["moment"]].id)
             clip.naming = item.get("naming", "")
             for prompt_id, words in item.get("words", {}).items():
                 prompt = next(p for p in prompts if p.id == prompt_id)
-                said = record_words(case, clip.id, prompt, words, today - timedelta(days=spec.get("review_days_ago", 0)))
+                said = record_words(case, clip.id, prompt, words, said_on)
                 if item.get("celebrate"):
                     case.ending.chosen_quotes.append(said.id)
 

@@ -88,6 +88,15 @@ footer { margin-top: 2rem; color: #4b5563; font-size: .9rem; }
 """
 
 
+def figure_html(case: Case, item: StrengthItem, still: bytes | None) -> str:
+    """One still (embedded PNG) with its caption and whose words they are; every text escaped."""
+    who = f"{html.escape(case.carer_name or 'Parent')}’s words" if item.parents_words else "What we saw"
+    text = f"“{html.escape(item.caption)}”" if item.parents_words else html.escape(item.caption)
+    img = (f'<img src="data:image/png;base64,{base64.b64encode(still).decode()}" '
+           f'alt="Still from the clip: {html.escape(item.title or "a moment together")}">') if still else ""
+    return f'<figure>{img}<figcaption>{text}<span class="who">{who}</span></figcaption></figure>'
+
+
 def strengths_html(case: Case, items: list[StrengthItem], stills: dict[str, bytes], made_on: date) -> str:
     """The printable page. ``stills`` maps clip ids to PNG bytes."""
     check_may_keep(case)
@@ -100,13 +109,7 @@ def strengths_html(case: Case, items: list[StrengthItem], stills: dict[str, byte
     ]
     for cycle in sorted({i.cycle for i in items}):
         parts.append(f'<h2>Cycle {cycle}</h2><div class="grid">')
-        for item in (i for i in items if i.cycle == cycle):
-            who = f"{html.escape(case.carer_name or 'Parent')}’s words" if item.parents_words else "What we saw"
-            text = f"“{html.escape(item.caption)}”" if item.parents_words else html.escape(item.caption)
-            image = stills.get(item.clip_id)
-            img = (f'<img src="data:image/png;base64,{base64.b64encode(image).decode()}" '
-                   f'alt="Still from the clip: {html.escape(item.title or "a moment together")}">') if image else ""
-            parts.append(f'<figure>{img}<figcaption>{text}<span class="who">{who}</span></figcaption></figure>')
+        parts.extend(figure_html(case, item, stills.get(item.clip_id)) for item in items if item.cycle == cycle)
         parts.append("</div>")
     parts.append("<footer>This page shows your family: please keep it somewhere safe.</footer></body></html>")
     return "\n".join(parts)

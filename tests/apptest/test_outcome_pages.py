@@ -50,6 +50,15 @@ def test_the_parent_answers_the_check_in_one_question_at_a_time_and_can_come_bac
     done = store.load(family).administration("parent-check-in", TimePoint.BASELINE)
     assert done.done and done.total == 3.6 and not messages(at)
     assert "Thank you" in screen_text(at)
+
+    at.button(key="questionnaire-again").click().run()  # look again: answers shown, a change means finishing again
+    assert at.radio(key=f"answer-{administration.id}-enjoy").value == 4
+    at.radio(key=f"answer-{administration.id}-enjoy").set_value(5).run()
+    assert not store.load(family).administration("parent-check-in", TimePoint.BASELINE).done
+    for _ in range(5):
+        at.button(key="question-next").click().run()
+    at.button(key="questionnaire-finish").click().run()
+    assert store.load(family).administration("parent-check-in", TimePoint.BASELINE).total == 3.8
     for private in ("FAM-30", "Give it in client view", "Save total"):
         assert private not in screen_text(at)
 

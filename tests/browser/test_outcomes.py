@@ -98,7 +98,8 @@ def test_own_definition_upload_and_the_celebration_summary(server: str, page: Pa
     good = json.loads((SHIPPED_DIR / "parent-check-in.json").read_text())
     good.update(id="my-check", title="My own check-in")
     (tmp_path / "mine.json").write_text(json.dumps(good))
-    (tmp_path / "broken.json").write_text(json.dumps(dict(good, id="broken", options=[{"value": "one"}, *good["options"][1:]])))
+    broken = dict(good, id="broken", options=[{"value": "one"}, *good["options"][1:]])
+    (tmp_path / "broken.json").write_text(json.dumps(broken))
 
     page.goto(f"{server}/questionnaires?case={ending}")
     settle(page)
