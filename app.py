@@ -83,7 +83,7 @@ def main() -> None:
         st.Page("pages/questionnaires.py", title="Our questionnaires", icon=":material/assignment:"),
         st.Page("pages/review.py", title="Our shared review", icon=":material/co_present:"),
         st.Page("pages/strengths.py", title="Our strengths", icon=":material/photo_library:"),
-        st.Page("pages/outcomes.py", title="How things have changed", icon=":material/monitoring:"),
+        st.Page("pages/outcomes.py", title="Our progress", icon=":material/monitoring:"),
         st.Page("pages/ending.py", title="Our ending", icon=":material/celebration:"),
         st.Page("pages/timeline.py", title="Looking back", icon=":material/timeline:"),
     ]

@@ -10,7 +10,7 @@ from vig_core.ui.widgets import case_title, require_case
 session.begin_page()
 case = require_case()
 client_view = session.in_client_view()
-case_title(case, "How things have changed" if client_view else "Before and after")
+case_title(case, "Our progress" if client_view else "Before and after")
 found, warnings = instruments()
 if not client_view:
     for warning in warnings:

@@ -73,7 +73,7 @@ def test_check_in_at_the_start_and_the_end_and_the_chart_shows_both(server: str,
     start, end = (case.administration("parent-check-in", tp) for tp in (TimePoint.BASELINE, TimePoint.END))
     assert (start.total, end.total) == (2.33, 4.33)  # reverse item: "Quite a lot" counts 2, "A little" 4
 
-    page.get_by_role("link", name="How things have changed").click()
+    page.get_by_role("link", name="Our progress").click()
     settle(page)
     chart = page.locator(".js-plotly-plot").nth(1)
     expect(chart).to_be_visible()
@@ -81,7 +81,7 @@ def test_check_in_at_the_start_and_the_end_and_the_chart_shows_both(server: str,
     expect(points).to_have_count(2)
     assert points.all_text_contents() == ["2.33", "4.33"]
     expect(page.get_by_text("Your score went from 2.33 to 4.33 (up 2).")).to_be_visible()
-    check_screen(page, "how things have changed")
+    check_screen(page, "our progress")
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=ARTIFACTS / "before-and-after-client-view.png", full_page=True)
     page.get_by_role("link", name="Our ending").click()
