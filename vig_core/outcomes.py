@@ -76,6 +76,7 @@ def answer(case: Case, administration_id: str, instrument: Instrument, item_id: 
     else:
         item_value(instrument, item, value)  # raises a plain message for a value not among the options
         administration.answers[item_id] = value
+    administration.typed_total = None  # answers given on screen take the place of a typed total
     _unfinish(administration)
 
 

@@ -88,6 +88,12 @@ def test_a_typed_total_is_range_checked_and_banded(case, instruments):
     assert len(case.administrations) == 1 and administration.typed_total == 14 and administration.band
     assert administration.band == epds.band(14).label
 
+    check_in = instruments["parent-check-in"]
+    typed = outcomes.enter_total(case, check_in, TimePoint.END, 3.5, END)
+    assert typed.total == 3.5
+    answered = answer_all(case, instruments, TimePoint.END, 4, END)  # the parent then answers on screen
+    assert answered.typed_total is None and not answered.done
+
 
 def test_results_compare_first_and_last_time_point(case, instruments):
     epds = instruments["epds"]
