@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from vig_core.erasure import erase_case, what_goes
 from vig_core.models import MAX_CYCLES, MAX_SHORT_TEXT, MIN_CYCLES, CycleStatus, Stage
 from vig_core.ui import session
 from vig_core.ui.widgets import autosave_date, autosave_text, case_title, confirm_button, plain, require_case
@@ -95,3 +96,18 @@ else:
     st.button("Archive this case", help="Hides it from the caseload list; nothing is erased.",
               on_click=lambda: session.update_case(
                   lambda c: setattr(c, "archived", True), "Case archived (show it with 'Show archived')."))
+
+st.subheader("Erase")
+
+
+def erase() -> None:
+    erase_case(session.store(), case.id, today)
+    session.open_case(None)
+    session.flash("success", f"Case {case.code} was erased: every record and file of it is gone. "
+                             "The deletion log keeps only the date, the case code and what was erased.")
+    session.go_to("pages/caseload.py")
+
+
+confirm_button("Erase this case…", f"Erase case {plain(case.code)} for good? This removes "
+               f"{what_goes(case)}. It cannot be undone (a backup made earlier still holds it).",
+               erase, key="erase-case", confirm_label="Yes, erase everything of this case")

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import date
 from pathlib import Path
 
 from .clip_export import export_cycle
 from .demo import ensure_demo_cases
+from .erasure import erase_case, what_goes
 from .errors import VigError
 from .instruments import DefinitionError, read_instrument
 from .paths import ENV_VAR, data_root
@@ -40,6 +42,9 @@ def build_parser() -> argparse.ArgumentParser:
     validating = commands.add_parser("validate-instrument",
                                      help="check a questionnaire definition file: prints OK, or each problem")
     validating.add_argument("file", type=Path, metavar="FILE")
+    erasing = commands.add_parser("erase", help="erase a case with every record and file of it (cannot be undone)")
+    erasing.add_argument("--case", required=True, metavar="CASE_ID")
+    erasing.add_argument("--yes", action="store_true", help="confirm: without it nothing is erased")
     return parser
 
 
@@ -58,6 +63,16 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "export-clips":
             result = export_cycle(CaseStore(data_root()), args.case, args.cycle, title_cards=not args.no_title_cards)
             print("\n".join(str(path) for path in result.paths))
+        elif args.command == "erase":
+            store = CaseStore(data_root())
+            if not store.exists(args.case):
+                print(f"Error: there is no case {args.case!r}.", file=sys.stderr)
+                return 1
+            if not args.yes:
+                print(f"Would erase {what_goes(store.load(args.case))}. Nothing was erased: add --yes to erase it.",
+                      file=sys.stderr)
+                return 2
+            print(f"Erased {erase_case(store, args.case, date.today())}.")
         elif args.command == "validate-instrument":
             try:
                 read_instrument(args.file)

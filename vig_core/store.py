@@ -73,6 +73,7 @@ MIGRATIONS: dict[int, Callable[[Tables], Tables]] = {
 }
 
 CASE_FILE = "case.json"
+DELETION_LOG = "deletion-log.jsonl"  # anonymous: date, case code, what was erased
 TEMP_SUFFIX = ".tmp"
 STALE_TEMP_SECONDS = 60  # a temp file older than this has no live writer
 DIR_MODE, FILE_MODE = 0o700, 0o600  # only the practitioner's account may read
@@ -380,6 +381,57 @@ class CaseStore:
 
     def _write(self, case: Case) -> None:
         write_json_atomically(self._case_file(case.id), case_to_tables(case))
+
+    # --- erasure ----------------------------------------------------------
+    def erase(self, case_id: str, what: str, on: str) -> None:
+        """Remove the case's folder with every record and file in it, check that nothing is
+        left, and add an anonymous line to the deletion log (date, case code, what went).
+
+        The code is taken from the record before it goes; the log holds no name, no
+        note and no file name, so it can be kept after the family's data is gone.
+        """
+        folder = self.case_folder(case_id)
+        path = folder / CASE_FILE
+        with file_lock(path):
+            code = self.load(case_id).code
+            try:
+                shutil.rmtree(folder)
+            except OSError as error:
+                raise plain_os_error(error, "erasing the case") from error
+        if folder.exists():
+            raise StoreError("Some of the case's files could not be erased; close any program using them and try again.")
+        self.append_deletion_log({"date": on, "case_code": code, "erased": what})
+
+    @property
+    def deletion_log_path(self) -> Path:
+        return self.root / DELETION_LOG
+
+    def append_deletion_log(self, entry: dict[str, str]) -> None:
+        line = json.dumps(entry, ensure_ascii=True, separators=(",", ":")) + "\n"
+        with file_lock(self.deletion_log_path):
+            try:
+                fd = os.open(self.deletion_log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, FILE_MODE)
+                with os.fdopen(fd, "a", encoding="utf-8") as handle:
+                    handle.write(line)
+                    handle.flush()
+                    os.fsync(handle.fileno())
+            except OSError as error:
+                raise plain_os_error(error, "noting the erasure in the deletion log") from error
+
+    def deletion_log(self) -> list[dict[str, str]]:
+        try:
+            lines = self.deletion_log_path.read_text(encoding="utf-8").splitlines()
+        except FileNotFoundError:
+            return []
+        except OSError as error:
+            raise plain_os_error(error, "reading the deletion log") from error
+        entries = []
+        for line in lines:
+            try:
+                entries.append(json.loads(line))
+            except ValueError:
+                continue  # a line cut short by a crash; the others still count
+        return entries
 
 
 class SettingsStore:

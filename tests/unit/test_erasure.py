@@ -1,0 +1,63 @@
+"""Erasing a case: every record and file goes, the check afterwards, the anonymous log, the CLI."""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import date
+
+import pytest
+
+from conftest import make_case
+from unit.test_cli_and_config import run_cli
+from vig_core.erasure import erase_case, what_goes
+from vig_core.errors import NotFoundError
+
+
+def every_file(root) -> set[str]:
+    return {str(p.relative_to(root)) for p in root.rglob("*")}
+
+
+def test_erasing_removes_every_record_and_file_and_logs_nothing_identifying(store, data_dir):
+    kept = make_case(store, "FAM-01", "Ada", carer_name="Jo")
+    gone = make_case(store, "FAM-02", "Zed", carer_name="Quentin")
+    store.update(gone.id, lambda c: (setattr(c, "practitioner_notes", "SECRET-NOTE"),
+                                     c.add_goal("I wait for Zed", 3, c.created_on)))
+    films = store.new_folder(gone.id, "recordings", "r1")
+    (films / "film.mp4").write_bytes(os.urandom(2048))
+    store.new_folder(gone.id, "exports", "review")
+    before = every_file(data_dir)
+
+    what = erase_case(store, gone.id, date(2026, 3, 1))
+    assert what.startswith("the whole case:") and "1 goal" in what
+    assert not store.exists(gone.id) and store.case_ids() == [kept.id]
+    left = every_file(data_dir)
+    assert not [p for p in left if gone.id in p]  # no folder, record, film or lock file of it
+    assert before - left >= {f"cases/{gone.id}/case.json", f"cases/{gone.id}/recordings/r1/film.mp4"}
+    with pytest.raises(NotFoundError):
+        store.load(gone.id)
+
+    (entry,) = store.deletion_log()
+    assert entry == {"date": "2026-03-01", "case_code": "FAM-02", "erased": what}
+    log_text = store.deletion_log_path.read_text()
+    for identifying in ("Zed", "Quentin", "SECRET-NOTE", "I wait", gone.id):
+        assert identifying not in log_text
+    assert store.deletion_log_path.stat().st_mode & 0o077 == 0
+    assert every_file(data_dir) >= {f"cases/{kept.id}/case.json"}
+
+
+def test_what_goes_is_counted_without_names(store):
+    case = make_case(store, "FAM-03", "Ada", carer_name="Jo")
+    assert what_goes(case) == ("the whole case: 0 films, 0 moments, 0 clips, 0 answers of the parent's, "
+                               "0 questionnaires, 0 goals, the conversation, consent record and notes")
+
+
+def test_the_command_line_asks_for_yes_and_refuses_unknown_cases(store, data_dir):
+    case = make_case(store, "FAM-04", "Ada")
+    asked = run_cli("erase", "--case", case.id, data_dir=data_dir)
+    assert asked.returncode == 2 and "add --yes" in asked.stderr and store.exists(case.id)
+    unknown = run_cli("erase", "--case", "../cases", "--yes", data_dir=data_dir)
+    assert unknown.returncode == 1 and "no case" in unknown.stderr and store.exists(case.id)
+    done = run_cli("erase", "--case", case.id, "--yes", data_dir=data_dir)
+    assert done.returncode == 0 and done.stdout.startswith("Erased the whole case:") and not store.exists(case.id)
+    assert json.loads(store.deletion_log_path.read_text().splitlines()[-1])["case_code"] == "FAM-04"
