@@ -12,6 +12,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from .backup import backup, restore
 from .clip_export import export_cycle
 from .demo import ensure_demo_cases
 from .erasure import erase_case, what_goes
@@ -42,6 +43,12 @@ def build_parser() -> argparse.ArgumentParser:
     validating = commands.add_parser("validate-instrument",
                                      help="check a questionnaire definition file: prints OK, or each problem")
     validating.add_argument("file", type=Path, metavar="FILE")
+    backing_up = commands.add_parser("backup", help="write a consistent backup of the whole data folder to a zip")
+    backing_up.add_argument("--out", required=True, type=Path, metavar="FILE.zip")
+    backing_up.add_argument("--no-media", action="store_true", help="leave out films, clips and stills")
+    restoring = commands.add_parser("restore", help="restore a backup into an empty data folder")
+    restoring.add_argument("file", type=Path, metavar="FILE.zip")
+    restoring.add_argument("--force", action="store_true", help="replace a data folder that is not empty")
     erasing = commands.add_parser("erase", help="erase a case with every record and file of it (cannot be undone)")
     erasing.add_argument("--case", required=True, metavar="CASE_ID")
     erasing.add_argument("--yes", action="store_true", help="confirm: without it nothing is erased")
@@ -63,6 +70,13 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "export-clips":
             result = export_cycle(CaseStore(data_root()), args.case, args.cycle, title_cards=not args.no_title_cards)
             print("\n".join(str(path) for path in result.paths))
+        elif args.command == "backup":
+            summary = backup(data_root(), args.out, media=not args.no_media)
+            print(f"{summary.path} ({summary.files} files, {summary.bytes:,} bytes"
+                  f"{'' if summary.media else ', without media'})")
+        elif args.command == "restore":
+            restored = restore(args.file, data_root(), force=args.force)
+            print(f"Restored {restored.cases} cases ({restored.files} files) into {restored.root}")
         elif args.command == "erase":
             store = CaseStore(data_root())
             if not store.exists(args.case):

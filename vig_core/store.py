@@ -99,7 +99,7 @@ def write_json_atomically(path: Path, data: Any) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
-        _fsync_dir(path.parent)
+        fsync_dir(path.parent)
     except BaseException as error:
         tmp.unlink(missing_ok=True)
         if isinstance(error, OSError):
@@ -107,7 +107,7 @@ def write_json_atomically(path: Path, data: Any) -> None:
         raise
 
 
-def _fsync_dir(folder: Path) -> None:
+def fsync_dir(folder: Path) -> None:
     try:
         fd = os.open(folder, os.O_RDONLY)
     except OSError:  # pragma: no cover - not possible on every platform

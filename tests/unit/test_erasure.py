@@ -12,6 +12,7 @@ from conftest import make_case
 from unit.test_cli_and_config import run_cli
 from vig_core.erasure import erase_case, what_goes
 from vig_core.errors import NotFoundError
+from vig_core.store import CaseStore
 
 
 def every_file(root) -> set[str]:
@@ -61,3 +62,19 @@ def test_the_command_line_asks_for_yes_and_refuses_unknown_cases(store, data_dir
     done = run_cli("erase", "--case", case.id, "--yes", data_dir=data_dir)
     assert done.returncode == 0 and done.stdout.startswith("Erased the whole case:") and not store.exists(case.id)
     assert json.loads(store.deletion_log_path.read_text().splitlines()[-1])["case_code"] == "FAM-04"
+
+
+def test_backup_and_restore_from_the_command_line(store, data_dir, tmp_path):
+    case = make_case(store, "FAM-05", "Ada")
+    out = tmp_path / "backup.zip"
+    made = run_cli("backup", "--out", str(out), "--no-media", data_dir=data_dir)
+    assert made.returncode == 0 and "without media" in made.stdout and out.is_file()
+    refused = run_cli("restore", str(out), data_dir=data_dir)  # the data folder is not empty
+    assert refused.returncode == 1 and "not empty" in refused.stderr and "Traceback" not in refused.stderr
+    empty = tmp_path / "new-root"
+    restored = run_cli("restore", str(out), data_dir=empty)
+    assert restored.returncode == 0 and "Restored 1 cases" in restored.stdout
+    assert CaseStore(empty).load(case.id).code == "FAM-05"
+    broken = tmp_path / "broken.zip"
+    broken.write_bytes(b"not a zip")
+    assert run_cli("restore", str(broken), "--force", data_dir=empty).returncode == 1
