@@ -40,11 +40,12 @@ from typing import Any
 
 from .errors import StoreError, ValidationError, VigError
 from .store import (
-    CASE_FILE, DIR_MODE, FILE_MODE, SCHEMA_VERSION, TEMP_SUFFIX, CaseStore, fsync_dir, file_lock, plain_os_error,
+    CASE_FILE, DELETION_LOG, DIR_MODE, FILE_MODE, SCHEMA_VERSION, TEMP_SUFFIX, CaseStore, file_lock, fsync_dir,
+    plain_os_error,
 )
 
 FORMAT, FORMAT_VERSION, MANIFEST = "vig-workbook-backup", 1, "manifest.json"
-SETTINGS, DELETION_LOG = "settings.json", "deletion-log.jsonl"
+SETTINGS = "settings.json"
 TOP_FILES = (SETTINGS, DELETION_LOG)
 TOP_FOLDERS = ("cases", "instruments", "prompts")
 MEDIA_FOLDERS = ("recordings", "exports", "uploads")  # left out of a backup without media
