@@ -34,8 +34,10 @@ def answer_on_screen(instrument) -> None:
     """One question at a time; each answer is saved when it is given, so leaving costs nothing."""
     administration = case.administration(instrument.id, time_point)
     if administration is None:
-        session.update_case(lambda c: outcomes.start(c, instrument, time_point, today))
-        st.rerun()
+        if session.update_case(lambda c: outcomes.start(c, instrument, time_point, today)):
+            st.rerun()
+        session.show_flash()  # it could not be saved (say, a full disk): say why, and do not loop
+        return
     items = instrument.items
     first_open = next((n for n, i in enumerate(items) if i.id not in administration.answers), len(items))
     index = min(st.session_state.setdefault(question_key(instrument.id), first_open), len(items))
