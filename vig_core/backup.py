@@ -40,7 +40,7 @@ from typing import Any
 
 from .errors import StoreError, ValidationError, VigError
 from .store import (
-    CASE_FILE, DELETION_LOG, DIR_MODE, FILE_MODE, SCHEMA_VERSION, TEMP_SUFFIX, CaseStore, file_lock, fsync_dir,
+    CASE_FILE, DELETION_LOG, DIR_MODE, FILE_MODE, SCHEMA_VERSION, TEMP_SUFFIX, CaseStore, atomic_file, file_lock, fsync_dir,
     plain_os_error,
 )
 
@@ -105,35 +105,21 @@ def backup(root: Path, out: Path, *, media: bool = True,
         raise ValidationError(f"The folder {out.parent} does not exist; choose an existing folder for the backup.")
     sources = list(_sources(root, media))
     total = sum(_size(path) for _, path, _ in sources) or 1
-    tmp = out.with_name(f".{out.name}.{secrets.token_hex(4)}{TEMP_SUFFIX}")
     files: list[dict[str, Any]] = []
     done = 0
-    try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
-        with os.fdopen(fd, "wb") as handle:
-            with zipfile.ZipFile(handle, "w", allowZip64=True) as archive:
-                for name, path, locked in sources:
-                    entry = _add(archive, name, path, locked)
-                    if entry is not None:
-                        files.append(entry)
-                        done += entry["size"]
-                        report(min(done / total, 0.99))
-                manifest = {
-                    "format": FORMAT, "format_version": FORMAT_VERSION,
-                    "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                    "schema_version": SCHEMA_VERSION, "media": media, "files": files,
-                }
-                archive.writestr(_zip_info(MANIFEST, time.time(), compress=True), json.dumps(manifest, indent=1))
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, out)
-        fsync_dir(out.parent)
-    except BaseException as error:
-        tmp.unlink(missing_ok=True)
-        os_error = _os_error_in(error)
-        if os_error is not None and not isinstance(error, VigError):
-            raise plain_os_error(os_error, "the backup") from error
-        raise
+    with atomic_file(out, "the backup") as handle, zipfile.ZipFile(handle, "w", allowZip64=True) as archive:
+        for name, path, locked in sources:
+            entry = _add(archive, name, path, locked)
+            if entry is not None:
+                files.append(entry)
+                done += entry["size"]
+                report(min(done / total, 0.99))
+        manifest = {
+            "format": FORMAT, "format_version": FORMAT_VERSION,
+            "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "schema_version": SCHEMA_VERSION, "media": media, "files": files,
+        }
+        archive.writestr(_zip_info(MANIFEST, time.time(), compress=True), json.dumps(manifest, indent=1))
     report(1.0)
     return BackupSummary(out, len(files), done, media)
 
@@ -210,15 +196,6 @@ def _add(archive: zipfile.ZipFile, name: str, path: Path, locked: bool) -> dict[
         return {"path": name, "size": size, "sha256": digest.hexdigest()}
     except FileNotFoundError:
         return None
-
-
-def _os_error_in(error: BaseException | None) -> OSError | None:
-    """The ``OSError`` behind a failure (closing a zip after a full disk raises again, chained)."""
-    while error is not None:
-        if isinstance(error, OSError):
-            return error
-        error = error.__context__
-    return None
 
 
 # --- restore ------------------------------------------------------------------

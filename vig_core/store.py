@@ -40,7 +40,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from tinydb import TinyDB
 from tinydb.storages import Storage
@@ -88,23 +88,40 @@ def plain_os_error(error: OSError, doing: str) -> StoreError:
     return StoreError(f"{doing[0].upper()}{doing[1:]} did not happen: {error.strerror or error}.")
 
 
-def write_json_atomically(path: Path, data: Any) -> None:
-    """Replace ``path`` with ``data`` as JSON so that a crash leaves old or new, never half."""
+@contextmanager
+def atomic_file(path: Path, doing: str) -> Iterator[BinaryIO]:
+    """A private binary file that replaces ``path`` only when the block ends without error.
+
+    It is written as a temp file beside ``path``, fsynced and ``os.replace``-d
+    over it, and the folder fsynced: a crash leaves the old file or the new one,
+    never half. On failure the temp file goes and an ``OSError`` anywhere in the
+    chain (closing a zip after a full disk raises again) becomes a plain sentence
+    about ``doing``.
+    """
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}{TEMP_SUFFIX}")
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            # ensure_ascii keeps any str (even lone surrogates) representable.
-            json.dump(data, handle, ensure_ascii=True, separators=(",", ":"))
+        with os.fdopen(fd, "wb") as handle:
+            yield handle
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
         fsync_dir(path.parent)
     except BaseException as error:
         tmp.unlink(missing_ok=True)
-        if isinstance(error, OSError):
-            raise plain_os_error(error, "saving") from error
+        cause = error
+        while cause is not None and not isinstance(cause, OSError):
+            cause = cause.__context__
+        if cause is not None and not isinstance(error, VigError):
+            raise plain_os_error(cause, doing) from error
         raise
+
+
+def write_json_atomically(path: Path, data: Any) -> None:
+    """Replace ``path`` with ``data`` as JSON so that a crash leaves old or new, never half."""
+    with atomic_file(path, "saving") as handle:
+        # ensure_ascii keeps any str (even lone surrogates) representable.
+        handle.write(json.dumps(data, ensure_ascii=True, separators=(",", ":")).encode("ascii"))
 
 
 def fsync_dir(folder: Path) -> None:
