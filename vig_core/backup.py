@@ -40,15 +40,14 @@ from typing import Any
 
 from .errors import StoreError, ValidationError, VigError
 from .store import (
-    CASE_FILE, DELETION_LOG, DIR_MODE, FILE_MODE, SCHEMA_VERSION, TEMP_SUFFIX, CaseStore, atomic_file, file_lock, fsync_dir,
-    plain_os_error,
+    CASE_FILE, DELETION_LOG, DIR_MODE, FILE_MODE, MEDIA_FOLDERS, SCHEMA_VERSION, TEMP_SUFFIX, CaseStore, atomic_file,
+    file_lock, fsync_dir, plain_os_error,
 )
 
 FORMAT, FORMAT_VERSION, MANIFEST = "vig-workbook-backup", 1, "manifest.json"
 SETTINGS = "settings.json"
 TOP_FILES = (SETTINGS, DELETION_LOG)
 TOP_FOLDERS = ("cases", "instruments", "prompts")
-MEDIA_FOLDERS = ("recordings", "exports", "uploads")  # left out of a backup without media
 MAX_TOTAL_BYTES = 200 * 10**9  # more than any caseload: a zip bomb
 MAX_RATIO = 1000  # unpacked bytes per byte of zip: more is a zip bomb
 MAX_MANIFEST_BYTES = 64 * 2**20
@@ -104,7 +103,7 @@ def backup(root: Path, out: Path, *, media: bool = True,
     if not out.parent.is_dir():
         raise ValidationError(f"The folder {out.parent} does not exist; choose an existing folder for the backup.")
     sources = list(_sources(root, media))
-    total = sum(_size(path) for _, path, _ in sources) or 1
+    total = sum(file_size(path) for _, path, _ in sources) or 1
     files: list[dict[str, Any]] = []
     done = 0
     with atomic_file(out, "the backup") as handle, zipfile.ZipFile(handle, "w", allowZip64=True) as archive:
@@ -119,7 +118,7 @@ def backup(root: Path, out: Path, *, media: bool = True,
             "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
             "schema_version": SCHEMA_VERSION, "media": media, "files": files,
         }
-        archive.writestr(_zip_info(MANIFEST, time.time(), compress=True), json.dumps(manifest, indent=1))
+        archive.writestr(zip_entry(MANIFEST, time.time(), compress=True), json.dumps(manifest, indent=1))
     report(1.0)
     return BackupSummary(out, len(files), done, media)
 
@@ -131,14 +130,15 @@ def _sources(root: Path, media: bool) -> Iterator[tuple[str, Path, bool]]:
         if path.is_file() and not path.is_symlink():
             yield name, path, name == SETTINGS
     for folder in ("instruments", "prompts"):
-        yield from _walk(root, root / folder)
+        yield from walk_files(root, root / folder)
     for case_file in sorted((root / "cases").glob(f"*/{CASE_FILE}")):
         folder = case_file.parent
         if not folder.is_symlink() and not _is_work_file(folder.name):
-            yield from _walk(root, folder, skip=() if media else MEDIA_FOLDERS, record=CASE_FILE)
+            yield from walk_files(root, folder, skip=() if media else MEDIA_FOLDERS, record=CASE_FILE)
 
 
-def _walk(root: Path, folder: Path, skip: tuple[str, ...] = (), record: str = "") -> Iterator[tuple[str, Path, bool]]:
+def walk_files(root: Path, folder: Path, skip: tuple[str, ...] = (),
+               record: str = "") -> Iterator[tuple[str, Path, bool]]:
     """The files under ``folder`` (not its ``skip`` subfolders); ``record`` is its file to copy under its lock."""
     if not folder.is_dir() or folder.is_symlink():
         return
@@ -155,14 +155,14 @@ def _walk(root: Path, folder: Path, skip: tuple[str, ...] = (), record: str = ""
             yield relative, path, here == folder and name == record
 
 
-def _size(path: Path) -> int:
+def file_size(path: Path) -> int:
     try:
         return path.stat().st_size
     except OSError:
         return 0
 
 
-def _zip_info(name: str, mtime: float, *, compress: bool) -> zipfile.ZipInfo:
+def zip_entry(name: str, mtime: float, *, compress: bool) -> zipfile.ZipInfo:
     stamp = time.localtime(max(mtime, 315_532_800 + 86_400))  # zip dates start in 1980
     info = zipfile.ZipInfo(name, date_time=stamp[:6])
     info.external_attr = (stat.S_IFREG | FILE_MODE) << 16
@@ -182,11 +182,11 @@ def _add(archive: zipfile.ZipFile, name: str, path: Path, locked: bool) -> dict[
                 if os.access(path.parent, os.W_OK):
                     raise
                 data = path.read_bytes()
-            archive.writestr(_zip_info(name, path.stat().st_mtime, compress=True), data)
+            archive.writestr(zip_entry(name, path.stat().st_mtime, compress=True), data)
             return {"path": name, "size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
         digest, size = hashlib.sha256(), 0
         with open(path, "rb") as source:
-            info = _zip_info(name, os.fstat(source.fileno()).st_mtime, compress=compress)
+            info = zip_entry(name, os.fstat(source.fileno()).st_mtime, compress=compress)
             info.file_size = os.fstat(source.fileno()).st_size
             with archive.open(info, "w", force_zip64=info.file_size > 2**30) as target:
                 while chunk := source.read(CHUNK):

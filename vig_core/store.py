@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import errno
 import json
+import logging
 import os
 import secrets
 import shutil
@@ -45,9 +46,12 @@ from typing import Any, BinaryIO
 from tinydb import TinyDB
 from tinydb.storages import Storage
 
+from . import activity
 from .errors import NotFoundError, StoreError, ValidationError, VigError
 from .models import Case
 from .records import from_record, to_record
+
+log = logging.getLogger("vig_workbook.store")
 
 try:  # POSIX: also serialise against other processes (the CLI beside the app)
     import fcntl
@@ -74,6 +78,7 @@ MIGRATIONS: dict[int, Callable[[Tables], Tables]] = {
 
 CASE_FILE = "case.json"
 DELETION_LOG = "deletion-log.jsonl"  # anonymous: date, case code, what was erased
+MEDIA_FOLDERS = ("recordings", "exports", "uploads")  # a case's films, clips, stills and unfinished uploads
 TEMP_SUFFIX = ".tmp"
 STALE_TEMP_SECONDS = 60  # a temp file older than this has no live writer
 DIR_MODE, FILE_MODE = 0o700, 0o600  # only the practitioner's account may read
@@ -366,24 +371,32 @@ class CaseStore:
             raise plain_os_error(error, "creating the case") from error
         with file_lock(folder / CASE_FILE):
             self._write(case)
+            self._note(case.id, activity.CREATED, "the case")
         return case
 
     @contextmanager
     def edit(self, case_id: str) -> Iterator[Case]:
-        """Lock, read the case fresh, yield it for changes, validate, write.
+        """Lock, read the case fresh, yield it for changes, validate, write, and
+        note in the activity log which parts changed.
 
-        If the block raises (including a :class:`ValidationError`), nothing
-        is written.
+        If the block raises (including a :class:`ValidationError`), or changes
+        nothing, nothing is written.
         """
         path = self._case_file(case_id)
         with file_lock(path):
             case = self.load(case_id)
             code = case.code
+            before = case_to_tables(case)
             yield case
             case.validate()
+            after = case_to_tables(case)
+            changed = activity.changed_parts(before, after)
+            if not changed:
+                return
             if case.code.strip().casefold() != code.strip().casefold():
                 self._check_code_free(case)
-            self._write(case)
+            write_json_atomically(path, after)
+            self._note(case_id, activity.CHANGED, "; ".join(changed))
 
     def update(self, case_id: str, change: Callable[[Case], Any]) -> Case:
         """Apply ``change`` to the case under the lock and save it; return the saved case."""
@@ -419,36 +432,95 @@ class CaseStore:
             raise StoreError("Some of the case's files could not be erased; close any program using them and try again.")
         self.append_deletion_log({"date": on, "case_code": code, "erased": what})
 
+    def erase_media(self, case_id: str, what: str, on: str, forget: Callable[[Case], Any]) -> None:
+        """Remove the case's films, clips and stills (:data:`MEDIA_FOLDERS`) and, through
+        ``forget``, the records that describe them; check that the files are gone and
+        log it in the deletion log and the case's activity log.
+
+        The records go first: a crash between the two steps leaves files no record
+        points to (removed by the next erasure), never a record of a missing film.
+        """
+        folder = self.case_folder(case_id)
+        path = folder / CASE_FILE
+        with file_lock(path):
+            case = self.load(case_id)
+            forget(case)
+            case.validate()
+            write_json_atomically(path, case_to_tables(case))
+            for name in MEDIA_FOLDERS:
+                try:
+                    shutil.rmtree(folder / name)
+                except FileNotFoundError:
+                    pass
+                except OSError as error:
+                    raise plain_os_error(error, "erasing the films") from error
+            if any((folder / name).exists() for name in MEDIA_FOLDERS):
+                raise StoreError("Some films could not be erased; close any program using them and try again.")
+            self._note(case_id, activity.ERASED, what)
+        self.append_deletion_log({"date": on, "case_code": case.code, "erased": what})
+
+    # --- logs -----------------------------------------------------------------
     @property
     def deletion_log_path(self) -> Path:
         return self.root / DELETION_LOG
 
     def append_deletion_log(self, entry: dict[str, str]) -> None:
-        line = json.dumps(entry, ensure_ascii=True, separators=(",", ":")) + "\n"
         with file_lock(self.deletion_log_path):
-            try:
-                fd = os.open(self.deletion_log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, FILE_MODE)
-                with os.fdopen(fd, "a", encoding="utf-8") as handle:
-                    handle.write(line)
-                    handle.flush()
-                    os.fsync(handle.fileno())
-            except OSError as error:
-                raise plain_os_error(error, "noting the erasure in the deletion log") from error
+            _append_line(self.deletion_log_path, entry, "noting the erasure in the deletion log")
 
     def deletion_log(self) -> list[dict[str, str]]:
+        return _read_lines(self.deletion_log_path, "reading the deletion log")
+
+    def note_activity(self, case_id: str, action: str, what: str) -> None:
+        """Add a line to the case's activity log (e.g. an export), under the case's lock."""
+        with file_lock(self._case_file(case_id)):
+            self._note(case_id, action, what)
+
+    def activity(self, case_id: str) -> list[dict[str, str]]:
+        """The case's activity log, oldest first."""
+        return _read_lines(self.case_folder(case_id) / activity.ACTIVITY_LOG, "reading the activity log")
+
+    def _note(self, case_id: str, action: str, what: str) -> None:
+        """Append to the activity log (the case's lock held). The change itself is saved
+        already, so a log that cannot be written is reported in the server log only."""
         try:
-            lines = self.deletion_log_path.read_text(encoding="utf-8").splitlines()
-        except FileNotFoundError:
-            return []
-        except OSError as error:
-            raise plain_os_error(error, "reading the deletion log") from error
-        entries = []
-        for line in lines:
-            try:
-                entries.append(json.loads(line))
-            except ValueError:
-                continue  # a line cut short by a crash; the others still count
-        return entries
+            _append_line(self.case_folder(case_id) / activity.ACTIVITY_LOG, activity.entry(action, what), "")
+        except StoreError:
+            log.warning("the activity log of a case could not be written")
+
+
+def _append_line(path: Path, entry: dict[str, str], doing: str) -> None:
+    """Append one JSON line to ``path`` (private, fsynced). A line a crash cut short
+    is ended first, so it cannot swallow this one."""
+    line = (json.dumps(entry, ensure_ascii=True, separators=(",", ":")) + "\n").encode("ascii")
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_APPEND, FILE_MODE)
+        try:
+            size = os.fstat(fd).st_size
+            if size and os.pread(fd, 1, size - 1) != b"\n":
+                line = b"\n" + line
+            os.write(fd, line)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+    except OSError as error:
+        raise plain_os_error(error, doing or "writing a log") from error
+
+
+def _read_lines(path: Path, doing: str) -> list[dict[str, str]]:
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        return []
+    except OSError as error:
+        raise plain_os_error(error, doing) from error
+    entries = []
+    for line in lines:
+        try:
+            entries.append(json.loads(line))
+        except ValueError:
+            continue  # a line cut short by a crash; the others still count
+    return entries
 
 
 class SettingsStore:

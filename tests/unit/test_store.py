@@ -89,7 +89,9 @@ def test_migration_runs_step_by_step_and_newer_files_are_refused(store, monkeypa
     monkeypatch.setattr(store_module, "SCHEMA_VERSION", current + 1)
     monkeypatch.setattr(store_module, "MIGRATIONS", {current: rename_code})
     assert store.load(case.id).code == "FAM-01 (migrated)"
-    store.update(case.id, lambda c: None)
+    store.update(case.id, lambda c: None)  # no change: nothing is written
+    assert json.loads(path.read_text())["_meta"]["1"]["schema"] == current
+    store.update(case.id, lambda c: setattr(c, "practitioner_notes", "seen"))  # a change writes it back
     assert json.loads(path.read_text())["_meta"]["1"]["schema"] == current + 1
 
     monkeypatch.setattr(store_module, "SCHEMA_VERSION", current)
