@@ -6,7 +6,8 @@ import streamlit as st
 from vig_core import outcomes
 from vig_core.administrations import TIME_POINT_LABELS, TimePoint
 from vig_core.celebration import celebration_html
-from vig_core.models import ENDING_FIELDS, MAX_FUTURE_GOALS, MAX_GOAL_TEXT, MAX_NOTE_TEXT, ConsentKind, Stage
+from vig_core.consent_rules import Use, allows
+from vig_core.models import ENDING_FIELDS, MAX_FUTURE_GOALS, MAX_GOAL_TEXT, MAX_NOTE_TEXT, Stage
 from vig_core.strengths import strengths_items
 from vig_core.ui import session
 from vig_core.ui.media import still
@@ -88,7 +89,7 @@ if len(case.ending.future_goals) < MAX_FUTURE_GOALS:
         st.form_submit_button("Add goal for the future", on_click=add_future_goal)
 
 st.subheader("Celebration summary", anchor=False)
-keeps = case.consent.choice(ConsentKind.PARENT_KEEPS_CLIPS).active
+keeps = allows(case, Use.FAMILY_COPY)
 stills = ({item.clip_id: still(case.id, item.recording, item.time, max_width=720) for item in strengths_items(case)}
           if keeps else {})
 st.caption("One page to print or keep: goals and ratings, your words, "

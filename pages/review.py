@@ -4,9 +4,10 @@ goals re-rated and the cycle closed. In client view nothing private is drawn."""
 import streamlit as st
 
 from vig_core.clip_export import prepare_review_clips
+from vig_core.consent_rules import Use, allows
 from vig_core.film import MAX_MOMENT_NOTE
 from vig_core.jobs import JOBS
-from vig_core.models import RATING_MAX, RATING_MIN, ConsentKind, CycleStatus
+from vig_core.models import RATING_MAX, RATING_MIN, CycleStatus
 from vig_core.paths import data_root
 from vig_core.prompts import (SHARED_REVIEW, edited_prompt_set, forget_own_prompt_set, load_prompt_sets,
                               save_own_prompt_set)
@@ -163,7 +164,7 @@ else:
                        f"Close cycle {cycle}? Words were noted for {len(said_for)} of {len(clips)} clips. "
                        "It can be reopened later.",
                        close, key="close-cycle", confirm_label=f"Yes, close cycle {cycle}")
-    if case.consent.choice(ConsentKind.PARENT_KEEPS_CLIPS).active:
+    if allows(case, Use.FAMILY_COPY):
         st.page_link("pages/strengths.py", label="See the strengths record to keep", icon=":material/photo_library:",
                      query_params={"case": case.id})
 

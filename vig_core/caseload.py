@@ -61,6 +61,12 @@ def caseload_row(case: Case, today: date) -> CaseloadRow:
     )
 
 
+def past_retention(cases: Iterable[Case], today: date) -> list[Case]:
+    """Every case whose retention date has passed, archived or not, by code: none may be hidden by a filter."""
+    due = [c for c in cases if (r := c.retention_date()) is not None and r < today]
+    return sorted(due, key=lambda c: c.code.casefold())
+
+
 def matches(case: Case, query: str) -> bool:
     needle = query.strip().casefold()
     return not needle or any(needle in text.casefold() for text in (case.code, case.child_first_name, case.carer_name))

@@ -22,7 +22,8 @@ import html
 from datetime import date
 
 from .administrations import TIME_POINT_LABELS
-from .models import ENDING_FIELDS, Case, ConsentKind
+from .consent_rules import Use, allows
+from .models import ENDING_FIELDS, Case
 from .outcomes import GBO_CREDIT, MeasureResult, goal_changes
 from .scoring import number
 from .strengths import PRINT_CSS, figure_html, strengths_items
@@ -95,7 +96,7 @@ def _quotes(case: Case) -> list[str]:
 
 
 def _moments(case: Case, stills: dict[str, bytes] | None) -> list[str]:
-    if not stills or not case.consent.choice(ConsentKind.PARENT_KEEPS_CLIPS).active:
+    if not stills or not allows(case, Use.FAMILY_COPY):
         return []
     items = [i for i in strengths_items(case) if stills.get(i.clip_id)]
     if not items:

@@ -16,6 +16,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from .activity import EXPORTED
+from .consent_rules import Use, require
 from .errors import ValidationError
 from .media.edit import compile_film, cut_clip, export_stills
 from .review import has_clip_file
@@ -47,6 +49,7 @@ def export_cycle(store: CaseStore, case_id: str, cycle: int, *, title_cards: boo
     """Export the chosen clips of ``cycle`` in their order (see module notes)."""
     report = on_progress or (lambda _fraction: None)
     case = store.load(case_id)
+    require(case, Use.REVIEW)
     chosen = case.chosen_clips(cycle)
     if not chosen:
         raise ValidationError(f"No clips are chosen for cycle {cycle} yet; choose them on the Clips page first.")
@@ -78,6 +81,7 @@ def export_cycle(store: CaseStore, case_id: str, cycle: int, *, title_cards: boo
             c.clip(clip.id).exported = f"{relative}/{path.name}"
 
     store.update(case_id, record)
+    store.note_activity(case_id, EXPORTED, f"the chosen clips and film of cycle {cycle}, for the shared review")
     report(1.0)
     return CycleExport([final / p.name for p in clips], [final / p.name for p in stills], final / film.name)
 

@@ -16,12 +16,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import BinaryIO
 
+from .consent_rules import Use, require
 from .errors import ValidationError
 from .film import Recording
 from .media.ffmpeg import run_ffmpeg
 from .media.plan import plan_import
 from .media.probe import MediaError, probe
-from .models import Case, ConsentKind
+from .models import Case
 from .store import CaseStore, plain_os_error
 from .text import MAX_TITLE_TEXT, new_id
 
@@ -45,11 +46,7 @@ def check_can_import(store: CaseStore, case_id: str, cycle: int) -> None:
     """Refuse before any work when the family has not consented to filming."""
     case = store.load(case_id)
     case.cycle(cycle)
-    if not case.consent.choice(ConsentKind.FILMING).active:
-        raise ValidationError(
-            "This family has no filming consent on record, so a recording cannot be added. "
-            "Record their consent on the Consent page first."
-        )
+    require(case, Use.FILMING)
 
 
 def films_in_folder(folder: Path) -> list[Path]:

@@ -14,9 +14,10 @@ import html
 from dataclasses import dataclass
 from datetime import date
 
+from .consent_rules import Use, allows
 from .errors import ValidationError
 from .film import Clip, on_frame
-from .models import Case, ConsentKind
+from .models import Case
 
 
 @dataclass(frozen=True)
@@ -31,7 +32,7 @@ class StrengthItem:
 
 
 def check_may_keep(case: Case) -> None:
-    if not case.consent.choice(ConsentKind.PARENT_KEEPS_CLIPS).active:
+    if not allows(case, Use.FAMILY_COPY):
         raise ValidationError(
             "The family has not agreed to keep clips or stills (see Consent), so no strengths record can be made."
         )

@@ -103,7 +103,7 @@ def test_keeping_the_original_streams_a_private_copy(store, case_id, films):
 
 def test_no_filming_consent_means_no_import(store, films):
     case = make_case(store, "NOCONSENT")
-    with pytest.raises(ValidationError, match="no filming consent"):
+    with pytest.raises(ValidationError, match="needs the consent “To be filmed”, which is not on record"):
         import_recording(store, case.id, 1, make("h264_aac.mp4", films))
     assert not (store.case_folder(case.id) / "recordings").exists()
 
