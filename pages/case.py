@@ -1,20 +1,17 @@
 """Where we are: the case's details, its cycles and moving the work on."""
 
+import pandas as pd
 import streamlit as st
 
-from vig_core.erasure import erase_case, what_goes
 from vig_core.models import MAX_CYCLES, MAX_SHORT_TEXT, MIN_CYCLES, CycleStatus, Stage
 from vig_core.ui import session
+from vig_core.ui.protection import erase_case_button, erase_films_button
 from vig_core.ui.widgets import autosave_date, autosave_text, case_title, confirm_button, plain, require_case
 
 session.begin_page()
 case = require_case()
 today = session.today()
 case_title(case, "Where we are")
-
-withdrawn = case.consent.withdrawn
-if withdrawn:
-    st.error("Consent has been withdrawn for part of this work; see the Consent page.", icon=":material/block:")
 
 st.metric("Current step", case.step.capitalize())
 
@@ -82,7 +79,7 @@ with right:
     autosave_date("Child's date of birth", case.child_birth_date,
                   lambda c, d: setattr(c, "child_birth_date", d), key=f"birth-{case.id}")
     retention = case.retention_date()
-    st.markdown("**Retention date** (when recordings are erased): "
+    st.markdown("**Retention date** (when the case and its films are due to be erased): "
                 + (f"{retention:%d %b %Y}" if retention else "two months after the case ends"))
     autosave_date("Set a different retention date", case.retention_override,
                   lambda c, d: setattr(c, "retention_override", d), key=f"retention-{case.id}",
@@ -98,16 +95,20 @@ else:
                   lambda c: setattr(c, "archived", True), "Case archived (show it with 'Show archived')."))
 
 st.subheader("Erase")
+st.caption("When the family asks, or their retention date has passed. The deletion log keeps only the date, the "
+           "case code and what was erased.")
+left, right = st.columns(2)
+with left:
+    erase_case_button(case, today, key="erase-case")
+if case.recordings:
+    with right:
+        erase_films_button(case, today, key="erase-films")
 
-
-def erase() -> None:
-    erase_case(session.store(), case.id, today)
-    session.open_case(None)
-    session.flash("success", f"Case {case.code} was erased: every record and file of it is gone. "
-                             "The deletion log keeps only the date, the case code and what was erased.")
-    session.go_to("pages/caseload.py")
-
-
-confirm_button("Erase this case…", f"Erase case {plain(case.code)} for good? This removes "
-               f"{what_goes(case)}. It cannot be undone (a backup made earlier still holds it).",
-               erase, key="erase-case", confirm_label="Yes, erase everything of this case")
+with st.expander("Activity log", icon=":material/history:", key=f"activity-{case.id}"):
+    entries = session.store().activity(case.id)
+    if entries:
+        st.dataframe(pd.DataFrame(reversed(entries)).rename(columns={"at": "When", "action": "What happened",
+                                                                     "what": "To what"}),
+                     hide_index=True, width="stretch")
+    else:
+        st.caption("Nothing recorded yet.")

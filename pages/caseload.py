@@ -2,9 +2,11 @@
 
 import streamlit as st
 
-from vig_core.caseload import STATUS_FILTERS, caseload_rows
+from vig_core.caseload import STATUS_FILTERS, caseload_rows, past_retention
 from vig_core.models import DEFAULT_CYCLES, MAX_CYCLES, MAX_SHORT_TEXT, MIN_CYCLES, new_case
 from vig_core.ui import session
+from vig_core.ui.protection import erase_case_button
+from vig_core.ui.widgets import plain
 
 session.begin_page()
 st.title("Caseload")
@@ -54,13 +56,17 @@ show_archived = archived.toggle("Show archived", key="caseload-archived")
 rows = caseload_rows(loaded.cases, today, query=query, statuses=chosen, include_archived=show_archived)
 
 withdrawn = [r for r in rows if r.consent_withdrawn]
-overdue = [r for r in rows if r.past_retention]
 if withdrawn:
     st.error(f"Consent withdrawn in {len(withdrawn)} case(s): " + ", ".join(r.code for r in withdrawn) + ".",
              icon=":material/block:")
+overdue = past_retention(loaded.cases, today)  # archived ones too: no filter hides a case due for erasure
 if overdue:
-    st.warning(f"{len(overdue)} case(s) past their retention date: " + ", ".join(r.code for r in overdue) + ".",
+    st.warning(f"{len(overdue)} case(s) past their retention date: " + ", ".join(c.code for c in overdue) + ".",
                icon=":material/schedule:")
+    with st.expander("Erase cases past their retention date", key="caseload-overdue"):
+        for case in overdue:
+            st.markdown(f"**{plain(case.code)}**: retention date {case.retention_date():%d %b %Y}")
+            erase_case_button(case, today, key=f"caseload-erase-{case.id}")
 
 if not rows:
     st.info("No cases match." if loaded.cases else "No cases yet. Create the first one above.")

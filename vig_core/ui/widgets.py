@@ -115,6 +115,9 @@ def case_title(case: Case, page: str) -> None:
         st.header(who, anchor=False)  # h2 under the page's h1 (headings step down one level at a time)
     else:
         st.caption(f"Case {plain(case.code)} · {who} · {case.step}")
+        from .protection import case_banners  # a widget module of its own that uses these widgets
+
+        case_banners(case, session.today())
 
 
 def require_case() -> Case:
