@@ -1,0 +1,298 @@
+"""One family's case as a single zip they can take away (data portability, GDPR art. 20).
+
+A family may ask for a copy of everything the workbook holds about them. The
+bundle gives it in forms they can open without the workbook:
+
+* ``case.json``: every record of the case, complete and machine-readable (the
+  same fields the store keeps, as readable JSON), taken under the case's lock
+  like a backup does, so it is never half-way through a change.
+* ``tables/*.csv``: the parts people most want to read (moments, clips, the
+  parent's words, goal ratings, scores) as spreadsheets with stable, documented
+  columns (see :data:`TABLES`), UTF-8 with a byte-order mark and guarded against
+  formulas, like the score table.
+* ``media/...``: the films, clips, stills and exported films of the case folder
+  (optional), streamed in and stored uncompressed: they are compressed already
+  and may be gigabytes, so they are never read into memory.
+* any other record kept beside ``case.json`` in the case folder (such as the
+  case's activity log), as it is, read under the same lock: a copy of
+  *everything* held must not depend on this module knowing every file's name.
+* ``README.txt``: what all of this is, in plain words.
+
+Only the case's own folder is read, never another case's, and the zip is
+written through :func:`store.atomic_file`: a failure (a full disk) leaves no
+half zip behind and says so in one sentence.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import time
+import zipfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from .activity import EXPORTED
+from .backup import CHUNK, file_size, walk_files, zip_entry
+from .errors import ValidationError
+from .instruments import load_instruments
+from .media.frames import format_time
+from .models import Case
+from .principles import load_principles
+from .records import to_record
+from .score_table import safe_cell, scores_csv
+from .store import CASE_FILE, CaseStore, atomic_file, file_lock, plain_os_error
+
+MEDIA_DIR = "media"
+LEFT_OUT = ("uploads",)  # files still arriving or never imported: not part of the record
+OWN_NAMES = ("case.json", "README.txt")  # a record of the same name beside case.json gets a "case-" prefix
+KNOWN_RECORDS = {"activity.jsonl": "when each part of the case was created, changed, exported or erased\n"
+                                   "              (which parts, never the text itself), one line each"}
+
+# Every table with its columns, in order, and what each column means (also written into README.txt).
+TABLES: dict[str, dict[str, str]] = {
+    "moments.csv": {
+        "recording": "title of the film the moment is in",
+        "cycle": "the cycle (1, 2, ...) the film belongs to",
+        "time_seconds": "when the moment is, in seconds from the start of the film",
+        "time": "the same time as minutes:seconds.hundredths",
+        "principles": "principles of attuned interaction seen (separated by ';')",
+        "behaviours": "the behaviours noted under them (separated by ';')",
+        "turn": "the turn of the attuned cycle, e.g. 'child: initiative'",
+        "working_point": "'yes' for a moment to develop rather than a strength",
+        "note": "the practitioner's note on the moment",
+    },
+    "clips.csv": {
+        "recording": "title of the film the clip was cut from",
+        "cycle": "the cycle the film belongs to",
+        "in_seconds": "where the clip starts, in seconds from the start of the film",
+        "out_seconds": "where the clip ends, in seconds",
+        "in": "the start as minutes:seconds.hundredths",
+        "out": "the end as minutes:seconds.hundredths",
+        "length_seconds": "how long the clip is",
+        "title": "the clip's title",
+        "chosen": "its place in the shared review (1, 2, ...), empty if not chosen",
+        "naming": "the practitioner's positive naming of what the clip shows",
+        "practitioner_note": "the practitioner's own note on the clip",
+        "caption": "caption for the strengths record (empty: the automatic one)",
+        "file": "the exported clip file (under media/ when films are included), empty if none",
+    },
+    "reflections.csv": {
+        "clip": "title of the clip the parent was watching",
+        "cycle": "the cycle of that clip",
+        "prompt": "the question asked, as it was asked",
+        "words": "the parent's own words, as they said them",
+        "date": "the day they were said (YYYY-MM-DD)",
+    },
+    "goals.csv": {
+        "goal_number": "the goal's place in the list (1, 2, ...)",
+        "goal": "the goal, in the parent's words",
+        "set_on": "the day the goal was set",
+        "retired_on": "the day it was put aside, empty if still worked on",
+        "first_rating": "its first rating (0-10), empty if never rated",
+        "date": "the day of this rating (one row per rating; empty for a goal never rated)",
+        "rating": "the rating that day, 0-10",
+        "cycle": "the cycle whose shared review it was rated at, if any",
+    },
+    "scores.csv": {  # written by score_table (its columns, in its order: a test checks they agree)
+        "case_code": "the case code",
+        "measure_id": "short id of the questionnaire or 'gbo' for goal ratings",
+        "measure": "the questionnaire's name",
+        "time_point": "when it was given: baseline, mid or end",
+        "date": "the day it was completed",
+        "score": "the total score",
+        "band": "the band the score falls in, where the questionnaire has bands",
+        "how": "'answered', 'typed total' or 'goal rating'",
+        "goal": "for goal ratings: which goal",
+        "cycle": "for goal ratings: the cycle, if any",
+    },
+}
+
+
+@dataclass(frozen=True)
+class BundleSummary:
+    path: Path
+    files: int  # entries in the zip, README and tables included
+    bytes: int  # their size before zipping
+    media: bool
+
+
+def default_bundle_name(case: Case, today: date) -> str:
+    """A file name such as ``vig-case-FAM-07-2026-11-21.zip``: the code kept only where safe in any file system."""
+    code = re.sub(r"[^A-Za-z0-9_-]+", "-", case.code).strip("-_") or case.id
+    return f"vig-case-{code}-{today.isoformat()}.zip"
+
+
+def export_case_bundle(store: CaseStore, case_id: str, out: Path, *, media: bool = True,
+                       on_progress: Callable[[float], None] | None = None) -> BundleSummary:
+    """Write the bundle of ``case_id`` to the new file ``out`` (see module notes); never overwrites."""
+    report = on_progress or (lambda _fraction: None)
+    out = Path(out)
+    if out.exists() or out.is_symlink():
+        raise ValidationError(f"There is already a file called {out.name} there; choose another name, "
+                              "so that nothing is overwritten.")
+    if not out.parent.is_dir():
+        raise ValidationError(f"The folder {out.parent} does not exist; choose an existing folder for the bundle.")
+    if out.resolve().is_relative_to(store.root.resolve()):
+        raise ValidationError("The bundle cannot be saved inside the workbook's data folder; choose another place.")
+    case, records, files = _snapshot(store, case_id, media)
+    texts = {"case.json": _case_json(case), **_tables(store, case), **records}
+    texts["README.txt"] = _readme(case, media, len(files), list(records)).encode("utf-8")
+    total = sum(len(data) for data in texts.values()) + sum(file_size(path) for _, path in files) or 1
+    done = 0
+
+    def advance(size: int) -> None:
+        nonlocal done
+        done += size
+        report(min(done / total, 0.99))  # 1.0 only once the zip is in place
+
+    with atomic_file(out, "exporting the case") as handle, zipfile.ZipFile(handle, "w", allowZip64=True) as archive:
+        for name, data in texts.items():
+            archive.writestr(zip_entry(name, time.time(), compress=True), data)
+            advance(len(data))
+        count = len(texts) + sum(_stream(archive, name, path, advance) for name, path in files)
+    store.note_activity(case_id, EXPORTED, "the whole case" + (" with its films" if media else ", without films"))
+    report(1.0)
+    return BundleSummary(out, count, done, media)
+
+
+def _snapshot(store: CaseStore, case_id: str, media: bool) -> tuple[Case, dict[str, bytes], list[tuple[str, Path]]]:
+    """The case, the other records beside it (by name in the bundle) and its media files, all read
+    between two changes: under the lock every change takes. Films are only listed here, so the lock
+    is held for moments, not for as long as a film takes to copy."""
+    store.load(case_id)  # an unknown case: the store's own NotFoundError, before a lock file is made for it
+    folder = store.case_folder(case_id)
+    records: dict[str, bytes] = {}
+    files: list[tuple[str, Path]] = []
+    with file_lock(folder / CASE_FILE):
+        case = store.load(case_id)
+        for name, path, _ in walk_files(folder, folder, skip=LEFT_OUT):
+            if "/" in name:
+                if media:
+                    files.append((f"{MEDIA_DIR}/{name}", path))
+            elif name != CASE_FILE:
+                try:
+                    records[f"case-{name}" if name in OWN_NAMES else name] = path.read_bytes()
+                except FileNotFoundError:
+                    pass
+                except OSError as error:
+                    raise plain_os_error(error, "exporting the case") from error
+    return case, records, files
+
+
+def _case_json(case: Case) -> bytes:
+    text = json.dumps(to_record(case), indent=2, ensure_ascii=False)
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate typed somewhere: escaped JSON still reads back the same
+        return json.dumps(to_record(case), indent=2).encode("ascii")
+
+
+def _csv(name: str, rows: Iterable[dict]) -> bytes:
+    """A table as score_table writes one: formula-guarded, UTF-8 with a byte-order mark for Excel."""
+    frame = pd.DataFrame(list(rows), columns=list(TABLES[name]), dtype=object)
+    return frame.map(safe_cell).to_csv(index=False).encode("utf-8-sig")
+
+
+def _blank(value: object) -> object:
+    return "" if value is None else value
+
+
+def _tables(store: CaseStore, case: Case) -> dict[str, bytes]:
+    principles, _ = load_principles(store.root)
+    instruments, _ = load_instruments(store.root)
+    films = {r.id: r for r in case.recordings}
+    order = {r.id: n for n, r in enumerate(case.recordings)}
+    moments = sorted(case.moments, key=lambda m: (order[m.recording_id], m.time))
+    clips = sorted(case.clips, key=lambda c: (films[c.recording_id].cycle, order[c.recording_id], c.start))
+    clip_by_id = {c.id: c for c in case.clips}
+
+    def clip_title(clip) -> str:
+        return clip.title or f"untitled clip at {format_time(clip.start, films[clip.recording_id].fps)}"
+
+    return {
+        "tables/moments.csv": _csv("moments.csv", ({
+            "recording": films[m.recording_id].title, "cycle": films[m.recording_id].cycle,
+            "time_seconds": m.time, "time": format_time(m.time, films[m.recording_id].fps),
+            "principles": "; ".join(principles.title(p) for p in m.principles), "behaviours": "; ".join(m.behaviours),
+            "turn": m.turn.value if m.turn else "", "working_point": "yes" if m.working_point else "", "note": m.note,
+        } for m in moments)),
+        "tables/clips.csv": _csv("clips.csv", ({
+            "recording": films[c.recording_id].title, "cycle": films[c.recording_id].cycle,
+            "in_seconds": c.start, "out_seconds": c.end, "in": format_time(c.start, films[c.recording_id].fps),
+            "out": format_time(c.end, films[c.recording_id].fps), "length_seconds": round(c.duration, 6),
+            "title": c.title, "chosen": _blank(c.chosen), "naming": c.naming, "practitioner_note": c.private_note,
+            "caption": c.strengths_caption, "file": _blank(c.exported),
+        } for c in clips)),
+        "tables/reflections.csv": _csv("reflections.csv", ({
+            "clip": clip_title(clip_by_id[r.clip_id]), "cycle": films[clip_by_id[r.clip_id].recording_id].cycle,
+            "prompt": r.prompt, "words": r.words, "date": r.said_on.isoformat(),
+        } for r in case.reflections)),
+        "tables/goals.csv": _csv("goals.csv", _goal_rows(case)),
+        "tables/scores.csv": scores_csv(case, instruments),
+    }
+
+
+def _goal_rows(case: Case) -> Iterable[dict]:
+    """One row per rating, and one (without a rating) for a goal never rated, so no goal is missing."""
+    for number, goal in enumerate(case.goals, start=1):
+        first = goal.first_rating
+        about = {"goal_number": number, "goal": goal.text, "set_on": goal.created_on.isoformat(),
+                 "retired_on": goal.retired_on.isoformat() if goal.retired_on else "",
+                 "first_rating": first.score if first else ""}
+        for rating in goal.ratings or [None]:
+            yield {**about, "date": rating.on.isoformat() if rating else "", "rating": rating.score if rating else "",
+                   "cycle": _blank(rating.cycle) if rating else ""}
+
+
+def _readme(case: Case, media: bool, media_files: int, records: list[str]) -> str:
+    columns = "\n\n".join(f"tables/{name}\n" + "\n".join(f"  {column}: {meaning}" for column, meaning in cols.items())
+                          for name, cols in TABLES.items())
+    count = f"{media_files} file{'' if media_files == 1 else 's'}"
+    films = (f"media/        the films, clips and still pictures of the case ({count}), in the\n"
+             "              folders the workbook keeps them in\n" if media else
+             "Films, clips and still pictures were left out of this copy.\n")
+    others = "".join((f"{name:<13} " if len(name) < 14 else f"{name}\n{' ' * 14}")
+                     + KNOWN_RECORDS.get(name, "kept with the case, copied as it is") + "\n" for name in records)
+    return f"""A copy of the Video Interaction Guidance case {case.code}
+made by the VIG Workbook on {date.today():%d %B %Y}.
+
+It holds everything the workbook keeps about this piece of work:
+
+case.json     every record of the case (consent, the conversations, goals,
+              cycles, moments, clips, the parent's words, questionnaires and
+              notes) in JSON, a text format any computer can read
+tables/       the main parts again as spreadsheets (CSV files: open them with
+              Excel, LibreOffice or Numbers)
+{films}{others}
+Times are from the start of the film they belong to. Dates are written
+year-month-day. Text a spreadsheet would treat as a formula starts with an
+apostrophe (') in the tables; case.json keeps it exactly as it was typed.
+
+What the columns of each table mean:
+
+{columns}
+"""
+
+
+def _stream(archive: zipfile.ZipFile, name: str, path: Path, advance: Callable[[int], None]) -> bool:
+    """Copy one media file into the zip a chunk at a time, uncompressed; ``False`` if it went away meanwhile
+    (a recording removed while the bundle was being made)."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except FileNotFoundError:
+        return False
+    with os.fdopen(fd, "rb") as source:
+        stat = os.fstat(fd)
+        info = zip_entry(name, stat.st_mtime, compress=False)
+        info.file_size = stat.st_size
+        with archive.open(info, "w", force_zip64=info.file_size > 2**30) as target:
+            while chunk := source.read(CHUNK):
+                target.write(chunk)
+                advance(len(chunk))
+    return True
