@@ -20,6 +20,7 @@ import streamlit as st
 from vig_core.errors import VigError
 from vig_core.media.route import media_routes
 from vig_core.ui import session
+from vig_core.ui.lock_screen import gate, lock_button
 from vig_core.ui.widgets import CLIENT_VIEW_CSS, confirm_button
 
 log = logging.getLogger("vig_workbook")
@@ -39,8 +40,9 @@ def client_sidebar(client_pages: list[st.Page]) -> None:
     )
 
 
-def practitioner_sidebar(caseload: st.Page, case_pages: list[st.Page]) -> None:
+def practitioner_sidebar(caseload: st.Page, case_pages: list[st.Page], settings: st.Page) -> None:
     st.page_link(caseload)
+    st.page_link(settings)
     case = session.current_case()
     if case is None:
         return
@@ -62,6 +64,7 @@ def main() -> None:
     st.set_page_config(page_title="VIG Workbook", page_icon="🎬", layout="wide")
 
     caseload = st.Page("pages/caseload.py", title="Caseload", icon=":material/groups:", default=True)
+    settings = st.Page("pages/settings.py", title="Settings and backup", icon=":material/settings:")
     case_pages = [
         st.Page("pages/case.py", title="Where we are", icon=":material/route:"),
         st.Page("pages/consent.py", title="Consent", icon=":material/verified_user:"),
@@ -94,16 +97,19 @@ def main() -> None:
         st.session_state[session.CASE_KEY] = wanted if wanted and session.store().exists(wanted) else None
 
     client_view = session.in_client_view()
-    page = st.navigation(client_pages if client_view else [caseload, *case_pages], position="hidden")
-    with st.sidebar:
-        st.markdown("### VIG Workbook")
-        if client_view:
-            client_sidebar(client_pages)
-        else:
-            practitioner_sidebar(caseload, case_pages)
-    if client_view:
-        st.html(CLIENT_VIEW_CSS)
+    page = st.navigation(client_pages if client_view else [caseload, *case_pages, settings], position="hidden")
     try:
+        if not gate():  # the first-start offer or the lock screen, and nothing else
+            return
+        with st.sidebar:
+            st.markdown("### VIG Workbook")
+            if client_view:
+                client_sidebar(client_pages)
+            else:
+                practitioner_sidebar(caseload, case_pages, settings)
+            lock_button()
+        if client_view:
+            st.html(CLIENT_VIEW_CSS)
         with session.running_page():
             page.run()
     except VigError as error:
@@ -111,7 +117,6 @@ def main() -> None:
     except Exception:  # noqa: BLE001 - the last guard before the screen
         log.exception("page %s failed", page.title)
         st.error(session.GENERIC_ERROR)
-
 
 if st.runtime.exists():
     main()  # a session running this file as its script (or AppTest)

@@ -9,7 +9,8 @@ import pytest
 import streamlit as st
 
 from vig_core.models import Case, new_case
-from vig_core.store import CaseStore
+from vig_core.lock import OFFERED
+from vig_core.store import CaseStore, SettingsStore
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -29,3 +30,8 @@ def store(data_dir: Path) -> CaseStore:
 
 def make_case(store: CaseStore, code: str = "FAM-01", child: str = "Ada", **kwargs) -> Case:
     return store.create(new_case(code, child, kwargs.pop("today", date(2026, 1, 5)), **kwargs))
+
+
+def skip_first_start(root: Path) -> None:
+    """Answer the first-start passphrase offer with "not now", as most tests are not about it."""
+    SettingsStore(root).set(OFFERED, True)

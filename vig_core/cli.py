@@ -1,7 +1,7 @@
 """``python -m vig_core``: the workbook's command line.
 
-Later features add subcommands here (validate-instrument, backup, erase,
-export). Each prints plain results on stdout, a plain error on stderr, and
+Subcommands: demo, data-dir, import-recording, export-clips,
+validate-instrument, backup, restore, erase, export-case, remove-passphrase. Each prints plain results on stdout, a plain error on stderr, and
 exits non-zero on failure; no traceback for errors a person can fix.
 """
 
@@ -15,9 +15,11 @@ from pathlib import Path
 from .backup import backup, restore
 from .clip_export import export_cycle
 from .demo import ensure_demo_cases
-from .erasure import erase_case, what_goes
+from .case_bundle import export_case_bundle
+from .erasure import erase_case, erase_films, what_goes, what_goes_with_films
 from .errors import VigError
 from .instruments import DefinitionError, read_instrument
+from .lock import PASSPHRASE_HASH
 from .paths import ENV_VAR, data_root
 from .recordings import KEEP_ORIGINALS, default_cycle, import_recording
 from .store import CaseStore, SettingsStore
@@ -51,7 +53,17 @@ def build_parser() -> argparse.ArgumentParser:
     restoring.add_argument("--force", action="store_true", help="replace a data folder that is not empty")
     erasing = commands.add_parser("erase", help="erase a case with every record and file of it (cannot be undone)")
     erasing.add_argument("--case", required=True, metavar="CASE_ID")
+    erasing.add_argument("--films-only", action="store_true",
+                         help="erase only the films with their moments, clips and stills; keep the rest")
     erasing.add_argument("--yes", action="store_true", help="confirm: without it nothing is erased")
+    bundling = commands.add_parser("export-case", help="write one case's records, tables and films to a zip "
+                                   "(a family's copy of their data)")
+    bundling.add_argument("--case", required=True, metavar="CASE_ID")
+    bundling.add_argument("--out", required=True, type=Path, metavar="FILE.zip")
+    bundling.add_argument("--no-media", action="store_true", help="leave out films, clips and stills")
+    forgetting = commands.add_parser("remove-passphrase", help="remove a forgotten passphrase (needs this "
+                                     "computer account; the data itself was never encrypted by it)")
+    forgetting.add_argument("--yes", action="store_true", help="confirm: without it nothing changes")
     return parser
 
 
@@ -82,11 +94,22 @@ def main(argv: list[str] | None = None) -> int:
             if not store.exists(args.case):
                 print(f"Error: there is no case {args.case!r}.", file=sys.stderr)
                 return 1
+            describe, erase = (what_goes_with_films, erase_films) if args.films_only else (what_goes, erase_case)
             if not args.yes:
-                print(f"Would erase {what_goes(store.load(args.case))}. Nothing was erased: add --yes to erase it.",
+                print(f"Would erase {describe(store.load(args.case))}. Nothing was erased: add --yes to erase it.",
                       file=sys.stderr)
                 return 2
-            print(f"Erased {erase_case(store, args.case, date.today())}.")
+            print(f"Erased {erase(store, args.case, date.today())}.")
+        elif args.command == "export-case":
+            summary = export_case_bundle(CaseStore(data_root()), args.case, args.out, media=not args.no_media)
+            print(f"{summary.path} ({summary.files} files, {summary.bytes:,} bytes"
+                  f"{'' if summary.media else ', without media'})")
+        elif args.command == "remove-passphrase":
+            if not args.yes:
+                print("Would remove the passphrase. Nothing changed: add --yes to remove it.", file=sys.stderr)
+                return 2
+            SettingsStore(data_root()).set(PASSPHRASE_HASH, None)
+            print("The passphrase is removed; set a new one in Settings.")
         elif args.command == "validate-instrument":
             try:
                 read_instrument(args.file)

@@ -94,6 +94,11 @@ class Jobs:
         with self._lock:
             return [j for j in self._jobs.values() if j.owner == owner and not j.seen]
 
+    def busy(self) -> bool:
+        """Whether any job is still running (a restore must not pull the data folder from under it)."""
+        with self._lock:
+            return any(j.state == RUNNING for j in self._jobs.values())
+
     def forget(self, job: Job) -> None:
         with self._lock:
             job.seen = True

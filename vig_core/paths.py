@@ -22,3 +22,19 @@ def data_root() -> Path:
     if override:
         return Path(override).expanduser().resolve()
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def default_save_folder() -> Path:
+    """Where backups and exports are offered to go: the Documents folder, else home."""
+    documents = Path(platformdirs.user_documents_dir())
+    return documents if documents.is_dir() else Path.home()
+
+
+def free_file_name(folder: Path, name: str) -> Path:
+    """``folder / name``, or with ``-2``, ``-3``… before the suffix when that is taken."""
+    path = Path(folder) / name
+    stem, suffix, number = path.stem, path.suffix, 2
+    while path.exists():
+        path = path.with_name(f"{stem}-{number}{suffix}")
+        number += 1
+    return path

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
-from conftest import ROOT
+from conftest import ROOT, skip_first_start
+from vig_core.paths import data_root
 
 
-def open_app(case_id: str | None = None, page: str | None = None, **state) -> AppTest:
+def open_app(case_id: str | None = None, page: str | None = None, *, first_start: bool = False,
+             **state) -> AppTest:
     """A fresh browser session (like a reload), optionally with a case open, on a page,
-    and with other session state preset."""
+    and with other session state preset. The first-start passphrase offer is taken as
+    answered unless ``first_start``."""
+    if not first_start:
+        skip_first_start(data_root())
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
     if case_id:
         at.session_state["case_id"] = case_id

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from conftest import ROOT
+from conftest import ROOT, skip_first_start
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -30,7 +30,8 @@ def free_port() -> int:
 
 @pytest.fixture
 def server_factory(data_dir: Path) -> Iterator[Callable[[], str]]:
-    """Start (or restart) ``streamlit run app.py`` on the test's data root; return its base URL."""
+    """Start (or restart) ``streamlit run app.py`` on the test's data root; return its base URL.
+    The first-start passphrase offer is answered "not now" unless a test answers it itself."""
     running: list[subprocess.Popen] = []
     log_path = data_dir.parent / "server.log"
 
@@ -40,8 +41,10 @@ def server_factory(data_dir: Path) -> Iterator[Callable[[], str]]:
             proc.terminate()
             proc.wait(timeout=20)
 
-    def start() -> str:
+    def start(first_start: bool = False) -> str:
         stop()
+        if not first_start:
+            skip_first_start(data_dir)
         port = free_port()
         with open(log_path, "a") as log:
             proc = subprocess.Popen(

@@ -1,4 +1,4 @@
-"""Erasing a case: every record and file goes, the check afterwards, the anonymous log, the CLI."""
+"""Erasing a case or its films: every record and file goes, the check afterwards, the anonymous log, the CLI."""
 
 from __future__ import annotations
 
@@ -10,9 +10,11 @@ import pytest
 
 from conftest import make_case
 from unit.test_cli_and_config import run_cli
-from vig_core.erasure import erase_case, what_goes
+from vig_core.erasure import erase_case, erase_films, what_goes
 from vig_core.errors import NotFoundError
-from vig_core.store import CaseStore
+from vig_core import lock
+from vig_core.demo import ENDING_DEMO_FILE, ensure_demo_case
+from vig_core.store import CaseStore, SettingsStore
 
 
 def every_file(root) -> set[str]:
@@ -78,3 +80,54 @@ def test_backup_and_restore_from_the_command_line(store, data_dir, tmp_path):
     broken = tmp_path / "broken.zip"
     broken.write_bytes(b"not a zip")
     assert run_cli("restore", str(broken), "--force", data_dir=empty).returncode == 1
+
+
+@pytest.fixture
+def demo(store):
+    return ensure_demo_case(store, spec_file=ENDING_DEMO_FILE)
+
+
+def test_erasing_the_films_keeps_the_rest_and_leaves_no_film_on_disk(store, demo, data_dir):
+    case = store.load(demo)
+    assert case.recordings and case.clips and case.reflections and case.ending.chosen_quotes
+    folder = store.case_folder(demo)
+    store.new_folder(demo, "exports", "cycle-1")
+    (folder / "exports" / "cycle-1" / "clip-1.mp4").write_bytes(b"clip")
+    kept = (case.conversation, case.goals, case.administrations, case.ending.what_changed)
+
+    what = erase_films(store, demo, date(2026, 3, 1))
+    assert what.startswith(f"the films: {len(case.recordings)} film")
+    after = store.load(demo)
+    assert (after.recordings, after.moments, after.clips, after.reflections, after.ending.chosen_quotes) == (
+        [], [], [], [], [])
+    assert (after.conversation, after.goals, after.administrations, after.ending.what_changed) == kept
+    on_disk = {p.relative_to(folder).parts[0] for p in folder.rglob("*")}
+    assert not on_disk & {"recordings", "exports", "uploads"}
+    assert not [p for p in folder.rglob("*") if p.suffix in (".mp4", ".png", ".jpg", ".mov")]
+    assert store.deletion_log()[-1] == {"date": "2026-03-01", "case_code": case.code, "erased": what}
+    assert store.activity(demo)[-1]["action"] == "erased"
+
+
+def test_erasing_films_from_the_command_line_needs_yes(store, demo, data_dir):
+    asked = run_cli("erase", "--case", demo, "--films-only", data_dir=data_dir)
+    assert asked.returncode == 2 and "Would erase the films" in asked.stderr and store.load(demo).recordings
+    done = run_cli("erase", "--case", demo, "--films-only", "--yes", data_dir=data_dir)
+    assert done.returncode == 0 and done.stdout.startswith("Erased the films:")
+    assert store.exists(demo) and not store.load(demo).recordings
+
+
+def test_a_case_bundle_from_the_command_line(store, demo, data_dir, tmp_path):
+    out = tmp_path / "family.zip"
+    done = run_cli("export-case", "--case", demo, "--out", str(out), "--no-media", data_dir=data_dir)
+    assert done.returncode == 0 and "without media" in done.stdout and out.is_file()
+    again = run_cli("export-case", "--case", demo, "--out", str(out), data_dir=data_dir)
+    assert again.returncode == 1 and "already a file" in again.stderr and "Traceback" not in again.stderr
+    assert store.activity(demo)[-1]["action"] == "exported"
+
+
+def test_a_forgotten_passphrase_can_be_removed_from_the_command_line(data_dir):
+    settings = SettingsStore(data_dir)
+    lock.set_passphrase(settings, "quiet river morning", "quiet river morning")
+    assert run_cli("remove-passphrase", data_dir=data_dir).returncode == 2 and lock.has_passphrase(settings)
+    assert run_cli("remove-passphrase", "--yes", data_dir=data_dir).returncode == 0
+    assert not lock.has_passphrase(settings)

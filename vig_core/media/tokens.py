@@ -10,7 +10,7 @@ the server open any file it was not told to serve by this process.
 
 Tokens live in this process only (a restart forgets them), last four hours by
 default, and can all be withdrawn at once (:meth:`MediaTokens.revoke_all`).
-While the registry is *locked* (a future lock screen) the route answers 403 to
+While the registry is *locked* (see :mod:`vig_core.lock`) the route answers 403 to
 every media request. No Streamlit here.
 """
 
@@ -87,6 +87,7 @@ class MediaTokens:
         self._entries: dict[str, MediaEntry] = {}
         self._by_key: dict[tuple[Path, str], str] = {}  # (path, name) -> live token, for reuse
         self._locked = False
+        self._last_served = float("-inf")  # when a film was last fetched: the player counts as use
 
     # -- issuing ---------------------------------------------------------------
     def issue(self, path: Path, *, ttl: float = DEFAULT_TTL, name: str = DEFAULT_NAME) -> str:
@@ -130,10 +131,17 @@ class MediaTokens:
             entry = self._entries.get(token)
             if entry is None:
                 return None
-            if self._clock() >= entry.expires:
+            now = self._clock()
+            if now >= entry.expires:
                 self._drop(token)
                 return None
+            self._last_served = now
             return entry
+
+    @property
+    def last_served(self) -> float:
+        """The registry clock's time of the last successful lookup (a film being played)."""
+        return self._last_served
 
     def resolve(self, token: str) -> Path | None:
         """The file behind ``token``; ``None`` if unknown, expired or the file is gone."""

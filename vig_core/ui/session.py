@@ -20,6 +20,7 @@ from typing import Any
 import streamlit as st
 
 from vig_core.errors import NotFoundError, VigError
+from vig_core.lock import AppLock
 from vig_core.models import Case
 from vig_core.paths import data_root
 from vig_core.store import CaseStore, SettingsStore
@@ -47,6 +48,16 @@ def store() -> CaseStore:
 
 def settings() -> SettingsStore:
     return _stores(str(data_root()))[1]
+
+
+@st.cache_resource(show_spinner=False)
+def _lock(root: str) -> AppLock:
+    return AppLock(_stores(root)[1])
+
+
+def app_lock() -> AppLock:
+    """The workbook's one lock (per data folder, shared by every tab)."""
+    return _lock(str(data_root()))
 
 
 def today() -> date:

@@ -1,0 +1,169 @@
+"""Settings and backup: the passphrase and lock, backing up and restoring the
+whole workbook, a family's own copy of their case, and the deletion log."""
+
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from vig_core import lock
+from vig_core.backup import backup, restore
+from vig_core.case_bundle import default_bundle_name, export_case_bundle
+from vig_core.errors import ValidationError, VigError
+from vig_core.jobs import JOBS
+from vig_core.paths import data_root, default_save_folder, free_file_name
+from vig_core.ui import session
+from vig_core.ui.media import job_progress
+
+session.begin_page()
+st.title("Settings and backup")
+settings = session.settings()
+store = session.store()
+today = session.today()
+JOB_OWNER = "settings"
+job_progress(JOB_OWNER)
+
+
+def typed_folder(key: str) -> Path:
+    typed = (st.session_state.get(key) or "").strip().strip('"')
+    if not typed:
+        raise ValidationError("Type a folder on this computer first.")
+    folder = Path(typed).expanduser()
+    if not folder.is_dir():
+        raise ValidationError(f"There is no folder at “{folder}”. Check the spelling, or copy the path from "
+                              "your file manager.")
+    return folder
+
+
+# --- passphrase and lock ---------------------------------------------------------
+st.subheader("Passphrase and lock")
+has_passphrase = lock.has_passphrase(settings)
+
+
+@session.guarded
+def change_passphrase() -> None:
+    values = st.session_state
+    lock.set_passphrase(settings, values["pass-new"], values["pass-repeat"], current=values.get("pass-current"))
+    session.flash("success", "The passphrase is set. The workbook asks for it when it starts and after a time "
+                             "without use.")
+
+
+@session.guarded
+def remove_passphrase() -> None:
+    lock.remove_passphrase(settings, st.session_state["pass-remove"])
+    session.flash("success", "The passphrase is removed: the workbook no longer locks.")
+
+
+if has_passphrase:
+    st.success("A passphrase is set: the workbook asks for it at start and locks itself when left alone.",
+               icon=":material/lock:")
+else:
+    st.warning("No passphrase is set: anyone using this computer can open every family's case.",
+               icon=":material/lock_open:")
+change, remove = st.columns(2)
+with change, st.form("passphrase", clear_on_submit=True):
+    st.markdown("**Change the passphrase**" if has_passphrase else "**Set a passphrase**")
+    if has_passphrase:
+        st.text_input("Passphrase in use", type="password", key="pass-current", max_chars=lock.MAX_LENGTH)
+    st.text_input("New passphrase", type="password", key="pass-new", max_chars=lock.MAX_LENGTH,
+                  help=f"At least {lock.MIN_LENGTH} characters. It cannot be recovered if forgotten.")
+    st.text_input("The new passphrase again", type="password", key="pass-repeat", max_chars=lock.MAX_LENGTH)
+    st.form_submit_button("Save the passphrase", type="primary", on_click=change_passphrase)
+if has_passphrase:
+    with remove, st.form("remove-passphrase", clear_on_submit=True):
+        st.markdown("**Stop using a passphrase**")
+        st.text_input("Passphrase in use", type="password", key="pass-remove", max_chars=lock.MAX_LENGTH)
+        st.form_submit_button("Remove the passphrase", on_click=remove_passphrase)
+    st.number_input(
+        "Lock after this many minutes without use", lock.MIN_LOCK_MINUTES, lock.MAX_LOCK_MINUTES,
+        int(lock.lock_minutes(settings)), key="lock-minutes",
+        on_change=session.guarded(lambda: lock.set_lock_minutes(settings, int(st.session_state["lock-minutes"]))),
+    )
+st.caption("The lock keeps the screen from others; it does not encrypt the files. Keep the data folder on an "
+           f"encrypted disk (the data folder is {data_root()}).")
+
+# --- backup ------------------------------------------------------------------------
+st.subheader("Back up the whole workbook")
+st.write("One zip file with every case, the settings and (if chosen) the films. Keep it on another disk, "
+         "encrypted: it holds everything the workbook holds.")
+
+
+@session.guarded
+def start_backup() -> None:
+    out = free_file_name(typed_folder("backup-folder"), f"vig-workbook-backup-{today.isoformat()}.zip")
+    media = bool(st.session_state.get("backup-media", True))
+    root = data_root()
+
+    def work(report):
+        summary = backup(root, out, media=media, on_progress=report)
+        return summary
+
+    JOBS.start(JOB_OWNER, f"Backing up to “{out}”", work)
+
+
+st.text_input("Folder to save the backup in", value=str(default_save_folder()), key="backup-folder")
+st.checkbox("Include the films, clips and stills", value=True, key="backup-media")
+st.button("Make a backup", type="primary", icon=":material/backup:", on_click=start_backup)
+
+# --- restore ---------------------------------------------------------------------------
+st.subheader("Restore from a backup")
+st.write("Replaces everything in this workbook with the backup: cases made since then are lost. Every file in "
+         "the backup is checked first; if anything is wrong nothing is changed.")
+
+
+@session.guarded
+def do_restore() -> None:
+    typed = (st.session_state.get("restore-file") or "").strip().strip('"')
+    if not typed:
+        raise ValidationError("Type where the backup file is first.")
+    if JOBS.busy():
+        raise ValidationError("Other work (an import, export or backup) is still running; restore when it has ended.")
+    summary = restore(Path(typed).expanduser(), data_root(), force=True)
+    session.open_case(None)
+    session.app_lock().lock()  # the backup's own passphrase (if any) now guards the workbook
+    session.flash("success", f"Restored {summary.cases} cases ({summary.files} files) from the backup of "
+                             f"{summary.created[:10]}.")
+
+
+st.text_input("Backup file", key="restore-file", placeholder=str(default_save_folder() / "vig-workbook-backup.zip"))
+confirm = st.checkbox("I understand that this replaces everything in the workbook", key="restore-sure")
+st.button("Restore", disabled=not confirm, icon=":material/settings_backup_restore:", on_click=do_restore)
+
+# --- a family's own copy --------------------------------------------------------------------
+st.subheader("Export a case (a family's copy of their data)")
+st.write("One zip with every record of the case as JSON, tables as CSV and (if chosen) its films and clips, "
+         "for a family who asks for their data or a move to another service.")
+cases = sorted(store.caseload().cases, key=lambda c: c.code.casefold())
+
+
+@session.guarded
+def start_export() -> None:
+    case = store.load(st.session_state["export-case"])
+    out = free_file_name(typed_folder("export-folder"), default_bundle_name(case, today))
+    media = bool(st.session_state.get("export-media", True))
+    JOBS.start(JOB_OWNER, f"Exporting case {case.code} to “{out}”",
+               lambda report: export_case_bundle(store, case.id, out, media=media, on_progress=report))
+
+
+if cases:
+    st.selectbox("Case", [c.id for c in cases], key="export-case",
+                 format_func={c.id: f"{c.code} ({c.child_first_name})" for c in cases}.get)
+    st.text_input("Folder to save it in", value=str(default_save_folder()), key="export-folder")
+    st.checkbox("Include the films, clips and stills", value=True, key="export-media")
+    st.button("Export the case", icon=":material/download:", on_click=start_export)
+else:
+    st.info("There are no cases to export.")
+
+# --- deletion log -------------------------------------------------------------------
+st.subheader("Deletion log")
+try:
+    erased = store.deletion_log()
+except VigError as error:
+    erased = []
+    st.error(str(error))
+if erased:
+    st.caption("What was erased and when. It holds no names, notes or films, so it can be kept.")
+    st.dataframe(pd.DataFrame(erased).rename(columns={"date": "Date", "case_code": "Case code", "erased": "Erased"}),
+                 hide_index=True, width="stretch")
+else:
+    st.caption("Nothing has been erased yet.")

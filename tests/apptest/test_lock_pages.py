@@ -1,0 +1,104 @@
+"""The first-start passphrase offer, the lock screen and the Settings page's lock part."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from apptest.helpers import messages, open_app, screen_text
+from vig_core import lock
+from vig_core.demo import ensure_demo_case
+from vig_core.media.tokens import TOKENS
+from vig_core.store import SettingsStore
+from vig_core.ui import session
+
+PASS = "quiet river morning"
+
+
+def set_passphrase(at, new: str, repeat: str) -> None:
+    at.text_input(key="first-passphrase").input(new)
+    at.text_input(key="first-repeat").input(repeat)
+    at.button(key="FormSubmitter:first-start-Set the passphrase and start").click().run()
+
+
+def test_first_start_offers_a_passphrase_before_showing_anything(store):
+    demo = store.load(ensure_demo_case(store))
+    at = open_app(first_start=True)
+    assert [t.value for t in at.title] == ["Welcome to the VIG Workbook"]
+    assert demo.code not in screen_text(at) and "Caseload" not in screen_text(at)
+    set_passphrase(at, PASS, PASS + "!")
+    assert any("not the same" in m for m in messages(at))
+    assert not lock.has_passphrase(SettingsStore(store.root))
+    set_passphrase(at, PASS, PASS)
+    assert not at.exception
+    assert [t.value for t in at.title] == ["Caseload"]
+    assert lock.matches(SettingsStore(store.root), PASS)
+    assert at.sidebar.button(key="lock-now")
+
+
+def test_first_start_can_go_on_without_a_passphrase(store):
+    at = open_app(first_start=True)
+    at.button(key="first-skip").click().run()
+    assert [t.value for t in at.title] == ["Caseload"]
+    assert not at.sidebar.get("button") or not any(b.key == "lock-now" for b in at.sidebar.button)
+    assert [t.value for t in open_app(first_start=True).title] == ["Caseload"]  # asked once only
+
+
+def test_a_locked_workbook_shows_nothing_but_the_unlock_form(store):
+    demo = store.load(ensure_demo_case(store))
+    lock.set_passphrase(SettingsStore(store.root), PASS, PASS)
+    st.cache_resource.clear()  # as a server start: it begins locked
+    at = open_app(case_id=demo.id, page="pages/conversation.py")
+    assert [t.value for t in at.title] == ["The workbook is locked"]
+    shown = screen_text(at)
+    for private in (demo.code, demo.child_first_name, demo.carer_name, demo.conversation.about_child[:20]):
+        assert private not in shown
+    assert TOKENS.locked
+    at.text_input(key="unlock-passphrase").input("a wrong guess")
+    at.button(key="FormSubmitter:unlock-Unlock").click().run()
+    assert any("not right" in m for m in messages(at))
+    assert [t.value for t in at.title] == ["The workbook is locked"]
+    at.text_input(key="unlock-passphrase").input(PASS)
+    at.button(key="FormSubmitter:unlock-Unlock").click().run()
+    assert [t.value for t in at.title] == ["Initial conversation"]
+    assert not TOKENS.locked
+    at.sidebar.button(key="lock-now").click().run()
+    assert [t.value for t in at.title] == ["The workbook is locked"]
+    assert demo.child_first_name not in screen_text(at)
+    assert [t.value for t in open_app().title] == ["The workbook is locked"]  # every tab
+
+
+def test_the_idle_time_locks_the_workbook(store):
+    settings = SettingsStore(store.root)
+    lock.set_passphrase(settings, PASS, PASS)
+    lock.set_lock_minutes(settings, 2)
+    at = open_app()
+    at.text_input(key="unlock-passphrase").input(PASS)
+    at.button(key="FormSubmitter:unlock-Unlock").click().run()
+    assert [t.value for t in at.title] == ["Caseload"]
+    app_lock = session._lock(str(store.root))  # the same object the app's runs use
+    real_clock = app_lock._clock
+    app_lock._clock = lambda: real_clock() + 3 * 60
+    at.run()
+    assert [t.value for t in at.title] == ["The workbook is locked"]
+
+
+def test_settings_sets_changes_and_removes_the_passphrase(store):
+    settings = SettingsStore(store.root)
+    at = open_app(page="pages/settings.py")
+    assert any("No passphrase is set" in w for w in messages(at, "warning"))
+    at.text_input(key="pass-new").input(PASS)
+    at.text_input(key="pass-repeat").input(PASS)
+    at.button(key="FormSubmitter:passphrase-Save the passphrase").click().run()
+    assert lock.matches(settings, PASS)
+    at.text_input(key="pass-current").input("not the one")
+    at.text_input(key="pass-new").input("a second phrase")
+    at.text_input(key="pass-repeat").input("a second phrase")
+    at.button(key="FormSubmitter:passphrase-Save the passphrase").click().run()
+    assert any("not right" in m for m in messages(at))
+    assert lock.matches(settings, PASS)
+    at.number_input(key="lock-minutes").set_value(3).run()
+    assert lock.lock_minutes(settings) == 3
+    at.text_input(key="pass-remove").input(PASS)
+    at.button(key="FormSubmitter:remove-passphrase-Remove the passphrase").click().run()
+    assert not lock.has_passphrase(settings)
+    assert not at.exception

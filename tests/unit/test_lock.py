@@ -1,0 +1,158 @@
+"""The passphrase lock: hashing, idle time, the media registry, slow guessing."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from vig_core import lock
+from vig_core.errors import ValidationError
+from vig_core.lock import AppLock, LockError
+from vig_core.media.tokens import MediaTokens
+from vig_core.store import SettingsStore
+
+PASS = "quiet river morning"
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def settings(data_dir) -> SettingsStore:
+    return SettingsStore(data_dir)
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def tokens(clock) -> MediaTokens:
+    return MediaTokens(clock=clock)
+
+
+def locked_app(settings, clock, tokens) -> AppLock:
+    lock.set_passphrase(settings, PASS, PASS)
+    return AppLock(settings, clock=clock, tokens=tokens)
+
+
+@pytest.mark.parametrize("new, repeat, words", [
+    ("short", "short", "at least 8"),
+    ("x" * (lock.MAX_LENGTH + 1), "x" * (lock.MAX_LENGTH + 1), "at most"),
+    (" padded phrase", " padded phrase", "space"),
+    ("one long phrase", "one long phrasE", "not the same"),
+])
+def test_a_weak_or_mistyped_passphrase_is_refused_and_nothing_is_stored(settings, new, repeat, words):
+    with pytest.raises(ValidationError, match=words):
+        lock.set_passphrase(settings, new, repeat)
+    assert not lock.has_passphrase(settings)
+
+
+def test_only_an_argon2id_hash_is_stored(settings, data_dir):
+    lock.set_passphrase(settings, PASS, PASS)
+    text = (data_dir / "settings.json").read_text()
+    assert PASS not in text and "river" not in text
+    assert settings.get(lock.PASSPHRASE_HASH).startswith("$argon2id$")
+    assert lock.matches(settings, PASS)
+    assert not lock.matches(settings, PASS.upper())
+    assert not lock.matches(settings, "")
+    assert settings.get(lock.OFFERED) is True
+
+
+def test_changing_or_removing_needs_the_passphrase_in_use(settings):
+    lock.set_passphrase(settings, PASS, PASS)
+    with pytest.raises(ValidationError, match="not right"):
+        lock.set_passphrase(settings, "another phrase", "another phrase", current="guess guess")
+    with pytest.raises(ValidationError, match="not right"):
+        lock.remove_passphrase(settings, "guess guess")
+    assert lock.matches(settings, PASS)
+    lock.set_passphrase(settings, "another phrase", "another phrase", current=PASS)
+    assert lock.matches(settings, "another phrase") and not lock.matches(settings, PASS)
+    lock.remove_passphrase(settings, "another phrase")
+    assert not lock.has_passphrase(settings)
+
+
+def test_a_damaged_hash_never_unlocks(settings):
+    settings.set(lock.PASSPHRASE_HASH, "not a hash")
+    assert not lock.matches(settings, "not a hash")
+
+
+def test_without_a_passphrase_nothing_locks(settings, clock, tokens):
+    app = AppLock(settings, clock=clock, tokens=tokens)
+    app.lock()
+    clock.now += 10 * 3600
+    assert not app.is_locked() and not tokens.locked
+
+
+def test_a_start_with_a_passphrase_begins_locked_with_media_refused(settings, clock, tokens, tmp_path):
+    film = tmp_path / "film.mp4"
+    film.write_bytes(b"0" * 10)
+    tokens.issue(film)
+    app = locked_app(settings, clock, tokens)
+    assert app.is_locked()
+    assert tokens.locked and len(tokens) == 0  # every URL issued before is withdrawn
+    app.unlock(PASS)
+    assert not app.is_locked() and not tokens.locked
+
+
+def test_idle_time_locks_and_any_use_starts_it_again(settings, clock, tokens, tmp_path):
+    app = locked_app(settings, clock, tokens)
+    app.unlock(PASS)
+    lock.set_lock_minutes(settings, 5)
+    clock.now += 4 * 60
+    app.touch()  # a page run
+    clock.now += 4 * 60
+    assert not app.is_locked()
+    film = tmp_path / "film.mp4"
+    film.write_bytes(b"0")
+    url = tokens.issue(film)
+    clock.now += 4 * 60
+    assert tokens.lookup(url.split("/")[3]) is not None  # the player fetching the film counts as use
+    clock.now += 4 * 60
+    assert not app.is_locked()
+    clock.now += 60
+    assert app.is_locked() and tokens.locked
+    app.touch()  # a locked workbook is not woken by a page run
+    assert app.is_locked()
+
+
+def test_lock_now_locks_every_tab_and_the_media(settings, clock, tokens):
+    app = locked_app(settings, clock, tokens)
+    app.unlock(PASS)
+    app.lock()
+    assert app.is_locked() and tokens.locked
+
+
+def test_wrong_passphrases_are_refused_and_many_make_it_wait(settings, clock, tokens):
+    app = locked_app(settings, clock, tokens)
+    for _ in range(lock.MAX_FAILURES - 1):
+        with pytest.raises(LockError, match="not right. Please try again"):
+            app.unlock("wrong guess")
+    with pytest.raises(LockError, match="waits 30 seconds"):
+        app.unlock("wrong guess")
+    with pytest.raises(LockError, match="Wait 30 seconds"):
+        app.unlock(PASS)  # even the right one, until the wait is over
+    assert app.is_locked()
+    clock.now += lock.COOL_DOWN_SECONDS
+    app.unlock(PASS)
+    assert not app.is_locked()
+
+
+def test_lock_minutes_are_bounded_and_a_bad_stored_value_falls_back(settings, data_dir):
+    assert lock.lock_minutes(settings) == lock.DEFAULT_LOCK_MINUTES
+    for bad in (0, 241):
+        with pytest.raises(ValidationError):
+            lock.set_lock_minutes(settings, bad)
+    lock.set_lock_minutes(settings, 3)
+    assert lock.lock_minutes(settings) == 3
+    raw = json.loads((data_dir / "settings.json").read_text())
+    raw["settings"]["1"][lock.LOCK_MINUTES] = "soon"
+    (data_dir / "settings.json").write_text(json.dumps(raw))
+    assert lock.lock_minutes(settings) == lock.DEFAULT_LOCK_MINUTES

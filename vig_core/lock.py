@@ -1,0 +1,175 @@
+"""The passphrase lock: who may see the workbook, and when it locks itself.
+
+Why it is built like this:
+
+* **Only a hash is kept.** The passphrase is hashed with Argon2id
+  (``argon2-cffi``, its recommended settings) and only the hash is stored in
+  the installation settings; the passphrase itself is never written anywhere.
+* **One lock for the whole workbook.** The practitioner is the only user, so
+  locking in one tab locks every tab: the state lives in this process
+  (:class:`AppLock`), not in a browser session. A server start with a
+  passphrase set begins locked.
+* **Locked means nothing to see.** Locking also locks the media registry, so
+  every film URL answers 403 and every token issued before is withdrawn (see
+  :mod:`vig_core.media.tokens`); the app draws only the unlock form.
+* **Idle time counts from the last thing the practitioner did**: a page run,
+  or a film being fetched by the player. The app checks every few seconds.
+* **Guessing is slow.** After :data:`MAX_FAILURES` wrong passphrases in a row
+  the lock refuses further tries for :data:`COOL_DOWN_SECONDS`.
+
+The lock protects the screen, not the disk: anyone with the practitioner's
+account can read the data folder, so the README asks for full-disk encryption.
+No Streamlit here.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections.abc import Callable
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from .errors import ValidationError
+from .media.tokens import TOKENS, MediaTokens
+from .store import SettingsStore
+
+PASSPHRASE_HASH = "passphrase_hash"
+LOCK_MINUTES = "lock_after_minutes"
+OFFERED = "passphrase_offered"  # the first-start question was answered (set one, or not now)
+DEFAULT_LOCK_MINUTES = 10
+MIN_LOCK_MINUTES, MAX_LOCK_MINUTES = 1, 240
+MIN_LENGTH, MAX_LENGTH = 8, 1024
+MAX_FAILURES = 5
+COOL_DOWN_SECONDS = 30.0
+
+_hasher = PasswordHasher()
+
+
+class LockError(ValidationError):
+    """A wrong passphrase, or too many tries: the message says which, in plain words."""
+
+
+def check_new_passphrase(new: str, repeat: str) -> None:
+    if len(new) < MIN_LENGTH:
+        raise ValidationError(f"Choose a passphrase of at least {MIN_LENGTH} characters; "
+                              "a few ordinary words together are easy to remember and hard to guess.")
+    if len(new) > MAX_LENGTH:
+        raise ValidationError(f"A passphrase can have at most {MAX_LENGTH} characters.")
+    if new.strip() != new:
+        raise ValidationError("The passphrase starts or ends with a space; remove it so it can be typed again.")
+    if new != repeat:
+        raise ValidationError("The two passphrases are not the same; type it again in both boxes.")
+
+
+def has_passphrase(settings: SettingsStore) -> bool:
+    return bool(settings.get(PASSPHRASE_HASH))
+
+
+def matches(settings: SettingsStore, passphrase: str) -> bool:
+    """Whether ``passphrase`` is the one set (always ``False`` when none is set)."""
+    stored = settings.get(PASSPHRASE_HASH)
+    if not stored or not isinstance(passphrase, str) or len(passphrase) > MAX_LENGTH:
+        return False
+    try:
+        _hasher.verify(stored, passphrase)
+    except (VerificationError, InvalidHashError):
+        return False
+    if _hasher.check_needs_rehash(stored):  # stronger settings in a newer argon2-cffi
+        settings.set(PASSPHRASE_HASH, _hasher.hash(passphrase))
+    return True
+
+
+def set_passphrase(settings: SettingsStore, new: str, repeat: str, *, current: str | None = None) -> None:
+    """Set the passphrase; changing one needs the one in use."""
+    if has_passphrase(settings) and not matches(settings, current or ""):
+        raise ValidationError("The passphrase in use is not right, so it was not changed.")
+    check_new_passphrase(new, repeat)
+    settings.set(PASSPHRASE_HASH, _hasher.hash(new))
+    settings.set(OFFERED, True)
+
+
+def remove_passphrase(settings: SettingsStore, current: str) -> None:
+    if not matches(settings, current):
+        raise ValidationError("The passphrase is not right, so it was kept.")
+    settings.set(PASSPHRASE_HASH, None)
+
+
+def lock_minutes(settings: SettingsStore) -> float:
+    value = settings.get(LOCK_MINUTES, DEFAULT_LOCK_MINUTES)
+    return float(value) if isinstance(value, int | float) and value > 0 else float(DEFAULT_LOCK_MINUTES)
+
+
+def set_lock_minutes(settings: SettingsStore, minutes: int) -> None:
+    if not MIN_LOCK_MINUTES <= minutes <= MAX_LOCK_MINUTES:
+        raise ValidationError(f"Lock after between {MIN_LOCK_MINUTES} and {MAX_LOCK_MINUTES} minutes without use.")
+    settings.set(LOCK_MINUTES, minutes)
+
+
+class AppLock:
+    """Whether the workbook is locked now, and the idle clock (see module notes).
+
+    ``clock`` must be monotonic; tests pass their own. ``tokens`` is the media
+    registry to lock with it (the app's own by default).
+    """
+
+    def __init__(self, settings: SettingsStore, *, clock: Callable[[], float] | None = None,
+                 tokens: MediaTokens = TOKENS) -> None:
+        self._settings = settings
+        self._clock = clock or time.monotonic
+        self._tokens = tokens
+        self._guard = threading.Lock()
+        self._locked = has_passphrase(settings)
+        self._last_used = self._clock()
+        self._failures = 0
+        self._wait_until = 0.0
+
+    def touch(self) -> None:
+        """The practitioner did something: the idle time starts again."""
+        with self._guard:
+            if not self._locked:
+                self._last_used = self._clock()
+
+    def idle_seconds(self) -> float:
+        return self._clock() - max(self._last_used, self._tokens.last_served)
+
+    def is_locked(self) -> bool:
+        """Lock now if a passphrase is set and the idle time has run out; say whether locked.
+
+        Also keeps the media registry in step (another data folder in the same
+        process, as in tests, may have left it the other way).
+        """
+        with self._guard:
+            if not has_passphrase(self._settings):
+                self._locked = False
+            elif not self._locked and self.idle_seconds() >= lock_minutes(self._settings) * 60:
+                self._locked = True
+            if self._tokens.locked != self._locked:
+                self._tokens.set_locked(self._locked)
+            return self._locked
+
+    def lock(self) -> None:
+        with self._guard:
+            self._locked = has_passphrase(self._settings)
+            self._tokens.set_locked(self._locked)
+
+    def unlock(self, passphrase: str) -> None:
+        """Unlock with the right passphrase, or raise :class:`LockError` saying why not."""
+        with self._guard:
+            wait = self._wait_until - self._clock()
+            if wait > 0:
+                raise LockError(f"Too many wrong passphrases. Wait {math.ceil(wait)} seconds, then try again.")
+            if not matches(self._settings, passphrase):
+                self._failures += 1
+                if self._failures >= MAX_FAILURES:
+                    self._failures = 0
+                    self._wait_until = self._clock() + COOL_DOWN_SECONDS
+                    raise LockError(f"That passphrase is not right. After {MAX_FAILURES} wrong tries the workbook "
+                                    f"waits {int(COOL_DOWN_SECONDS)} seconds before the next one.")
+                raise LockError("That passphrase is not right. Please try again.")
+            self._failures = 0
+            self._locked = False
+            self._last_used = self._clock()
+            self._tokens.set_locked(False)

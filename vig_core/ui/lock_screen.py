@@ -1,0 +1,95 @@
+"""What the app shows before anything else: the first-start offer of a
+passphrase, and the unlock form while the workbook is locked.
+
+:func:`gate` runs at the top of every page run. While it returns ``False`` the
+app draws nothing else (no sidebar, no page), so a locked screen holds no
+case data. The rules themselves live in :mod:`vig_core.lock`.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from vig_core import lock
+from vig_core.errors import VigError
+
+from . import session
+
+IDLE_CHECK_SECONDS = 10  # how often an open tab asks whether the idle time has run out
+
+
+def gate() -> bool:
+    """Draw the first-start or unlock screen and return ``False``, or return ``True``
+    (the practitioner is in: the idle clock starts again) for the page to be drawn."""
+    settings = session.settings()
+    app_lock = session.app_lock()
+    if not lock.has_passphrase(settings) and not settings.get(lock.OFFERED):
+        first_start()
+        return False
+    if app_lock.is_locked():
+        unlock_form()
+        return False
+    app_lock.touch()
+    if lock.has_passphrase(settings):
+        idle_watch()
+    return True
+
+
+@st.fragment(run_every=IDLE_CHECK_SECONDS)
+def idle_watch() -> None:
+    """A fragment that draws nothing: when the idle time has run out, the whole page reruns into the lock."""
+    if session.app_lock().is_locked():
+        st.rerun(scope="app")
+
+
+def first_start() -> None:
+    st.title("Welcome to the VIG Workbook")
+    st.markdown(
+        "The workbook will hold films of children and notes about families. A **passphrase** keeps them "
+        "from anyone who uses this computer while you are away: the workbook asks for it when it starts "
+        f"and locks itself after {lock.DEFAULT_LOCK_MINUTES} minutes without use (you can change this in "
+        "Settings). Only a one-way fingerprint of it is stored, so it cannot be recovered: choose one you "
+        "will remember."
+    )
+    with st.form("first-start", border=True, enter_to_submit=True):
+        st.text_input("Passphrase", type="password", key="first-passphrase", max_chars=lock.MAX_LENGTH,
+                      help=f"At least {lock.MIN_LENGTH} characters; a few ordinary words together work well.")
+        st.text_input("The same passphrase again", type="password", key="first-repeat", max_chars=lock.MAX_LENGTH)
+        st.form_submit_button("Set the passphrase and start", type="primary", on_click=_set_first)
+    session.show_flash()
+    st.button("Continue without a passphrase", key="first-skip",
+              help="Not recommended on a shared or portable computer. You can set one later in Settings.",
+              on_click=lambda: session.settings().set(lock.OFFERED, True))
+
+
+@session.guarded
+def _set_first() -> None:
+    values = st.session_state
+    lock.set_passphrase(session.settings(), values["first-passphrase"], values["first-repeat"])
+    session.app_lock().touch()
+    session.flash("success", "The passphrase is set. The workbook will ask for it when it starts and after a "
+                             "time without use.")
+
+
+def unlock_form() -> None:
+    st.title("The workbook is locked")
+    st.write("Type the passphrase to go on.")
+    with st.form("unlock", border=True, clear_on_submit=True, enter_to_submit=True):
+        st.text_input("Passphrase", type="password", key="unlock-passphrase", max_chars=lock.MAX_LENGTH)
+        st.form_submit_button("Unlock", type="primary", on_click=_unlock)
+    session.show_flash()
+
+
+def _unlock() -> None:
+    try:
+        session.app_lock().unlock(st.session_state.get("unlock-passphrase", ""))
+    except VigError as error:
+        session.flash("error", str(error))
+
+
+def lock_button() -> None:
+    """The sidebar's "Lock now", shown once a passphrase is set."""
+    if lock.has_passphrase(session.settings()):
+        st.button("Lock now", icon=":material/lock:", key="lock-now", width="stretch",
+                  help="Lock the workbook at once, e.g. before leaving the room.",
+                  on_click=session.app_lock().lock)
