@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import io
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -11,7 +13,8 @@ import pytest
 
 from conftest import make_case
 from media_fixtures import BROKEN, make
-from vig_core.errors import ValidationError
+from vig_core.errors import StoreError, ValidationError
+from vig_core.media.ffmpeg import ffmpeg_exe
 from vig_core.media.probe import MediaError, probe
 from vig_core.models import ConsentKind
 from vig_core.recordings import (
@@ -83,13 +86,34 @@ def test_unusable_files_leave_no_files_and_no_records(store, case_id, films, kin
     assert recording_folders(store, case_id) == []
 
 
-def test_a_failure_after_conversion_removes_the_new_folder(store, case_id, films, monkeypatch):
-    def full_disk(*_args, **_kwargs):
-        raise OSError(28, "No space left on device")
+def test_a_full_disk_while_keeping_the_original_says_so_and_leaves_nothing(store, case_id, films, monkeypatch):
+    real_open = open
 
-    monkeypatch.setattr("vig_core.recordings._copy", lambda *a: full_disk())
-    with pytest.raises(OSError):
+    def filling_open(path, mode="r", *args, **kwargs):
+        handle = real_open(path, mode, *args, **kwargs)
+        if "x" in mode and Path(path).name.startswith("original"):
+            def write(_data):
+                raise OSError(errno.ENOSPC, "No space left on device")
+            handle.write = write
+        return handle
+
+    monkeypatch.setattr("builtins.open", filling_open)
+    with pytest.raises(StoreError, match="The disk is full, so keeping the original film did not happen"):
         import_recording(store, case_id, 1, make("h264_aac.mp4", films), keep_original=True)
+    assert recording_folders(store, case_id) == [] and store.load(case_id).recordings == []
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs Linux's /dev/full")
+def test_a_full_disk_while_ffmpeg_writes_says_so_and_leaves_nothing(store, case_id, films, monkeypatch, tmp_path):
+    """The bundled ffmpeg itself meets a full disk: its output goes to /dev/full, where every write fails."""
+    wrapper = tmp_path / "ffmpeg-on-a-full-disk"
+    wrapper.write_text(f"#!{sys.executable}\nimport os, sys\nargs = sys.argv[1:]\nargs[-1] = '/dev/full'\n"
+                       f"os.execv({ffmpeg_exe()!r}, [{ffmpeg_exe()!r}, *args])\n")
+    wrapper.chmod(0o700)
+    monkeypatch.setattr("vig_core.media.ffmpeg.ffmpeg_exe", lambda: str(wrapper))
+    source = make("vp9_opus.webm", films)  # converted, so ffmpeg writes the whole film
+    with pytest.raises(MediaError, match="The disk is full"):
+        import_recording(store, case_id, 1, source)
     assert recording_folders(store, case_id) == [] and store.load(case_id).recordings == []
 
 
