@@ -21,7 +21,7 @@ from vig_core.errors import VigError
 from vig_core.media.route import media_routes
 from vig_core.ui import session
 from vig_core.ui.lock_screen import gate, lock_button
-from vig_core.ui.widgets import CLIENT_VIEW_CSS, confirm_button
+from vig_core.ui.widgets import CLIENT_VIEW_CSS, confirm_button, plain
 
 log = logging.getLogger("vig_workbook")
 
@@ -46,7 +46,7 @@ def practitioner_sidebar(caseload: st.Page, case_pages: list[st.Page], settings:
     case = session.current_case()
     if case is None:
         return
-    st.caption(f"Case {case.code}")
+    st.caption(f"Case {plain(case.code)}")
     for page in case_pages:
         st.page_link(page, query_params={"case": case.id})
     st.divider()
@@ -113,7 +113,7 @@ def main() -> None:
         with session.running_page():
             page.run()
     except VigError as error:
-        st.error(str(error))
+        st.error(plain(str(error)))
     except Exception:  # noqa: BLE001 - the last guard before the screen
         log.exception("page %s failed", page.title)
         st.error(session.GENERIC_ERROR)

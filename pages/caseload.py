@@ -15,7 +15,7 @@ store = session.store()
 today = session.today()
 loaded = store.caseload()
 for problem in loaded.unreadable:
-    st.error(problem)
+    st.error(plain(problem))
 
 
 @session.guarded
@@ -57,11 +57,11 @@ rows = caseload_rows(loaded.cases, today, query=query, statuses=chosen, include_
 
 withdrawn = [r for r in rows if r.consent_withdrawn]
 if withdrawn:
-    st.error(f"Consent withdrawn in {len(withdrawn)} case(s): " + ", ".join(r.code for r in withdrawn) + ".",
+    st.error(f"Consent withdrawn in {len(withdrawn)} case(s): " + ", ".join(plain(r.code) for r in withdrawn) + ".",
              icon=":material/block:")
 overdue = past_retention(loaded.cases, today)  # archived ones too: no filter hides a case due for erasure
 if overdue:
-    st.warning(f"{len(overdue)} case(s) past their retention date: " + ", ".join(c.code for c in overdue) + ".",
+    st.warning(f"{len(overdue)} case(s) past their retention date: " + ", ".join(plain(c.code) for c in overdue) + ".",
                icon=":material/schedule:")
     with st.expander("Erase cases past their retention date", key="caseload-overdue"):
         for case in overdue:

@@ -11,7 +11,7 @@ from vig_core.text import MAX_TITLE_TEXT
 from vig_core.ui import session
 from vig_core.jobs import JOBS
 from vig_core.ui.media import job_progress, media_url, still
-from vig_core.ui.widgets import autosave_text, case_title, confirm_button, require_case
+from vig_core.ui.widgets import autosave_text, case_title, confirm_button, plain, require_case
 
 session.begin_page()
 case = require_case()
@@ -50,7 +50,7 @@ elif len(chosen) != DEFAULT_CHOSEN_CLIPS:
 for clip in chosen:
     order, title, up, down = st.columns([1, 6, 1, 1], vertical_alignment="center")
     order.markdown(f"**{clip.chosen}.**")
-    title.write(clip.title or f"(untitled clip at {format_time(clip.start)})")
+    title.text(clip.title or f"(untitled clip at {format_time(clip.start)})")
     up.button("↑", key=f"up-{clip.id}", help="Show earlier", disabled=clip.chosen == 1,
               on_click=lambda cid=clip.id: session.update_case(lambda c: c.move_chosen_clip(cid, -1)))
     down.button("↓", key=f"down-{clip.id}", help="Show later", disabled=clip.chosen == len(chosen),
@@ -62,7 +62,7 @@ if chosen:
                  icon=":material/movie_edit:", on_click=session.guarded(export))
     film = store.case_folder(case.id) / "exports" / f"cycle-{cycle}" / f"cycle-{cycle}-film.mp4"
     if film.exists():
-        st.caption(f"Last export: {film.parent} (clip files, stills and the film of cycle {cycle}).")
+        st.caption(f"Last export: {plain(str(film.parent))} (clip files, stills and the film of cycle {cycle}).")
         with st.expander("Watch the exported film"):
             st_player(media_url(case.id, f"exports/cycle-{cycle}/{film.name}"), key=f"film-player-{cycle}")
 
@@ -74,7 +74,7 @@ for clip in clips:
         autosave_text("Title", clip.title, lambda c, text, cid=clip.id: setattr(c.clip(cid), "title", text),
                       key=f"clip-title-{clip.id}", max_chars=MAX_TITLE_TEXT, single_line=True,
                       help="Shown on the title card and in the shared review; the parent will read it.")
-        st.caption(f"From “{recording.title}” · {format_time(clip.start, recording.fps)} to "
+        st.caption(f"From “{plain(recording.title)}” · {format_time(clip.start, recording.fps)} to "
                    f"{format_time(clip.end, recording.fps)} · {clip.duration:.1f} s")
         if clip.guidance():
             st.warning(clip.guidance())

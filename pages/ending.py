@@ -38,7 +38,7 @@ if not client_view:
     for instrument_id in sorted(given & set(found)):
         instrument = found[instrument_id]
         progress = outcomes.progress(case.administration(instrument_id, TimePoint.END), instrument)
-        st.write(f"{plain(instrument.title)}: {progress}")
+        st.write(f"{plain(instrument.title)}: {plain(progress)}")
     if not given:
         st.caption("No questionnaire was given earlier.")
 

@@ -41,7 +41,7 @@ def answer_on_screen(instrument) -> None:
     items = instrument.items
     first_open = next((n for n, i in enumerate(items) if i.id not in administration.answers), len(items))
     index = min(st.session_state.setdefault(question_key(instrument.id), first_open), len(items))
-    st.subheader(instrument.plain_title, anchor=False)
+    st.subheader(plain(instrument.plain_title), anchor=False)
     answered = len(administration.answers)
     st.progress(answered / len(items), text=f"{answered} of {len(items)} answered")
     if index == len(items):
@@ -143,7 +143,7 @@ def practitioner_page() -> None:
             kind = ("answered on screen by the parent" if instrument.kind == "items"
                     else "type the total from your own licensed copy")
             note = "" if instrument.validated else " · not a validated measure"
-            st.caption(f"{kind}{note} · {outcomes.progress(administration, instrument)}")
+            st.caption(f"{kind}{note} · {plain(outcomes.progress(administration, instrument))}")
             left, middle, right = st.columns([2, 2, 1], vertical_alignment="bottom")
             if instrument.kind == "items":
                 left.button("Give it in client view", key=f"give-{instrument.id}", icon=":material/visibility:",
@@ -153,7 +153,7 @@ def practitioner_page() -> None:
                                 step=1.0 if instrument.rule == "sum" else 0.01, placeholder="Type the total")
             right.button("Save total", key=f"save-{key}", on_click=save_total, args=(instrument, key))
             if administration:
-                confirm_button("Remove these answers", f"Remove {instrument.title} "
+                confirm_button("Remove these answers", f"Remove {plain(instrument.title)} "
                                f"({TIME_POINT_LABELS[time_point].lower()})? This cannot be undone.",
                                lambda aid=administration.id: session.update_case(
                                    lambda c: outcomes.remove(c, aid), "Removed."),
@@ -197,7 +197,7 @@ def own_definitions() -> None:
                  + "\n".join(f"- {plain(p)}" for p in problems))
     for instrument_id in sorted(own_instrument_ids(data_root())):
         title = found[instrument_id].title if instrument_id in found else f"{instrument_id} (not valid)"
-        confirm_button(f"Remove your definition “{title}”",
+        confirm_button(f"Remove your definition “{plain(title)}”",
                        "Remove this definition? Scores already given keep their title and number.",
                        lambda iid=instrument_id: forget_own_instrument(data_root(), iid),
                        key=f"forget-{instrument_id}", confirm_label="Yes, remove it")

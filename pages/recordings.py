@@ -15,7 +15,7 @@ from vig_core.text import MAX_TITLE_TEXT
 from vig_core.ui import session
 from vig_core.jobs import JOBS
 from vig_core.ui.media import ANALYSIS_RECORDING_KEY, job_progress
-from vig_core.ui.widgets import autosave_text, case_title, confirm_button, require_case
+from vig_core.ui.widgets import autosave_text, case_title, confirm_button, plain, require_case
 
 session.begin_page()
 
@@ -102,7 +102,7 @@ else:
                     films = [p.name for p in films_in_folder(folder)]
                 except VigError as error:
                     films = []
-                    st.error(str(error))
+                    st.error(plain(str(error)))
                 if films:
                     st.selectbox("Film in this folder", films, key=f"local-pick-{case.id}")
                 else:
@@ -135,7 +135,7 @@ for recording in sorted(case.recordings, key=lambda r: (r.cycle, r.imported_at))
         st.caption(
             f"{format_time(recording.duration)} long · {recording.width}×{recording.height} · "
             f"{'with' if recording.has_audio else 'no'} sound · {len(moments)} moments · "
-            f"from “{recording.original_name}”, {recording.imported_at:%d %b %Y} ({recording.how})"
+            f"from “{plain(recording.original_name)}”, {recording.imported_at:%d %b %Y} ({plain(recording.how)})"
         )
         left, right = st.columns([1, 1])
         left.button("Watch and mark moments", key=f"analyse-{recording.id}", type="primary",
@@ -143,7 +143,7 @@ for recording in sorted(case.recordings, key=lambda r: (r.cycle, r.imported_at))
         with right:
             confirm_button(
                 "Remove…",
-                f"Remove “{recording.title}” with its {len(moments)} moments and its clips? "
+                f"Remove “{plain(recording.title)}” with its {len(moments)} moments and its clips? "
                 "The film file is deleted from this computer.",
                 lambda rid=recording.id: (remove_recording(store, case.id, rid),
                                           session.flash("success", "Recording removed.")),

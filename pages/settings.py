@@ -14,6 +14,7 @@ from vig_core.jobs import JOBS
 from vig_core.paths import data_root, default_save_folder, free_file_name
 from vig_core.ui import session
 from vig_core.ui.media import job_progress
+from vig_core.ui.widgets import plain
 
 session.begin_page()
 st.title("Settings and backup")
@@ -80,7 +81,7 @@ if has_passphrase:
         on_change=session.guarded(lambda: lock.set_lock_minutes(settings, int(st.session_state["lock-minutes"]))),
     )
 st.caption("The lock keeps the screen from others; it does not encrypt the files. Keep the data folder on an "
-           f"encrypted disk (the data folder is {data_root()}).")
+           f"encrypted disk (the data folder is {plain(str(data_root()))}).")
 
 # --- backup ------------------------------------------------------------------------
 st.subheader("Back up the whole workbook")
@@ -160,7 +161,7 @@ try:
     erased = store.deletion_log()
 except VigError as error:
     erased = []
-    st.error(str(error))
+    st.error(plain(str(error)))
 if erased:
     st.caption("What was erased and when. It holds no names, notes or films, so it can be kept.")
     st.dataframe(pd.DataFrame(erased).rename(columns={"date": "Date", "case_code": "Case code", "erased": "Erased"}),

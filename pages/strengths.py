@@ -6,7 +6,7 @@ from vig_core.errors import ValidationError
 from vig_core.strengths import caption_choices, check_may_keep, strengths_html, strengths_items
 from vig_core.ui import session
 from vig_core.ui.media import still
-from vig_core.ui.widgets import case_title, require_case
+from vig_core.ui.widgets import case_title, plain, require_case
 
 session.begin_page()
 case = require_case()
@@ -15,7 +15,7 @@ case_title(case, "Our strengths" if not private else "Strengths record")
 try:
     check_may_keep(case)
 except ValidationError as error:
-    st.info(str(error) if private else "This page is not available yet.")
+    st.info(plain(str(error)) if private else "This page is not available yet.")
     st.stop()
 items = strengths_items(case)
 if not items:

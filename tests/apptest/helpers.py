@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from streamlit.testing.v1 import AppTest
 
 from conftest import ROOT, skip_first_start
@@ -39,8 +41,14 @@ def screen_text(at: AppTest) -> str:
             walk(child)
 
     walk(at._tree)
-    return "\n".join(parts)
+    return "\n".join(parts).replace("\\\\", "")  # the proto's escaped backslash: Markdown escapes of typed text
+
+
+def unescaped(markdown: str) -> str:
+    """Text as the reader sees it: messages quote typed text escaped (``FAM\\-07``)."""
+    return re.sub(r"\\(.)", r"\1", markdown).replace("\u00a0", " ")
 
 
 def messages(at: AppTest, kind: str = "error") -> list[str]:
-    return [m.value for m in getattr(at, kind)] + [m.value for m in getattr(at.sidebar, kind)]
+    """The texts of the alerts of ``kind`` (main area and sidebar) as the reader sees them."""
+    return [unescaped(m.value) for m in [*getattr(at, kind), *getattr(at.sidebar, kind)]]

@@ -89,7 +89,7 @@ def test_own_definitions_appear_and_a_broken_one_is_named(store, data_dir, famil
     broken = dict(good, id="broken", score={"min": 5, "max": 1, "higher_is": "up"})
     (own / "broken.json").write_text(json.dumps(broken))
     at = open_app(family, "pages/questionnaires.py")
-    warnings = " ".join(w.value for w in at.warning)
+    warnings = " ".join(messages(at, "warning"))
     assert "broken.json: “score.min” and “score.max” must be numbers with min below max" in warnings
     assert "“score.higher_is” must be “better” or “worse”" in warnings
     assert "My own check-in" in screen_text(at) and at.button(key="give-my-check")

@@ -272,10 +272,10 @@ def test_erasing_a_case_names_what_goes_and_returns_to_the_caseload(store, demo)
     other = make_case(store, "FAM-50", "Ada").id
     at = open_app(other, "pages/case.py")
     at.button(key="erase-case").click().run()
-    (question,) = [w.value for w in at.warning if "for good" in w.value]
-    assert question.startswith("Erase case FAM\\-50 for good? This removes the whole case: 0 films")
+    (question,) = [m for m in messages(at, "warning") if "for good" in m]
+    assert question.startswith("Erase case FAM-50 for good? This removes the whole case: 0 films")
     assert store.exists(other)
     at.button(key="erase-case-yes").click().run()
     assert not store.exists(other) and store.exists(demo)
     assert [t.value for t in at.title] == ["Caseload"]
-    assert any("Case FAM-50 was erased" in s.value for s in at.success)
+    assert any("Case FAM-50 was erased" in m for m in messages(at, "success"))

@@ -15,6 +15,7 @@ from vig_core.jobs import DONE, FAILED, JOBS
 from vig_core.media.frames import still_png
 from vig_core.media.tokens import TOKENS
 from vig_core.ui import session
+from vig_core.ui.escape import plain
 
 ANALYSIS_RECORDING_KEY = "analysis_recording"  # the recording the Micro-analysis page shows
 
@@ -54,7 +55,7 @@ def job_progress(owner: str) -> None:
             elif job.state == FAILED:
                 session.flash("error", f"{job.label}: {job.message}")
             else:
-                st.progress(job.fraction, text=job.status_text())
+                st.progress(job.fraction, text=plain(job.status_text()))
                 continue
             JOBS.forget(job)
             finished = True

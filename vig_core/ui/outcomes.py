@@ -18,7 +18,7 @@ from vig_core.outcome_chart import change_sentence, goal_change_sentence, goals_
 from vig_core.outcomes import GBO_CREDIT, goal_changes, measure_results, unknown_instruments
 from vig_core.paths import data_root
 
-from .widgets import plain as escaped
+from .escape import plain as escaped
 
 CHART_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
 
@@ -52,7 +52,7 @@ def show_outcomes(case: Case, found: Mapping[str, Instrument], *, plain: bool, k
     results = shown_results(case, found, plain=plain)
     for result in results:
         title = result.instrument.plain_title if plain else result.instrument.title
-        st.subheader(title, anchor=False)
+        st.subheader(escaped(title), anchor=False)
         chart(measure_figure(result, plain=plain), f"{key}-measure-{result.instrument.id}")
         if result.change:
             st.write(change_sentence(result.instrument, result.change, plain=plain))

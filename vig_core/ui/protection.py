@@ -46,15 +46,17 @@ def erase_films_button(case: Case, today: date, *, key: str) -> None:
 
 
 def case_banners(case: Case, today: date) -> None:
-    """Withdrawn consent and a passed retention date, with what can be done about them."""
+    """Withdrawn consent and a passed retention date, with what can be done about them
+    (each erasure offered once, under the retention notice when both apply)."""
+    retention = case.retention_date()
+    overdue = bool(retention and retention < today)
     for kind, means in withdrawals(case):
         choice = case.consent.choice(kind)
         st.error(f"Consent withdrawn on {choice.withdrawn_on:%d %b %Y}: “{CONSENT_LABELS[kind]}”. {means}",
                  icon=":material/block:")
-        if kind is ConsentKind.FILMING and case.recordings:
+        if kind is ConsentKind.FILMING and case.recordings and not overdue:
             erase_films_button(case, today, key=f"withdrawn-erase-films-{case.id}")
-    retention = case.retention_date()
-    if retention and retention < today:
+    if overdue:
         st.warning(f"The retention date of this case ({retention:%d %b %Y}) has passed. Erase the case or its "
                    "films, or set a later retention date on “Where we are” if there is a reason to keep it.",
                    icon=":material/schedule:")

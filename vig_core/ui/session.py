@@ -24,6 +24,7 @@ from vig_core.lock import AppLock
 from vig_core.models import Case
 from vig_core.paths import data_root
 from vig_core.store import CaseStore, SettingsStore
+from vig_core.ui.escape import plain
 
 log = logging.getLogger("vig_workbook")
 
@@ -71,8 +72,9 @@ def flash(kind: str, text: str) -> None:
 
 
 def show_flash() -> None:
+    """Show the queued messages; they may quote what was typed (a case code, a title), so escaped."""
     for kind, text in st.session_state.pop(FLASH_KEY, []):
-        getattr(st, kind)(text)
+        getattr(st, kind)(plain(text))
 
 
 def guarded(action: Callable[..., Any]) -> Callable[..., Any]:

@@ -1,13 +1,13 @@
 """Widgets several pages share: autosaving text, two-step confirmation,
 the case header and client view's larger type.
 
-User text is only ever shown through Streamlit's escaped elements
-(``st.text``, ``st.write`` of plain strings, widget values); never HTML.
+User text is only ever shown as plain text (``st.text``, widget values) or
+through :func:`~vig_core.ui.escape.plain` wherever Streamlit reads Markdown
+(``st.write`` and ``st.markdown`` of a string, captions, alerts, labels); never as HTML.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from datetime import date
 from typing import Any
@@ -17,6 +17,7 @@ import streamlit as st
 from vig_core.models import Case
 
 from . import session
+from .escape import plain
 
 CLIENT_VIEW_CSS = """
 <style>
@@ -30,12 +31,6 @@ CLIENT_VIEW_CSS = """
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p { color: #374151 !important; opacity: 1 !important; }
 </style>
 """
-
-
-def plain(text: str) -> str:
-    """User text made safe for places Streamlit renders as Markdown (headings, labels, captions):
-    every Markdown, directive (``:red[...]``) and LaTeX character is escaped, so it shows as typed."""
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|~<>:$&])", r"\\\1", text)
 
 
 def autosave_text(
