@@ -92,14 +92,9 @@ st.write("One zip file with every case, the settings and (if chosen) the films. 
 @session.guarded
 def start_backup() -> None:
     out = free_file_name(typed_folder("backup-folder"), f"vig-workbook-backup-{today.isoformat()}.zip")
-    media = bool(st.session_state.get("backup-media", True))
-    root = data_root()
-
-    def work(report):
-        summary = backup(root, out, media=media, on_progress=report)
-        return summary
-
-    JOBS.start(JOB_OWNER, f"Backing up to “{out}”", work)
+    media, root = bool(st.session_state.get("backup-media", True)), data_root()
+    JOBS.start(JOB_OWNER, f"Backing up to “{out}”",
+               lambda report: backup(root, out, media=media, on_progress=report))
 
 
 st.text_input("Folder to save the backup in", value=str(default_save_folder()), key="backup-folder")

@@ -35,3 +35,18 @@ def make_case(store: CaseStore, code: str = "FAM-01", child: str = "Ada", **kwar
 def skip_first_start(root: Path) -> None:
     """Answer the first-start passphrase offer with "not now", as most tests are not about it."""
     SettingsStore(root).set(OFFERED, True)
+
+
+class Clock:
+    """A monotonic clock that moves only when a test says so."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()

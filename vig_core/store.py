@@ -2,8 +2,10 @@
 
 Layout under the data root (see ``paths``)::
 
-    settings.json            installation settings (TinyDB)
+    settings.json            installation settings (TinyDB; the passphrase's hash)
+    deletion-log.jsonl       anonymous: date, case code, what was erased
     cases/<case id>/case.json one TinyDB file per case
+    cases/<case id>/activity.jsonl  which parts of the case changed when (see ``activity``)
     cases/<case id>/recordings/<recording id>/film.mp4   playable copy (+ original if kept)
     cases/<case id>/exports/cycle-<n>/...                clips, compiled film, stills
 

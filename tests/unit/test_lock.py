@@ -15,22 +15,9 @@ from vig_core.store import SettingsStore
 PASS = "quiet river morning"
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
 @pytest.fixture
 def settings(data_dir) -> SettingsStore:
     return SettingsStore(data_dir)
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
 
 
 @pytest.fixture

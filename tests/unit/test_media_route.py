@@ -31,21 +31,9 @@ TTL = 100.0
 URL_RE = re.compile(r"^/api/media/([A-Za-z0-9_-]{43})/([A-Za-z0-9._-]+)$")
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def tokens(clock: Clock) -> MediaTokens:
+def tokens(clock) -> MediaTokens:
     return MediaTokens(clock=clock)
 
 
