@@ -107,8 +107,9 @@ if case.recordings:
 with st.expander("Activity log", icon=":material/history:", key=f"activity-{case.id}"):
     entries = session.store().activity(case.id)
     if entries:
-        st.dataframe(pd.DataFrame(reversed(entries)).rename(columns={"at": "When", "action": "What happened",
-                                                                     "what": "To what"}),
+        table = pd.DataFrame(reversed(entries), columns=["at", "action", "what"])
+        table["at"] = pd.to_datetime(table["at"], errors="coerce").dt.strftime("%d %b %Y %H:%M:%S")
+        st.dataframe(table.rename(columns={"at": "When", "action": "What happened", "what": "To what"}),
                      hide_index=True, width="stretch")
     else:
         st.caption("Nothing recorded yet.")

@@ -106,3 +106,13 @@ def test_a_case_past_its_retention_date_is_flagged_and_can_be_erased_from_the_ca
     at.button(key=f"caseload-erase-{due.id}-yes").click().run()
     assert not store.exists(due.id) and store.exists(demo)
     assert store.deletion_log()[-1]["case_code"] == "FAM-31"
+
+
+def test_where_we_are_shows_the_activity_log_newest_first(store):
+    case = make_case(store, "FAM-12", "Ida")
+    store.update(case.id, lambda c: setattr(c, "practitioner_notes", "PRIVATE"))
+    at = open_app(case.id, page="pages/case.py")
+    frame = at.dataframe[0].value
+    assert list(frame.columns) == ["When", "What happened", "To what"]
+    assert list(frame["To what"]) == ["practitioner notes", "the case"]
+    assert frame["When"].str.match(r"\d\d \w{3} \d{4} \d\d:\d\d:\d\d").all()
