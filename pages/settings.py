@@ -75,7 +75,7 @@ if has_passphrase:
         st.markdown("**Stop using a passphrase**")
         st.text_input("Passphrase in use", type="password", key="pass-remove", max_chars=lock.MAX_LENGTH)
         st.form_submit_button("Remove the passphrase", on_click=remove_passphrase)
-    st.number_input(
+    st.columns(3)[0].number_input(
         "Lock after this many minutes without use", lock.MIN_LOCK_MINUTES, lock.MAX_LOCK_MINUTES,
         int(lock.lock_minutes(settings)), key="lock-minutes",
         on_change=session.guarded(lambda: lock.set_lock_minutes(settings, int(st.session_state["lock-minutes"]))),
