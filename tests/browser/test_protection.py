@@ -11,6 +11,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from browser.conftest import ARTIFACTS, settle
 from browser.test_film import player_video
+from browser.test_review import check_screen
 from vig_core import lock
 from vig_core.demo import ensure_demo_case
 from vig_core.store import CaseStore, SettingsStore
@@ -47,6 +48,7 @@ def test_passphrase_lock_idle_and_media(server_factory, page: Page, data_dir) ->
     settle(page)
     expect(page.get_by_role("heading", name="Welcome to the VIG Workbook")).to_be_visible()
     assert demo.child_first_name not in page.locator("body").inner_text()
+    check_screen(page, "the first-start offer")
     page.get_by_label("Passphrase", exact=True).fill(PASS)
     page.get_by_label("The same passphrase again").fill(PASS)
     page.screenshot(path=ARTIFACTS / "lock-first-start.png")
@@ -60,6 +62,7 @@ def test_passphrase_lock_idle_and_media(server_factory, page: Page, data_dir) ->
     page.get_by_role("button", name="Lock now").click()
     expect_locked(page, *private)
     assert page.request.get(film_url).status == 403
+    check_screen(page, "the lock screen")
     page.screenshot(path=ARTIFACTS / "lock-locked.png")
     unlock(page, "not the passphrase")
     expect(page.get_by_text("That passphrase is not right")).to_be_visible()

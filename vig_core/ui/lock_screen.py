@@ -78,7 +78,7 @@ def unlock_form() -> None:
         st.text_input("Passphrase", type="password", key="unlock-passphrase", max_chars=lock.MAX_LENGTH)
         st.form_submit_button("Unlock", type="primary", on_click=_unlock)
     session.show_flash()
-    st.caption("Forgotten it? The README's section “If the passphrase is forgotten” says what to do.")
+    st.write("Forgotten it? The README's section “If the passphrase is forgotten” says what to do.")
 
 
 def _unlock() -> None:
