@@ -128,7 +128,8 @@ st.button("Restore", disabled=not confirm, icon=":material/settings_backup_resto
 # --- a family's own copy --------------------------------------------------------------------
 st.subheader("Export a case (a family's copy of their data)")
 st.write("One zip with every record of the case as JSON, tables as CSV and (if chosen) its films and clips, "
-         "for a family who asks for their data or a move to another service.")
+         "for a family who asks for their data or a move to another service. It holds everything, your own "
+         "notes too: read it through before you hand it over.")
 cases = sorted(store.caseload().cases, key=lambda c: c.code.casefold())
 
 
