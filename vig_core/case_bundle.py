@@ -8,7 +8,7 @@ bundle gives it in forms they can open without the workbook:
   like a backup does, so it is never half-way through a change.
 * ``tables/*.csv``: the parts people most want to read (moments, clips, the
   parent's words, goal ratings, scores) as spreadsheets with stable, documented
-  columns (see :data:`TABLES`), UTF-8 with a byte-order mark and guarded against
+  columns (see :data:`.exports.tables.TABLES`), UTF-8 with a byte-order mark and guarded against
   formulas, like the score table.
 * ``media/...``: the films, clips, stills and exported films of the case folder
   (optional), streamed in and stored uncompressed: they are compressed already
@@ -30,22 +30,20 @@ import os
 import re
 import time
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-import pandas as pd
-
 from .activity import EXPORTED
 from .backup import CHUNK, file_size, walk_files, zip_entry
 from .errors import ValidationError
+from .exports.spreadsheet import csv_files
+from .exports.tables import columns_text, table_frames
 from .instruments import load_instruments
-from .media.frames import format_time
 from .models import Case
 from .principles import load_principles
 from .records import to_record
-from .score_table import safe_cell, scores_csv
 from .store import CASE_FILE, CaseStore, atomic_file, file_lock, plain_os_error
 
 MEDIA_DIR = "media"
@@ -53,66 +51,6 @@ LEFT_OUT = ("uploads",)  # files still arriving or never imported: not part of t
 OWN_NAMES = ("case.json", "README.txt")  # a record of the same name beside case.json gets a "case-" prefix
 KNOWN_RECORDS = {"activity.jsonl": "when each part of the case was created, changed, exported or erased\n"
                                    "              (which parts, never the text itself), one line each"}
-
-# Every table with its columns, in order, and what each column means (also written into README.txt).
-TABLES: dict[str, dict[str, str]] = {
-    "moments.csv": {
-        "recording": "title of the film the moment is in",
-        "cycle": "the cycle (1, 2, ...) the film belongs to",
-        "time_seconds": "when the moment is, in seconds from the start of the film",
-        "time": "the same time as minutes:seconds.hundredths",
-        "principles": "principles of attuned interaction seen (separated by ';')",
-        "behaviours": "the behaviours noted under them (separated by ';')",
-        "turn": "the turn of the attuned cycle, e.g. 'child: initiative'",
-        "working_point": "'yes' for a moment to develop rather than a strength",
-        "note": "the practitioner's note on the moment",
-    },
-    "clips.csv": {
-        "recording": "title of the film the clip was cut from",
-        "cycle": "the cycle the film belongs to",
-        "in_seconds": "where the clip starts, in seconds from the start of the film",
-        "out_seconds": "where the clip ends, in seconds",
-        "in": "the start as minutes:seconds.hundredths",
-        "out": "the end as minutes:seconds.hundredths",
-        "length_seconds": "how long the clip is",
-        "title": "the clip's title",
-        "chosen": "its place in the shared review (1, 2, ...), empty if not chosen",
-        "naming": "the practitioner's positive naming of what the clip shows",
-        "practitioner_note": "the practitioner's own note on the clip",
-        "caption": "caption for the strengths record (empty: the automatic one)",
-        "file": "the exported clip file (under media/ when films are included), empty if none",
-    },
-    "reflections.csv": {
-        "clip": "title of the clip the parent was watching",
-        "cycle": "the cycle of that clip",
-        "prompt": "the question asked, as it was asked",
-        "words": "the parent's own words, as they said them",
-        "date": "the day they were said (YYYY-MM-DD)",
-    },
-    "goals.csv": {
-        "goal_number": "the goal's place in the list (1, 2, ...)",
-        "goal": "the goal, in the parent's words",
-        "set_on": "the day the goal was set",
-        "retired_on": "the day it was put aside, empty if still worked on",
-        "first_rating": "its first rating (0-10), empty if never rated",
-        "date": "the day of this rating (one row per rating; empty for a goal never rated)",
-        "rating": "the rating that day, 0-10",
-        "cycle": "the cycle whose shared review it was rated at, if any",
-    },
-    "scores.csv": {  # written by score_table (its columns, in its order: a test checks they agree)
-        "case_code": "the case code",
-        "measure_id": "short id of the questionnaire or 'gbo' for goal ratings",
-        "measure": "the questionnaire's name",
-        "time_point": "when it was given: baseline, mid or end",
-        "date": "the day it was completed",
-        "score": "the total score",
-        "band": "the band the score falls in, where the questionnaire has bands",
-        "how": "'answered', 'typed total' or 'goal rating'",
-        "goal": "for goal ratings: which goal",
-        "cycle": "for goal ratings: the cycle, if any",
-    },
-}
-
 
 @dataclass(frozen=True)
 class BundleSummary:
@@ -193,66 +131,14 @@ def _case_json(case: Case) -> bytes:
         return json.dumps(to_record(case), indent=2).encode("ascii")
 
 
-def _csv(name: str, rows: Iterable[dict]) -> bytes:
-    """A table as score_table writes one: formula-guarded, UTF-8 with a byte-order mark for Excel."""
-    frame = pd.DataFrame(list(rows), columns=list(TABLES[name]), dtype=object)
-    return frame.map(safe_cell).to_csv(index=False).encode("utf-8-sig")
-
-
-def _blank(value: object) -> object:
-    return "" if value is None else value
-
-
 def _tables(store: CaseStore, case: Case) -> dict[str, bytes]:
     principles, _ = load_principles(store.root)
     instruments, _ = load_instruments(store.root)
-    films = {r.id: r for r in case.recordings}
-    order = {r.id: n for n, r in enumerate(case.recordings)}
-    moments = sorted(case.moments, key=lambda m: (order[m.recording_id], m.time))
-    clips = sorted(case.clips, key=lambda c: (films[c.recording_id].cycle, order[c.recording_id], c.start))
-    clip_by_id = {c.id: c for c in case.clips}
-
-    def clip_title(clip) -> str:
-        return clip.title or f"untitled clip at {format_time(clip.start, films[clip.recording_id].fps)}"
-
-    return {
-        "tables/moments.csv": _csv("moments.csv", ({
-            "recording": films[m.recording_id].title, "cycle": films[m.recording_id].cycle,
-            "time_seconds": m.time, "time": format_time(m.time, films[m.recording_id].fps),
-            "principles": "; ".join(principles.title(p) for p in m.principles), "behaviours": "; ".join(m.behaviours),
-            "turn": m.turn.value if m.turn else "", "working_point": "yes" if m.working_point else "", "note": m.note,
-        } for m in moments)),
-        "tables/clips.csv": _csv("clips.csv", ({
-            "recording": films[c.recording_id].title, "cycle": films[c.recording_id].cycle,
-            "in_seconds": c.start, "out_seconds": c.end, "in": format_time(c.start, films[c.recording_id].fps),
-            "out": format_time(c.end, films[c.recording_id].fps), "length_seconds": round(c.duration, 6),
-            "title": c.title, "chosen": _blank(c.chosen), "naming": c.naming, "practitioner_note": c.private_note,
-            "caption": c.strengths_caption, "file": _blank(c.exported),
-        } for c in clips)),
-        "tables/reflections.csv": _csv("reflections.csv", ({
-            "clip": clip_title(clip_by_id[r.clip_id]), "cycle": films[clip_by_id[r.clip_id].recording_id].cycle,
-            "prompt": r.prompt, "words": r.words, "date": r.said_on.isoformat(),
-        } for r in case.reflections)),
-        "tables/goals.csv": _csv("goals.csv", _goal_rows(case)),
-        "tables/scores.csv": scores_csv(case, instruments),
-    }
-
-
-def _goal_rows(case: Case) -> Iterable[dict]:
-    """One row per rating, and one (without a rating) for a goal never rated, so no goal is missing."""
-    for number, goal in enumerate(case.goals, start=1):
-        first = goal.first_rating
-        about = {"goal_number": number, "goal": goal.text, "set_on": goal.created_on.isoformat(),
-                 "retired_on": goal.retired_on.isoformat() if goal.retired_on else "",
-                 "first_rating": first.score if first else ""}
-        for rating in goal.ratings or [None]:
-            yield {**about, "date": rating.on.isoformat() if rating else "", "rating": rating.score if rating else "",
-                   "cycle": _blank(rating.cycle) if rating else ""}
+    return {f"tables/{name}": data for name, data in csv_files(table_frames(case, principles, instruments)).items()}
 
 
 def _readme(case: Case, media: bool, media_files: int, records: list[str]) -> str:
-    columns = "\n\n".join(f"tables/{name}\n" + "\n".join(f"  {column}: {meaning}" for column, meaning in cols.items())
-                          for name, cols in TABLES.items())
+    columns = columns_text("tables/")
     count = f"{media_files} file{'' if media_files == 1 else 's'}"
     films = (f"media/        the films, clips and still pictures of the case ({count}), in the\n"
              "              folders the workbook keeps them in\n" if media else

@@ -31,7 +31,8 @@ def safe_cell(value: object) -> object:
     return value
 
 
-def scores_frame(case: Case, instruments: Mapping[str, Instrument]) -> pd.DataFrame:
+def scores_frame(case: Case, instruments: Mapping[str, Instrument], *, guarded: bool = True) -> pd.DataFrame:
+    """The table; ``guarded`` puts an apostrophe before formula-like text (for CSV, not for Excel's own files)."""
     rows = []
     order = {tp: n for n, tp in enumerate(TimePoint)}
     for a in sorted((a for a in case.administrations if a.done), key=lambda a: (a.instrument_id, order[a.time_point])):
@@ -47,7 +48,8 @@ def scores_frame(case: Case, instruments: Mapping[str, Instrument]) -> pd.DataFr
     frame = pd.DataFrame(rows, columns=COLUMNS)
     frame["case_code"] = case.code
     frame["cycle"] = frame["cycle"].astype("Int64")
-    return frame.map(safe_cell).fillna({"band": "", "goal": ""})
+    frame = frame.fillna({"band": "", "goal": ""})
+    return frame.map(safe_cell) if guarded else frame
 
 
 def scores_csv(case: Case, instruments: Mapping[str, Instrument]) -> bytes:

@@ -1,0 +1,143 @@
+"""The case's main records as tables with stable, documented columns.
+
+Moments, clips, the parent's words, goal ratings and questionnaire scores are
+what supervisors, researchers and services most want to read in a spreadsheet
+or a statistics package. :data:`TABLES` names every column and says what it
+means; the same words go into each export's read-me and ``docs/exports.md``
+(a test keeps the document in step), so a column is never renamed silently.
+
+The frames hold the text exactly as typed; each writer guards it in its own
+way (the CSV writer against formulas, the Excel writer by writing text as text).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+import pandas as pd
+
+from ..instruments import Instrument
+from ..media.frames import format_time
+from ..models import Case
+from ..principles import Principles
+from ..score_table import COLUMNS as SCORE_COLUMNS
+from ..score_table import scores_frame
+
+TABLES: dict[str, dict[str, str]] = {
+    "moments": {
+        "recording": "title of the film the moment is in",
+        "cycle": "the cycle (1, 2, ...) the film belongs to",
+        "time_seconds": "when the moment is, in seconds from the start of the film",
+        "time": "the same time as minutes:seconds.hundredths",
+        "principles": "principles of attuned interaction seen (separated by ';')",
+        "behaviours": "the behaviours noted under them (separated by ';')",
+        "turn": "the turn of the attuned cycle, e.g. 'child: initiative'",
+        "working_point": "'yes' for a moment to develop rather than a strength",
+        "note": "the practitioner's note on the moment",
+    },
+    "clips": {
+        "recording": "title of the film the clip was cut from",
+        "cycle": "the cycle the film belongs to",
+        "in_seconds": "where the clip starts, in seconds from the start of the film",
+        "out_seconds": "where the clip ends, in seconds",
+        "in": "the start as minutes:seconds.hundredths",
+        "out": "the end as minutes:seconds.hundredths",
+        "length_seconds": "how long the clip is",
+        "title": "the clip's title",
+        "chosen": "its place in the shared review (1, 2, ...), empty if not chosen",
+        "naming": "the practitioner's positive naming of what the clip shows",
+        "practitioner_note": "the practitioner's own note on the clip",
+        "caption": "caption for the strengths record (empty: the automatic one)",
+        "file": "the exported clip file (under media/ in a case copy with films), empty if none",
+    },
+    "reflections": {
+        "clip": "title of the clip the parent was watching",
+        "cycle": "the cycle of that clip",
+        "prompt": "the question asked, as it was asked",
+        "words": "the parent's own words, as they said them",
+        "date": "the day they were said (YYYY-MM-DD)",
+    },
+    "goals": {
+        "goal_number": "the goal's place in the list (1, 2, ...)",
+        "goal": "the goal, in the parent's words",
+        "set_on": "the day the goal was set",
+        "retired_on": "the day it was put aside, empty if still worked on",
+        "first_rating": "its first rating (0-10), empty if never rated",
+        "date": "the day of this rating (one row per rating; empty for a goal never rated)",
+        "rating": "the rating that day, 0-10",
+        "cycle": "the cycle whose shared review it was rated at, if any",
+    },
+    "scores": {  # made by score_table (its columns, in its order: a test checks they agree)
+        "case_code": "the case code",
+        "measure_id": "short id of the questionnaire or 'gbo' for goal ratings",
+        "measure": "the questionnaire's name",
+        "time_point": "when it was given: baseline, mid or end",
+        "date": "the day it was completed",
+        "score": "the total score",
+        "band": "the band the score falls in, where the questionnaire has bands",
+        "how": "'answered', 'typed total' or 'goal rating'",
+        "goal": "for goal ratings: which goal",
+        "cycle": "for goal ratings: the cycle, if any",
+    },
+}
+assert list(TABLES["scores"]) == SCORE_COLUMNS
+
+
+def columns_text(prefix: str = "", suffix: str = ".csv") -> str:
+    """What each column of each table means, as plain text for a read-me."""
+    return "\n\n".join(f"{prefix}{name}{suffix}\n" + "\n".join(f"  {column}: {meaning}"
+                                                               for column, meaning in cols.items())
+                       for name, cols in TABLES.items())
+
+
+def table_frames(case: Case, principles: Principles, instruments: Mapping[str, Instrument]) -> dict[str, pd.DataFrame]:
+    """Every table of :data:`TABLES` for ``case``, text as typed, in a fixed row order."""
+    films = {r.id: r for r in case.recordings}
+    order = {r.id: n for n, r in enumerate(case.recordings)}
+    moments = sorted(case.moments, key=lambda m: (order[m.recording_id], m.time))
+    clips = sorted(case.clips, key=lambda c: (films[c.recording_id].cycle, order[c.recording_id], c.start))
+    clip_by_id = {c.id: c for c in case.clips}
+
+    def clip_title(clip) -> str:
+        return clip.title or f"untitled clip at {format_time(clip.start, films[clip.recording_id].fps)}"
+
+    rows: dict[str, Iterable[dict]] = {
+        "moments": ({
+            "recording": films[m.recording_id].title, "cycle": films[m.recording_id].cycle,
+            "time_seconds": m.time, "time": format_time(m.time, films[m.recording_id].fps),
+            "principles": "; ".join(principles.title(p) for p in m.principles), "behaviours": "; ".join(m.behaviours),
+            "turn": m.turn.value if m.turn else "", "working_point": "yes" if m.working_point else "", "note": m.note,
+        } for m in moments),
+        "clips": ({
+            "recording": films[c.recording_id].title, "cycle": films[c.recording_id].cycle,
+            "in_seconds": c.start, "out_seconds": c.end, "in": format_time(c.start, films[c.recording_id].fps),
+            "out": format_time(c.end, films[c.recording_id].fps), "length_seconds": round(c.duration, 6),
+            "title": c.title, "chosen": _blank(c.chosen), "naming": c.naming, "practitioner_note": c.private_note,
+            "caption": c.strengths_caption, "file": _blank(c.exported),
+        } for c in clips),
+        "reflections": ({
+            "clip": clip_title(clip_by_id[r.clip_id]), "cycle": films[clip_by_id[r.clip_id].recording_id].cycle,
+            "prompt": r.prompt, "words": r.words, "date": r.said_on.isoformat(),
+        } for r in case.reflections),
+        "goals": _goal_rows(case),
+    }
+    frames = {name: pd.DataFrame(list(items), columns=list(TABLES[name]), dtype=object)
+              for name, items in rows.items()}
+    frames["scores"] = scores_frame(case, instruments, guarded=False)
+    return frames
+
+
+def _blank(value: object) -> object:
+    return "" if value is None else value
+
+
+def _goal_rows(case: Case) -> Iterable[dict]:
+    """One row per rating, and one (without a rating) for a goal never rated, so no goal is missing."""
+    for number, goal in enumerate(case.goals, start=1):
+        first = goal.first_rating
+        about = {"goal_number": number, "goal": goal.text, "set_on": goal.created_on.isoformat(),
+                 "retired_on": goal.retired_on.isoformat() if goal.retired_on else "",
+                 "first_rating": first.score if first else ""}
+        for rating in goal.ratings or [None]:
+            yield {**about, "date": rating.on.isoformat() if rating else "", "rating": rating.score if rating else "",
+                   "cycle": _blank(rating.cycle) if rating else ""}
