@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import shutil
 from datetime import date
 from pathlib import Path
 
 import pytest
 import streamlit as st
 
+from vig_core.demo import ensure_demo_cases
 from vig_core.models import Case, new_case
 from vig_core.lock import OFFERED
 from vig_core.store import CaseStore, SettingsStore
@@ -50,3 +52,18 @@ class Clock:
 @pytest.fixture
 def clock() -> Clock:
     return Clock()
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory) -> Path:
+    """Both demo families with their film, made once per test run; copy it with ``demo``."""
+    root = tmp_path_factory.mktemp("demo") / "data"
+    ensure_demo_cases(CaseStore(root))
+    return root
+
+
+@pytest.fixture
+def demo(store: CaseStore, demo_template: Path) -> CaseStore:
+    """This test's own store holding both demo cases ("demo" and "demo-ending") with their films."""
+    shutil.copytree(demo_template / "cases", store.cases_dir, dirs_exist_ok=True)
+    return store

@@ -7,7 +7,6 @@ import errno
 import io
 import json
 import os
-import shutil
 import threading
 import zipfile
 from contextlib import contextmanager
@@ -20,7 +19,6 @@ from conftest import make_case
 from vig_core import case_bundle
 from vig_core.case_bundle import default_bundle_name, export_case_bundle
 from vig_core.exports.tables import TABLES
-from vig_core.demo import ensure_demo_cases
 from vig_core.errors import NotFoundError, StoreError, ValidationError
 from vig_core.film import Recording, Reflection
 from vig_core.instruments import load_instruments
@@ -43,20 +41,6 @@ HEADERS = {  # spelled out: these names are a promise to whoever reads the files
 ODD_TEXT = '<script>alert("Ça va?")</script> “quoted”, comma; 🙂\nsecond line & <b>bold</b>'
 WORK_FILES = [".case.json.1234abcd.tmp", "recordings/r9/.film.mp4.partial", "exports/.cycle-2-x/clip.mp4",
               "exports/cycle-1/.clip-2.mp4.5678.tmp", "uploads/abc.mov"]
-
-
-@pytest.fixture(scope="module")
-def demo_template(tmp_path_factory) -> Path:
-    """Both demo families with their film, made once; each test gets its own copy."""
-    root = tmp_path_factory.mktemp("demo") / "data"
-    ensure_demo_cases(CaseStore(root))
-    return root
-
-
-@pytest.fixture
-def demo(store: CaseStore, demo_template: Path) -> CaseStore:
-    shutil.copytree(demo_template / "cases", store.cases_dir, dirs_exist_ok=True)
-    return store
 
 
 def members(path: Path) -> dict[str, bytes]:
