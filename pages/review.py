@@ -153,6 +153,11 @@ else:
         autosave_text("Review notes (practitioner only, hidden in client view)", case.cycle(cycle).review_notes,
                       lambda c, text: setattr(c.cycle(cycle), "review_notes", text),
                       key=f"review-notes-{case.id}-{cycle}", max_chars=MAX_NOTE_TEXT, height=120)
+        autosave_text("Your own reflection, for supervision (practitioner only)", case.cycle(cycle).own_reflection,
+                      lambda c, text: setattr(c.cycle(cycle), "own_reflection", text),
+                      key=f"own-reflection-{case.id}-{cycle}", max_chars=MAX_NOTE_TEXT, height=120,
+                      help="How you guided this review: what went well, what you would like to think about with "
+                           "your supervisor. It goes into the supervision pack with the clips.")
     if case.cycle(cycle).status is CycleStatus.REVIEWED:
         st.success(f"Cycle {cycle} is complete.", icon=":material/check_circle:")
         if private:

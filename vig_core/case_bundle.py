@@ -93,7 +93,7 @@ def export_case_bundle(store: CaseStore, case_id: str, out: Path, *, media: bool
         for name, data in texts.items():
             archive.writestr(zip_entry(name, time.time(), compress=True), data)
             advance(len(data))
-        count = len(texts) + sum(_stream(archive, name, path, advance) for name, path in files)
+        count = len(texts) + sum(stream_file(archive, name, path, advance) for name, path in files)
     store.note_activity(case_id, EXPORTED, "the whole case" + (" with its films" if media else ", without films"))
     report(1.0)
     return BundleSummary(out, count, done, media)
@@ -166,7 +166,7 @@ What the columns of each table mean:
 """
 
 
-def _stream(archive: zipfile.ZipFile, name: str, path: Path, advance: Callable[[int], None]) -> bool:
+def stream_file(archive: zipfile.ZipFile, name: str, path: Path, advance: Callable[[int], None]) -> bool:
     """Copy one media file into the zip a chunk at a time, uncompressed; ``False`` if it went away meanwhile
     (a recording removed while the bundle was being made)."""
     try:

@@ -1,7 +1,8 @@
 """``python -m vig_core``: the workbook's command line.
 
 Subcommands: demo, data-dir, import-recording, export-clips,
-validate-instrument, backup, restore, erase, export-case, remove-passphrase. Each prints plain results on stdout, a plain error on stderr, and
+validate-instrument, backup, restore, erase, export-case, export, remove-passphrase.
+Each prints plain results on stdout, a plain error on stderr, and
 exits non-zero on failure; no traceback for errors a person can fix.
 """
 
@@ -18,6 +19,8 @@ from .demo import ensure_demo_cases
 from .case_bundle import export_case_bundle
 from .erasure import erase_case, erase_films, what_goes, what_goes_with_films
 from .errors import VigError
+from .exports.save import Format, export
+from .exports.webvtt import CaptionSource
 from .instruments import DefinitionError, read_instrument
 from .lock import PASSPHRASE_HASH
 from .paths import ENV_VAR, data_root
@@ -61,6 +64,17 @@ def build_parser() -> argparse.ArgumentParser:
     bundling.add_argument("--case", required=True, metavar="CASE_ID")
     bundling.add_argument("--out", required=True, type=Path, metavar="FILE.zip")
     bundling.add_argument("--no-media", action="store_true", help="leave out films, clips and stills")
+    exporting_for = commands.add_parser("export", help="export a case for other tools (spreadsheets, ELAN, "
+                                        "captions) or supervision; print the files written")
+    exporting_for.add_argument("--case", required=True, metavar="CASE_ID")
+    exporting_for.add_argument("--format", required=True, choices=[f.value for f in Format])
+    exporting_for.add_argument("--out", required=True, type=Path, metavar="DIR", help="an existing folder")
+    exporting_for.add_argument("--keep-names", action="store_true",
+                               help="keep the family's names (by default they are replaced by the case code; "
+                                    "a supervision pack always replaces them)")
+    exporting_for.add_argument("--captions", choices=[c.value for c in CaptionSource], default=CaptionSource.NAMING,
+                               help="for vtt: caption each clip with the positive naming (default) or the "
+                                    "parent's words")
     forgetting = commands.add_parser("remove-passphrase", help="remove a forgotten passphrase (needs this "
                                      "computer account; the data itself was never encrypted by it)")
     forgetting.add_argument("--yes", action="store_true", help="confirm: without it nothing changes")
@@ -104,6 +118,14 @@ def main(argv: list[str] | None = None) -> int:
             summary = export_case_bundle(CaseStore(data_root()), args.case, args.out, media=not args.no_media)
             print(f"{summary.path} ({summary.files} files, {summary.bytes:,} bytes"
                   f"{'' if summary.media else ', without media'})")
+        elif args.command == "export":
+            if args.keep_names and args.format == Format.SUPERVISION:
+                print("Error: a supervision pack always replaces the family's names; leave out --keep-names.",
+                      file=sys.stderr)
+                return 2
+            paths = export(CaseStore(data_root()), args.case, args.format, args.out, keep_names=args.keep_names,
+                           captions=args.captions)
+            print("\n".join(str(path) for path in paths))
         elif args.command == "remove-passphrase":
             if not args.yes:
                 print("Would remove the passphrase. Nothing changed: add --yes to remove it.", file=sys.stderr)

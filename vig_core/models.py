@@ -55,10 +55,12 @@ class Cycle:
     status: CycleStatus = CycleStatus.PLANNED
     film_next: str = ""  # agreed at the shared review: what to film next time (the parent may see it)
     review_notes: str = ""  # the practitioner's notes on the review: never shown in client view
+    own_reflection: str = ""  # the practitioner's reflection on their own guiding, for supervision: never shown
 
     def validate(self) -> None:
         check_text(self.film_next, "What to film next time", MAX_NOTE_TEXT)
         check_text(self.review_notes, "The review notes", MAX_NOTE_TEXT)
+        check_text(self.own_reflection, "Your own reflection", MAX_NOTE_TEXT)
         if self.filming_date and self.review_date and self.review_date < self.filming_date:
             raise ValidationError(
                 f"In cycle {self.number} the shared review ({self.review_date:%d %b %Y}) "
@@ -68,7 +70,7 @@ class Cycle:
     @property
     def has_content(self) -> bool:
         return bool(self.filming_date or self.review_date or self.status != CycleStatus.PLANNED
-                    or self.film_next or self.review_notes)
+                    or self.film_next or self.review_notes or self.own_reflection)
 
 
 class ConsentKind(StrEnum):

@@ -213,7 +213,8 @@ CASES = ([("practitioner", f, p) for f in FAMILIES for p in PRACTITIONER_PAGES]
          + [("client", f, p) for f in FAMILIES for p in CLIENT_PAGES])
 
 
-PRACTITIONER_ONLY = {"Case.practitioner_notes", "Consent.notes", "Cycle.review_notes", "Moment.note",
+PRACTITIONER_ONLY = {"Case.practitioner_notes", "Consent.notes", "Cycle.review_notes", "Cycle.own_reflection",
+                     "Moment.note",
                      "Clip.private_note", "Ending.practitioner_notes"}
 
 

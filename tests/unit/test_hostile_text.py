@@ -598,7 +598,8 @@ def test_family_pages_show_hostile_text_only_as_text(world, text):
         assert f"Still from the clip: {item.title}" in strengths.attr_values
     private = [bad_case.practitioner_notes, bad_case.ending.practitioner_notes, bad_case.consent.notes,
                *(c.private_note for c in bad_case.clips), *(m.note for m in bad_case.moments),
-               *(c.review_notes for c in bad_case.cycles)]
+               *(c.review_notes for c in bad_case.cycles),
+               *(c.own_reflection for c in bad_case.cycles)]
     private_tags = {re.search(r"ZQ\d+Q", p).group() for p in private}
     for page in (celebration, strengths):
         seen = "\n".join(page.texts + page.attr_values)

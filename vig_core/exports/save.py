@@ -1,0 +1,139 @@
+"""Writing a case's exports into a folder: one entry point for the command line and the Exports page.
+
+Each format module makes its files' contents (pure); this module picks the
+file names, checks the folder, writes every file whole (a full disk leaves no
+half file, and the files of one export already written are taken back), notes
+the export in the case's activity log and returns the paths.
+
+By default every export is made from a copy of the case with the family's names
+replaced by the case code (:mod:`.names`); ``keep_names`` is for exports that
+stay with the practitioner or go to the family. The supervision pack always
+replaces them and needs the supervisor consent.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from enum import StrEnum
+from pathlib import Path
+
+from ..activity import EXPORTED
+from ..errors import ValidationError
+from ..instruments import load_instruments
+from ..models import Case
+from ..principles import load_principles
+from ..store import CaseStore, atomic_file
+# TEMP from .elan import recording_eaf
+from .names import names_in, pseudonymised
+from .numbering import clip_stems
+from .spreadsheet import csv_files, xlsx_bytes
+from .supervision import write_supervision_pack
+from .tables import columns_text, table_frames
+from .webvtt import CAPTION_LABELS, CaptionSource, clip_webvtt
+
+
+class Format(StrEnum):
+    CSV = "csv"
+    XLSX = "xlsx"
+    EAF = "eaf"
+    VTT = "vtt"
+    SUPERVISION = "supervision"
+
+
+FORMAT_LABELS = {
+    Format.CSV: "Tables as CSV files (one per table)",
+    Format.XLSX: "Tables as one Excel workbook",
+    Format.EAF: "ELAN files (.eaf), one per recording",
+    Format.VTT: "Captions (WebVTT), one per clip",
+    Format.SUPERVISION: "Supervision pack (zip)",
+}
+
+
+def file_prefix(case: Case) -> str:
+    """The case code as far as it is safe in any file system, e.g. ``DEMO-1-fictional``."""
+    return re.sub(r"[^A-Za-z0-9_-]+", "-", case.code).strip("-_") or case.id
+
+
+def export(store: CaseStore, case_id: str, fmt: Format | str, folder: Path, *, keep_names: bool = False,
+           captions: CaptionSource | str = CaptionSource.NAMING, clip_ids: list[str] | None = None,
+           on_progress: Callable[[float], None] | None = None) -> list[Path]:
+    """Write the export ``fmt`` of ``case_id`` into ``folder``; return the files written (see module notes)."""
+    fmt = Format(fmt)
+    folder = Path(folder).expanduser()
+    if not folder.is_dir():
+        raise ValidationError(f"There is no folder at “{folder}”; choose an existing folder for the export.")
+    if folder.resolve().is_relative_to(store.root.resolve()):
+        raise ValidationError("Exports cannot be saved inside the workbook's data folder; choose another place.")
+    case = store.load(case_id)
+    prefix = file_prefix(case)
+    if fmt is Format.SUPERVISION:
+        out = folder / f"{prefix}-supervision-pack.zip"
+        _refuse_existing([out])
+        write_supervision_pack(store, case_id, out, clip_ids=clip_ids, on_progress=on_progress)
+        return [out]
+    if not keep_names and names_in(case, case.code):
+        raise ValidationError(f"The case code “{case.code}” holds the family's name, so replacing the names would "
+                              "not hide them; change the case code first, or choose to keep the names.")
+    shown = case if keep_names else pseudonymised(case)
+    files, what = _contents(store, shown, fmt, CaptionSource(captions))
+    paths = [folder / f"{prefix}-{name}" for name in files]
+    _refuse_existing(paths)
+    _write_all(dict(zip(paths, files.values())))
+    store.note_activity(case_id, EXPORTED, f"{what} ({len(paths)} file{'s' * (len(paths) != 1)}"
+                                           f"{', with names' if keep_names else ''})")
+    if on_progress:
+        on_progress(1.0)
+    return paths
+
+
+def _contents(store: CaseStore, case: Case, fmt: Format, captions: CaptionSource) -> tuple[dict[str, bytes], str]:
+    """``({file name after the prefix: bytes}, what it is in words)``; refuses an export with nothing in it."""
+    principles, _ = load_principles(store.root)
+    if fmt in (Format.CSV, Format.XLSX):
+        frames = table_frames(case, principles, load_instruments(store.root)[0])
+        if fmt is Format.CSV:
+            readme = f"The tables of case {case.code}. What each column means:\n\n{columns_text()}\n"
+            return {**csv_files(frames), "columns.txt": readme.encode("utf-8")}, "the tables as CSV"
+        return {"tables.xlsx": xlsx_bytes(frames)[0]}, "the tables as an Excel workbook"
+    if fmt is Format.EAF:
+        from .elan import recording_eaf  # TEMP
+        if not case.recordings:
+            raise ValidationError("The case has no recordings yet, so there is no ELAN file to make.")
+        return ({f"{_recording_name(case, r.id)}.eaf": recording_eaf(
+                    case, r.id, principles, store.media_path(case.id, r.playable)) for r in case.recordings},
+                "the micro-analysis as ELAN files")
+    stems = clip_stems(case)
+    texts = {f"{stems[c.id]}.vtt": clip_webvtt(case, c, captions) for c in case.clips}
+    found = {name: text.encode("utf-8") for name, text in texts.items() if text}
+    if not found:
+        raise ValidationError(f"No clip has {CAPTION_LABELS[captions]} written yet, so there are no captions to "
+                              "make; choose the other source or write them first.")
+    return found, f"captions from {CAPTION_LABELS[captions]}"
+
+
+def _recording_name(case: Case, recording_id: str) -> str:
+    recording = case.recording(recording_id)
+    number = [r.id for r in case.recordings_in(recording.cycle)].index(recording_id) + 1
+    return f"cycle-{recording.cycle}-recording-{number}"
+
+
+def _refuse_existing(paths: list[Path]) -> None:
+    taken = [p.name for p in paths if p.exists() or p.is_symlink()]
+    if taken:
+        raise ValidationError(f"There is already a file called {taken[0]} in that folder; nothing was written. "
+                              "Choose another folder, or move the earlier export away.")
+
+
+def _write_all(files: dict[Path, bytes]) -> None:
+    """Write each file whole; if one fails, take back those already written, so an export is all or nothing."""
+    written: list[Path] = []
+    try:
+        for path, data in files.items():
+            with atomic_file(path, "saving the export") as handle:  # a disk error becomes a plain StoreError
+                handle.write(data)
+            written.append(path)
+    except BaseException:
+        for path in written:
+            path.unlink(missing_ok=True)
+        raise
