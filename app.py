@@ -79,6 +79,7 @@ def main() -> None:
         st.Page("pages/outcomes.py", title="Before and after", icon=":material/monitoring:"),
         st.Page("pages/ending.py", title="Ending", icon=":material/celebration:"),
         st.Page("pages/timeline.py", title="Timeline", icon=":material/timeline:"),
+        st.Page("pages/exports.py", title="Exports", icon=":material/ios_share:"),
     ]
     client_pages = [
         st.Page("pages/conversation.py", title="Our conversation", icon=":material/forum:", default=True),

@@ -320,3 +320,12 @@ def test_the_command_says_why_consent_stops_a_pack(demo, out, capsys):
     assert cli.main(["export", "--case", "demo", "--format", "supervision", "--keep-names",
                      "--out", str(out)]) == 2
     assert list(out.iterdir()) == []
+
+
+def test_the_exports_document_names_every_column_and_format():
+    document = (Path(__file__).resolve().parents[2] / "docs" / "exports.md").read_text(encoding="utf-8")
+    for name, columns in TABLES.items():
+        assert f"### `{name}`" in document
+        for column, meaning in columns.items():
+            assert f"- `{column}`: {meaning}" in document, (name, column)
+    assert all(f"| `{fmt.value}` |" in document for fmt in Format)

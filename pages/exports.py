@@ -1,0 +1,123 @@
+"""Exports: the case's work in files other tools read (spreadsheets, ELAN, captions), the
+supervision pack, and coding done in ELAN brought back as moments. Practitioner view only."""
+
+from pathlib import Path
+
+import streamlit as st
+
+from vig_core.consent_rules import Use, allows, require
+from vig_core.errors import ValidationError, VigError
+from vig_core.exports.elan_import import apply_import, plan_import, read_eaf
+from vig_core.exports.names import names_in
+from vig_core.exports.numbering import clip_stems
+from vig_core.exports.save import FORMAT_LABELS, Format, export
+from vig_core.exports.webvtt import CAPTION_LABELS, CaptionSource
+from vig_core.jobs import JOBS
+from vig_core.media.frames import format_time
+from vig_core.paths import data_root, default_save_folder
+from vig_core.principles import load_principles
+from vig_core.ui import session
+from vig_core.ui.media import job_progress
+from vig_core.ui.widgets import case_title, plain, require_case
+
+session.begin_page()
+case = require_case()
+case_title(case, "Exports")
+job_progress(f"exports-{case.id}")
+principles, warning = load_principles(data_root())
+if warning:
+    st.warning(warning)
+
+# --- export --------------------------------------------------------------------------------
+st.subheader("Export for other tools or for supervision")
+st.write(f"The family's names are replaced by the case code (“[{plain(case.code)} child]”, "
+         f"“[{plain(case.code)} parent]”) unless you choose to keep them. Nicknames, other people's names and "
+         "anything said in the films are not changed: read the files before they leave this computer.")
+fmt = Format(st.radio("What to export", list(Format), format_func=FORMAT_LABELS.get, key="out-format"))
+pack = fmt is Format.SUPERVISION
+ready, clip_ids = True, None
+if pack:
+    if not allows(case, Use.SUPERVISION):
+        try:
+            require(case, Use.SUPERVISION)
+        except ValidationError as error:
+            st.error(plain(str(error)), icon=":material/block:")
+        ready = False
+    elif names_in(case, case.code):
+        st.error("The case code holds the family's name, and the pack names the family by its code: change the "
+                 "case code on the Where we are page first.", icon=":material/block:")
+        ready = False
+    stems = clip_stems(case)
+    labels = {c.id: f"{stems[c.id].split('-clip-')[0].replace('-', ' ').capitalize()}: "
+                    f"{c.title or 'untitled clip'} ({format_time(c.start)} to {format_time(c.end)})"
+              for c in case.clips}
+    chosen = [c.id for cycle in case.cycles for c in case.chosen_clips(cycle.number)]
+    clip_ids = st.multiselect("Clips to bring", list(labels), default=chosen, format_func=labels.get,
+                              key="out-clips", help="The clips chosen for the shared reviews, unless you change it.")
+    if not clip_ids:
+        ready = False
+    cycles = sorted({case.recording(case.clip(i).recording_id).cycle for i in clip_ids})
+    missing = [n for n in cycles if not case.cycle(n).own_reflection.strip()]
+    st.caption("With each clip: its positive naming, the moments coded in it, your note and the parent's words; "
+               "with each cycle: your review notes and your own reflection.")
+    if missing:
+        st.info(f"Your own reflection is not written yet for cycle {', '.join(map(str, missing))}; write it at the "
+                "end of the Shared review page (practitioner view) if you want it in the pack.")
+else:
+    if fmt is Format.VTT:
+        st.radio("Caption each clip with", list(CaptionSource), format_func=CAPTION_LABELS.get, key="out-captions",
+                 horizontal=True)
+    st.checkbox("Keep the family's names (only for your own records or for the family)", key="out-keep-names")
+st.text_input("Folder to save in", value=str(default_save_folder()), key="out-folder")
+
+
+@session.guarded
+def run_export() -> None:
+    folder = Path((st.session_state.get("out-folder") or "").strip().strip('"')).expanduser()
+    if not str(folder).strip() or str(folder) == ".":
+        raise ValidationError("Type a folder on this computer first.")
+    if pack:
+        ids = list(st.session_state.get("out-clips") or [])
+        JOBS.start(f"exports-{case.id}", "Making the supervision pack",
+                   lambda report: export(session.store(), case.id, Format.SUPERVISION, folder, clip_ids=ids,
+                                         on_progress=report))
+        return
+    paths = export(session.store(), case.id, fmt, folder, keep_names=bool(st.session_state.get("out-keep-names")),
+                   captions=st.session_state.get("out-captions", CaptionSource.NAMING))
+    session.flash("success", f"Saved {len(paths)} file{'s' * (len(paths) != 1)} in {folder}: "
+                             + ", ".join(p.name for p in paths))
+
+
+st.button("Export", type="primary", icon=":material/ios_share:", key="out-go", disabled=not ready,
+          on_click=run_export)
+
+# --- import from ELAN -------------------------------------------------------------------------
+st.subheader("Bring back coding done in ELAN")
+if not case.recordings:
+    st.info("No recordings yet: coding from ELAN is added to a recording of the workbook.")
+    st.stop()
+st.write("Annotations on tiers named after a principle (“Being attentive” …) become moments of the recording, "
+         "with the Turn, Notes and Working point tiers beside them. Export the ELAN file above to start with the "
+         "right tiers. Nothing is added before you confirm.")
+films = {r.id: f"Cycle {r.cycle}: {r.title}" for r in case.recordings}
+recording_id = st.selectbox("Recording", list(films), format_func=films.get, key="elan-recording")
+upload_key = f"elan-file-{st.session_state.get('elan-round', 0)}"  # a new key empties the uploader
+upload = st.file_uploader("ELAN file (.eaf)", type=["eaf"], key=upload_key)
+if upload is not None:
+    try:
+        plan = plan_import(case, recording_id, read_eaf(upload.getvalue()), principles)
+    except VigError as error:
+        st.error(plain(str(error)))
+    else:
+        for note in plan.warnings:
+            st.warning(plain(note))
+        if plan.ignored_tiers:
+            st.caption("Tiers not read: " + plain(", ".join(plan.ignored_tiers)))
+        st.info(plain(plan.summary()))
+
+        def bring_back() -> None:
+            if session.update_case(lambda c: apply_import(c, plan), f"Added from ELAN: {plan.summary()}"):
+                st.session_state["elan-round"] = st.session_state.get("elan-round", 0) + 1
+
+        st.button("Add these moments", type="primary", key="elan-apply", disabled=not (plan.new or plan.merged),
+                  icon=":material/input:", on_click=bring_back)

@@ -1,0 +1,291 @@
+"""Coding done in ELAN, read back into a recording's moments.
+
+Tiers named after a principle heading (its title or id, in any letter case)
+become moments, with the "Turn", "Notes" and "Working point" tiers that
+:mod:`.elan` writes; any other tier ("Clips" too) is not read, and the plan
+names it. Annotations starting on the same video frame are one moment.
+
+Nothing typed in ELAN is dropped: text on a principle's tier that is neither a
+behaviour of that heading nor its title, an unknown turn, or other text on the
+working-point tier goes into the moment's note as a line ``<tier>: <text>``
+(e.g. "Being attentive: lovely eye contact"). Such text that is already one of
+the moment's behaviours (a behaviour reworded in the principles file since the
+export) is not added again.
+
+An imported moment on the frame of a moment already coded is merged into it
+(principles and behaviours added, the turn filled only if empty, note text
+added only if not there already), so importing the file just exported adds
+nothing. :func:`plan_import` says what an import would do;
+:func:`apply_import` does it to the case passed in, matching frames afresh, so
+a change made meanwhile is respected.
+
+The file is someone's upload: it is parsed by defusedxml first (entities and
+document types refused, never expanded) and only then by pympi, in memory.
+"""
+
+from __future__ import annotations
+
+import copy
+import types
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from types import SimpleNamespace
+from urllib.parse import unquote, urlparse
+from xml.etree import ElementTree
+
+import defusedxml.ElementTree as SafeTree
+from defusedxml import DefusedXmlException
+from pympi import Elan
+
+from ..errors import ValidationError
+from ..film import MAX_MOMENT_NOTE, Moment, Recording, Turn, on_frame
+from ..media.frames import format_time
+from ..models import Case
+from ..principles import Principles
+from ..records import to_record
+from ..recordings import PLAYABLE_NAME
+from .elan import (BEHAVIOURS_LINE, CLIPS_TIER, NOTES_TIER, RECORDING_PROPERTY, TURN_TIER, WORKING_POINT_TIER,
+                   WORKING_POINT_VALUE, heading_tiers)
+
+MAX_EAF_BYTES = 20_000_000
+NOT_ELAN = "This is not an ELAN file (.eaf); choose the file ELAN saved."
+DAMAGED = "This ELAN file is damaged or in a form that cannot be read; open it in ELAN, save it again and retry."
+XSI_LOCATION = "{http://www.w3.org/2001/XMLSchema-instance}noNamespaceSchemaLocation"  # pympi insists on it
+
+
+def read_eaf(data: bytes) -> Elan.Eaf:
+    """The uploaded ELAN document, or a plain ValidationError for anything else (never another exception)."""
+    if len(data) > MAX_EAF_BYTES:
+        raise ValidationError(f"This file is too large for an ELAN file ({len(data) / 1e6:.0f} MB; "
+                              f"the limit is {MAX_EAF_BYTES / 1e6:.0f} MB); choose the .eaf file ELAN saved.")
+    if not data.strip():
+        raise ValidationError("This file is empty; choose the .eaf file ELAN saved.")
+    try:
+        root = SafeTree.fromstring(data, forbid_dtd=True)
+    except DefusedXmlException as error:
+        raise ValidationError("This file declares XML entities or a document type, which ELAN files never do; "
+                              "it was not read, for safety.") from error
+    except Exception as error:  # expat's ParseError, an unknown encoding's LookupError, ...
+        raise ValidationError(NOT_ELAN) from error
+    if root.tag != "ANNOTATION_DOCUMENT":
+        raise ValidationError(NOT_ELAN)
+    try:
+        eaf = _pympi_eaf(root)
+    except Exception as error:  # pympi reports a bad document with whatever its code trips on
+        raise ValidationError(DAMAGED) from error
+    times = eaf.timeslots
+    if any(t is not None and (not isinstance(t, int) or t < 0) for t in times.values()) or any(
+            a[0] not in times or a[1] not in times for tier in eaf.tiers.values() for a in tier[0].values()):
+        raise ValidationError(DAMAGED)
+    return eaf
+
+
+def _pympi_eaf(root: ElementTree.Element) -> Elan.Eaf:
+    """pympi's own reader, run on the tree defusedxml parsed.
+
+    pympi reads only from a path, and the file holds clinical notes that must not go into a temporary file, so
+    its ``parse_eaf`` is run as a copy whose ``etree.parse`` hands back this tree. Nothing shared is patched, so
+    it is safe with several sessions at once.
+    """
+    root.attrib.setdefault(XSI_LOCATION, "")
+    eaf = Elan.Eaf()  # then emptied of the defaults a new document gets, as pympi's reader expects
+    for part in (eaf.tiers, eaf.linguistic_types, eaf.constraints, eaf.properties):
+        part.clear()
+    reader = SimpleNamespace(parse=lambda _path: ElementTree.ElementTree(root), ParseError=ElementTree.ParseError)
+    parse_eaf = types.FunctionType(Elan.parse_eaf.__code__, {**vars(Elan), "etree": reader})
+    parse_eaf("", eaf, suppress_version_warning=True)
+    return eaf
+
+
+@dataclass(frozen=True)
+class ImportedMoment:
+    time: float  # seconds, on the recording's frame grid
+    principles: tuple[str, ...] = ()  # heading ids, in the principles file's order
+    behaviours: tuple[str, ...] = ()
+    turn: Turn | None = None
+    working_point: bool = False
+    notes: tuple[str, ...] = ()  # texts of the Notes tier, as typed
+    kept: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (tier, texts) not understood: kept in the note
+
+
+@dataclass(frozen=True)
+class ElanPlan:
+    recording_id: str
+    moments: tuple[ImportedMoment, ...]
+    new: int  # moments to add
+    merged: int  # moments already here that gain something
+    already_there: int  # moments already here with everything the file says
+    after_end: int  # annotations starting after the end of the film: not imported
+    ignored_tiers: tuple[str, ...]  # tiers with annotations that were not read
+    warnings: tuple[str, ...]
+
+    def summary(self) -> str:
+        counts = [_count(self.new, "new moment"), f"{_count(self.merged, 'addition')} to moments already here",
+                  f"{_count(self.already_there, 'moment')} already here"]
+        said = ", ".join(c for c, n in zip(counts, (self.new, self.merged, self.already_there)) if n)
+        said = said or "No moments found in the file"
+        if self.after_end:
+            was = "was" if self.after_end == 1 else "were"
+            return f"{said}; {_count(self.after_end, 'annotation')} after the end of the film {was} not imported."
+        return f"{said}."
+
+
+def _count(n: int, thing: str) -> str:
+    return f"{n} {thing}" if n == 1 else f"{n} {thing}s"
+
+
+def plan_import(case: Case, recording_id: str, eaf: Elan.Eaf, principles: Principles) -> ElanPlan:
+    """What importing ``eaf`` into the recording's moments would do; raises if a merged note would be too long."""
+    recording = case.recording(recording_id)
+    found, ignored, after_end, untimed = _read(eaf, recording, principles)
+    moments = tuple(_moment(time, found[time], principles) for time in sorted(found))
+    new, merged, already = _apply(copy.deepcopy(case), recording_id, moments)
+    warnings = _warnings(eaf, case, recording)
+    if untimed:
+        warnings.append(f"{_count(untimed, 'annotation')} without a time of its own (on tiers that depend on "
+                        "another tier) could not be placed and were not read.")
+    return ElanPlan(recording_id, moments, new, merged, already, after_end, tuple(ignored), tuple(warnings))
+
+
+def apply_import(case: Case, plan: ElanPlan) -> None:
+    _apply(case, plan.recording_id, plan.moments)
+
+
+def _role(tier: str, principles: Principles, names: dict[str, str]) -> str | None:
+    """What a tier holds: a fixed tier's name, ``"principle:<heading id>"``, or None when it is not read."""
+    key = tier.strip().casefold()
+    fixed = {name.casefold(): name for name in (TURN_TIER, NOTES_TIER, WORKING_POINT_TIER, CLIPS_TIER)}
+    if key in fixed:
+        return None if fixed[key] == CLIPS_TIER else fixed[key]
+    for name_of in (lambda h: names[h.id], lambda h: h.title, lambda h: h.id):
+        heading = next((h for h in principles.headings if name_of(h).strip().casefold() == key), None)
+        if heading:
+            return f"principle:{heading.id}"
+    return None
+
+
+def _read(eaf: Elan.Eaf, recording: Recording, principles: Principles):
+    """The (role, text) annotations by frame time, the tiers not read, how many start after the film, and how
+    many have no time of their own."""
+    found: dict[float, list[tuple[str, str]]] = {}
+    ignored, after_end, untimed = [], 0, 0
+    names = heading_tiers(principles)
+    for tier, (aligned, refs, _attributes, _order) in eaf.tiers.items():
+        role = _role(tier, principles, names)
+        if role is None:
+            ignored += [tier] if aligned or refs else []
+            continue
+        untimed += len(refs)
+        for start, _end, value, _svg in aligned.values():
+            ms = eaf.timeslots[start]
+            if ms is None:
+                untimed += 1
+            elif ms > recording.duration * 1000:
+                after_end += 1
+            else:  # half a millisecond on: a frame's start written rounded to the ms reads back onto that frame
+                found.setdefault(on_frame(recording, (ms + 0.5) / 1000), []).append((role, value or ""))
+    return found, ignored, after_end, untimed
+
+
+def _moment(time: float, items: list[tuple[str, str]], principles: Principles) -> ImportedMoment:
+    """One moment from the annotations starting on its frame."""
+    chosen, behaviours, notes, kept, turns, working = [], [], [], [], [], False
+    for heading in principles.headings:
+        for value in (v for role, v in items if role == f"principle:{heading.id}"):
+            chosen += [] if heading.id in chosen else [heading.id]
+            matched, other = _behaviours(value, heading.behaviours, heading.title)
+            behaviours += [b for b in matched if b not in behaviours]
+            kept += [(heading.title, tuple(other))] if other else []
+    for role, value in items:
+        if role == NOTES_TIER:
+            lines = value.split("\n")
+            if len(lines) > 0 and lines[-1].startswith(BEHAVIOURS_LINE):  # see elan.notes_value
+                kept.append((BEHAVIOURS_LINE.rstrip(": "), _parts(lines.pop()[len(BEHAVIOURS_LINE):])))
+            notes += ["\n".join(lines)] if "\n".join(lines).strip() else []
+        elif role == TURN_TIER:
+            turn = next((t for t in Turn if t.value.casefold() == value.strip().casefold()), None)
+            turns += [turn] if turn else []
+            kept += [] if turn or not value.strip() else [(TURN_TIER, (value.strip(),))]
+        elif role == WORKING_POINT_TIER:
+            working = True
+            if value.strip().casefold() not in ("", WORKING_POINT_VALUE):
+                kept.append((WORKING_POINT_TIER, (value.strip(),)))
+    kept += [(TURN_TIER, (t.value,)) for t in turns[1:] if t != turns[0]]
+    return ImportedMoment(time, tuple(chosen), tuple(behaviours), turns[0] if turns else None, working,
+                          tuple(notes), tuple(kept))
+
+
+def _parts(value: str) -> tuple[str, ...]:
+    return tuple(p.strip() for p in value.split(";") if p.strip())
+
+
+def _behaviours(value: str, known: tuple[str, ...], title: str) -> tuple[list[str], list[str]]:
+    """The heading's behaviours named in ``value`` (";"-separated; a behaviour may hold ";" itself), and the
+    other parts, leaving out the heading's own title, which means "this principle"."""
+    by_key = {b.casefold(): b for b in known}
+    parts, width = value.split(";"), 1 + max((b.count(";") for b in known), default=0)
+    matched, other, n = [], [], 0
+    while n < len(parts):
+        end = next((e for e in range(min(len(parts), n + width), n, -1)
+                    if ";".join(parts[n:e]).strip().casefold() in by_key), None)
+        if end is None:
+            text = parts[n].strip()
+            other += [text] if text and text.casefold() != title.strip().casefold() else []
+            n += 1
+        else:
+            matched.append(by_key[";".join(parts[n:end]).strip().casefold()])
+            n = end
+    return matched, other
+
+
+def _apply(case: Case, recording_id: str, moments: tuple[ImportedMoment, ...]) -> tuple[int, int, int]:
+    """Merge the moments into the case; how many were new, gained something, or were there already."""
+    recording = case.recording(recording_id)
+    new = merged = already = 0
+    for found in moments:
+        frame = round(found.time / recording.frame)
+        moment = next((m for m in case.moments_of(recording_id) if round(m.time / recording.frame) == frame), None)
+        before = to_record(moment) if moment else None
+        if moment is None:
+            moment, new = case.mark_moment(recording_id, found.time), new + 1
+        _merge(moment, found)
+        if len(moment.note) > MAX_MOMENT_NOTE:
+            raise ValidationError(
+                f"The note of the moment at {format_time(moment.time, recording.fps)} would be too long with the "
+                f"text from ELAN ({len(moment.note):,} characters; the limit is {MAX_MOMENT_NOTE:,}); "
+                "shorten it in ELAN or here, then import again.")
+        moment.validate()
+        if before is not None:
+            already, merged = (already + 1, merged) if to_record(moment) == before else (already, merged + 1)
+    return new, merged, already
+
+
+def _merge(moment: Moment, found: ImportedMoment) -> None:
+    moment.principles += [p for p in found.principles if p not in moment.principles]
+    moment.behaviours += [b for b in found.behaviours if b not in moment.behaviours]
+    moment.turn = moment.turn or found.turn
+    moment.working_point = moment.working_point or found.working_point
+    known = {b.casefold() for b in moment.behaviours}
+    lines = [f"{tier}: {'; '.join(rest)}" for tier, texts in found.kept
+             if (rest := [t for t in texts if t.casefold() not in known])]
+    for text in [*found.notes, *lines]:
+        if text not in moment.note:
+            moment.note = f"{moment.note}\n{text}" if moment.note else text
+
+
+def _warnings(eaf: Elan.Eaf, case: Case, recording: Recording) -> list[str]:
+    """Signs the file was made for another film: a warning, as the coder may have meant it."""
+    warnings = []
+    made_for = next((v for k, v in eaf.properties if k == RECORDING_PROPERTY), None)
+    if made_for and made_for != recording.id:
+        other = next((r.title for r in case.recordings if r.id == made_for), None)
+        warnings.append(f"This file was made for {f'“{other}”' if other else 'another film'}, not “{recording.title}”; "
+                        "check it is the right file before importing.")
+    expected = PurePosixPath(recording.playable).name.casefold()
+    for media in eaf.media_descriptors:
+        url = media.get("MEDIA_URL") or media.get("RELATIVE_MEDIA_URL") or ""
+        name = PurePosixPath(unquote(urlparse(url).path).replace("\\", "/")).name
+        if name and name.casefold() != expected:
+            warnings.append(f"This file is linked to the film “{name}”, not to this recording's film; "
+                            "check it is the right file before importing.")
+    return warnings
