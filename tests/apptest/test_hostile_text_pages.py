@@ -205,7 +205,7 @@ PRACTITIONER_PAGES = ["pages/caseload.py", "pages/case.py", "pages/consent.py", 
                       "pages/goals.py", "pages/questionnaires.py", "pages/recordings.py", "pages/analysis.py",
                       "pages/clips.py", "pages/review.py", "pages/review.py#all-questions",
                       "pages/review.py#finish", "pages/strengths.py", "pages/outcomes.py", "pages/ending.py",
-                      "pages/timeline.py"]
+                      "pages/timeline.py", "pages/exports.py"]
 CLIENT_PAGES = ["pages/conversation.py", "pages/goals.py", "pages/questionnaires.py", "pages/review.py",
                 "pages/review.py#all-questions", "pages/review.py#finish", "pages/strengths.py",
                 "pages/outcomes.py", "pages/ending.py", "pages/timeline.py"]

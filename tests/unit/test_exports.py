@@ -329,3 +329,18 @@ def test_the_exports_document_names_every_column_and_format():
         for column, meaning in columns.items():
             assert f"- `{column}`: {meaning}" in document, (name, column)
     assert all(f"| `{fmt.value}` |" in document for fmt in Format)
+
+
+def test_coding_done_in_elan_on_an_anonymised_export_comes_back_with_the_names(demo, out):
+    from vig_core.exports.elan_import import apply_import, plan_import, read_eaf
+
+    before = demo.load("demo")
+    [eaf] = export(demo, "demo", "eaf", out)  # names replaced by the case code
+    assert b"Mia" not in eaf.read_bytes() and b"[DEMO-1 (fictional) child]" in eaf.read_bytes()
+    demo.update("demo", lambda c: setattr(c, "moments", []))
+    case = demo.load("demo")
+    plan = plan_import(case, case.recordings[0].id, read_eaf(eaf.read_bytes()), load_principles(demo.root)[0])
+    demo.update("demo", lambda c: apply_import(c, plan))
+    assert [m.note for m in demo.load("demo").moments_of(case.recordings[0].id)] == [
+        m.note for m in before.moments_of(case.recordings[0].id)]
+    assert any("Mia" in m.note for m in before.moments)

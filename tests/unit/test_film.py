@@ -48,6 +48,14 @@ def test_on_frame_is_always_a_frame_start_within_the_film(seconds, fps):
     assert abs(time * fps - round(time * fps)) < 1e-3
 
 
+@given(st.floats(0, 3600, allow_nan=False), st.sampled_from([24000 / 1001, 25, 30000 / 1001, 60000 / 1001, 59.94]))
+def test_on_frame_of_a_stored_time_stays_on_that_frame(seconds, fps):
+    """Times are kept rounded to the microsecond; moving or re-reading one must not slip a frame back."""
+    rec = recording(fps=fps, duration=3600.0)
+    time = on_frame(rec, seconds)
+    assert on_frame(rec, time) == time
+
+
 def test_first_three_clips_of_a_cycle_are_chosen_in_order(case):
     clips = [case.add_clip("r1", 0, 3), case.add_clip("r2", 5, 9), case.add_clip("r1", 4, 8), case.add_clip("r2", 1, 4)]
     assert [c.chosen for c in clips] == [1, 2, 3, None]

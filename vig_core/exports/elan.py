@@ -30,6 +30,8 @@ never passes through a temporary file.
 from __future__ import annotations
 
 import io
+import re
+from collections.abc import Iterator
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -49,6 +51,13 @@ RECORDING_PROPERTY = "vig_recording_id"  # lets an import tell whether the file 
 MOMENT_SPAN = 1.0  # seconds each moment's annotations last
 AUTHOR = "VIG Workbook"
 MEDIA_TYPE = "video/mp4"
+NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(value: str) -> str:
+    """``value`` as XML can hold it: characters XML forbids (control characters, lone surrogates) left out and
+    line ends made ``\\n``, as any XML reader would make them; the import compares notes the same way."""
+    return NOT_IN_XML.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 def milliseconds(seconds: float) -> int:
@@ -64,8 +73,8 @@ def heading_tiers(principles: Principles) -> dict[str, str]:
     taken = {name.casefold() for name in FIXED_TIERS}
     names = {}
     for heading in principles.headings:
-        name = next((n for n in (heading.title, heading.id) if n.casefold() not in taken),
-                    f"{heading.title} ({heading.id})")
+        name = next((n for n in map(xml_text, (heading.title, heading.id)) if n.casefold() not in taken),
+                    xml_text(f"{heading.title} ({heading.id})"))
         taken.add(name.casefold())
         names[heading.id] = name
     return names
@@ -98,7 +107,8 @@ def moment_spans(moments: list[Moment], recording: Recording) -> list[tuple[int,
     moment (ELAN wants the annotations of a tier not to overlap) and at the film's end, never empty."""
     starts = [milliseconds(m.time) for m in moments]
     limits = [*starts[1:], milliseconds(recording.duration)]
-    return [(start, max(start + 1, min(start + milliseconds(MOMENT_SPAN), limit))) for start, limit in zip(starts, limits)]
+    span = milliseconds(MOMENT_SPAN)
+    return [(start, max(start + 1, min(start + span, limit))) for start, limit in zip(starts, limits)]
 
 
 def _tiers(moments: list[Moment], principles: Principles) -> dict[str, str]:
@@ -107,33 +117,40 @@ def _tiers(moments: list[Moment], principles: Principles) -> dict[str, str]:
     tiers = heading_tiers(principles)
     taken = {name.casefold() for name in [*tiers.values(), *FIXED_TIERS]}
     for heading_id in (p for m in moments for p in m.principles):
-        if heading_id not in tiers and heading_id.casefold() not in taken:
-            tiers[heading_id] = heading_id
-            taken.add(heading_id.casefold())
+        if heading_id not in tiers and xml_text(heading_id).casefold() not in taken:
+            tiers[heading_id] = xml_text(heading_id)
+            taken.add(tiers[heading_id].casefold())
     return tiers
+
+
+def _annotations(case: Case, recording: Recording, principles: Principles,
+                 tiers: dict[str, str]) -> Iterator[tuple[str, int, int, str]]:
+    """Every annotation of the file, as (tier, start ms, end ms, value)."""
+    moments = sorted(case.moments_of(recording.id), key=lambda m: m.time)
+    for moment, (start, end) in zip(moments, moment_spans(moments, recording)):
+        for heading_id, value in principle_values(moment, principles).items():
+            if heading_id in tiers:
+                yield tiers[heading_id], start, end, value
+        if moment.turn:
+            yield TURN_TIER, start, end, moment.turn.value
+        yield NOTES_TIER, start, end, notes_value(moment)
+        if moment.working_point:
+            yield WORKING_POINT_TIER, start, end, WORKING_POINT_VALUE
+    for clip in sorted((c for c in case.clips if c.recording_id == recording.id), key=lambda c: c.start):
+        start = milliseconds(clip.start)
+        yield CLIPS_TIER, start, max(start + 1, milliseconds(clip.end)), clip.title or UNTITLED_CLIP
 
 
 def build_eaf(case: Case, recording_id: str, principles: Principles, media: Path | None) -> Elan.Eaf:
     """The ELAN document of one recording's moments and clips; ``media`` is its playable file, if to be linked."""
     recording = case.recording(recording_id)
-    moments = sorted(case.moments_of(recording_id), key=lambda m: m.time)
-    tiers = _tiers(moments, principles)
+    tiers = _tiers(case.moments_of(recording_id), principles)
     eaf = Elan.Eaf(author=AUTHOR)
     eaf.remove_tier("default")
     for name in [*tiers.values(), *FIXED_TIERS]:
         eaf.add_tier(name)
-    for moment, (start, end) in zip(moments, moment_spans(moments, recording)):
-        for heading_id, value in principle_values(moment, principles).items():
-            if heading_id in tiers:
-                eaf.add_annotation(tiers[heading_id], start, end, value)
-        if moment.turn:
-            eaf.add_annotation(TURN_TIER, start, end, moment.turn.value)
-        eaf.add_annotation(NOTES_TIER, start, end, notes_value(moment))
-        if moment.working_point:
-            eaf.add_annotation(WORKING_POINT_TIER, start, end, WORKING_POINT_VALUE)
-    for clip in sorted((c for c in case.clips if c.recording_id == recording_id), key=lambda c: c.start):
-        start = milliseconds(clip.start)
-        eaf.add_annotation(CLIPS_TIER, start, max(start + 1, milliseconds(clip.end)), clip.title or UNTITLED_CLIP)
+    for tier, start, end, value in _annotations(case, recording, principles, tiers):
+        eaf.add_annotation(tier, start, end, xml_text(value))
     if media is not None:
         path = Path(media).resolve()
         eaf.add_linked_file(path.as_uri(), relpath=path.name, mimetype=MEDIA_TYPE)

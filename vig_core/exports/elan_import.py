@@ -27,10 +27,10 @@ from __future__ import annotations
 
 import copy
 import types
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import PurePosixPath
-from types import SimpleNamespace
-from urllib.parse import unquote, urlparse
+from urllib.parse import unquote
 from xml.etree import ElementTree
 
 import defusedxml.ElementTree as SafeTree
@@ -43,9 +43,9 @@ from ..media.frames import format_time
 from ..models import Case
 from ..principles import Principles
 from ..records import to_record
-from ..recordings import PLAYABLE_NAME
 from .elan import (BEHAVIOURS_LINE, CLIPS_TIER, NOTES_TIER, RECORDING_PROPERTY, TURN_TIER, WORKING_POINT_TIER,
-                   WORKING_POINT_VALUE, heading_tiers)
+                   WORKING_POINT_VALUE, heading_tiers, xml_text)
+from .names import name_restorer
 
 MAX_EAF_BYTES = 20_000_000
 NOT_ELAN = "This is not an ELAN file (.eaf); choose the file ELAN saved."
@@ -74,7 +74,7 @@ def read_eaf(data: bytes) -> Elan.Eaf:
     except Exception as error:  # pympi reports a bad document with whatever its code trips on
         raise ValidationError(DAMAGED) from error
     times = eaf.timeslots
-    if any(t is not None and (not isinstance(t, int) or t < 0) for t in times.values()) or any(
+    if any(t is not None and t < 0 for t in times.values()) or any(
             a[0] not in times or a[1] not in times for tier in eaf.tiers.values() for a in tier[0].values()):
         raise ValidationError(DAMAGED)
     return eaf
@@ -91,7 +91,7 @@ def _pympi_eaf(root: ElementTree.Element) -> Elan.Eaf:
     eaf = Elan.Eaf()  # then emptied of the defaults a new document gets, as pympi's reader expects
     for part in (eaf.tiers, eaf.linguistic_types, eaf.constraints, eaf.properties):
         part.clear()
-    reader = SimpleNamespace(parse=lambda _path: ElementTree.ElementTree(root), ParseError=ElementTree.ParseError)
+    reader = types.SimpleNamespace(parse=lambda _path: ElementTree.ElementTree(root), ParseError=ElementTree.ParseError)
     parse_eaf = types.FunctionType(Elan.parse_eaf.__code__, {**vars(Elan), "etree": reader})
     parse_eaf("", eaf, suppress_version_warning=True)
     return eaf
@@ -120,13 +120,13 @@ class ElanPlan:
     warnings: tuple[str, ...]
 
     def summary(self) -> str:
-        counts = [_count(self.new, "new moment"), f"{_count(self.merged, 'addition')} to moments already here",
-                  f"{_count(self.already_there, 'moment')} already here"]
+        counts = [_count(self.new, "new moment"), f"{self.merged} added to moments already here",
+                  f"{self.already_there} already here"]
         said = ", ".join(c for c, n in zip(counts, (self.new, self.merged, self.already_there)) if n)
         said = said or "No moments found in the file"
         if self.after_end:
-            was = "was" if self.after_end == 1 else "were"
-            return f"{said}; {_count(self.after_end, 'annotation')} after the end of the film {was} not imported."
+            return (f"{said}; {_count(self.after_end, 'annotation')} after the end of the film "
+                    f"{_was(self.after_end)} not imported.")
         return f"{said}."
 
 
@@ -134,16 +134,20 @@ def _count(n: int, thing: str) -> str:
     return f"{n} {thing}" if n == 1 else f"{n} {thing}s"
 
 
+def _was(n: int) -> str:
+    return "was" if n == 1 else "were"
+
+
 def plan_import(case: Case, recording_id: str, eaf: Elan.Eaf, principles: Principles) -> ElanPlan:
     """What importing ``eaf`` into the recording's moments would do; raises if a merged note would be too long."""
     recording = case.recording(recording_id)
-    found, ignored, after_end, untimed = _read(eaf, recording, principles)
+    found, ignored, after_end, untimed = _read(eaf, recording, principles, name_restorer(case))
     moments = tuple(_moment(time, found[time], principles) for time in sorted(found))
     new, merged, already = _apply(copy.deepcopy(case), recording_id, moments)
     warnings = _warnings(eaf, case, recording)
     if untimed:
-        warnings.append(f"{_count(untimed, 'annotation')} without a time of its own (on tiers that depend on "
-                        "another tier) could not be placed and were not read.")
+        warnings.append(f"{_count(untimed, 'annotation')} on tiers that depend on another tier could not be placed "
+                        f"in time and {_was(untimed)} not read.")
     return ElanPlan(recording_id, moments, new, merged, already, after_end, tuple(ignored), tuple(warnings))
 
 
@@ -164,9 +168,10 @@ def _role(tier: str, principles: Principles, names: dict[str, str]) -> str | Non
     return None
 
 
-def _read(eaf: Elan.Eaf, recording: Recording, principles: Principles):
+def _read(eaf: Elan.Eaf, recording: Recording, principles: Principles,
+          restore: Callable[[str], str]) -> tuple[dict[float, list[tuple[str, str]]], list[str], int, int]:
     """The (role, text) annotations by frame time, the tiers not read, how many start after the film, and how
-    many have no time of their own."""
+    many have no time of their own. Texts get the family's names back where an anonymised export replaced them."""
     found: dict[float, list[tuple[str, str]]] = {}
     ignored, after_end, untimed = [], 0, 0
     names = heading_tiers(principles)
@@ -183,7 +188,7 @@ def _read(eaf: Elan.Eaf, recording: Recording, principles: Principles):
             elif ms > recording.duration * 1000:
                 after_end += 1
             else:  # half a millisecond on: a frame's start written rounded to the ms reads back onto that frame
-                found.setdefault(on_frame(recording, (ms + 0.5) / 1000), []).append((role, value or ""))
+                found.setdefault(on_frame(recording, (ms + 0.5) / 1000), []).append((role, restore(value or "")))
     return found, ignored, after_end, untimed
 
 
@@ -193,23 +198,27 @@ def _moment(time: float, items: list[tuple[str, str]], principles: Principles) -
     for heading in principles.headings:
         for value in (v for role, v in items if role == f"principle:{heading.id}"):
             chosen += [] if heading.id in chosen else [heading.id]
-            matched, other = _behaviours(value, heading.behaviours, heading.title)
+            matched, other = _behaviours(value, heading.behaviours, (heading.title, heading.id))
             behaviours += [b for b in matched if b not in behaviours]
             kept += [(heading.title, tuple(other))] if other else []
     for role, value in items:
+        text = value.strip()
         if role == NOTES_TIER:
             lines = value.split("\n")
-            if len(lines) > 0 and lines[-1].startswith(BEHAVIOURS_LINE):  # see elan.notes_value
+            if lines[-1].startswith(BEHAVIOURS_LINE):  # see elan.notes_value
                 kept.append((BEHAVIOURS_LINE.rstrip(": "), _parts(lines.pop()[len(BEHAVIOURS_LINE):])))
-            notes += ["\n".join(lines)] if "\n".join(lines).strip() else []
+            if "\n".join(lines).strip():
+                notes.append("\n".join(lines))
         elif role == TURN_TIER:
-            turn = next((t for t in Turn if t.value.casefold() == value.strip().casefold()), None)
-            turns += [turn] if turn else []
-            kept += [] if turn or not value.strip() else [(TURN_TIER, (value.strip(),))]
+            turn = next((t for t in Turn if t.value.casefold() == text.casefold()), None)
+            if turn:
+                turns.append(turn)
+            elif text:
+                kept.append((TURN_TIER, (text,)))
         elif role == WORKING_POINT_TIER:
             working = True
-            if value.strip().casefold() not in ("", WORKING_POINT_VALUE):
-                kept.append((WORKING_POINT_TIER, (value.strip(),)))
+            if text.casefold() not in ("", WORKING_POINT_VALUE):
+                kept.append((WORKING_POINT_TIER, (text,)))
     kept += [(TURN_TIER, (t.value,)) for t in turns[1:] if t != turns[0]]
     return ImportedMoment(time, tuple(chosen), tuple(behaviours), turns[0] if turns else None, working,
                           tuple(notes), tuple(kept))
@@ -219,35 +228,43 @@ def _parts(value: str) -> tuple[str, ...]:
     return tuple(p.strip() for p in value.split(";") if p.strip())
 
 
-def _behaviours(value: str, known: tuple[str, ...], title: str) -> tuple[list[str], list[str]]:
-    """The heading's behaviours named in ``value`` (";"-separated; a behaviour may hold ";" itself), and the
-    other parts, leaving out the heading's own title, which means "this principle"."""
-    by_key = {b.casefold(): b for b in known}
+def _behaviours(value: str, known: tuple[str, ...] | list[str],
+                heading: tuple[str, ...] = ()) -> tuple[list[str], list[str]]:
+    """The behaviours of ``known`` named in ``value`` (";"-separated; a behaviour may hold ";" itself), and the
+    other parts, leaving out the ``heading``'s title and id, which mean "this principle"."""
+    by_key, names = {_key(b): b for b in known}, {_key(name) for name in heading}
     parts, width = value.split(";"), 1 + max((b.count(";") for b in known), default=0)
     matched, other, n = [], [], 0
     while n < len(parts):
-        end = next((e for e in range(min(len(parts), n + width), n, -1)
-                    if ";".join(parts[n:e]).strip().casefold() in by_key), None)
+        end = next((e for e in range(min(len(parts), n + width), n, -1) if _key(";".join(parts[n:e])) in by_key), None)
         if end is None:
             text = parts[n].strip()
-            other += [text] if text and text.casefold() != title.strip().casefold() else []
+            other += [text] if text and _key(text) not in names else []
             n += 1
         else:
-            matched.append(by_key[";".join(parts[n:end]).strip().casefold()])
+            matched.append(by_key[_key(";".join(parts[n:end]))])
             n = end
     return matched, other
+
+
+def _key(text: str) -> str:
+    """Text as compared: letter case and the spaces around ";" and at the ends do not count."""
+    return ";".join(part.strip() for part in text.split(";")).casefold()
 
 
 def _apply(case: Case, recording_id: str, moments: tuple[ImportedMoment, ...]) -> tuple[int, int, int]:
     """Merge the moments into the case; how many were new, gained something, or were there already."""
     recording = case.recording(recording_id)
+    here: dict[int, Moment] = {}  # by frame number
+    for moment in case.moments_of(recording_id):
+        here.setdefault(round(moment.time / recording.frame), moment)
     new = merged = already = 0
     for found in moments:
         frame = round(found.time / recording.frame)
-        moment = next((m for m in case.moments_of(recording_id) if round(m.time / recording.frame) == frame), None)
+        moment = here.get(frame)
         before = to_record(moment) if moment else None
-        if moment is None:
-            moment, new = case.mark_moment(recording_id, found.time), new + 1
+        if moment is None:  # mid-frame: a frame's start, rounded to the µs by on_frame, may fall in the one before
+            moment = here[frame] = case.mark_moment(recording_id, found.time + recording.frame / 2)
         _merge(moment, found)
         if len(moment.note) > MAX_MOMENT_NOTE:
             raise ValidationError(
@@ -255,8 +272,12 @@ def _apply(case: Case, recording_id: str, moments: tuple[ImportedMoment, ...]) -
                 f"text from ELAN ({len(moment.note):,} characters; the limit is {MAX_MOMENT_NOTE:,}); "
                 "shorten it in ELAN or here, then import again.")
         moment.validate()
-        if before is not None:
-            already, merged = (already + 1, merged) if to_record(moment) == before else (already, merged + 1)
+        if before is None:
+            new += 1
+        elif to_record(moment) == before:
+            already += 1
+        else:
+            merged += 1
     return new, merged, already
 
 
@@ -265,11 +286,10 @@ def _merge(moment: Moment, found: ImportedMoment) -> None:
     moment.behaviours += [b for b in found.behaviours if b not in moment.behaviours]
     moment.turn = moment.turn or found.turn
     moment.working_point = moment.working_point or found.working_point
-    known = {b.casefold() for b in moment.behaviours}
-    lines = [f"{tier}: {'; '.join(rest)}" for tier, texts in found.kept
-             if (rest := [t for t in texts if t.casefold() not in known])]
+    lines = [f"{tier}: {'; '.join(rest)}" for tier, texts in found.kept  # unless they are behaviours here already
+             if (rest := _behaviours("; ".join(texts), moment.behaviours)[1])]
     for text in [*found.notes, *lines]:
-        if text not in moment.note:
+        if text not in xml_text(moment.note):  # as the export wrote it
             moment.note = f"{moment.note}\n{text}" if moment.note else text
 
 
@@ -279,13 +299,13 @@ def _warnings(eaf: Elan.Eaf, case: Case, recording: Recording) -> list[str]:
     made_for = next((v for k, v in eaf.properties if k == RECORDING_PROPERTY), None)
     if made_for and made_for != recording.id:
         other = next((r.title for r in case.recordings if r.id == made_for), None)
-        warnings.append(f"This file was made for {f'“{other}”' if other else 'another film'}, not “{recording.title}”; "
+        film = f"“{other}”" if other else "another film"
+        warnings.append(f"This file was made for {film}, not “{recording.title}”; "
                         "check it is the right file before importing.")
-    expected = PurePosixPath(recording.playable).name.casefold()
-    for media in eaf.media_descriptors:
-        url = media.get("MEDIA_URL") or media.get("RELATIVE_MEDIA_URL") or ""
-        name = PurePosixPath(unquote(urlparse(url).path).replace("\\", "/")).name
-        if name and name.casefold() != expected:
-            warnings.append(f"This file is linked to the film “{name}”, not to this recording's film; "
-                            "check it is the right file before importing.")
+    names = [unquote((m.get("MEDIA_URL") or m.get("RELATIVE_MEDIA_URL") or "").replace("\\", "/").rsplit("/", 1)[-1])
+             for m in eaf.media_descriptors]
+    names = [n for n in names if n]
+    if names and PurePosixPath(recording.playable).name.casefold() not in {n.casefold() for n in names}:
+        warnings.append(f"This file is linked to the film “{names[0]}”, not to this recording's film; "
+                        "check it is the right file before importing.")
     return warnings

@@ -48,6 +48,17 @@ def name_replacer(case: Case) -> Callable[[str], str]:
     return lambda text: pattern.sub(lambda match: names[match.group(0).casefold()], text)
 
 
+def name_restorer(case: Case) -> Callable[[str], str]:
+    """The way back for text coming home (coding done in ELAN on an anonymised export): the
+    placeholders of this case become the family's names again."""
+    back = {f"[{case.code} child]": case.child_first_name.strip(), f"[{case.code} parent]": case.carer_name.strip()}
+    back = {mark: name for mark, name in back.items() if name}
+    if not back:
+        return lambda text: text
+    pattern = re.compile("|".join(re.escape(mark) for mark in back))
+    return lambda text: pattern.sub(lambda match: back[match.group(0)], text)
+
+
 def names_in(case: Case, text: str) -> bool:
     """Whether ``text`` holds one of the family's names (e.g. a case code chosen as a nickname)."""
     return name_replacer(case)(text) != text

@@ -24,7 +24,7 @@ from ..instruments import load_instruments
 from ..models import Case
 from ..principles import load_principles
 from ..store import CaseStore, atomic_file
-# TEMP from .elan import recording_eaf
+from .elan import recording_eaf
 from .names import names_in, pseudonymised
 from .numbering import clip_stems
 from .spreadsheet import csv_files, xlsx_bytes
@@ -97,7 +97,6 @@ def _contents(store: CaseStore, case: Case, fmt: Format, captions: CaptionSource
             return {**csv_files(frames), "columns.txt": readme.encode("utf-8")}, "the tables as CSV"
         return {"tables.xlsx": xlsx_bytes(frames)[0]}, "the tables as an Excel workbook"
     if fmt is Format.EAF:
-        from .elan import recording_eaf  # TEMP
         if not case.recordings:
             raise ValidationError("The case has no recordings yet, so there is no ELAN file to make.")
         return ({f"{_recording_name(case, r.id)}.eaf": recording_eaf(

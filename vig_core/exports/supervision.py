@@ -148,7 +148,7 @@ def pack_html(case: Case, clips: list[Clip], principles: Principles, stems: dict
             continue
         dates = ", ".join(f"{what} {day:%d %b %Y}" for what, day in
                           (("filmed", cycle.filming_date), ("shared review", cycle.review_date)) if day)
-        body.append(f"<h2>Cycle {cycle.number}</h2>" + (f"<p>{e(dates.capitalize())}</p>" if dates else ""))
+        body.append(f"<h2>Cycle {cycle.number}</h2>" + (f"<p>{e(dates[:1].upper() + dates[1:])}</p>" if dates else ""))
         body += [_clip_section(case, clip, principles, stems[clip.id]) for clip in in_cycle]
         for heading, text in (("The shared-review notes", cycle.review_notes),
                               ("What to film next time", cycle.film_next),
@@ -175,10 +175,8 @@ def _text(text: str) -> str:
 def _clip_section(case: Case, clip: Clip, principles: Principles, stem: str) -> str:
     e = html.escape
     film = case.recording(clip.recording_id)
-    track = (f'<track kind="captions" src="clips/{e(stem)}.vtt" srclang="en" label="Positive naming" default>'
-             if clip.naming.strip() else "")
     parts = [f"<section><h3>{e(clip.title or 'Untitled clip')}</h3>",
-             f'<video controls preload="metadata" src="clips/{e(stem)}.mp4">{track}</video>',
+             f'<video controls preload="metadata" src="clips/{e(stem)}.mp4"></video>',
              f"<p>From the film “{e(film.title)}”, {format_time(clip.start, film.fps)} to "
              f"{format_time(clip.end, film.fps)} ({clip.duration:.1f} s); file clips/{e(stem)}.mp4</p>",
              "<h4>Positive naming</h4>" + _text(clip.naming)]

@@ -27,8 +27,9 @@ import av
 from .ffmpeg import ffmpeg_exe
 from .probe import MediaError, MediaInfo, probe
 
-# Floating-point slack, in frames: 0.12 s at 25 fps is frame 3, not 2.999….
-EPSILON = 1e-6
+# Floating-point slack, in frames: 0.12 s at 25 fps is frame 3, not 2.999…; and a time stored
+# rounded to the microsecond (up to 3e-5 of a frame early at 60 fps) still names its frame.
+EPSILON = 1e-3
 # How far before a frame's start ffmpeg is asked to seek, in frames.
 LEAD = 0.25
 
