@@ -24,7 +24,7 @@ from media_fixtures import ffmpeg, make
 from vig_core.errors import ValidationError
 from vig_core.media import edit as edit_module
 from vig_core.media.edit import CARD_GREEN, compile_film, cut_args, cut_clip, export_stills, title_card_png
-from vig_core.media.frames import (format_time, frame_index, last_frame_index, save_still, seek_point, snap, step,
+from vig_core.media.frames import (EPSILON, format_time, frame_index, last_frame_index, save_still, seek_point, snap, step,
                                    still_png)
 from vig_core.media.probe import MediaError, probe
 
@@ -148,7 +148,7 @@ def test_every_frame_start_maps_back_to_its_frame(fps):
 @given(seconds=st.floats(0, 20_000, allow_nan=False), fps=st.sampled_from(RATES))
 def test_snap_is_the_start_of_the_frame_containing_the_time(seconds, fps):
     start = snap(seconds, fps)
-    assert start <= seconds + 1e-6 / fps and seconds - start < 1 / fps
+    assert start <= seconds + EPSILON / fps and seconds - start < 1 / fps  # the documented slack
     assert snap(start, fps) == start and frame_index(start, fps) == frame_index(seconds, fps)
 
 
