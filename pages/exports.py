@@ -5,12 +5,10 @@ from pathlib import Path
 
 import streamlit as st
 
-from vig_core.consent_rules import Use, allows, require
 from vig_core.errors import ValidationError, VigError
 from vig_core.exports.elan_import import apply_import, plan_import, read_eaf
-from vig_core.exports.names import names_in
-from vig_core.exports.numbering import clip_stems
 from vig_core.exports.save import FORMAT_LABELS, Format, export
+from vig_core.exports.supervision import check_pack_allowed
 from vig_core.exports.webvtt import CAPTION_LABELS, CaptionSource
 from vig_core.jobs import JOBS
 from vig_core.media.frames import format_time
@@ -37,19 +35,13 @@ fmt = Format(st.radio("What to export", list(Format), format_func=FORMAT_LABELS.
 pack = fmt is Format.SUPERVISION
 ready, clip_ids = True, None
 if pack:
-    if not allows(case, Use.SUPERVISION):
-        try:
-            require(case, Use.SUPERVISION)
-        except ValidationError as error:
-            st.error(plain(str(error)), icon=":material/block:")
+    try:
+        check_pack_allowed(case)  # the supervisor consent, and a case code free of the family's names
+    except ValidationError as error:
+        st.error(plain(str(error)), icon=":material/block:")
         ready = False
-    elif names_in(case, case.code):
-        st.error("The case code holds the family's name, and the pack names the family by its code: change the "
-                 "case code on the Where we are page first.", icon=":material/block:")
-        ready = False
-    stems = clip_stems(case)
-    labels = {c.id: f"{stems[c.id].split('-clip-')[0].replace('-', ' ').capitalize()}: "
-                    f"{c.title or 'untitled clip'} ({format_time(c.start)} to {format_time(c.end)})"
+    labels = {c.id: f"Cycle {case.recording(c.recording_id).cycle}: {c.title or 'untitled clip'} "
+                    f"({format_time(c.start)} to {format_time(c.end)})"
               for c in case.clips}
     chosen = [c.id for cycle in case.cycles for c in case.chosen_clips(cycle.number)]
     clip_ids = st.multiselect("Clips to bring", list(labels), default=chosen, format_func=labels.get,

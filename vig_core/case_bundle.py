@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import time
 import zipfile
 from collections.abc import Callable
@@ -37,11 +36,11 @@ from pathlib import Path
 
 from .activity import EXPORTED
 from .backup import CHUNK, file_size, walk_files, zip_entry
-from .errors import ValidationError
 from .exports.spreadsheet import csv_files
 from .exports.tables import columns_text, table_frames
 from .instruments import load_instruments
 from .models import Case
+from .paths import check_new_files, safe_name
 from .principles import load_principles
 from .records import to_record
 from .store import CASE_FILE, CaseStore, atomic_file, file_lock, plain_os_error
@@ -62,8 +61,7 @@ class BundleSummary:
 
 def default_bundle_name(case: Case, today: date) -> str:
     """A file name such as ``vig-case-FAM-07-2026-11-21.zip``: the code kept only where safe in any file system."""
-    code = re.sub(r"[^A-Za-z0-9_-]+", "-", case.code).strip("-_") or case.id
-    return f"vig-case-{code}-{today.isoformat()}.zip"
+    return f"vig-case-{safe_name(case.code, case.id)}-{today.isoformat()}.zip"
 
 
 def export_case_bundle(store: CaseStore, case_id: str, out: Path, *, media: bool = True,
@@ -71,13 +69,7 @@ def export_case_bundle(store: CaseStore, case_id: str, out: Path, *, media: bool
     """Write the bundle of ``case_id`` to the new file ``out`` (see module notes); never overwrites."""
     report = on_progress or (lambda _fraction: None)
     out = Path(out)
-    if out.exists() or out.is_symlink():
-        raise ValidationError(f"There is already a file called {out.name} there; choose another name, "
-                              "so that nothing is overwritten.")
-    if not out.parent.is_dir():
-        raise ValidationError(f"The folder {out.parent} does not exist; choose an existing folder for the bundle.")
-    if out.resolve().is_relative_to(store.root.resolve()):
-        raise ValidationError("The bundle cannot be saved inside the workbook's data folder; choose another place.")
+    check_new_files([out], store.root)
     case, records, files = _snapshot(store, case_id, media)
     texts = {"case.json": _case_json(case), **_tables(store, case), **records}
     texts["README.txt"] = _readme(case, media, len(files), list(records)).encode("utf-8")

@@ -9,9 +9,12 @@ overrides it (tests, a practitioner's encrypted volume).
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import platformdirs
+
+from .errors import ValidationError
 
 ENV_VAR = "VIG_DATA_DIR"
 APP_NAME = "vig-workbook"
@@ -38,3 +41,24 @@ def free_file_name(folder: Path, name: str) -> Path:
         path = path.with_name(f"{stem}-{number}{suffix}")
         number += 1
     return path
+
+
+def check_new_files(paths: list[Path], root: Path) -> None:
+    """Refuse, in plain words, to write ``paths`` (files of one export) unless their folder exists, lies
+    outside the data folder ``root`` and holds none of them yet: an export never overwrites anything."""
+    for folder in {Path(p).parent for p in paths}:
+        if not folder.is_dir():
+            raise ValidationError(f"There is no folder at “{folder}”: it does not exist on this computer; "
+                                  "choose an existing folder.")
+        if folder.resolve().is_relative_to(Path(root).resolve()):
+            raise ValidationError("Nothing can be saved inside the workbook's data folder; choose another place.")
+    taken = [p.name for p in map(Path, paths) if p.exists() or p.is_symlink()]
+    if taken:
+        raise ValidationError(f"There is already a file called {taken[0]} in that folder; nothing was written. "
+                              "Choose another folder or name, or move the earlier file away.")
+
+
+def safe_name(text: str, fallback: str) -> str:
+    """``text`` as far as it is safe in a file name on any system (``DEMO-1 (fictional)`` gives
+    ``DEMO-1-fictional``), or ``fallback`` when nothing is left."""
+    return re.sub(r"[^A-Za-z0-9_-]+", "-", text).strip("-_") or fallback

@@ -13,7 +13,6 @@ replaces them and needs the supervisor consent.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
@@ -22,6 +21,7 @@ from ..activity import EXPORTED
 from ..errors import ValidationError
 from ..instruments import load_instruments
 from ..models import Case
+from ..paths import check_new_files, safe_name
 from ..principles import load_principles
 from ..store import CaseStore, atomic_file
 from .elan import recording_eaf
@@ -50,26 +50,16 @@ FORMAT_LABELS = {
 }
 
 
-def file_prefix(case: Case) -> str:
-    """The case code as far as it is safe in any file system, e.g. ``DEMO-1-fictional``."""
-    return re.sub(r"[^A-Za-z0-9_-]+", "-", case.code).strip("-_") or case.id
-
-
 def export(store: CaseStore, case_id: str, fmt: Format | str, folder: Path, *, keep_names: bool = False,
            captions: CaptionSource | str = CaptionSource.NAMING, clip_ids: list[str] | None = None,
            on_progress: Callable[[float], None] | None = None) -> list[Path]:
     """Write the export ``fmt`` of ``case_id`` into ``folder``; return the files written (see module notes)."""
     fmt = Format(fmt)
     folder = Path(folder).expanduser()
-    if not folder.is_dir():
-        raise ValidationError(f"There is no folder at “{folder}”; choose an existing folder for the export.")
-    if folder.resolve().is_relative_to(store.root.resolve()):
-        raise ValidationError("Exports cannot be saved inside the workbook's data folder; choose another place.")
     case = store.load(case_id)
-    prefix = file_prefix(case)
+    prefix = safe_name(case.code, case.id)
     if fmt is Format.SUPERVISION:
         out = folder / f"{prefix}-supervision-pack.zip"
-        _refuse_existing([out])
         write_supervision_pack(store, case_id, out, clip_ids=clip_ids, on_progress=on_progress)
         return [out]
     if not keep_names and names_in(case, case.code):
@@ -78,7 +68,7 @@ def export(store: CaseStore, case_id: str, fmt: Format | str, folder: Path, *, k
     shown = case if keep_names else pseudonymised(case)
     files, what = _contents(store, shown, fmt, CaptionSource(captions))
     paths = [folder / f"{prefix}-{name}" for name in files]
-    _refuse_existing(paths)
+    check_new_files(paths, store.root)
     _write_all(dict(zip(paths, files.values())))
     store.note_activity(case_id, EXPORTED, f"{what} ({len(paths)} file{'s' * (len(paths) != 1)}"
                                            f"{', with names' if keep_names else ''})")
@@ -115,13 +105,6 @@ def _recording_name(case: Case, recording_id: str) -> str:
     recording = case.recording(recording_id)
     number = [r.id for r in case.recordings_in(recording.cycle)].index(recording_id) + 1
     return f"cycle-{recording.cycle}-recording-{number}"
-
-
-def _refuse_existing(paths: list[Path]) -> None:
-    taken = [p.name for p in paths if p.exists() or p.is_symlink()]
-    if taken:
-        raise ValidationError(f"There is already a file called {taken[0]} in that folder; nothing was written. "
-                              "Choose another folder, or move the earlier export away.")
 
 
 def _write_all(files: dict[Path, bytes]) -> None:

@@ -38,6 +38,7 @@ from ..film import Clip
 from ..media.edit import cut_clip
 from ..media.frames import format_time
 from ..models import Case, ConsentKind
+from ..paths import check_new_files
 from ..principles import Principles, load_principles
 from ..store import CaseStore, atomic_file
 from ..text import new_id
@@ -82,8 +83,7 @@ def write_supervision_pack(store: CaseStore, case_id: str, out: Path, *, clip_id
     case = store.load(case_id)
     check_pack_allowed(case)
     clips = pack_clips(case, clip_ids)
-    if out.exists():
-        raise ValidationError(f"There is already a file called {out.name} there; nothing was overwritten.")
+    check_new_files([out], store.root)
     shown = pseudonymised(case)
     principles, _ = load_principles(store.root)
     stems = clip_stems(shown)
