@@ -120,6 +120,36 @@ def test_damaged_file_is_reported_and_the_rest_still_load(store):
     assert len(caseload.unreadable) == 1 and "damaged" in caseload.unreadable[0]
 
 
+def test_caseload_reuses_an_unchanged_case_and_sees_every_change(store):
+    first, second = make_case(store, "A"), make_case(store, "B")
+    before = {c.id: c for c in store.caseload().cases}
+    again = {c.id: c for c in store.caseload().cases}
+    assert again[first.id] is before[first.id]  # not read again
+    with store.edit(second.id) as case:
+        case.practitioner_notes = "changed"
+    after = {c.id: c for c in store.caseload().cases}
+    assert after[first.id] is before[first.id]
+    assert after[second.id].practitioner_notes == "changed"
+    store.erase(first.id, "the case", "2026-11-22")
+    assert set(store._snapshots) == {second.id}  # the erased case's words leave memory at once
+    assert [c.id for c in store.caseload().cases] == [second.id]
+
+
+def test_caseload_sees_a_file_replaced_from_outside(store):
+    """A restore or another process replaces the file; same size and mtime must not fool it."""
+    case = make_case(store, "A")
+    store.caseload()
+    path = store.cases_dir / case.id / "case.json"
+    raw = json.loads(path.read_text())
+    raw["case"]["1"]["code"] = "Z"  # same length as "A"
+    stat = path.stat()
+    replacement = path.with_name("new.json")
+    replacement.write_text(json.dumps(raw))
+    os.utime(replacement, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    os.replace(replacement, path)
+    assert [c.code for c in store.caseload().cases] == ["Z"]
+
+
 def test_stale_temp_files_are_removed_at_start(data_dir):
     store = CaseStore(data_dir)
     case = make_case(store)
