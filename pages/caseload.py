@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from vig_core.caseload import STATUS_FILTERS, caseload_rows, past_retention
+from vig_core.caseload import PAGE_SIZE, STATUS_FILTERS, caseload_rows, page_of, past_retention
 from vig_core.models import DEFAULT_CYCLES, MAX_CYCLES, MAX_SHORT_TEXT, MIN_CYCLES, new_case
 from vig_core.ui import session
 from vig_core.ui.protection import erase_case_button
@@ -71,13 +71,20 @@ if overdue:
 if not rows:
     st.info("No cases match." if loaded.cases else "No cases yet. Create the first one above.")
 
+# A filter change starts again at the first page; the page number is kept while only the page changes.
+filters = (query, tuple(chosen), show_archived)
+if st.session_state.get("caseload-filters") != filters:
+    st.session_state["caseload-filters"], st.session_state["caseload-page"] = filters, 1
+page, first, last = page_of(len(rows), st.session_state.get("caseload-page", 1))
+st.session_state["caseload-page"] = page
+
 HEADINGS = ["Code", "Child", "Current step", "Cycle", "Next date", "Retention", "Consent", ""]
 WIDTHS = [2, 2, 2.4, 1, 1.7, 1.9, 2, 1.3]
 if rows:
     for column, heading in zip(st.columns(WIDTHS), HEADINGS):
         if heading:
             column.markdown(f"**{heading}**")
-for row in rows:
+for row in rows[first:last]:
     with st.container(border=True):
         cells = st.columns(WIDTHS, vertical_alignment="center")
         cells[0].text(row.code)
@@ -93,3 +100,16 @@ for row in rows:
         cells[7].button("Open", key=f"open-{row.case_id}", width="stretch",
                         on_click=lambda case_id=row.case_id: (session.open_case(case_id),
                                                               session.go_to("pages/case.py")))
+
+
+def turn_page(by: int) -> None:
+    st.session_state["caseload-page"] = page + by
+
+
+if len(rows) > PAGE_SIZE:
+    back, where, forward = st.columns([1, 2, 1], vertical_alignment="center")
+    back.button("Previous", key="caseload-previous", icon=":material/chevron_left:", disabled=first == 0,
+                on_click=turn_page, args=(-1,), width="stretch")
+    where.caption(f"Cases {first + 1}–{last} of {len(rows)}, most urgent first")
+    forward.button("Next", key="caseload-next", icon=":material/chevron_right:", disabled=last == len(rows),
+                   on_click=turn_page, args=(1,), width="stretch")

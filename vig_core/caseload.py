@@ -88,3 +88,13 @@ def caseload_rows(
     ]
     rows = [caseload_row(c, today) for c in chosen]
     return sorted(rows, key=lambda r: (not r.consent_withdrawn, not r.past_retention, r.code.casefold()))
+
+
+PAGE_SIZE = 25  # rows drawn at once: 200 rows of buttons took 0.2-0.4 s to redraw on every click
+
+
+def page_of(count: int, page: int, size: int = PAGE_SIZE) -> tuple[int, int, int]:
+    """The 1-based ``page`` brought within range for ``count`` rows, with its [start, end) row span."""
+    pages = max(1, -(-count // size))
+    page = min(max(1, page), pages)
+    return page, (page - 1) * size, min(count, page * size)

@@ -6,6 +6,7 @@ import pytest
 
 from apptest.helpers import messages, open_app, screen_text
 from conftest import make_case
+from vig_core.caseload import PAGE_SIZE
 from vig_core.demo import ensure_demo_case
 from vig_core.models import MAX_NOTE_TEXT, ConsentKind, CycleStatus, Stage
 from vig_core.store import SettingsStore
@@ -63,6 +64,22 @@ def test_caseload_lists_filters_and_flags(store, demo):
     at.multiselect(key="caseload-status").select("initial conversation").run()
     shown = [t.value for t in at.text]
     assert "FAM-22" in shown and "DEMO-1 (fictional)" not in shown
+
+
+def test_a_long_caseload_is_shown_a_page_at_a_time_and_a_filter_starts_again_at_the_first(store):
+    for n in range(PAGE_SIZE + 5):
+        make_case(store, f"FAM-{n:02d}")
+    at = open_app()
+    codes = lambda: [t.value for t in at.text if t.value.startswith("FAM-")]  # noqa: E731
+    assert codes() == [f"FAM-{n:02d}" for n in range(PAGE_SIZE)]
+    assert at.button(key="caseload-previous").disabled
+    at.button(key="caseload-next").click().run()
+    assert codes() == [f"FAM-{n:02d}" for n in range(PAGE_SIZE, PAGE_SIZE + 5)]
+    assert at.button(key="caseload-next").disabled
+    assert any("Cases 26–30 of 30" in c.value for c in at.caption)
+    at.text_input(key="caseload-search").input("FAM-2").run()  # FAM-20 … FAM-29, back on page one
+    assert codes() == [f"FAM-{n}" for n in range(20, 30)]
+    assert not any(k.key == "caseload-next" for k in at.button)  # one page: no page buttons
 
 
 def test_open_a_case_from_the_caseload(demo):
