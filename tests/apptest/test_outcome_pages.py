@@ -110,6 +110,19 @@ def test_before_and_after_shows_goals_and_measures_with_a_verdict(store, ending)
     assert csv.proto.label == "Download all scores (CSV)"
 
 
+def test_a_kept_chart_is_made_again_when_a_rating_changes(store, ending):
+    """The charts are kept between reruns (they are slow to make): any change must still show."""
+    at = open_app(ending, "pages/outcomes.py")
+    first = charts(at)
+    at.run()
+    assert charts(at) == first
+    goal = store.load(ending).goals[0]
+    store.update(ending, lambda c: c.goal(goal.id).rate(10, goal.ratings[-1].on))
+    at.run()
+    goal_lines = [t for t in charts(at)[0]["data"] if t.get("name", "").startswith("Goal")]
+    assert [t["y"] for t in goal_lines] == [[2, 4, 6, 10], [3, 3, 5, 7]]
+
+
 def test_client_view_of_the_change_is_plain_and_keeps_typed_totals_out(store, data_dir, ending):
     client_view(data_dir, ending)
     at = open_app(page="pages/outcomes.py")

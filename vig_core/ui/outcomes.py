@@ -8,8 +8,12 @@ results are for the practitioner to talk through, not to appear unasked.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Mapping
+from typing import Any
 
+import plotly.graph_objects as go
 import streamlit as st
 
 from vig_core.instruments import Instrument, load_instruments
@@ -23,9 +27,31 @@ from .escape import plain as escaped
 CHART_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
 
 
-def chart(figure, key: str) -> None:
-    """A figure under its page heading (its own title is for when it stands alone)."""
-    st.plotly_chart(figure.update_layout(title_text="", margin_t=40), config=CHART_CONFIG, key=key)
+KEPT_FIGURES = 64
+_figures: OrderedDict[str, go.Figure] = OrderedDict()
+_figures_lock = threading.Lock()
+
+
+def chart(make: Callable[..., go.Figure], subject: Any, *, plain: bool, key: str) -> None:
+    """``make(subject, plain=plain)`` under its page heading (its own title is for when it stands alone).
+
+    Making a figure with plotly costs 15-25 ms, and the Ending page draws five on every
+    rerun (each answer typed), so the last figures made are kept, keyed by everything
+    they are made from (a dataclass's repr holds every field): a change makes a new one.
+    Streamlit copies a figure before sending it, so a kept one is never changed.
+    """
+    name = f"{make.__name__}|{plain}|{subject!r}"
+    with _figures_lock:
+        figure = _figures.get(name)
+        if figure is not None:
+            _figures.move_to_end(name)
+    if figure is None:
+        figure = make(subject, plain=plain).update_layout(title_text="", margin_t=40)
+        with _figures_lock:
+            _figures[name] = figure
+            while len(_figures) > KEPT_FIGURES:
+                _figures.popitem(last=False)
+    st.plotly_chart(figure, config=CHART_CONFIG, key=key)
 
 
 def instruments() -> tuple[dict[str, Instrument], list[str]]:
@@ -42,7 +68,7 @@ def shown_results(case: Case, found: Mapping[str, Instrument], *, plain: bool):
 
 def show_outcomes(case: Case, found: Mapping[str, Instrument], *, plain: bool, key: str) -> None:
     st.subheader("Your goals" if plain else "Goal ratings (Goal Based Outcomes)", anchor=False)
-    chart(goals_figure(case, plain=plain), f"{key}-goals")
+    chart(goals_figure, case, plain=plain, key=f"{key}-goals")
     active = {g.id: n for n, g in enumerate(case.goals, start=1)}
     for change in goal_changes(case):
         st.markdown(f"**Goal {active[change.goal.id]}**: {escaped(change.goal.text)}")
@@ -53,7 +79,7 @@ def show_outcomes(case: Case, found: Mapping[str, Instrument], *, plain: bool, k
     for result in results:
         title = result.instrument.plain_title if plain else result.instrument.title
         st.subheader(escaped(title), anchor=False)
-        chart(measure_figure(result, plain=plain), f"{key}-measure-{result.instrument.id}")
+        chart(measure_figure, result, plain=plain, key=f"{key}-measure-{result.instrument.id}")
         if result.change:
             st.write(change_sentence(result.instrument, result.change, plain=plain))
         else:
