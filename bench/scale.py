@@ -3,25 +3,28 @@ a busy practitioner's year (see bench/synthetic.py), so growth with caseload siz
 
 Page times are whole AppTest runs (the page's script with the app around it: sidebar, lock
 gate, the open case loaded), the same work a browser session's rerun does, without the
-network and drawing. Each page is run once to warm caches, then RUNS times.
+network and drawing. Each page is run once to warm caches, then RUNS times. The open case
+is the first by id; all synthetic cases are alike in size.
 
     .venv/bin/python bench/scale.py            # 1x, 3x, 10x
     .venv/bin/python bench/scale.py 1 3        # chosen scales only
+    .venv/bin/python bench/scale.py --quick    # a fifth of a year, 2 runs: proves it runs
 """
 
 from __future__ import annotations
 
+import argparse
 import os
-import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-os.environ.setdefault("STREAMLIT_LOGGER_LEVEL", "error")  # AppTest outside a session warns on every import
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
+
+from report import Row, median, p95, quiet_streamlit, table  # noqa: E402
 
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
@@ -29,17 +32,16 @@ from synthetic import build  # noqa: E402
 from vig_core.lock import OFFERED  # noqa: E402
 from vig_core.store import CaseStore, SettingsStore  # noqa: E402
 
+quiet_streamlit()
+
 RUNS = 10
 WRITES = 100
+PAGE_TARGET_MS, WRITE_TARGET_MS = 150, 20  # p95 at the largest scale
 PAGES = ["caseload", "case", "consent", "conversation", "goals", "questionnaires", "recordings", "analysis",
          "clips", "review", "strengths", "outcomes", "ending", "timeline", "exports", "settings"]
 
 
-def p95(values: list[float]) -> float:
-    return sorted(values)[max(0, round(0.95 * len(values)) - 1)]
-
-
-def page_times(root: Path, case_id: str) -> dict[str, list[float]]:
+def page_times(root: Path, case_id: str, runs: int) -> dict[str, list[float]]:
     os.environ["VIG_DATA_DIR"] = str(root)
     SettingsStore(root).set(OFFERED, True)
     times: dict[str, list[float]] = {}
@@ -50,7 +52,7 @@ def page_times(root: Path, case_id: str) -> dict[str, list[float]]:
         at.switch_page(f"pages/{page}.py").run()  # the warm-up run
         assert not at.exception, (page, at.exception)
         taken = []
-        for _ in range(RUNS):
+        for _ in range(runs):
             start = time.perf_counter()
             at.run()
             taken.append((time.perf_counter() - start) * 1000)
@@ -59,9 +61,9 @@ def page_times(root: Path, case_id: str) -> dict[str, list[float]]:
     return times
 
 
-def store_times(store: CaseStore, case_id: str) -> tuple[list[float], list[float]]:
+def store_times(store: CaseStore, case_id: str, writes_made: int) -> tuple[list[float], list[float]]:
     reads, writes = [], []
-    for n in range(WRITES):
+    for n in range(writes_made):
         start = time.perf_counter()
         store.load(case_id)
         reads.append((time.perf_counter() - start) * 1000)
@@ -71,8 +73,11 @@ def store_times(store: CaseStore, case_id: str) -> tuple[list[float], list[float
     return reads, writes
 
 
-def main() -> None:
-    scales = [float(s) for s in sys.argv[1:]] or [1.0, 3.0, 10.0]
+def measure(quick: bool = False, scales: list[float] | None = None) -> list[Row]:
+    """One row per page and per store operation: median and p95 at the largest scale, with the
+    smaller scales' figures beside it to show the growth; the target applies to the largest."""
+    scales = [0.2] if quick else (scales or [1.0, 3.0, 10.0])
+    runs, writes = (2, 5) if quick else (RUNS, WRITES)
     results = {}
     for scale in scales:
         with tempfile.TemporaryDirectory() as folder:
@@ -81,19 +86,32 @@ def main() -> None:
             counts = build(root, scale)
             made = time.perf_counter() - start
             store = CaseStore(root)
-            case_id = store.caseload().cases[0].id
+            case_id = store.case_ids()[0]
             print(f"{scale:g}x: {', '.join(f'{n:,} {what}' for what, n in counts.items())} (built in {made:.0f} s)",
-                  flush=True)
-            results[scale] = (page_times(root, case_id), *store_times(store, case_id))
-    head = "".join(f"{f'{s:g}x median':>13}{f'{s:g}x p95':>10}" for s in scales)
-    print(f"\n{'ms':<28}{head}")
-    for name in [*PAGES, "store read (one case)", "store write (one case)"]:
-        cells = []
-        for scale in scales:
-            pages, reads, writes = results[scale]
-            values = pages.get(name) or (reads if name.startswith("store read") else writes)
-            cells.append(f"{statistics.median(values):>13.1f}{p95(values):>10.1f}")
-        print(f"{name:<28}{''.join(cells)}")
+                  file=sys.stderr, flush=True)
+            pages = page_times(root, case_id, runs)
+            reads, writes_taken = store_times(store, case_id, writes)
+            results[scale] = {**pages, "store read (one case)": reads, "store write (one case)": writes_taken}
+    largest = scales[-1]
+    rows = []
+    for name, taken in results[largest].items():
+        smaller = ", ".join(f"{s:g}×: {median(results[s][name]):.0f}/{p95(results[s][name]):.0f}" for s in scales[:-1])
+        figure = f"{median(taken):.0f} / {p95(taken):.0f} ms" + (f" ({smaller})" if smaller else "")
+        target_ms = WRITE_TARGET_MS if name.startswith("store write") else \
+            None if name.startswith("store read") else PAGE_TARGET_MS
+        what = name if name.startswith("store") else f"page {name}, script run"
+        rows.append(Row(f"{what} at {largest:g}×, median / p95", figure,
+                        f"p95 under {target_ms} ms" if target_ms else "",
+                        p95(taken) < target_ms if target_ms else None))
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("scales", nargs="*", type=float, help="multiples of a busy year (default 1 3 10)")
+    parser.add_argument("--quick", action="store_true")
+    args = parser.parse_args()
+    print(table(measure(args.quick, args.scales or None)))
 
 
 if __name__ == "__main__":
