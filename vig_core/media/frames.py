@@ -145,16 +145,20 @@ def still_png(video: Path, seconds: float, *, max_width: int | None = 960,
     return data
 
 
-def _grab(video: Path, seek: float, max_width: int | None) -> bytes:
-    args = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error",
-            "-ss", ffmpeg_time(seek), "-i", str(video.resolve()),
+def grab_args(video: Path, seek: float, max_width: int | None) -> list[str]:
+    """ffmpeg arguments writing the first frame after ``seek`` as PNG to stdout (pure)."""
+    args = ["-hide_banner", "-nostdin", "-loglevel", "error",
+            "-ss", ffmpeg_time(seek), "-i", str(Path(video).resolve()),
             "-map", "0:v:0", "-frames:v", "1", "-an", "-sn", "-dn"]
     if max_width:
         # Only ever shrink; -1 keeps the shape.
         args += ["-vf", f"scale=w='min(iw,{int(max_width)})':h=-1"]
-    args += ["-f", "image2pipe", "-c:v", "png", "-"]
+    return args + ["-f", "image2pipe", "-c:v", "png", "-"]
+
+
+def _grab(video: Path, seek: float, max_width: int | None) -> bytes:
     try:
-        done = subprocess.run(args, capture_output=True, timeout=120)
+        done = subprocess.run([ffmpeg_exe(), *grab_args(video, seek, max_width)], capture_output=True, timeout=120)
     except (OSError, subprocess.TimeoutExpired) as error:
         raise MediaError(f"No picture could be taken from “{video.name}”.") from error
     if done.returncode != 0:
