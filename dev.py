@@ -3,11 +3,13 @@
 
     python3 dev.py run     set up, create the demo case, start the app and open it
     python3 dev.py test    set up (test tools, Chromium) and run every test
+    python3 dev.py bench   set up as for the tests and run every benchmark (see BENCHMARKS.md)
 
 Setup means: a virtual environment in .venv with the pinned requirements
 (reinstalled only when a requirements file changes) and, for the tests,
 Debian's chromium package when it is missing (installed with apt-get as root).
-Extra arguments after ``test`` go to pytest, e.g. ``python3 dev.py test -k store``.
+Extra arguments after ``test`` go to pytest, e.g. ``python3 dev.py test -k store``; after
+``bench`` to bench/run_all.py, e.g. ``python3 dev.py bench --quick``.
 """
 
 from __future__ import annotations
@@ -103,12 +105,19 @@ def cmd_test(pytest_args: list[str]) -> int:
     return subprocess.call([str(PYTHON), "-m", "pytest", *pytest_args], cwd=ROOT)
 
 
+def cmd_bench(bench_args: list[str]) -> int:
+    ensure_venv("requirements-dev.txt")
+    ensure_chromium()
+    return subprocess.call([str(PYTHON), "bench/run_all.py", *bench_args], cwd=ROOT)
+
+
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] not in {"run", "test"}:
+    commands = {"run": cmd_run, "test": lambda: cmd_test(argv[1:]), "bench": lambda: cmd_bench(argv[1:])}
+    if not argv or argv[0] not in commands:
         print(__doc__)
         return 2
     try:
-        return cmd_run() if argv[0] == "run" else cmd_test(argv[1:])
+        return commands[argv[0]]()
     except subprocess.CalledProcessError as error:
         say(f"setup step failed: {' '.join(map(str, error.cmd))}")
         return error.returncode or 1

@@ -25,7 +25,7 @@ def test_the_quick_run_measures_the_caseload_and_the_first_frame() -> None:
 
     caseload = [r for r in rows if r.what.startswith("Caseload interactive, demo")]
     first_frame = [r for r in rows if r.what.startswith("Clip first frame after play")]
-    assert len(caseload) == 2 and len(first_frame) == 2, [r.what for r in rows]
+    assert len(caseload) == 3 and len(first_frame) == 2, [r.what for r in rows]
     for row in caseload + first_frame:
         assert seconds(row.figure) and all(s > 0 for s in seconds(row.figure)), row
     assert not any("10x" in r.what for r in rows), "the quick run stays on the demo caseload"
