@@ -113,6 +113,7 @@ def main() -> None:
             st.html(CLIENT_VIEW_CSS)
         with session.running_page():
             page.run()
+        session.settle_after_first_run(page.url_path)
     except VigError as error:
         st.error(plain(str(error)))
     except Exception:  # noqa: BLE001 - the last guard before the screen

@@ -8,6 +8,7 @@ results are for the practitioner to talk through, not to appear unasked.
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
@@ -37,10 +38,11 @@ def chart(make: Callable[..., go.Figure], subject: Any, *, plain: bool, key: str
 
     Making a figure with plotly costs 15-25 ms, and the Ending page draws five on every
     rerun (each answer typed), so the last figures made are kept, keyed by everything
-    they are made from (a dataclass's repr holds every field): a change makes a new one.
-    Streamlit copies a figure before sending it, so a kept one is never changed.
+    they are made from (a dataclass's repr holds every field, hashed so that the key holds
+    no words of the case): a change makes a new one. Streamlit copies a figure before
+    sending it, so a kept one is never changed.
     """
-    name = f"{make.__name__}|{plain}|{subject!r}"
+    name = hashlib.sha256(f"{make.__name__}|{plain}|{subject!r}".encode()).hexdigest()
     with _figures_lock:
         figure = _figures.get(name)
         if figure is not None:
