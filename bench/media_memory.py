@@ -162,7 +162,7 @@ def measure(quick: bool = False, size_mb: int = 1024, chunk_mb: int = 4) -> list
         Row(f"memory playing a {size_mb} MB film through the workbook's route ({chunk_mb} MB ranges)",
             f"+{app_growth:.0f} MB (idle {app[0]:.0f}, peak {app[1]:.0f}; read in {app[2]:.1f} s)",
             f"within {TARGET_MB} MB of idle", app_growth <= TARGET_MB),
-        Row(f"the same film through st.video, for comparison",
+        Row("the same film through st.video, for comparison",
             f"+{st_growth:.0f} MB (idle {st_video[0]:.0f}, peak {st_video[1]:.0f}; read in {st_video[2]:.1f} s)"),
         Row("st.video's growth ÷ the route's", f"{st_growth / max(app_growth, 1):.0f}×"),
     ]

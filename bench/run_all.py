@@ -1,7 +1,7 @@
 """Every benchmark of BENCHMARKS.md, one after another, as one Markdown table with the date,
 the machine and the commit, ready to paste.
 
-    python3 dev.py bench                 # sets up, then runs this (about 40 minutes on 2 cores)
+    python3 dev.py bench                 # sets up, then runs this (about 20 minutes on 2 cores)
     python3 dev.py bench --quick         # small sizes: proves every benchmark runs (a few minutes)
     python3 dev.py bench --only scale    # one of: scale, memory, media, first-view
 
