@@ -305,6 +305,9 @@ def test_a_case_code_typed_with_markdown_is_shown_escaped_in_the_messages_that_n
     problems = []
     for attempt in range(2):
         at = open_app()
+        if attempt:  # a case exists now, so the New case panel starts closed: open it
+            at.session_state["caseload-new"] = True
+            at.run()
         at.text_input(key="new-code").input(code)
         at.text_input(key="new-child").input(child)
         at.button(key="FormSubmitter:new-case-Create case").click().run()

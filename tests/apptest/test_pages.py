@@ -40,6 +40,19 @@ def test_create_a_case_and_land_on_it(store):
     assert at.query_params["case"] == [case.id] or at.query_params["case"] == case.id
 
 
+def test_new_case_form_is_built_only_while_its_panel_is_open(store, demo):
+    """With cases listed, the closed panel sends no form: a fresh browser then needs no date or
+    number widget code before the caseload can be used."""
+    at = open_app()
+    assert at.expander(key="caseload-new").label == "New case"
+    assert [t.key for t in at.text_input] == ["caseload-search"] and not at.date_input and not at.number_input
+    at.session_state["caseload-new"] = True  # what the practitioner's click on the panel sets
+    at.run()
+    assert {t.label for t in at.text_input if t.key.startswith("new-")} == {
+        "Case code or pseudonym", "Child's first name", "Parent or carer's first name (optional)"}
+    assert at.date_input(key="new-birth") and at.number_input(key="new-cycles").value == 3
+
+
 def test_creating_a_case_without_a_code_explains_and_creates_nothing(store):
     at = open_app()
     at.text_input(key="new-child").input("Noor")
