@@ -108,16 +108,17 @@ WATCH_FIRST_FRAME = """() => {
 
 
 @contextmanager
-def workbook(root: Path) -> Iterator[str]:
-    """``streamlit run app.py`` on ``root`` bound to 127.0.0.1; yields its base URL, always stops it."""
+def workbook(root: Path, code: Path = ROOT) -> Iterator[str]:
+    """``streamlit run app.py`` of the checkout ``code`` on ``root``, bound to 127.0.0.1; yields its
+    base URL, always stops it."""
     skip_first_start(root)  # the passphrase offer would stand in front of every page
     port = free_port()
-    log_path = root.parent / "server.log"
+    log_path = root.parent / f"server-{root.name}.log"
     with open(log_path, "w") as log:
         server = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
              "--server.address", "127.0.0.1", "--server.headless", "true"],
-            cwd=ROOT, env={**os.environ, "VIG_DATA_DIR": str(root)}, stdout=log, stderr=subprocess.STDOUT)
+            cwd=code, env={**os.environ, "VIG_DATA_DIR": str(root)}, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -163,13 +164,18 @@ def fresh_profile_seconds(browser, base: str, expected: int) -> float:
         context.close()
 
 
+def rows_drawn(root: Path) -> tuple[int, int]:
+    """(cases listed, rows drawn): the caseload draws one page of rows at a time."""
+    cases = len(caseload_rows(CaseStore(root).caseload().cases, date.today()))
+    _, first, last = page_of(cases, 1)
+    return cases, last - first
+
+
 def caseload_figures(root: Path, label: str, browser, base: str, runs: int) -> list[Row]:
     """The caseload figures for the data root that the just started server at ``base`` serves:
     in a browser profile opening the workbook for the first time, and in a new tab of a browser
     that has opened it before (its HTTP cache holds Streamlit's scripts: the everyday case)."""
-    cases = len(caseload_rows(CaseStore(root).caseload().cases, date.today()))
-    _, first, last = page_of(cases, 1)  # the caseload draws one page of rows at a time
-    expected = last - first
+    cases, expected = rows_drawn(root)
     cold = fresh_profile_seconds(browser, base, expected)  # also the warm-up of the runs below
     fresh = [fresh_profile_seconds(browser, base, expected) for _ in range(runs)]
     used = browser.new_context(viewport=VIEWPORT)

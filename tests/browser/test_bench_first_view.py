@@ -11,7 +11,8 @@ import re
 
 import pytest
 
-from bench.first_view import measure
+from bench.caseload_ab import compare
+from bench.first_view import ROOT, measure
 
 pytestmark = pytest.mark.browser
 
@@ -29,3 +30,11 @@ def test_the_quick_run_measures_the_caseload_and_the_first_frame() -> None:
     for row in caseload + first_frame:
         assert seconds(row.figure) and all(s > 0 for s in seconds(row.figure)), row
     assert not any("10x" in r.what for r in rows), "the quick run stays on the demo caseload"
+
+
+def test_the_caseload_ab_measures_both_checkouts_in_turn() -> None:
+    times = compare(ROOT, scale=0.1, runs=2)  # this checkout against itself, two small cases
+
+    assert len(times) == 2 and all(len(pairs) == 2 for pairs in times.values()), times
+    for pairs in times.values():
+        assert all(0 < after < total for total, after in pairs), pairs
