@@ -35,8 +35,8 @@ def create_case() -> None:
     session.go_to("pages/case.py")
 
 
-# The form is only built while the expander is open: its date and number inputs cost a fresh
-# browser ~0.2 s of script downloads on every first view of the caseload (see BENCHMARKS.md).
+# The form is only built while the expander is open: its date and number inputs made a fresh
+# browser fetch ten more scripts before the caseload could be used (0.05-0.1 s, BENCHMARKS.md).
 new_case_panel = st.expander("New case", icon=":material/add:", expanded=not loaded.cases, key="caseload-new",
                              on_change="rerun")
 if new_case_panel.open:
