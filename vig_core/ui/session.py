@@ -11,6 +11,7 @@ from __future__ import annotations
 import gc
 import logging
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -116,6 +117,28 @@ def guarded(action: Callable[..., Any]) -> Callable[..., Any]:
         return None
 
     return run
+
+
+# --- a second press of the same thing ----------------------------------------------
+REPEAT_SECONDS = 2.0  # a double click, or an impatient second press, arrives well within this
+_PRESSES_KEY = "_recent_presses"
+
+
+def first_press(action: str, *what: object) -> bool:
+    """Whether this press of ``action`` on ``what`` (the text typed, the file chosen, ...)
+    should act: ``False`` for the same press again within :data:`REPEAT_SECONDS`.
+
+    A double click sends two clicks, and Streamlit runs the button's callback for each,
+    so every button that creates something asks this first. The same action on other
+    input (a second, different goal) is never held back.
+    """
+    now = time.monotonic()
+    fingerprint = repr((action, what))
+    recent = {k: t for k, t in st.session_state.get(_PRESSES_KEY, {}).items() if now - t < REPEAT_SECONDS}
+    repeat = fingerprint in recent
+    recent[fingerprint] = now
+    st.session_state[_PRESSES_KEY] = recent
+    return not repeat
 
 
 # --- the open case ------------------------------------------------------------
