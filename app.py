@@ -20,6 +20,7 @@ import streamlit as st
 from vig_core.errors import VigError
 from vig_core.media.route import media_routes
 from vig_core.ui import session
+from vig_core.ui.autosave import page_drawn
 from vig_core.ui.lock_screen import gate, lock_button
 from vig_core.ui.widgets import CLIENT_VIEW_CSS, confirm_button, plain
 
@@ -100,6 +101,7 @@ def main() -> None:
     client_view = session.in_client_view()
     page = st.navigation(client_pages if client_view else [caseload, *case_pages, settings], position="hidden")
     try:
+        page_drawn(session.current_case_id())  # before the typing watch compares with it
         if not gate():  # the first-start offer or the lock screen, and nothing else
             return
         with st.sidebar:

@@ -7,6 +7,7 @@ from vig_core.film import MAX_MOMENT_NOTE, Turn
 from vig_core.media.frames import format_time, step
 from vig_core.paths import data_root
 from vig_core.principles import load_principles
+from vig_core import text_fields
 from vig_core.ui import session
 from vig_core.ui.media import ANALYSIS_RECORDING_KEY, media_url, still
 from vig_core.ui.widgets import autosave_text, case_title, confirm_button, require_case
@@ -153,7 +154,7 @@ if selected:
         turns = [""] + [t.value for t in Turn]
         st.selectbox("Turn in the attuned cycle", turns, index=turns.index(selected.turn or ""), key=key,
                      format_func=lambda t: t or "—", on_change=save_moment, args=(selected.id, "turn", key))
-        autosave_text("Note", selected.note, lambda c, text, mid=selected.id: setattr(c.moment(mid), "note", text),
+        autosave_text("Note", case, text_fields.moment_note(selected.id),
                       key=f"note-{selected.id}", max_chars=MAX_MOMENT_NOTE, height=100)
         key = f"working-{selected.id}"
         st.checkbox("Working point (a moment to develop, once strengths are established)",

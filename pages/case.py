@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from vig_core.models import MAX_CYCLES, MAX_SHORT_TEXT, MIN_CYCLES, CycleStatus, Stage
+from vig_core import text_fields
 from vig_core.ui import session
 from vig_core.ui.protection import erase_case_button, erase_films_button
 from vig_core.ui.widgets import autosave_date, autosave_text, case_title, confirm_button, plain, require_case
@@ -68,12 +69,11 @@ if case.stage in (Stage.CYCLES, Stage.ENDING):
 st.subheader("Details")
 left, right = st.columns(2)
 with left:
-    autosave_text("Case code", case.code, lambda c, t: setattr(c, "code", t.strip()),
+    autosave_text("Case code", case, text_fields.case_code(),
                   key=f"code-{case.id}", max_chars=MAX_SHORT_TEXT, single_line=True)
-    autosave_text("Child's first name", case.child_first_name,
-                  lambda c, t: setattr(c, "child_first_name", t.strip()),
+    autosave_text("Child's first name", case, text_fields.child_first_name(),
                   key=f"child-{case.id}", max_chars=MAX_SHORT_TEXT, single_line=True)
-    autosave_text("Parent or carer's first name", case.carer_name, lambda c, t: setattr(c, "carer_name", t.strip()),
+    autosave_text("Parent or carer's first name", case, text_fields.carer_name(),
                   key=f"carer-{case.id}", max_chars=MAX_SHORT_TEXT, single_line=True)
 with right:
     autosave_date("Child's date of birth", case.child_birth_date,

@@ -8,6 +8,7 @@ from vig_core.film import DEFAULT_CHOSEN_CLIPS
 from vig_core.media.frames import format_time
 from vig_core.recordings import default_cycle
 from vig_core.text import MAX_TITLE_TEXT
+from vig_core import text_fields
 from vig_core.ui import session
 from vig_core.jobs import JOBS
 from vig_core.ui.media import job_progress, media_url, still
@@ -71,7 +72,7 @@ st.subheader("All clips of this cycle")
 for clip in clips:
     recording = case.recording(clip.recording_id)
     with st.container(border=True):
-        autosave_text("Title", clip.title, lambda c, text, cid=clip.id: setattr(c.clip(cid), "title", text),
+        autosave_text("Title", case, text_fields.clip_title(clip.id),
                       key=f"clip-title-{clip.id}", max_chars=MAX_TITLE_TEXT, single_line=True,
                       help="Shown on the title card and in the shared review; the parent will read it.")
         st.caption(f"From “{plain(recording.title)}” · {format_time(clip.start, recording.fps)} to "

@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from vig_core.models import CONSENT_LABELS, MAX_NOTE_TEXT, ConsentKind
+from vig_core import text_fields
 from vig_core.ui import session
 from vig_core.ui.widgets import autosave_text, case_title, require_case
 
@@ -53,7 +54,7 @@ for kind in ConsentKind:
                     f"Consent “{CONSENT_LABELS[kind]}” recorded."),
             )
 
-autosave_text("Notes on consent", case.consent.notes, lambda c, t: setattr(c.consent, "notes", t),
+autosave_text("Notes on consent", case, text_fields.consent_notes(),
               key=f"consent-notes-{case.id}", max_chars=MAX_NOTE_TEXT,
               help="Anything the family said about how clips may be used. Saved when you leave the box.")
 

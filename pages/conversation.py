@@ -3,6 +3,7 @@
 import streamlit as st
 
 from vig_core.models import CONVERSATION_FIELDS, MAX_NOTE_TEXT
+from vig_core import text_fields
 from vig_core.ui import session
 from vig_core.ui.widgets import autosave_text, case_title, require_case
 
@@ -13,8 +14,7 @@ case_title(case, "Our conversation" if client_view else "Initial conversation")
 st.caption("Everything here is saved as soon as you leave a box.")
 
 for name, (label, hint) in CONVERSATION_FIELDS.items():
-    autosave_text(label, getattr(case.conversation, name),
-                  lambda c, text, name=name: setattr(c.conversation, name, text),
+    autosave_text(label, case, text_fields.conversation(name),
                   key=f"conv-{case.id}-{name}", max_chars=MAX_NOTE_TEXT, help=hint,
                   height=90 if name == "helping_question" else 140)
 
@@ -22,5 +22,5 @@ if not client_view:
     st.divider()
     st.subheader("Practitioner-only notes", help="Never shown in client view.")
     st.caption(":material/visibility_off: Hidden in client view.")
-    autosave_text("Your own notes", case.practitioner_notes, lambda c, t: setattr(c, "practitioner_notes", t),
+    autosave_text("Your own notes", case, text_fields.practitioner_notes(),
                   key=f"private-{case.id}", max_chars=MAX_NOTE_TEXT, height=160)

@@ -9,6 +9,7 @@ from vig_core.celebration import celebration_html
 from vig_core.consent_rules import Use, allows
 from vig_core.models import ENDING_FIELDS, MAX_FUTURE_GOALS, MAX_GOAL_TEXT, MAX_NOTE_TEXT, Stage
 from vig_core.strengths import strengths_items
+from vig_core import text_fields
 from vig_core.ui import session
 from vig_core.ui.media import still
 from vig_core.ui.outcomes import instruments, show_outcomes, shown_results
@@ -25,12 +26,11 @@ if case.stage not in (Stage.ENDING, Stage.CLOSED) and not client_view:
 
 st.subheader("Looking back together", anchor=False)
 for name, (label, hint) in ENDING_FIELDS.items():
-    autosave_text(label, getattr(case.ending, name), lambda c, text, name=name: setattr(c.ending, name, text),
+    autosave_text(label, case, text_fields.ending(name),
                   key=f"ending-{case.id}-{name}", max_chars=MAX_NOTE_TEXT, help=hint, height=110)
 if not client_view:
     st.caption(":material/visibility_off: Hidden in client view.")
-    autosave_text("Your own ending notes", case.ending.practitioner_notes,
-                  lambda c, t: setattr(c.ending, "practitioner_notes", t),
+    autosave_text("Your own ending notes", case, text_fields.ending("practitioner_notes"),
                   key=f"ending-private-{case.id}", max_chars=MAX_NOTE_TEXT, height=110)
 
     st.subheader("Questionnaires at the end", anchor=False)

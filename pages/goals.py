@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from vig_core.models import MAX_GOAL_TEXT, RATING_MAX, RATING_MIN, goal_is_about_the_adult
+from vig_core import text_fields
 from vig_core.ui import session
 from vig_core.ui.widgets import autosave_text, case_title, require_case
 
@@ -15,10 +16,6 @@ st.caption(
     "Goals in your own words, about what you would like to do. 0 means not at all where you want to be, "
     "10 means exactly where you want to be."
 )
-
-
-def set_text(goal_id: str):
-    return lambda c, text: setattr(c.goal(goal_id), "text", text)
 
 
 def rate(goal_id: str, key: str) -> None:
@@ -38,7 +35,7 @@ if not active:
 for position, goal in enumerate(active, start=1):
     with st.container(border=True):
         st.markdown(f"**Goal {position}**")
-        autosave_text("Goal", goal.text, set_text(goal.id), key=f"goal-text-{goal.id}",
+        autosave_text("Goal", case, text_fields.goal_text(goal.id), key=f"goal-text-{goal.id}",
                       max_chars=MAX_GOAL_TEXT, height=80)
         first, latest = goal.first_rating, goal.latest_rating
         if len(goal.ratings) == 1:

@@ -12,6 +12,7 @@ from vig_core.recordings import (
     import_recording, receive_upload, remove_recording,
 )
 from vig_core.text import MAX_TITLE_TEXT
+from vig_core import text_fields
 from vig_core.ui import session
 from vig_core.jobs import JOBS
 from vig_core.ui.media import ANALYSIS_RECORDING_KEY, job_progress
@@ -129,7 +130,7 @@ if not case.recordings:
 for recording in sorted(case.recordings, key=lambda r: (r.cycle, r.imported_at)):
     with st.container(border=True):
         st.markdown(f"**Cycle {recording.cycle}**")
-        autosave_text("Title", recording.title, lambda c, text, rid=recording.id: setattr(c.recording(rid), "title", text),
+        autosave_text("Title", case, text_fields.recording_title(recording.id),
                       key=f"rec-title-{recording.id}", max_chars=MAX_TITLE_TEXT, single_line=True)
         moments = case.moments_of(recording.id)
         st.caption(

@@ -11,9 +11,10 @@ from vig_core.models import RATING_MAX, RATING_MIN, CycleStatus
 from vig_core.paths import data_root
 from vig_core.prompts import (SHARED_REVIEW, edited_prompt_set, forget_own_prompt_set, load_prompt_sets,
                               save_own_prompt_set)
-from vig_core.review import (close_cycle, has_clip_file, rated_at_review, record_words, reopen_cycle, rerate_goals,
+from vig_core.review import (close_cycle, has_clip_file, rated_at_review, reopen_cycle, rerate_goals,
                              review_cycle, words_by_prompt)
 from vig_core.text import MAX_NOTE_TEXT
+from vig_core import text_fields
 from vig_core.ui import session
 from vig_core.ui.media import job_progress
 from vig_core.ui.review_player import PLAYING, STILL, clip_player
@@ -103,8 +104,7 @@ if step < finish:
         said = words_by_prompt(case, clip.id)
         for prompt in shown:
             st.markdown(f"### {plain(prompt.text)}")
-            autosave_text(f"{parent} words", said[prompt.id].words if prompt.id in said else "",
-                          lambda c, text, p=prompt, cid=clip.id: record_words(c, cid, p, text, today),
+            autosave_text(f"{parent} words", case, text_fields.parent_words(clip.id, prompt, today),
                           key=f"words-{clip.id}-{prompt.id}", max_chars=MAX_NOTE_TEXT, height=110,
                           help="Type what they say, in their own words; it is kept as said.")
         if st.session_state[one_key]:
@@ -119,12 +119,10 @@ if step < finish:
             st.text(reflection.words)
         if private:
             with st.expander("Practitioner only (hidden in client view)", icon=":material/lock:"):
-                autosave_text("Positive naming: what you see the parent doing well", clip.naming,
-                              lambda c, text, cid=clip.id: setattr(c.clip(cid), "naming", text),
-                              key=f"naming-{clip.id}", max_chars=MAX_MOMENT_NOTE, height=90,
+                autosave_text("Positive naming: what you see the parent doing well", case,
+                              text_fields.clip_naming(clip.id), key=f"naming-{clip.id}", max_chars=MAX_MOMENT_NOTE, height=90,
                               help="May be used as the caption of this clip's still in the strengths record.")
-                autosave_text("Private note on this clip", clip.private_note,
-                              lambda c, text, cid=clip.id: setattr(c.clip(cid), "private_note", text),
+                autosave_text("Private note on this clip", case, text_fields.clip_private_note(clip.id),
                               key=f"private-{clip.id}", max_chars=MAX_NOTE_TEXT, height=90)
 else:
     st.subheader("To finish")
@@ -146,15 +144,14 @@ else:
         st.button("Save the ratings", key="save-ratings", type="primary", icon=":material/save:", on_click=save_ratings)
         if rated:
             st.caption(f"Rated at this review: {len(rated)} of {len(goals)} goals.")
-    autosave_text("What would you like us to film next time?", case.cycle(cycle).film_next,
-                  lambda c, text: setattr(c.cycle(cycle), "film_next", text),
+    autosave_text("What would you like us to film next time?", case, text_fields.cycle_text(cycle, "film_next"),
                   key=f"film-next-{case.id}-{cycle}", max_chars=MAX_NOTE_TEXT, height=90)
     if private:
-        autosave_text("Review notes (practitioner only, hidden in client view)", case.cycle(cycle).review_notes,
-                      lambda c, text: setattr(c.cycle(cycle), "review_notes", text),
+        autosave_text("Review notes (practitioner only, hidden in client view)", case,
+                      text_fields.cycle_text(cycle, "review_notes"),
                       key=f"review-notes-{case.id}-{cycle}", max_chars=MAX_NOTE_TEXT, height=120)
-        autosave_text("Your own reflection, for supervision (practitioner only)", case.cycle(cycle).own_reflection,
-                      lambda c, text: setattr(c.cycle(cycle), "own_reflection", text),
+        autosave_text("Your own reflection, for supervision (practitioner only)", case,
+                      text_fields.cycle_text(cycle, "own_reflection"),
                       key=f"own-reflection-{case.id}-{cycle}", max_chars=MAX_NOTE_TEXT, height=120,
                       help="How you guided this review: what went well, what you would like to think about with "
                            "your supervisor. It goes into the supervision pack with the clips.")

@@ -256,6 +256,8 @@ class Caseload:
 class CaseStore:
     """All cases under one data root. Safe to share between threads."""
 
+    change_note_seconds = 60.0  # the same change noted again within this is not a new line
+
     def __init__(self, root: Path) -> None:
         self.root = Path(root)
         self.cases_dir = self.root / "cases"
@@ -266,6 +268,7 @@ class CaseStore:
             raise plain_os_error(error, "opening the data folder") from error
         self._snapshots: dict[str, tuple[tuple[int, int, int], Case]] = {}
         self._snapshots_lock = threading.Lock()
+        self._last_change_note: dict[str, tuple[str, float]] = {}  # case id -> (what, when)
         self.remove_stale_temp_files()
 
     # --- housekeeping ---------------------------------------------------
@@ -336,6 +339,15 @@ class CaseStore:
         except NotFoundError:
             return False
 
+    def version(self, case_id: str) -> tuple[int, int, int] | None:
+        """A stamp that changes with every write of the case (``None`` when it is gone):
+        a tab compares it to tell whether the case changed elsewhere since it was drawn."""
+        try:
+            stat = self._case_file(case_id).stat()
+        except (OSError, NotFoundError):
+            return None
+        return (stat.st_ino, stat.st_mtime_ns, stat.st_size)
+
     def load(self, case_id: str) -> Case:
         path = self._case_file(case_id)
         raw = read_json(path)
@@ -374,11 +386,9 @@ class CaseStore:
         return result
 
     def _snapshot(self, case_id: str) -> Case:
-        try:
-            stat = self._case_file(case_id).stat()
-        except OSError:
+        key = self.version(case_id)
+        if key is None:
             return self.load(case_id)  # gone meanwhile: load says so plainly
-        key = (stat.st_ino, stat.st_mtime_ns, stat.st_size)
         with self._snapshots_lock:
             kept = self._snapshots.get(case_id)
         if kept and kept[0] == key:
@@ -515,7 +525,16 @@ class CaseStore:
 
     def _note(self, case_id: str, action: str, what: str) -> None:
         """Append to the activity log (the case's lock held). The change itself is saved
-        already, so a log that cannot be written is reported in the server log only."""
+        already, so a log that cannot be written is reported in the server log only.
+
+        A box saves itself every few seconds while someone types in it; the same change
+        noted again within :attr:`change_note_seconds` is one line, not dozens."""
+        if action == activity.CHANGED:
+            now = time.monotonic()
+            last = self._last_change_note.get(case_id)
+            if last and last[0] == what and now - last[1] < self.change_note_seconds:
+                return
+            self._last_change_note[case_id] = (what, now)
         try:
             _append_line(self.case_folder(case_id) / activity.ACTIVITY_LOG, activity.entry(action, what), "")
         except StoreError:

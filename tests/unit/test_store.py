@@ -235,6 +235,7 @@ def _write_until_killed(store: CaseStore, case_id: str, first: int, report_fd: i
     """In a forked child: save one change after another, acknowledging each on ``report_fd``."""
     try:
         child = CaseStore(store.root)
+        child.change_note_seconds = 0  # a line for every change, to count them
         number = first
         while True:
             number += 1

@@ -14,8 +14,7 @@ from vig_core import lock
 from vig_core.errors import VigError
 
 from . import session
-
-IDLE_CHECK_SECONDS = 10  # how often an open tab asks whether the idle time has run out
+from .autosave import typing_watch
 
 
 def gate() -> bool:
@@ -30,16 +29,8 @@ def gate() -> bool:
         unlock_form()
         return False
     app_lock.touch()
-    if lock.has_passphrase(settings):
-        idle_watch()
+    typing_watch(idle_check=lock.has_passphrase(settings))
     return True
-
-
-@st.fragment(run_every=IDLE_CHECK_SECONDS)
-def idle_watch() -> None:
-    """A fragment that draws nothing: when the idle time has run out, the whole page reruns into the lock."""
-    if session.app_lock().is_locked():
-        st.rerun(scope="app")
 
 
 def first_start() -> None:

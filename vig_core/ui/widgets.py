@@ -1,4 +1,4 @@
-"""Widgets several pages share: autosaving text, two-step confirmation,
+"""Widgets several pages share: autosaving text (see ``autosave``) and dates, two-step confirmation,
 the case header and client view's larger type.
 
 User text is only ever shown as plain text (``st.text``, widget values) or
@@ -17,6 +17,7 @@ import streamlit as st
 from vig_core.models import Case
 
 from . import session
+from .autosave import autosave_text  # noqa: F401 - pages take every shared widget from here
 from .escape import plain
 
 CLIENT_VIEW_CSS = """
@@ -31,34 +32,6 @@ CLIENT_VIEW_CSS = """
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p { color: #374151 !important; opacity: 1 !important; }
 </style>
 """
-
-
-def autosave_text(
-    label: str,
-    stored: str,
-    save: Callable[[Case, str], None],
-    *,
-    key: str,
-    max_chars: int,
-    help: str | None = None,
-    height: int | None = None,
-    single_line: bool = False,
-) -> None:
-    """A text box that saves itself when the field is left (Streamlit sends on blur).
-
-    If saving fails the typed text stays in the box and a message says why,
-    so nothing the parent said is lost.
-    """
-
-    def on_change() -> None:
-        text = st.session_state[key]
-        if session.update_case(lambda case: save(case, text)) and len(text) >= max_chars:
-            # Streamlit cuts text at max_chars (a paste can be longer): say so.
-            session.flash("warning", f"“{label}” is full ({max_chars:,} characters); text beyond that was not kept.")
-
-    widget = st.text_input if single_line else st.text_area
-    extra: dict[str, Any] = {} if single_line else {"height": height}
-    widget(label, value=stored, key=key, max_chars=max_chars, help=help, on_change=on_change, **extra)
 
 
 def autosave_date(
