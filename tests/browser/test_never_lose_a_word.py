@@ -109,3 +109,23 @@ def test_two_tabs_editing_the_same_goal(server: str, browser: Browser, data_dir)
     finally:
         context.close()
     assert goal_id == store.load(case.id).goals[0].id
+
+
+def test_one_click_on_a_sidebar_link_goes_while_a_box_has_the_cursor(server: str, page: Page, data_dir) -> None:
+    store = CaseStore(data_dir)
+    case = make_case(store)
+    page.goto(f"{server}/conversation?case={case.id}")
+    settle(page)
+    for typed, goes_to in (("She loves stories", "Goals"), ("and songs", "Initial conversation")):
+        box = page.get_by_role("textbox", name="About your child", exact=True)
+        box.click()
+        box.press("End")
+        box.press_sequentially(typed, delay=20)
+        page.get_by_test_id("stSidebar").get_by_role("link", name=goes_to).click()  # once, the cursor still in the box
+        expect(page.get_by_role("heading", name=goes_to, exact=True)).to_be_visible(timeout=10_000)
+        settle(page)
+        if goes_to == "Goals":
+            page.get_by_test_id("stSidebar").get_by_role("link", name="Initial conversation").click()
+            expect(page.get_by_role("heading", name="Initial conversation")).to_be_visible()
+            settle(page)
+    assert store.load(case.id).conversation.about_child == "She loves storiesand songs"

@@ -63,3 +63,18 @@ def test_changed_parts_names_tables_and_fields_in_fixed_words(store):
     after = case_to_tables(case)
     assert activity.changed_parts(before, after) == ["consent record", "archive", "retention date"]
     assert activity.changed_parts(after, after) == []
+
+
+def test_typing_saved_every_few_seconds_is_one_line_a_minute(store, monkeypatch):
+    """A box saves itself while typing; the log says the part changed, not each save."""
+    case = make_case(store)
+    now = [100.0]
+    monkeypatch.setattr("vig_core.store.time.monotonic", lambda: now[0])
+    for step in range(10):
+        store.update(case.id, lambda c, s=step: setattr(c.conversation, "going_well", f"draft {s}"))
+        now[0] += 5
+    store.update(case.id, lambda c: c.add_goal("I would like to wait", 4, date(2026, 1, 5)))
+    now[0] += 61
+    store.update(case.id, lambda c: setattr(c.conversation, "going_well", "later"))
+    changes = [e["what"] for e in store.activity(case.id) if e["action"] == activity.CHANGED]
+    assert changes == ["initial conversation", "goals", "initial conversation"]

@@ -8,6 +8,9 @@ a second after typing pauses and at least every few seconds while it goes on,
 to a fragment that saves it (:func:`typing_watch`); that report also counts as
 use for the idle lock.
 
+The same script makes a page link clicked while a box has the cursor go on the first
+click (leaving the box sends its text, and Streamlit dropped the change of page).
+
 Every save compares the text the box started from (its *base*) with the text
 stored now (:func:`vig_core.text_fields.merge_typed`): when another tab or window
 changed it meanwhile, the typed text is not written over the newer one; the box
@@ -77,6 +80,28 @@ export default function (component) {
   document.addEventListener('focusout', (event) => {
     const key = event.target instanceof Element && keyOf(event.target);
     if (key) delete state.pending[key];
+  }, true);
+  // A page link clicked while a box has the cursor: leaving the box sends its text, and that
+  // run swallowed the change of page. Click once more when the run has ended, if still here.
+  const pageLink = (event) => event.target instanceof Element && event.target.closest('a[data-testid="stPageLink-NavLink"]');
+  document.addEventListener('pointerdown', (event) => {
+    const box = document.activeElement;
+    state.fromBox = Boolean(pageLink(event)) && (box instanceof HTMLTextAreaElement || box instanceof HTMLInputElement);
+  }, true);
+  document.addEventListener('click', (event) => {
+    const link = pageLink(event);
+    if (!link || !event.isTrusted || !state.fromBox) return;
+    state.fromBox = false;
+    const wanted = new URL(link.href, location.href).pathname;
+    const started = Date.now();
+    const again = () => {
+      if (location.pathname === wanted || Date.now() - started > 8000) return;
+      const running = document.querySelector('[data-test-script-state="running"]');
+      const target = [...document.querySelectorAll('a[data-testid="stPageLink-NavLink"]')]
+        .find((a) => new URL(a.href, location.href).pathname === wanted);
+      if (!running && target) target.click(); else setTimeout(again, 150);
+    };
+    setTimeout(again, 300);
   }, true);
   document.addEventListener('visibilitychange', () => {
     if (document.visibilityState === 'hidden') send();
