@@ -21,8 +21,8 @@ from vig_core.errors import VigError
 from vig_core.media.route import media_routes
 from vig_core.ui import session
 from vig_core.ui.autosave import page_drawn
-from vig_core.ui.lock_screen import gate, lock_button
-from vig_core.ui.widgets import CLIENT_VIEW_CSS, confirm_button, plain
+from vig_core.ui.lock_screen import gate, leave_client_view_button, lock_button
+from vig_core.ui.widgets import CLIENT_VIEW_CSS, plain
 
 log = logging.getLogger("vig_workbook")
 
@@ -32,13 +32,7 @@ def client_sidebar(client_pages: list[st.Page]) -> None:
     for page in client_pages:
         st.page_link(page)
     st.divider()
-    confirm_button(
-        "Leave client view…",
-        "Back to the practitioner screens? They show other families and private notes.",
-        lambda: (session.leave_client_view(), session.go_to("pages/case.py")),
-        key="leave-client-view",
-        confirm_label="Yes, back to practitioner view",
-    )
+    leave_client_view_button(lambda: (session.leave_client_view(), session.go_to("pages/case.py")))
 
 
 def practitioner_sidebar(caseload: st.Page, case_pages: list[st.Page], settings: st.Page) -> None:

@@ -80,6 +80,11 @@ if has_passphrase:
         int(lock.lock_minutes(settings)), key="lock-minutes",
         on_change=session.guarded(lambda: lock.set_lock_minutes(settings, int(st.session_state["lock-minutes"]))),
     )
+    st.toggle("Ask for the passphrase to leave client view", key="leave-needs-passphrase",
+              value=lock.leaving_client_view_needs_passphrase(settings),
+              help="For when the parent holds the laptop: without it, leaving client view takes one confirmation.",
+              on_change=lambda: settings.set(lock.LEAVE_CLIENT_VIEW_NEEDS_PASSPHRASE,
+                                             bool(st.session_state["leave-needs-passphrase"])))
 st.caption("The lock keeps the screen from others; it does not encrypt the files. Keep the data folder on an "
            f"encrypted disk (the data folder is {plain(str(data_root()))}).")
 

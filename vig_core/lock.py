@@ -39,6 +39,7 @@ from .store import SettingsStore
 PASSPHRASE_HASH = "passphrase_hash"
 LOCK_MINUTES = "lock_after_minutes"
 OFFERED = "passphrase_offered"  # the first-start question was answered (set one, or not now)
+LEAVE_CLIENT_VIEW_NEEDS_PASSPHRASE = "leave_client_view_needs_passphrase"  # for when the parent holds the laptop
 DEFAULT_LOCK_MINUTES = 10
 MIN_LOCK_MINUTES, MAX_LOCK_MINUTES = 1, 240
 MIN_LENGTH, MAX_LENGTH = 8, 1024
@@ -95,6 +96,11 @@ def remove_passphrase(settings: SettingsStore, current: str) -> None:
     if not matches(settings, current):
         raise ValidationError("The passphrase is not right, so it was kept.")
     settings.set(PASSPHRASE_HASH, None)
+
+
+def leaving_client_view_needs_passphrase(settings: SettingsStore) -> bool:
+    """Whether leaving client view asks for the passphrase (only ever with one set)."""
+    return has_passphrase(settings) and bool(settings.get(LEAVE_CLIENT_VIEW_NEEDS_PASSPHRASE, False))
 
 
 def lock_minutes(settings: SettingsStore) -> float:
@@ -158,18 +164,28 @@ class AppLock:
     def unlock(self, passphrase: str) -> None:
         """Unlock with the right passphrase, or raise :class:`LockError` saying why not."""
         with self._guard:
-            wait = self._wait_until - self._clock()
-            if wait > 0:
-                raise LockError(f"Too many wrong passphrases. Wait {math.ceil(wait)} seconds, then try again.")
-            if not matches(self._settings, passphrase):
-                self._failures += 1
-                if self._failures >= MAX_FAILURES:
-                    self._failures = 0
-                    self._wait_until = self._clock() + COOL_DOWN_SECONDS
-                    raise LockError(f"That passphrase is not right. After {MAX_FAILURES} wrong tries the workbook "
-                                    f"waits {int(COOL_DOWN_SECONDS)} seconds before the next one.")
-                raise LockError("That passphrase is not right. Please try again.")
-            self._failures = 0
+            self._check(passphrase)
             self._locked = False
             self._last_used = self._clock()
             self._tokens.set_locked(False)
+
+    def check(self, passphrase: str) -> None:
+        """Raise :class:`LockError` unless ``passphrase`` is right (e.g. to leave client view);
+        wrong tries count towards the same wait as at the lock screen."""
+        with self._guard:
+            self._check(passphrase)
+
+    def _check(self, passphrase: str) -> None:
+        """The check itself (the guard held by the caller)."""
+        wait = self._wait_until - self._clock()
+        if wait > 0:
+            raise LockError(f"Too many wrong passphrases. Wait {math.ceil(wait)} seconds, then try again.")
+        if not matches(self._settings, passphrase):
+            self._failures += 1
+            if self._failures >= MAX_FAILURES:
+                self._failures = 0
+                self._wait_until = self._clock() + COOL_DOWN_SECONDS
+                raise LockError(f"That passphrase is not right. After {MAX_FAILURES} wrong tries the workbook "
+                                f"waits {int(COOL_DOWN_SECONDS)} seconds before the next one.")
+            raise LockError("That passphrase is not right. Please try again.")
+        self._failures = 0

@@ -102,3 +102,31 @@ def test_settings_sets_changes_and_removes_the_passphrase(store):
     at.button(key="FormSubmitter:remove-passphrase-Remove the passphrase").click().run()
     assert not lock.has_passphrase(settings)
     assert not at.exception
+
+
+def test_leaving_client_view_can_ask_for_the_passphrase(store):
+    """Issue 17, item 22: for when the parent holds the laptop, a setting makes the way out
+    of client view ask for the passphrase instead of a confirmation."""
+    demo = ensure_demo_case(store)
+    settings = SettingsStore(store.root)
+    lock.set_passphrase(settings, PASS, PASS)
+    at = open_app()
+    at.text_input(key="unlock-passphrase").input(PASS)
+    at.button(key="FormSubmitter:unlock-Unlock").click().run()
+    at.switch_page("pages/settings.py").run()
+    at.toggle(key="leave-needs-passphrase").set_value(True).run()
+    assert lock.leaving_client_view_needs_passphrase(settings)
+    session.enter_client_view(demo)
+
+    at = open_app(leave_client_view_asking=True)
+    assert "leave-client-view-yes" not in [b.key for b in at.sidebar.button]  # no plain "yes" to press
+    at.sidebar.text_input(key="leave-client-view-passphrase").input("a parent's guess")
+    at.sidebar.button(key="FormSubmitter:leave-client-view-form-Back to practitioner view").click().run()
+    assert settings.get("client_view_case") == demo
+
+    at = open_app(leave_client_view_asking=True)
+    at.sidebar.text_input(key="leave-client-view-passphrase").input(PASS)
+    at.sidebar.button(key="FormSubmitter:leave-client-view-form-Back to practitioner view").click().run()
+    assert settings.get("client_view_case") is None
+    assert [t.value for t in at.title] == ["Where we are"]
+

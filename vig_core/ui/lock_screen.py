@@ -8,6 +8,8 @@ case data. The rules themselves live in :mod:`vig_core.lock`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import streamlit as st
 
 from vig_core import lock
@@ -15,6 +17,7 @@ from vig_core.errors import VigError
 
 from . import session
 from .autosave import typing_watch
+from .widgets import confirm_button
 
 
 def gate() -> bool:
@@ -85,3 +88,38 @@ def lock_button() -> None:
         st.button("Lock now", icon=":material/lock:", key="lock-now", width="stretch",
                   help="Lock the workbook at once, e.g. before leaving the room.",
                   on_click=session.app_lock().lock)
+
+
+LEAVE_ASKING, LEAVE_ERROR = "leave-client-view-asking", "leave-client-view-error"
+
+
+def leave_client_view_button(leave: Callable[[], None]) -> None:
+    """Client view's way out: a confirmation, or the passphrase when Settings asks for it
+    (for when the parent holds the laptop). A wrong passphrase is said under the box."""
+    if not lock.leaving_client_view_needs_passphrase(session.settings()):
+        confirm_button("Leave client view…",
+                       "Back to the practitioner screens? They show other families and private notes.",
+                       leave, key="leave-client-view", confirm_label="Yes, back to practitioner view")
+        return
+    state = st.session_state
+    if not state.get(LEAVE_ASKING):
+        st.button("Leave client view…", key="leave-client-view", on_click=lambda: state.update({LEAVE_ASKING: True}))
+        return
+
+    def check_and_leave() -> None:
+        try:
+            session.app_lock().check(state.get("leave-client-view-passphrase", ""))
+        except VigError as error:
+            state[LEAVE_ERROR] = str(error)
+            return
+        state[LEAVE_ASKING], state[LEAVE_ERROR] = False, None
+        leave()
+
+    with st.form("leave-client-view-form", clear_on_submit=True, enter_to_submit=True):
+        st.text_input("The practitioner's passphrase", type="password", key="leave-client-view-passphrase",
+                      max_chars=lock.MAX_LENGTH)
+        st.form_submit_button("Back to practitioner view", type="primary", on_click=check_and_leave)
+    if state.get(LEAVE_ERROR):
+        st.error(state[LEAVE_ERROR])
+    st.button("Cancel", key="leave-client-view-cancel",
+              on_click=lambda: state.update({LEAVE_ASKING: False, LEAVE_ERROR: None}))
