@@ -63,7 +63,7 @@ else:
     st.button("Reopen the case", on_click=lambda: session.update_case(lambda c: c.set_stage(Stage.ENDING, today)))
 if case.stage in (Stage.CYCLES, Stage.ENDING):
     st.button("Step back a stage", help="Undo a stage change made by mistake.",
-              on_click=lambda: session.update_case(
+              on_click=lambda: session.first_press("step-back", case.id, case.stage) and session.update_case(
                   lambda c: c.set_stage(list(Stage)[list(Stage).index(c.stage) - 1], today)))
 
 st.subheader("Details")

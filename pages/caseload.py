@@ -21,6 +21,8 @@ for problem in loaded.unreadable:
 @session.guarded
 def create_case() -> None:
     values = st.session_state
+    if not session.first_press("create-case", values["new-code"], values["new-child"]):
+        return  # a double click
     case = new_case(
         values["new-code"],
         values["new-child"],

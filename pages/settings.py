@@ -96,6 +96,8 @@ st.write("One zip file with every case, the settings and (if chosen) the films. 
 
 @session.guarded
 def start_backup() -> None:
+    if not session.first_press("backup", st.session_state.get("backup-folder")):
+        return  # a double click: one backup is enough
     out = free_file_name(typed_folder("backup-folder"), f"vig-workbook-backup-{today.isoformat()}.zip")
     media, root = bool(st.session_state.get("backup-media", True)), data_root()
     JOBS.start(JOB_OWNER, f"Backing up to “{out}”",
@@ -140,6 +142,8 @@ cases = sorted(store.caseload().cases, key=lambda c: c.code.casefold())
 
 @session.guarded
 def start_export() -> None:
+    if not session.first_press("case-copy", st.session_state["export-case"], st.session_state.get("export-folder")):
+        return  # a double click: one copy is enough
     case = store.load(st.session_state["export-case"])
     out = free_file_name(typed_folder("export-folder"), default_bundle_name(case, today))
     media = bool(st.session_state.get("export-media", True))

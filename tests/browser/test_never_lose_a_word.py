@@ -129,3 +129,18 @@ def test_one_click_on_a_sidebar_link_goes_while_a_box_has_the_cursor(server: str
             expect(page.get_by_role("heading", name="Initial conversation")).to_be_visible()
             settle(page)
     assert store.load(case.id).conversation.about_child == "She loves storiesand songs"
+
+
+def test_a_double_click_on_create_case_makes_one_case_and_no_error(server: str, page: Page, data_dir) -> None:
+    store = CaseStore(data_dir)
+    page.goto(server)
+    settle(page)
+    page.get_by_role("textbox", name="Case code or pseudonym").fill("FAM-77")
+    page.get_by_role("textbox", name="Child's first name").fill("Rosa")
+    page.get_by_role("button", name="Create case").dblclick()
+    settle(page)
+    expect(page.get_by_role("heading", name="Where we are")).to_be_visible()
+    page.wait_for_timeout(500)
+    settle(page)
+    assert [c.code for c in store.caseload().cases] == ["FAM-77"]
+    assert page.get_by_test_id("stAlertContentError").count() == 0, page.locator("body").inner_text()
