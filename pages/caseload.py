@@ -22,7 +22,11 @@ for problem in loaded.unreadable:
 def create_case() -> None:
     values = st.session_state
     if not session.first_press("create-case", values["new-code"], values["new-child"]):
-        return  # a double click
+        made = store.caseload().with_code(values["new-code"])  # a double click: the first press made it
+        if made and session.current_case_id() != made.id:
+            session.go_to("pages/case.py")
+            session.open_case(made.id)
+        return
     case = new_case(
         values["new-code"],
         values["new-child"],
@@ -33,8 +37,8 @@ def create_case() -> None:
     )
     store.create(case)
     session.flash("success", f"Case {case.code} created.")
+    session.go_to("pages/case.py")  # before open_case, whose change of the address is where a second click cuts in
     session.open_case(case.id)
-    session.go_to("pages/case.py")
 
 
 # The form is only built while the expander is open: its date and number inputs made a fresh

@@ -252,6 +252,11 @@ class Caseload:
     cases: list[Case] = field(default_factory=list)
     unreadable: list[str] = field(default_factory=list)  # one message per case that failed to load
 
+    def with_code(self, code: str) -> Case | None:
+        """The case whose code is ``code`` (codes are compared as the store keeps them apart)."""
+        wanted = code.strip().casefold()
+        return next((c for c in self.cases if c.code.strip().casefold() == wanted), None)
+
 
 class CaseStore:
     """All cases under one data root. Safe to share between threads."""

@@ -122,23 +122,33 @@ def guarded(action: Callable[..., Any]) -> Callable[..., Any]:
 # --- a second press of the same thing ----------------------------------------------
 REPEAT_SECONDS = 2.0  # a double click, or an impatient second press, arrives well within this
 _PRESSES_KEY = "_recent_presses"
+_WENT_KEY = "_last_go_to"  # (page, when): where the first of two presses was sending the practitioner
 
 
 def first_press(action: str, *what: object) -> bool:
     """Whether this press of ``action`` on ``what`` (the text typed, the file chosen, ...)
     should act: ``False`` for the same press again within :data:`REPEAT_SECONDS`.
 
-    A double click sends two clicks, and Streamlit runs the button's callback for each,
-    so every button that creates something asks this first. The same action on other
-    input (a second, different goal) is never held back.
+    A double click sends two clicks, and Streamlit runs the button's callback for each;
+    with fast reruns the second run starts while the first is still in its callback. So
+    every button that creates something asks this first, and a repeat waits for the
+    first press to finish, then follows it where it went (a new case opens its page).
+    The same action on other input (a second, different goal) is never held back.
     """
     now = time.monotonic()
     fingerprint = repr((action, what))
-    recent = {k: t for k, t in st.session_state.get(_PRESSES_KEY, {}).items() if now - t < REPEAT_SECONDS}
-    repeat = fingerprint in recent
-    recent[fingerprint] = now
+    recent = {k: v for k, v in st.session_state.get(_PRESSES_KEY, {}).items() if now - v[0] < REPEAT_SECONDS}
+    earlier = recent.get(fingerprint)
+    recent[fingerprint] = (now, threading.current_thread())
     st.session_state[_PRESSES_KEY] = recent
-    return not repeat
+    if earlier is None:
+        return True
+    if earlier[1] is not threading.current_thread():
+        earlier[1].join(timeout=REPEAT_SECONDS * 5)  # the first press's run, told to stop, ends soon after it
+    went = st.session_state.get(_WENT_KEY)
+    if went and time.monotonic() - went[1] < REPEAT_SECONDS * 5:
+        go_to(went[0])  # the first press's run was cut short before it could change the page
+    return False
 
 
 # --- the open case ------------------------------------------------------------
@@ -160,6 +170,7 @@ def current_case_id() -> str | None:
 def go_to(page: str) -> None:
     """Ask the app to switch to ``page`` once navigation is built (callbacks cannot switch)."""
     st.session_state[GOTO_KEY] = page
+    st.session_state[_WENT_KEY] = (page, time.monotonic())
 
 
 _entry = threading.local()
