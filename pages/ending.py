@@ -8,6 +8,7 @@ from vig_core.administrations import TIME_POINT_LABELS, TimePoint
 from vig_core.celebration import celebration_html
 from vig_core.consent_rules import Use, allows
 from vig_core.models import ENDING_FIELDS, MAX_FUTURE_GOALS, MAX_GOAL_TEXT, MAX_NOTE_TEXT, Stage
+from vig_core.paths import case_file_name
 from vig_core.strengths import strengths_items
 from vig_core.ui import session
 from vig_core.ui.media import still
@@ -96,6 +97,6 @@ st.caption("One page to print or keep: goals and ratings, your words, "
            + ("stills of the chosen clips, " if keeps else "") + "and goals for the future.")
 st.download_button("Download the celebration summary", celebration_html(
     case, today, stills=stills, measures=shown_results(case, found, plain=True)),
-    file_name="celebration-summary.html", mime="text/html", type="primary", key="download-celebration",
-    icon=":material/celebration:", on_click="ignore",
+    file_name=case_file_name(case, "celebration-summary", today, "html"), mime="text/html", type="primary",
+    key="download-celebration", icon=":material/celebration:", on_click="ignore",
     help="Open the file and print it, or save it as PDF from the browser.")

@@ -75,7 +75,7 @@ def test_a_family_copy_is_exported_and_the_deletion_log_is_shown(store, demo, tm
     at.checkbox(key="export-media").uncheck().run()
     at.button[[b.label for b in at.button].index("Export the case")].click().run()
     finish_jobs(at)
-    (bundle,) = tmp_path.glob("vig-case-*.zip")
+    (bundle,) = tmp_path.glob("FAM-*-family-copy-*.zip")
     with zipfile.ZipFile(bundle) as archive:
         assert "case.json" in archive.namelist() and not any(n.startswith("media/") for n in archive.namelist())
 

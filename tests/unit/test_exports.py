@@ -35,6 +35,7 @@ from vig_core.store import StoreError
 
 from conftest import make_case
 
+DAY = date(2026, 11, 29)
 CHILD, CARER = "Zephyrine", "Quillon Marchbanks"  # names that appear nowhere by chance, not even in a film's bytes
 HOSTILE = '=HYPERLINK("http://x.example")\n\n--> <b>bold</b> & <script>alert(1)</script>'
 
@@ -109,19 +110,19 @@ def read_csv(path: Path) -> list[dict[str, str]]:
 def test_csv_export_writes_one_documented_file_per_table_without_the_names(demo, out):
     name_the_family(demo, "demo-ending")
     case = demo.load("demo-ending")
-    paths = export(demo, "demo-ending", "csv", out)
-    assert sorted(p.name for p in paths) == sorted([f"DEMO-2-fictional-{name}.csv" for name in TABLES]
-                                                   + ["DEMO-2-fictional-columns.txt"])
+    paths = export(demo, "demo-ending", "csv", out, today=DAY)
+    assert sorted(p.name for p in paths) == sorted([f"DEMO-2-fictional-{name}-2026-11-29.csv" for name in TABLES]
+                                                   + ["DEMO-2-fictional-columns-2026-11-29.txt"])
     for name, columns in TABLES.items():
-        with (out / f"DEMO-2-fictional-{name}.csv").open(encoding="utf-8-sig", newline="") as handle:
+        with (out / f"DEMO-2-fictional-{name}-2026-11-29.csv").open(encoding="utf-8-sig", newline="") as handle:
             assert next(csv.reader(handle)) == list(columns)
-    moments = read_csv(out / "DEMO-2-fictional-moments.csv")
+    moments = read_csv(out / "DEMO-2-fictional-moments-2026-11-29.csv")
     assert len(moments) == len(case.moments) and float(moments[0]["time_seconds"]) == case.moments_of(
         case.recordings[0].id)[0].time
-    words = read_csv(out / "DEMO-2-fictional-reflections.csv")
+    words = read_csv(out / "DEMO-2-fictional-reflections-2026-11-29.csv")
     assert [w["words"] for w in words] == [r.words for r in case.reflections]
     assert not any(contains_a_name(p.read_bytes()) for p in paths)
-    assert "note: the practitioner's note on the moment" in (out / "DEMO-2-fictional-columns.txt").read_text()
+    assert "note: the practitioner's note on the moment" in (out / "DEMO-2-fictional-columns-2026-11-29.txt").read_text()
     assert "the tables as CSV (6 files)" in demo.activity("demo-ending")[-1]["what"]
 
 
@@ -163,11 +164,12 @@ def parsed(text: str) -> list[webvtt.Caption]:
 
 
 def test_a_clip_caption_parses_and_reads_back_as_the_naming_within_the_clip(demo, out):
-    paths = export(demo, "demo", "vtt", out)
+    paths = export(demo, "demo", "vtt", out, today=DAY)
     case = pseudonymised(demo.load("demo"))
-    assert [p.name for p in paths] == ["DEMO-1-fictional-cycle-1-clip-1-you-waited-and-demo-1-fictional-child-sh.vtt",
-                                       "DEMO-1-fictional-cycle-1-clip-2-taking-turns-with-the-bricks.vtt",
-                                       "DEMO-1-fictional-cycle-1-clip-3-laughing-together.vtt"]
+    assert [p.name for p in paths] == [
+        "DEMO-1-fictional-cycle-1-clip-1-you-waited-and-demo-1-fictional-child-sh-2026-11-29.vtt",
+        "DEMO-1-fictional-cycle-1-clip-2-taking-turns-with-the-bricks-2026-11-29.vtt",
+        "DEMO-1-fictional-cycle-1-clip-3-laughing-together-2026-11-29.vtt"]
     for path, clip in zip(paths, case.chosen_clips(1)):
         captions = parsed(path.read_text(encoding="utf-8"))
         assert " ".join(html.unescape(c.text).replace("\n", " ") for c in captions) == clip.naming
@@ -276,10 +278,10 @@ def test_the_pack_is_refused_for_a_case_code_that_holds_a_name_and_for_no_chosen
 
 # --- writing files -----------------------------------------------------------------------------------
 def test_an_export_never_overwrites_and_never_goes_into_the_data_folder(demo, out):
-    (out / "DEMO-1-fictional-tables.xlsx").write_bytes(b"earlier")
-    with pytest.raises(ValidationError, match="already a file called DEMO-1-fictional-tables.xlsx"):
-        export(demo, "demo", "xlsx", out)
-    assert (out / "DEMO-1-fictional-tables.xlsx").read_bytes() == b"earlier"
+    (out / "DEMO-1-fictional-tables-2026-11-29.xlsx").write_bytes(b"earlier")
+    with pytest.raises(ValidationError, match="already a file called DEMO-1-fictional-tables-2026-11-29.xlsx"):
+        export(demo, "demo", "xlsx", out, today=DAY)
+    assert (out / "DEMO-1-fictional-tables-2026-11-29.xlsx").read_bytes() == b"earlier"
     with pytest.raises(ValidationError, match="inside the workbook's data folder"):
         export(demo, "demo", "csv", demo.root)
     with pytest.raises(ValidationError, match="There is no folder"):
