@@ -95,13 +95,11 @@ def _contents(store: CaseStore, case: Case, fmt: Format, captions: CaptionSource
         return ({f"{_recording_name(case, r.id)}.eaf": recording_eaf(
                     case, r.id, principles, store.media_path(case.id, r.playable)) for r in case.recordings},
                 "the micro-analysis as ELAN files")
+    if not case.clips:
+        raise ValidationError("The case has no clips yet, so there are no captions to make.")
     stems = clip_stems(case)
-    texts = {f"{stems[c.id]}.vtt": clip_webvtt(case, c, captions) for c in case.clips}
-    found = {name: text.encode("utf-8") for name, text in texts.items() if text}
-    if not found:
-        raise ValidationError(f"No clip has {CAPTION_LABELS[captions]} written yet, so there are no captions to "
-                              "make; choose the other source or write them first.")
-    return found, f"captions from {CAPTION_LABELS[captions]}"
+    return ({f"{stems[c.id]}.vtt": clip_webvtt(case, c, captions).encode("utf-8") for c in case.clips},
+            f"captions from {CAPTION_LABELS[captions]}")
 
 
 def _recording_name(case: Case, recording_id: str) -> str:
