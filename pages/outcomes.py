@@ -17,6 +17,7 @@ if not client_view:
     for warning in warnings:
         st.warning(warning)
     st.download_button("Download all scores (CSV)", scores_csv(case, found),
-                       file_name=case_file_name(case, "scores", session.today(), "csv"), mime="text/csv", key="download-scores", icon=":material/download:", on_click="ignore",
+                       file_name=case_file_name(case, "scores", session.today(), "csv"), mime="text/csv",
+                       key="download-scores", icon=":material/download:", on_click="ignore",
                        help="Every finished questionnaire and every goal rating of this case, one row each.")
 show_outcomes(case, found, plain=client_view, key="outcomes")
