@@ -5,7 +5,7 @@ import streamlit as st
 from vig_core.errors import ValidationError
 from vig_core.paths import case_file_name
 from vig_core.strengths import caption_choices, check_may_keep, strengths_html, strengths_items
-from vig_core.ui import session
+from vig_core.ui import messages, session
 from vig_core.ui.media import still
 from vig_core.ui.widgets import case_title, plain, require_case
 
@@ -42,5 +42,6 @@ for cycle in sorted({i.cycle for i in items}):
                 st.selectbox("Caption", options, index=options.index(item.caption) if item.caption in options
                              else None, key=key, placeholder="The clip's title",
                              help="The parent's words from the review, or your positive naming.",
-                             on_change=lambda cid=item.clip_id, k=key: session.update_case(
-                                 lambda c: setattr(c.clip(cid), "strengths_caption", st.session_state[k] or "")))
+                             on_change=lambda cid=item.clip_id, k=key: messages.update_case(
+                                 k, lambda c: setattr(c.clip(cid), "strengths_caption", st.session_state[k] or "")))
+                messages.show(key)

@@ -23,7 +23,7 @@ from typing import Any
 from .datafiles import is_safe_id as _safe_id
 from .datafiles import read_data_file
 from .errors import ValidationError
-from .store import write_json_atomically
+from .store import SettingsStore, write_json_atomically
 
 SHIPPED_DIR = Path(__file__).resolve().parent.parent / "data" / "instruments"
 OWN_DIR_NAME = "instruments"
@@ -89,6 +89,11 @@ class Instrument:
     norms_source: str = ""
 
     @property
+    def decimals(self) -> int:
+        """Decimals a typed total can have: none for a sum of answers, two for an average."""
+        return 0 if self.rule == "sum" else 2
+
+    @property
     def has_rci(self) -> bool:
         return self.sd is not None and self.reliability is not None
 
@@ -111,6 +116,13 @@ def measures_in_use(found: dict[str, Instrument], chosen: list[str] | None, *, o
     or, until they choose, our own check-in and their own definitions (``own``)."""
     wanted = set(DEFAULT_IN_USE) | set(own) if chosen is None else set(chosen)
     return [i for i in found if i in wanted]
+
+
+def start_using(settings: SettingsStore, instrument_id: str) -> None:
+    """Add a measure to those in use, where the practitioner has chosen them (until then own ones are in use)."""
+    chosen = settings.get(IN_USE_SETTING)
+    if chosen is not None and instrument_id not in chosen:
+        settings.set(IN_USE_SETTING, [*chosen, instrument_id])
 
 
 class DefinitionError(ValidationError):

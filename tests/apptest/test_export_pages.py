@@ -56,6 +56,10 @@ def test_keeping_the_names_is_a_choice_and_a_second_export_refuses_to_overwrite(
     at.checkbox(key="out-keep-names").check().run()
     export_button(at).click().run()
     assert any(b"Mia" in p.read_bytes() for p in out.iterdir())
+    written = sorted(out.iterdir())
+    export_button(at).click().run()  # a double click: the second press does nothing
+    assert not messages(at) and not messages(at, "success") and sorted(out.iterdir()) == written
+    at.session_state["_recent_presses"] = {}  # a while later, the same export again
     export_button(at).click().run()
     assert any("already a file called" in m and "nothing was written" in m for m in messages(at))
 
