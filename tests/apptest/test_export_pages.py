@@ -110,3 +110,14 @@ def test_the_exports_page_is_not_in_client_view(store, demo):
     SettingsStore(store.root).set(CLIENT_VIEW_SETTING, demo)
     at = open_app()
     assert "Exports" not in screen_text(at)
+
+
+def test_choosing_captions_says_which_clips_will_show_their_title(store, demo):
+    store.update(demo, lambda c: setattr(c.chosen_clips(1)[1], "naming", ""))
+    at = open_app(demo, "pages/exports.py")
+    at.radio(key="out-format").set_value(Format.VTT).run()
+    notes = [c.value.replace("\\", "") for c in at.caption]
+    assert "1 clip has no positive naming yet, so its caption shows the clip's title: " \
+           "“Taking turns with the bricks”." in notes
+    at.radio(key="out-captions").set_value("words").run()
+    assert any(c.value.startswith("No clip has the parent's words yet") for c in at.caption)
