@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from apptest.helpers import messages, open_app
+from apptest.helpers import open_app
 from conftest import make_case
 from vig_core.jobs import JOBS
 
