@@ -8,9 +8,10 @@ from vig_core.administrations import TIME_POINT_LABELS, TimePoint
 from vig_core.celebration import celebration_html
 from vig_core.consent_rules import Use, allows
 from vig_core.models import ENDING_FIELDS, MAX_FUTURE_GOALS, MAX_GOAL_TEXT, MAX_NOTE_TEXT, Stage
+from vig_core.paths import case_file_name
 from vig_core.strengths import strengths_items
 from vig_core import text_fields
-from vig_core.ui import session
+from vig_core.ui import messages, session
 from vig_core.ui.media import still
 from vig_core.ui.outcomes import instruments, show_outcomes, shown_results
 from vig_core.ui.widgets import autosave_text, case_title, plain, require_case
@@ -63,22 +64,32 @@ elif reflections:
     key = f"quotes-{case.id}"
     st.multiselect("The parent's words to celebrate", list(reflections), default=case.ending.chosen_quotes,
                    format_func=lambda rid: reflections[rid].words[:120], key=key,
-                   on_change=lambda: session.update_case(
-                       lambda c: setattr(c.ending, "chosen_quotes", list(st.session_state[key]))))
+                   on_change=lambda: messages.update_case(
+                       key, lambda c: setattr(c.ending, "chosen_quotes", list(st.session_state[key]))))
+    messages.show(key)
 else:
     st.caption("The parent's words from the shared reviews appear here to choose from.")
 
 st.subheader("Goals for the future", anchor=False)
+FUTURE_AT = "future-goals"  # messages about the goals for the future show under the list
+
+
+def remove_future_goal(n: int, goal: str) -> None:
+    """A double click sends the second click to the goal now in this place: only the first one counts."""
+    if session.first_press("remove-future-goal", case.id, n):
+        messages.update_case(FUTURE_AT, lambda c: c.ending.remove_future_goal(goal))
+
+
 for n, goal in enumerate(case.ending.future_goals):
     text_col, button_col = st.columns([5, 1], vertical_alignment="center")
     text_col.text(goal)
-    button_col.button("Remove", key=f"remove-future-{n}", on_click=lambda n=n: session.update_case(
-        lambda c: c.ending.future_goals.pop(n)))
+    button_col.button("Remove", key=f"remove-future-{n}", on_click=remove_future_goal, args=(n, goal))
 
 
 def add_future_goal() -> None:
     text = st.session_state["future-goal-new"]
-    if session.update_case(lambda c: c.ending.future_goals.append(text)):
+    if session.first_press("future-goal", case.id, text) and messages.update_case(
+            FUTURE_AT, lambda c: c.ending.future_goals.append(text)):
         st.session_state["future-goal-new"] = ""
 
 
@@ -87,6 +98,9 @@ if len(case.ending.future_goals) < MAX_FUTURE_GOALS:
         st.text_input("A new goal, in your own words", key="future-goal-new", max_chars=MAX_GOAL_TEXT,
                       placeholder="e.g. I will keep waiting for Mia to show me what she wants to do.")
         st.form_submit_button("Add goal for the future", on_click=add_future_goal)
+        messages.show(FUTURE_AT)
+else:
+    messages.show(FUTURE_AT)
 
 st.subheader("Celebration summary", anchor=False)
 keeps = allows(case, Use.FAMILY_COPY)
@@ -96,6 +110,6 @@ st.caption("One page to print or keep: goals and ratings, your words, "
            + ("stills of the chosen clips, " if keeps else "") + "and goals for the future.")
 st.download_button("Download the celebration summary", celebration_html(
     case, today, stills=stills, measures=shown_results(case, found, plain=True)),
-    file_name="celebration-summary.html", mime="text/html", type="primary", key="download-celebration",
-    icon=":material/celebration:", on_click="ignore",
+    file_name=case_file_name(case, "celebration-summary", today, "html"), mime="text/html", type="primary",
+    key="download-celebration", icon=":material/celebration:", on_click="ignore",
     help="Open the file and print it, or save it as PDF from the browser.")

@@ -9,19 +9,19 @@ from vig_core.errors import ValidationError, VigError
 from vig_core.exports.elan_import import apply_import, plan_import, read_eaf
 from vig_core.exports.save import FORMAT_LABELS, Format, export
 from vig_core.exports.supervision import check_pack_allowed
-from vig_core.exports.webvtt import CAPTION_LABELS, CaptionSource
+from vig_core.exports.webvtt import CAPTION_LABELS, CaptionSource, title_note
 from vig_core.jobs import JOBS
 from vig_core.media.frames import format_time
 from vig_core.paths import data_root, default_save_folder
 from vig_core.principles import load_principles
-from vig_core.ui import session
+from vig_core.ui import messages, session
 from vig_core.ui.media import job_progress
 from vig_core.ui.widgets import case_title, plain, require_case
 
 session.begin_page()
 case = require_case()
 case_title(case, "Exports")
-job_progress(f"exports-{case.id}")
+EXPORT_AT = "out-go"  # the Export button: its messages and progress show beside it
 principles, warning = load_principles(data_root())
 if warning:
     st.warning(warning)
@@ -57,31 +57,39 @@ if pack:
                 "end of the Shared review page (practitioner view) if you want it in the pack.")
 else:
     if fmt is Format.VTT:
-        st.radio("Caption each clip with", list(CaptionSource), format_func=CAPTION_LABELS.get, key="out-captions",
-                 horizontal=True)
+        source = st.radio("Caption each clip with", list(CaptionSource), format_func=CAPTION_LABELS.get,
+                          key="out-captions", horizontal=True)
+        note = title_note(case, source)
+        if note:
+            st.caption(plain(note))
     st.checkbox("Keep the family's names (only for your own records or for the family)", key="out-keep-names")
 st.text_input("Folder to save in", value=str(default_save_folder()), key="out-folder")
 
 
-@session.guarded
 def run_export() -> None:
     folder = Path((st.session_state.get("out-folder") or "").strip().strip('"')).expanduser()
     if not str(folder).strip() or str(folder) == ".":
         raise ValidationError("Type a folder on this computer first.")
+    ids = list(st.session_state.get("out-clips") or [])
+    keep_names = bool(st.session_state.get("out-keep-names"))
+    captions = st.session_state.get("out-captions", CaptionSource.NAMING)
+    if not session.first_press("export", case.id, fmt, folder, ids, keep_names, captions):
+        return
     if pack:
-        ids = list(st.session_state.get("out-clips") or [])
         JOBS.start(f"exports-{case.id}", "Making the supervision pack",
                    lambda report: export(session.store(), case.id, Format.SUPERVISION, folder, clip_ids=ids,
-                                         on_progress=report))
+                                         on_progress=report, today=session.today()))
         return
-    paths = export(session.store(), case.id, fmt, folder, keep_names=bool(st.session_state.get("out-keep-names")),
-                   captions=st.session_state.get("out-captions", CaptionSource.NAMING))
-    session.flash("success", f"Saved {len(paths)} file{'s' * (len(paths) != 1)} in {folder}: "
-                             + ", ".join(p.name for p in paths))
+    paths = export(session.store(), case.id, fmt, folder, keep_names=keep_names, captions=captions,
+                   today=session.today())
+    messages.flash(EXPORT_AT, "success", f"Saved {len(paths)} file{'s' * (len(paths) != 1)} in {folder}: "
+                                         + ", ".join(p.name for p in paths))
 
 
-st.button("Export", type="primary", icon=":material/ios_share:", key="out-go", disabled=not ready,
-          on_click=run_export)
+st.button("Export", type="primary", icon=":material/ios_share:", key=EXPORT_AT, disabled=not ready,
+          on_click=messages.guarded(EXPORT_AT, run_export))
+job_progress(f"exports-{case.id}", beside=EXPORT_AT)
+messages.show(EXPORT_AT)
 
 # --- import from ELAN -------------------------------------------------------------------------
 st.subheader("Bring back coding done in ELAN")
@@ -108,8 +116,12 @@ if upload is not None:
         st.info(plain(plan.summary()))
 
         def bring_back() -> None:
-            if session.update_case(lambda c: apply_import(c, plan), f"Added from ELAN: {plan.summary()}"):
+            if not session.first_press("elan-import", case.id, recording_id, upload.file_id):
+                return
+            if messages.update_case("elan-apply", lambda c: apply_import(c, plan),
+                                    f"Added from ELAN: {plan.summary()}"):
                 st.session_state["elan-round"] = st.session_state.get("elan-round", 0) + 1
 
         st.button("Add these moments", type="primary", key="elan-apply", disabled=not (plan.new or plan.merged),
                   icon=":material/input:", on_click=bring_back)
+messages.show("elan-apply")  # after the file is taken in, the success shows where the button was

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from vig_core.paths import case_file_name
 from vig_core.score_table import scores_csv
 from vig_core.ui import session
 from vig_core.ui.outcomes import instruments, show_outcomes
@@ -15,7 +16,8 @@ found, warnings = instruments()
 if not client_view:
     for warning in warnings:
         st.warning(warning)
-    st.download_button("Download all scores (CSV)", scores_csv(case, found), file_name=f"scores-{case.id}.csv",
-                       mime="text/csv", key="download-scores", icon=":material/download:", on_click="ignore",
+    st.download_button("Download all scores (CSV)", scores_csv(case, found),
+                       file_name=case_file_name(case, "scores", session.today(), "csv"), mime="text/csv",
+                       key="download-scores", icon=":material/download:", on_click="ignore",
                        help="Every finished questionnaire and every goal rating of this case, one row each.")
 show_outcomes(case, found, plain=client_view, key="outcomes")

@@ -5,10 +5,11 @@ import streamlit as st
 
 from vig_core import outcomes
 from vig_core.administrations import TIME_POINT_LABELS, TimePoint
-from vig_core.instruments import (OWN_DIR_NAME, SHIPPED_DIR, DefinitionError, forget_own_instrument,
-                                  own_instrument_ids, save_own_instrument)
+from vig_core.errors import ValidationError
+from vig_core.instruments import (IN_USE_SETTING, OWN_DIR_NAME, SHIPPED_DIR, DefinitionError, forget_own_instrument,
+                                  measures_in_use, own_instrument_ids, save_own_instrument, start_using)
 from vig_core.paths import data_root
-from vig_core.ui import session
+from vig_core.ui import messages, session
 from vig_core.ui.outcomes import instruments
 from vig_core.ui.widgets import case_title, confirm_button, plain, require_case
 
@@ -24,6 +25,9 @@ ANSWERING = f"answering-{case.id}"  # the questionnaire open in client view
 if st.session_state.get(TIME_KEY) not in list(TimePoint):
     st.session_state[TIME_KEY] = outcomes.default_time_point(case)
 time_point = TimePoint(st.session_state[TIME_KEY])
+# the measures the practitioner uses (Settings) and those this family was given; the rest one click away
+in_use, others = outcomes.measures_shown(case, found, measures_in_use(
+    found, session.settings().get(IN_USE_SETTING), own=own_instrument_ids(data_root())))
 
 
 def question_key(instrument_id: str) -> str:
@@ -34,9 +38,9 @@ def answer_on_screen(instrument) -> None:
     """One question at a time; each answer is saved when it is given, so leaving costs nothing."""
     administration = case.administration(instrument.id, time_point)
     if administration is None:
-        if session.update_case(lambda c: outcomes.start(c, instrument, time_point, today)):
+        if messages.update_case("questionnaire-start", lambda c: outcomes.start(c, instrument, time_point, today)):
             st.rerun()
-        session.show_flash()  # it could not be saved (say, a full disk): say why, and do not loop
+        messages.show("questionnaire-start")  # it could not be saved (say, a full disk): say why, and do not loop
         return
     items = instrument.items
     first_open = next((n for n, i in enumerate(items) if i.id not in administration.answers), len(items))
@@ -55,12 +59,13 @@ def answer_on_screen(instrument) -> None:
 
     def save() -> None:
         value = st.session_state[key]
-        if session.update_case(lambda c: outcomes.answer(c, administration.id, instrument, item.id, value)):
+        if messages.update_case(key, lambda c: outcomes.answer(c, administration.id, instrument, item.id, value)):
             st.session_state[question_key(instrument.id)] = index + 1
 
     st.markdown(f"**Question {index + 1} of {len(items)}**")
     st.radio(plain(item.text), values, format_func=labels.get, key=key, on_change=save,
              index=values.index(saved) if saved in values else None)
+    messages.show(key)
     back, skip, _ = st.columns([1, 1, 3])
     back.button("Back", key="question-back", icon=":material/arrow_back:", disabled=index == 0,
                 on_click=lambda: st.session_state.update({question_key(instrument.id): index - 1}))
@@ -77,8 +82,9 @@ def finish_view(instrument, administration) -> None:
         if missing:
             st.info("Not answered yet: question " + ", ".join(map(str, missing)) + ". You can go back to them.")
         st.button("Finish", key="questionnaire-finish", type="primary", icon=":material/check:",
-                  on_click=lambda: session.update_case(
-                      lambda c: outcomes.finish(c, administration.id, instrument, today)))
+                  on_click=lambda: messages.update_case(
+                      "questionnaire-finish", lambda c: outcomes.finish(c, administration.id, instrument, today)))
+        messages.show("questionnaire-finish")
     st.button("Look at my answers again", key="questionnaire-again",
               on_click=lambda: st.session_state.update({question_key(instrument.id): 0}))
 
@@ -87,8 +93,13 @@ def close_questionnaire() -> None:
     st.session_state.pop(ANSWERING, None)
 
 
+def open_questionnaire(instrument_id: str) -> None:
+    if session.first_press("open-questionnaire", case.id, instrument_id, time_point):
+        st.session_state[ANSWERING] = instrument_id
+
+
 def client_page() -> None:
-    on_screen = [i for i in found.values() if i.kind == "items"]
+    on_screen = [i for i in in_use if i.kind == "items"]
     open_id = st.session_state.get(ANSWERING)
     if open_id in found and found[open_id].kind == "items":
         answer_on_screen(found[open_id])
@@ -108,11 +119,13 @@ def client_page() -> None:
             st.write(status)
             label = ("Look again" if administration and administration.done else
                      "Carry on" if administration else "Start")
-            st.button(label, key=f"open-{instrument.id}", type="primary",
-                      on_click=lambda iid=instrument.id: st.session_state.update({ANSWERING: iid}))
+            st.button(label, key=f"open-{instrument.id}", type="primary", on_click=open_questionnaire,
+                      args=(instrument.id,))
 
 
 def give_in_client_view(instrument_id: str) -> None:
+    if not session.first_press("give-questionnaire", case.id, instrument_id, time_point):
+        return
     st.session_state[ANSWERING] = instrument_id
     session.enter_client_view(case.id)
     session.go_to("pages/questionnaires.py")
@@ -121,10 +134,14 @@ def give_in_client_view(instrument_id: str) -> None:
 def save_total(instrument, key: str) -> None:
     total = st.session_state[key]
     if total is None:
-        session.flash("error", "Type the total first.")
+        raise ValidationError("Type the total first.")
+    if not session.first_press("save-total", case.id, instrument.id, time_point, total):
         return
-    session.update_case(lambda c: outcomes.enter_total(c, instrument, time_point, float(total), today),
-                        f"{instrument.title}: total saved.")
+
+    def enter(c) -> None:
+        outcomes.enter_total(c, instrument, time_point, float(total), today)
+
+    messages.update_case(f"save-{key}", enter, f"{instrument.title}: total saved.")
 
 
 def practitioner_page() -> None:
@@ -136,42 +153,61 @@ def practitioner_page() -> None:
     st.caption("Goal Based Outcomes need no form: they are the goals' own 0–10 ratings (see Goals).")
     for warning in warnings:
         st.warning(warning)
-    for instrument in found.values():
-        administration = case.administration(instrument.id, time_point)
-        with st.container(border=True):
-            st.markdown(f"**{plain(instrument.title)}**")
-            kind = ("answered on screen by the parent" if instrument.kind == "items"
-                    else "type the total from your own licensed copy")
-            note = "" if instrument.validated else " · not a validated measure"
-            st.caption(f"{kind}{note} · {plain(outcomes.progress(administration, instrument))}")
-            left, middle, right = st.columns([2, 2, 1], vertical_alignment="bottom")
-            if instrument.kind == "items":
-                left.button("Give it in client view", key=f"give-{instrument.id}", icon=":material/visibility:",
-                            on_click=give_in_client_view, args=(instrument.id,))
-            key = f"total-{instrument.id}-{time_point.value}"
-            middle.number_input(f"Total ({instrument.minimum:g} to {instrument.maximum:g})", value=None, key=key,
-                                step=1.0 if instrument.rule == "sum" else 0.01, placeholder="Type the total")
-            right.button("Save total", key=f"save-{key}", on_click=save_total, args=(instrument, key))
-            if administration:
-                confirm_button("Remove these answers", f"Remove {plain(instrument.title)} "
-                               f"({TIME_POINT_LABELS[time_point].lower()})? This cannot be undone.",
-                               lambda aid=administration.id: session.update_case(
-                                   lambda c: outcomes.remove(c, aid), "Removed."),
-                               key=f"remove-{administration.id}", confirm_label="Yes, remove")
-            with st.expander("About this questionnaire", key=f"about-{instrument.id}"):
-                st.text(f"Source: {instrument.citation}\n\nLicence: {instrument.licence}")
-                if instrument.norms_source:
-                    st.text(f"Figures used: {instrument.norms_source}")
-                if not instrument.has_rci:
-                    st.caption("No standard deviation and reliability are given, so the change is shown "
-                               "without a reliable-change verdict.")
+    for instrument in in_use:
+        measure_panel(instrument)
+    if not in_use:
+        st.info("No questionnaire is chosen as one you use: choose them in Settings, or open “Other measures”.")
+    if others:
+        with st.expander(f"Other measures ({len(others)})", key="other-measures"):
+            st.caption("Those not chosen in Settings (Questionnaires you use), and not given to this family yet.")
+            for instrument in others:
+                measure_panel(instrument)
     own_definitions()
+
+
+def measure_panel(instrument) -> None:
+    """One questionnaire at this time point: where it stands, give it or type its total, remove it, about it."""
+    administration = case.administration(instrument.id, time_point)
+    with st.container(border=True):
+        st.markdown(f"**{plain(instrument.title)}**")
+        kind = ("answered on screen by the parent" if instrument.kind == "items"
+                else "type the total from your own licensed copy")
+        note = "" if instrument.validated else " · not a validated measure"
+        st.caption(f"{kind}{note} · {plain(outcomes.progress(administration, instrument))}")
+        left, middle, right = st.columns([2, 2, 1], vertical_alignment="bottom")
+        if instrument.kind == "items":
+            left.button("Give it in client view", key=f"give-{instrument.id}", icon=":material/visibility:",
+                        on_click=give_in_client_view, args=(instrument.id,))
+        key = f"total-{instrument.id}-{time_point.value}"
+        whole = instrument.decimals == 0  # a sum is typed as 71, not 71.00
+        middle.number_input(f"Total ({instrument.minimum:g} to {instrument.maximum:g})", value=None, key=key,
+                            step=1 if whole else 0.01, format="%d" if whole else "%.2f", placeholder="Type the total")
+        right.button("Save total", key=f"save-{key}", on_click=messages.guarded(f"save-{key}", save_total),
+                     args=(instrument, key))
+        messages.show(f"save-{key}")
+        if administration:
+            confirm_button("Remove these answers", f"Remove {plain(instrument.title)} "
+                           f"({TIME_POINT_LABELS[time_point].lower()})? This cannot be undone.",
+                           lambda aid=administration.id: messages.update_case(
+                               f"save-{key}", lambda c: outcomes.remove(c, aid), "Removed."),
+                           key=f"remove-{administration.id}", confirm_label="Yes, remove")
+        with st.expander("About this questionnaire", key=f"about-{instrument.id}"):
+            st.text(f"Source: {instrument.citation}\n\nLicence: {instrument.licence}")
+            if instrument.norms_source:
+                st.text(f"Figures used: {instrument.norms_source}")
+            if not instrument.has_rci:
+                st.caption("No standard deviation and reliability are given, so the change is shown "
+                           "without a reliable-change verdict.")
+
+
+OWN_MESSAGES = "add-instrument"  # messages about own definitions show beside "Check and add"
 
 
 def add_own() -> None:
     upload = st.session_state.get("instrument-upload")
     if upload is None:
-        session.flash("error", "Choose a definition file first.")
+        raise ValidationError("Choose a definition file first.")
+    if not session.first_press("add-instrument", upload.file_id):
         return
     try:
         instrument = save_own_instrument(data_root(), upload.getvalue(), upload.name)
@@ -179,7 +215,8 @@ def add_own() -> None:
         st.session_state["instrument-problems"] = error.problems
         return
     st.session_state.pop("instrument-problems", None)
-    session.flash("success", f"“{instrument.title}” was checked and added.")
+    start_using(session.settings(), instrument.id)
+    messages.flash(OWN_MESSAGES, "success", f"“{instrument.title}” was checked and added.")
 
 
 def own_definitions() -> None:
@@ -190,7 +227,8 @@ def own_definitions() -> None:
     st.download_button("Download an example definition", example, file_name="example-definition.json",
                        mime="application/json", key="download-example", on_click="ignore")
     st.file_uploader("Definition file", type=["json"], key="instrument-upload", max_upload_size=1)
-    st.button("Check and add", key="add-instrument", type="primary", on_click=session.guarded(add_own))
+    st.button("Check and add", key="add-instrument", type="primary", on_click=messages.guarded(OWN_MESSAGES, add_own))
+    messages.show(OWN_MESSAGES)
     problems = st.session_state.get("instrument-problems")
     if problems:
         st.error("That file was not added. Please mend these and try again:\n\n"
@@ -199,7 +237,8 @@ def own_definitions() -> None:
         title = found[instrument_id].title if instrument_id in found else f"{instrument_id} (not valid)"
         confirm_button(f"Remove your definition “{plain(title)}”",
                        "Remove this definition? Scores already given keep their title and number.",
-                       lambda iid=instrument_id: forget_own_instrument(data_root(), iid),
+                       messages.guarded(OWN_MESSAGES, lambda iid=instrument_id: forget_own_instrument(
+                           data_root(), iid)),
                        key=f"forget-{instrument_id}", confirm_label="Yes, remove it")
 
 

@@ -1,5 +1,6 @@
-"""Settings and backup: the passphrase and lock, backing up and restoring the
-whole workbook, a family's own copy of their case, and the deletion log."""
+"""Settings and backup: the passphrase and lock, the questionnaires in use, backing up and
+restoring the whole workbook, a family's own copy of their case, and the deletion log.
+Each message shows beside the control that caused it."""
 
 from pathlib import Path
 
@@ -10,10 +11,12 @@ from vig_core import lock
 from vig_core.backup import backup, restore
 from vig_core.case_bundle import default_bundle_name, export_case_bundle
 from vig_core.errors import ValidationError, VigError
+from vig_core.instruments import IN_USE_SETTING, measures_in_use, own_instrument_ids
 from vig_core.jobs import JOBS
 from vig_core.paths import data_root, default_save_folder, free_file_name
-from vig_core.ui import session
+from vig_core.ui import messages, session
 from vig_core.ui.media import job_progress
+from vig_core.ui.outcomes import instruments
 from vig_core.ui.widgets import plain
 
 session.begin_page()
@@ -21,8 +24,7 @@ st.title("Settings and backup")
 settings = session.settings()
 store = session.store()
 today = session.today()
-JOB_OWNER = "settings"
-job_progress(JOB_OWNER)
+BACKUP_JOBS, EXPORT_JOBS = "settings", "settings-export"  # each shows its progress beside its own button
 
 
 def typed_folder(key: str) -> Path:
@@ -41,18 +43,16 @@ st.subheader("Passphrase and lock")
 has_passphrase = lock.has_passphrase(settings)
 
 
-@session.guarded
 def change_passphrase() -> None:
     values = st.session_state
     lock.set_passphrase(settings, values["pass-new"], values["pass-repeat"], current=values.get("pass-current"))
-    session.flash("success", "The passphrase is set. The workbook asks for it when it starts and after a time "
-                             "without use.")
+    messages.flash("passphrase", "success", "The passphrase is set. The workbook asks for it when it starts and "
+                                            "after a time without use.")
 
 
-@session.guarded
 def remove_passphrase() -> None:
     lock.remove_passphrase(settings, st.session_state["pass-remove"])
-    session.flash("success", "The passphrase is removed: the workbook no longer locks.")
+    messages.flash("remove-passphrase", "success", "The passphrase is removed: the workbook no longer locks.")
 
 
 if has_passphrase:
@@ -69,17 +69,25 @@ with change, st.form("passphrase", clear_on_submit=True):
     st.text_input("New passphrase", type="password", key="pass-new", max_chars=lock.MAX_LENGTH,
                   help=f"At least {lock.MIN_LENGTH} characters. It cannot be recovered if forgotten.")
     st.text_input("The new passphrase again", type="password", key="pass-repeat", max_chars=lock.MAX_LENGTH)
-    st.form_submit_button("Save the passphrase", type="primary", on_click=change_passphrase)
+    st.form_submit_button("Save the passphrase", type="primary",
+                          on_click=messages.guarded("passphrase", change_passphrase))
+    messages.show("passphrase")
 if has_passphrase:
     with remove, st.form("remove-passphrase", clear_on_submit=True):
         st.markdown("**Stop using a passphrase**")
         st.text_input("Passphrase in use", type="password", key="pass-remove", max_chars=lock.MAX_LENGTH)
-        st.form_submit_button("Remove the passphrase", on_click=remove_passphrase)
-    st.columns(3)[0].number_input(
+        st.form_submit_button("Remove the passphrase", on_click=messages.guarded("remove-passphrase",
+                                                                                 remove_passphrase))
+        messages.show("remove-passphrase")
+    minutes = st.columns(3)[0]
+    minutes.number_input(
         "Lock after this many minutes without use", lock.MIN_LOCK_MINUTES, lock.MAX_LOCK_MINUTES,
         int(lock.lock_minutes(settings)), key="lock-minutes",
-        on_change=session.guarded(lambda: lock.set_lock_minutes(settings, int(st.session_state["lock-minutes"]))),
+        on_change=messages.guarded("lock-minutes", lambda: lock.set_lock_minutes(
+            settings, int(st.session_state["lock-minutes"]))),
     )
+    with minutes:
+        messages.show("lock-minutes")
     st.toggle("Ask for the passphrase to leave client view", key="leave-needs-passphrase",
               value=lock.leaving_client_view_needs_passphrase(settings),
               help="For when the parent holds the laptop: without it, leaving client view takes one confirmation.",
@@ -88,25 +96,47 @@ if has_passphrase:
 st.caption("The lock keeps the screen from others; it does not encrypt the files. Keep the data folder on an "
            f"encrypted disk (the data folder is {plain(str(data_root()))}).")
 
+# --- questionnaires in use ------------------------------------------------------------------
+st.subheader("Questionnaires you use")
+found, _ = instruments()
+own = own_instrument_ids(data_root())
+
+
+def choose_measures() -> None:
+    settings.set(IN_USE_SETTING, list(st.session_state["measures-in-use"]))
+    messages.flash("measures-in-use", "success", "Saved: the Questionnaires page shows these first.")
+
+
+st.multiselect("Shown on every family's Questionnaires page", list(found),
+               default=measures_in_use(found, settings.get(IN_USE_SETTING), own=own),
+               format_func=lambda i: found[i].title, key="measures-in-use",
+               on_change=messages.guarded("measures-in-use", choose_measures),
+               help="The others stay one click away under “Other measures”.")
+messages.show("measures-in-use")
+st.caption("A questionnaire already given to a family always shows for that family. Until you choose, the "
+           "parent check-in and your own questionnaires show.")
+
 # --- backup ------------------------------------------------------------------------
 st.subheader("Back up the whole workbook")
 st.write("One zip file with every case, the settings and (if chosen) the films. Keep it on another disk, "
          "encrypted: it holds everything the workbook holds.")
 
 
-@session.guarded
 def start_backup() -> None:
-    if not session.first_press("backup", st.session_state.get("backup-folder")):
-        return  # a double click: one backup is enough
-    out = free_file_name(typed_folder("backup-folder"), f"vig-workbook-backup-{today.isoformat()}.zip")
-    media, root = bool(st.session_state.get("backup-media", True)), data_root()
-    JOBS.start(JOB_OWNER, f"Backing up to “{out}”",
+    folder, media, root = typed_folder("backup-folder"), bool(st.session_state.get("backup-media", True)), data_root()
+    if not session.first_press("backup", folder, media):
+        return
+    out = free_file_name(folder, f"vig-workbook-backup-{today.isoformat()}.zip")
+    JOBS.start(BACKUP_JOBS, f"Backing up to “{out}”",
                lambda report: backup(root, out, media=media, on_progress=report))
 
 
 st.text_input("Folder to save the backup in", value=str(default_save_folder()), key="backup-folder")
 st.checkbox("Include the films, clips and stills", value=True, key="backup-media")
-st.button("Make a backup", type="primary", icon=":material/backup:", on_click=start_backup)
+st.button("Make a backup", type="primary", icon=":material/backup:", key="backup-go",
+          on_click=messages.guarded("backup-go", start_backup))
+job_progress(BACKUP_JOBS, beside="backup-go")
+messages.show("backup-go")
 
 # --- restore ---------------------------------------------------------------------------
 st.subheader("Restore from a backup")
@@ -114,7 +144,6 @@ st.write("Replaces everything in this workbook with the backup: cases made since
          "the backup is checked first; if anything is wrong nothing is changed.")
 
 
-@session.guarded
 def do_restore() -> None:
     typed = (st.session_state.get("restore-file") or "").strip().strip('"')
     if not typed:
@@ -124,13 +153,15 @@ def do_restore() -> None:
     summary = restore(Path(typed).expanduser(), data_root(), force=True)
     session.open_case(None)
     session.app_lock().lock()  # the backup's own passphrase (if any) now guards the workbook
-    session.flash("success", f"Restored {summary.cases} cases ({summary.files} files) from the backup of "
-                             f"{summary.created[:10]}.")
+    messages.flash("restore-go", "success", f"Restored {summary.cases} cases ({summary.files} files) from the "
+                                            f"backup of {summary.created[:10]}.")
 
 
 st.text_input("Backup file", key="restore-file", placeholder=str(default_save_folder() / "vig-workbook-backup.zip"))
 confirm = st.checkbox("I understand that this replaces everything in the workbook", key="restore-sure")
-st.button("Restore", disabled=not confirm, icon=":material/settings_backup_restore:", on_click=do_restore)
+st.button("Restore", disabled=not confirm, icon=":material/settings_backup_restore:", key="restore-go",
+          on_click=messages.guarded("restore-go", do_restore))
+messages.show("restore-go")
 
 # --- a family's own copy --------------------------------------------------------------------
 st.subheader("Export a case (a family's copy of their data)")
@@ -140,14 +171,13 @@ st.write("One zip with every record of the case as JSON, tables as CSV and (if c
 cases = sorted(store.caseload().cases, key=lambda c: c.code.casefold())
 
 
-@session.guarded
 def start_export() -> None:
-    if not session.first_press("case-copy", st.session_state["export-case"], st.session_state.get("export-folder")):
-        return  # a double click: one copy is enough
     case = store.load(st.session_state["export-case"])
-    out = free_file_name(typed_folder("export-folder"), default_bundle_name(case, today))
-    media = bool(st.session_state.get("export-media", True))
-    JOBS.start(JOB_OWNER, f"Exporting case {case.code} to “{out}”",
+    folder, media = typed_folder("export-folder"), bool(st.session_state.get("export-media", True))
+    if not session.first_press("export-case", case.id, folder, media):
+        return
+    out = free_file_name(folder, default_bundle_name(case, today))
+    JOBS.start(EXPORT_JOBS, f"Exporting case {case.code} to “{out}”",
                lambda report: export_case_bundle(store, case.id, out, media=media, on_progress=report))
 
 
@@ -156,7 +186,10 @@ if cases:
                  format_func={c.id: f"{c.code} ({c.child_first_name})" for c in cases}.get)
     st.text_input("Folder to save it in", value=str(default_save_folder()), key="export-folder")
     st.checkbox("Include the films, clips and stills", value=True, key="export-media")
-    st.button("Export the case", icon=":material/download:", on_click=start_export)
+    st.button("Export the case", icon=":material/download:", key="export-case-go",
+              on_click=messages.guarded("export-case-go", start_export))
+    job_progress(EXPORT_JOBS, beside="export-case-go")
+    messages.show("export-case-go")
 else:
     st.info("There are no cases to export.")
 

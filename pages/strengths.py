@@ -3,8 +3,9 @@
 import streamlit as st
 
 from vig_core.errors import ValidationError
+from vig_core.paths import case_file_name
 from vig_core.strengths import caption_choices, check_may_keep, strengths_html, strengths_items
-from vig_core.ui import session
+from vig_core.ui import messages, session
 from vig_core.ui.media import still
 from vig_core.ui.widgets import case_title, plain, require_case
 
@@ -24,8 +25,8 @@ if not items:
 
 stills = {item.clip_id: still(case.id, item.recording, item.time, max_width=960) for item in items}
 st.download_button("Download the page to print or keep", strengths_html(case, items, stills, session.today()),
-                   file_name="strengths-record.html", mime="text/html", type="primary", key="download-strengths",
-                   icon=":material/print:", on_click="ignore",
+                   file_name=case_file_name(case, "strengths-record", session.today(), "html"), mime="text/html",
+                   type="primary", key="download-strengths", icon=":material/print:", on_click="ignore",
                    help="A single page with the stills and captions; open it and print, or save it as PDF.")
 for cycle in sorted({i.cycle for i in items}):
     st.subheader(f"Cycle {cycle}")
@@ -41,5 +42,6 @@ for cycle in sorted({i.cycle for i in items}):
                 st.selectbox("Caption", options, index=options.index(item.caption) if item.caption in options
                              else None, key=key, placeholder="The clip's title",
                              help="The parent's words from the review, or your positive naming.",
-                             on_change=lambda cid=item.clip_id, k=key: session.update_case(
-                                 lambda c: setattr(c.clip(cid), "strengths_caption", st.session_state[k] or "")))
+                             on_change=lambda cid=item.clip_id, k=key: messages.update_case(
+                                 k, lambda c: setattr(c.clip(cid), "strengths_caption", st.session_state[k] or "")))
+                messages.show(key)

@@ -40,7 +40,7 @@ from .exports.spreadsheet import csv_files
 from .exports.tables import columns_text, table_frames
 from .instruments import load_instruments
 from .models import Case
-from .paths import check_new_files, safe_name
+from .paths import case_file_name, check_new_files
 from .principles import load_principles
 from .records import to_record
 from .store import CASE_FILE, CaseStore, atomic_file, file_lock, plain_os_error
@@ -60,8 +60,8 @@ class BundleSummary:
 
 
 def default_bundle_name(case: Case, today: date) -> str:
-    """A file name such as ``vig-case-FAM-07-2026-11-21.zip``: the code kept only where safe in any file system."""
-    return f"vig-case-{safe_name(case.code, case.id)}-{today.isoformat()}.zip"
+    """A file name such as ``FAM-07-family-copy-2026-11-21.zip`` (see :func:`~vig_core.paths.case_file_name`)."""
+    return case_file_name(case, "family-copy", today, "zip")
 
 
 def export_case_bundle(store: CaseStore, case_id: str, out: Path, *, media: bool = True,

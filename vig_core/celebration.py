@@ -23,6 +23,7 @@ from datetime import date
 
 from .administrations import TIME_POINT_LABELS
 from .consent_rules import Use, allows
+from .instruments import scale_note
 from .models import ENDING_FIELDS, Case
 from .outcomes import GBO_CREDIT, MeasureResult, goal_changes
 from .scoring import number
@@ -124,8 +125,9 @@ def _measures(measures: list[MeasureResult] | None) -> list[str]:
         (first_at, first), *_, (last_at, last) = result.scores.items()
         better = "higher is better" if result.instrument.higher_is_better else "lower is better"
         title = result.instrument.plain_title or result.instrument.title
+        key = html.escape(scale_note(result.instrument, plain=True))
         lines.append(f"<li>{html.escape(title)}: {number(first.total)} {TIME_POINT_LABELS[first_at].lower()} "
-                     f"→ {number(last.total)} {TIME_POINT_LABELS[last_at].lower()} ({better})</li>")
+                     f"→ {number(last.total)} {TIME_POINT_LABELS[last_at].lower()} ({key}; {better})</li>")
     if not lines:
         return []
     return ["<section><h2>Questionnaires</h2><ul>", *lines, "</ul></section>"]

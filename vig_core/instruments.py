@@ -23,7 +23,7 @@ from typing import Any
 from .datafiles import is_safe_id as _safe_id
 from .datafiles import read_data_file
 from .errors import ValidationError
-from .store import write_json_atomically
+from .store import SettingsStore, write_json_atomically
 
 SHIPPED_DIR = Path(__file__).resolve().parent.parent / "data" / "instruments"
 OWN_DIR_NAME = "instruments"
@@ -32,6 +32,8 @@ RULES = ("sum", "mean")
 MAX_ITEMS = 200
 MAX_TEXT = 500
 MAX_FILE_BYTES = 1_000_000  # a definition is a few kilobytes; more is not a definition
+IN_USE_SETTING = "measures_in_use"  # installation setting: the ids of the measures the practitioner uses
+DEFAULT_IN_USE = ("parent-check-in",)  # until they choose: our own check-in (and their own definitions)
 
 
 @dataclass(frozen=True)
@@ -87,11 +89,40 @@ class Instrument:
     norms_source: str = ""
 
     @property
+    def decimals(self) -> int:
+        """Decimals a typed total can have: none for a sum of answers, two for an average."""
+        return 0 if self.rule == "sum" else 2
+
+    @property
     def has_rci(self) -> bool:
         return self.sd is not None and self.reliability is not None
 
     def band(self, score: float) -> Band | None:
         return next((b for b in self.bands if b.holds(score)), None)
+
+
+def scale_note(instrument: Instrument, *, plain: bool = False) -> str:
+    """What a score of ``instrument`` is, to read it by: ``average of 6 answers, 1–5``, ``total, 14–70``."""
+    low, high = f"{instrument.minimum:g}", f"{instrument.maximum:g}"
+    what, count = "average" if instrument.rule == "mean" else "total", len(instrument.items)
+    if plain:
+        return f"the {what} of your {count} answers, from {low} to {high}" if count else \
+            f"the {what}, from {low} to {high}"
+    return f"{what} of {count} answers, {low}–{high}" if count else f"{what}, {low}–{high}"
+
+
+def measures_in_use(found: dict[str, Instrument], chosen: list[str] | None, *, own: set[str]) -> list[str]:
+    """The ids of the measures the practitioner uses, in the order of ``found``: those ``chosen`` in Settings,
+    or, until they choose, our own check-in and their own definitions (``own``)."""
+    wanted = set(DEFAULT_IN_USE) | set(own) if chosen is None else set(chosen)
+    return [i for i in found if i in wanted]
+
+
+def start_using(settings: SettingsStore, instrument_id: str) -> None:
+    """Add a measure to those in use, where the practitioner has chosen them (until then own ones are in use)."""
+    chosen = settings.get(IN_USE_SETTING)
+    if chosen is not None and instrument_id not in chosen:
+        settings.set(IN_USE_SETTING, [*chosen, instrument_id])
 
 
 class DefinitionError(ValidationError):

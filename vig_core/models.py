@@ -199,6 +199,11 @@ class Ending:
     chosen_quotes: list[str] = field(default_factory=list)  # ids of the parent's words to celebrate
     future_goals: list[str] = field(default_factory=list)  # new goals, in the parent's words
 
+    def remove_future_goal(self, goal: str) -> None:
+        """Take ``goal`` out, found by its words: a second click on its Remove button takes out no other."""
+        if goal in self.future_goals:
+            self.future_goals.remove(goal)
+
     def validate(self) -> None:
         for name, (label, _) in ENDING_FIELDS.items():
             check_text(getattr(self, name), label, MAX_NOTE_TEXT)

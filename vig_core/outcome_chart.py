@@ -33,7 +33,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 from .administrations import TIME_POINT_LABELS
-from .instruments import Instrument
+from .instruments import Instrument, scale_note
 from .models import Case, CycleStatus, Goal
 from .outcomes import GBO_RELIABLE_POINTS, GoalChange, MeasureResult
 from .scoring import RELIABLE_Z, Change, Verdict, number
@@ -141,7 +141,8 @@ def measure_figure(result: MeasureResult, *, plain: bool) -> go.Figure:
         when = f"<br>{_day(administration.completed_on)}" if administration.completed_on else ""
         labels.append(f"{label}{when}")
         values.append(administration.total)
-        hover.append(f"{label}{when}<br>{'Your score' if plain else 'Score'}: {number(administration.total)}")
+        hover.append(f"{label}{when}<br>{'Your score' if plain else 'Score'}: {number(administration.total)} "
+                     f"({escape(scale_note(instrument, plain=plain), quote=False)})")
     fig = go.Figure(go.Scatter(
         x=labels, y=values, name="Score", mode="lines+markers+text", line_shape="linear",
         text=[number(v) for v in values], textposition="top center", cliponaxis=False,
@@ -158,8 +159,9 @@ def measure_figure(result: MeasureResult, *, plain: bool) -> go.Figure:
             yanchor="middle", align="left", showarrow=False, font={"size": label_size, "color": "#555555"},
         )
     pad = (instrument.maximum - instrument.minimum) * 0.05
+    direction = "Higher is better" if instrument.higher_is_better else "Lower is better"
     fig.update_yaxes(range=[instrument.minimum - pad, instrument.maximum + pad], fixedrange=True, zeroline=False,
-                     title_text="Higher is better" if instrument.higher_is_better else "Lower is better")
+                     title_text=direction if plain else f"{scale_note(instrument).capitalize()} · {direction.lower()}")
     fig.update_xaxes(type="category", categoryorder="array", categoryarray=labels, fixedrange=True)
     _layout(fig, instrument.plain_title if plain else instrument.title, plain=plain,
             meta={"figure": "measure", "instrument": instrument.id})

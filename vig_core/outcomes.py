@@ -20,9 +20,9 @@ from datetime import date
 
 from .administrations import Administration, TimePoint
 from .errors import ValidationError
-from .instruments import Instrument
+from .instruments import Instrument, scale_note
 from .models import Case, Goal, Stage
-from .scoring import Change, Score, Verdict, item_value, reliable_change, score_entry, score_items
+from .scoring import Change, Score, Verdict, item_value, number, reliable_change, score_entry, score_items
 from .text import new_id
 
 GBO_ID = "gbo"
@@ -37,14 +37,24 @@ def default_time_point(case: Case) -> TimePoint:
 
 
 def progress(administration: Administration | None, instrument: Instrument) -> str:
-    """Where a questionnaire stands, in words: "not started", "3 of 6 answered", "done 14 Jan 2026: 3.67"."""
+    """Where a questionnaire stands, in words: "not started", "3 of 6 answered",
+    "done 14 Jan 2026: 3.67 (average of 6 answers, 1–5)"."""
     if administration is None:
         return "not started"
     if administration.done:
-        band = f" ({administration.band})" if administration.band else ""
+        band = f"; {administration.band}" if administration.band else ""
         how = ", total typed in" if administration.typed_total is not None else ""
-        return f"done {administration.completed_on:%d %b %Y}: {administration.total:g}{band}{how}"
+        return (f"done {administration.completed_on:%d %b %Y}: {number(administration.total)} "
+                f"({scale_note(instrument)}{band}){how}")
     return f"{len(administration.answers)} of {len(instrument.items)} answered"
+
+
+def measures_shown(case: Case, instruments: Mapping[str, Instrument],
+                   in_use: list[str]) -> tuple[list[Instrument], list[Instrument]]:
+    """``(shown, others)``: the measures in use and those this family was ever given (never hidden),
+    then the rest of the library, each in the order of ``instruments``."""
+    kept = {a.instrument_id for a in case.administrations} | set(in_use)
+    return ([i for i in instruments.values() if i.id in kept], [i for i in instruments.values() if i.id not in kept])
 
 
 def start(case: Case, instrument: Instrument, time_point: TimePoint, today: date) -> Administration:

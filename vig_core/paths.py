@@ -10,11 +10,16 @@ from __future__ import annotations
 
 import os
 import re
+from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import platformdirs
 
 from .errors import ValidationError
+
+if TYPE_CHECKING:
+    from .models import Case
 
 ENV_VAR = "VIG_DATA_DIR"
 APP_NAME = "vig-workbook"
@@ -62,3 +67,10 @@ def safe_name(text: str, fallback: str) -> str:
     """``text`` as far as it is safe in a file name on any system (``DEMO-1 (fictional)`` gives
     ``DEMO-1-fictional``), or ``fallback`` when nothing is left."""
     return re.sub(r"[^A-Za-z0-9_-]+", "-", text).strip("-_") or fallback
+
+
+def case_file_name(case: Case, what: str, on: date, suffix: str) -> str:
+    """The name of every file made for a case, downloaded or exported: case code, what it is, date
+    (``FAM-01-strengths-record-2026-11-29.html``), so files of two families, or of one family on two
+    days, never clash in a Downloads folder. ``what`` is a file-name-safe word or two."""
+    return f"{safe_name(case.code, case.id)}-{what}-{on.isoformat()}.{suffix}"

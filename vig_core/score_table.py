@@ -12,7 +12,7 @@ Text a spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``,
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import pandas as pd
 
@@ -29,6 +29,22 @@ def safe_cell(value: object) -> object:
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
+
+
+def each_cell(column: pd.Series, change: Callable[[object], object]) -> pd.Series:
+    """``change`` applied to every cell of ``column``, keeping ints and floats apart (pandas' own ``map``
+    makes a column of ints and floats all floats again, and 71 would be written ``71.0``)."""
+    return pd.Series([change(v) for v in column], index=column.index, dtype=object)
+
+
+def safe_cells(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with :func:`safe_cell` applied to its text columns."""
+    return frame.apply(lambda column: column if pd.api.types.is_numeric_dtype(column) else each_cell(column, safe_cell))
+
+
+def whole(value: object) -> object:
+    """A score that is a whole number as an int (so a table writes ``71``, not ``71.0``), else as it is."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
 def scores_frame(case: Case, instruments: Mapping[str, Instrument], *, guarded: bool = True) -> pd.DataFrame:
@@ -49,7 +65,8 @@ def scores_frame(case: Case, instruments: Mapping[str, Instrument], *, guarded: 
     frame["case_code"] = case.code
     frame["cycle"] = frame["cycle"].astype("Int64")
     frame = frame.fillna({"band": "", "goal": ""})
-    return frame.map(safe_cell) if guarded else frame
+    frame["score"] = each_cell(frame["score"], whole)  # 71, not 71.0; 3.17 stays 3.17
+    return safe_cells(frame) if guarded else frame
 
 
 def scores_csv(case: Case, instruments: Mapping[str, Instrument]) -> bytes:

@@ -56,6 +56,10 @@ def test_keeping_the_names_is_a_choice_and_a_second_export_refuses_to_overwrite(
     at.checkbox(key="out-keep-names").check().run()
     export_button(at).click().run()
     assert any(b"Mia" in p.read_bytes() for p in out.iterdir())
+    written = sorted(out.iterdir())
+    export_button(at).click().run()  # a double click: the second press does nothing
+    assert not messages(at) and not messages(at, "success") and sorted(out.iterdir()) == written
+    at.session_state["_recent_presses"] = {}  # a while later, the same export again
     export_button(at).click().run()
     assert any("already a file called" in m and "nothing was written" in m for m in messages(at))
 
@@ -106,3 +110,14 @@ def test_the_exports_page_is_not_in_client_view(store, demo):
     SettingsStore(store.root).set(CLIENT_VIEW_SETTING, demo)
     at = open_app()
     assert "Exports" not in screen_text(at)
+
+
+def test_choosing_captions_says_which_clips_will_show_their_title(store, demo):
+    store.update(demo, lambda c: setattr(c.chosen_clips(1)[1], "naming", ""))
+    at = open_app(demo, "pages/exports.py")
+    at.radio(key="out-format").set_value(Format.VTT).run()
+    notes = [c.value.replace("\\", "") for c in at.caption]
+    assert "1 clip has no positive naming yet, so its caption shows the clip's title: " \
+           "“Taking turns with the bricks”." in notes
+    at.radio(key="out-captions").set_value("words").run()
+    assert any(c.value.startswith("No clip has the parent's words yet") for c in at.caption)

@@ -6,6 +6,7 @@ request to any host but the workbook's own."""
 from __future__ import annotations
 
 import re
+from datetime import date
 from urllib.parse import urlsplit
 
 import pytest
@@ -105,6 +106,7 @@ def test_a_whole_shared_review_in_client_view(server: str, page: Page, data_dir,
     check_screen(page, "the strengths record")
     with page.expect_download() as download:
         page.get_by_role("button", name="Download the page to print or keep").click()
+    assert download.value.suggested_filename == f"DEMO-1-fictional-strengths-record-{date.today().isoformat()}.html"
     printable = tmp_path / "strengths-record.html"
     download.value.save_as(printable)
 

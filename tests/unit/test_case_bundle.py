@@ -309,7 +309,7 @@ def test_progress_grows_by_bytes_and_ends_at_one(demo, tmp_path):
 
 def test_the_default_name_carries_a_safe_case_code_and_the_date(store):
     day = date(2026, 11, 21)
-    assert default_bundle_name(make_case(store, "FAM-07"), day) == "vig-case-FAM-07-2026-11-21.zip"
-    assert default_bundle_name(make_case(store, " Fam 8/é*_x "), day) == "vig-case-Fam-8-_x-2026-11-21.zip"
+    assert default_bundle_name(make_case(store, "FAM-07"), day) == "FAM-07-family-copy-2026-11-21.zip"
+    assert default_bundle_name(make_case(store, " Fam 8/é*_x "), day) == "Fam-8-_x-family-copy-2026-11-21.zip"
     odd = make_case(store, "../ééé")
-    assert default_bundle_name(odd, day) == f"vig-case-{odd.id}-2026-11-21.zip"
+    assert default_bundle_name(odd, day) == f"{odd.id}-family-copy-2026-11-21.zip"

@@ -167,7 +167,8 @@ def test_questionnaires_show_first_and_last_total_in_plain_words(case):
 
     assert "Questionnaires" not in celebration_html(case, MADE)
     page = celebration_html(case, MADE, measures=results)
-    assert "Your child's difficulties: 18 at the start → 11.5 at the end (lower is better)" in text_of(page)
+    assert ("Your child's difficulties: 18 at the start → 11.5 at the end (the total, from 0 to 40; "
+            "lower is better)") in text_of(page)
     assert "How you are feeling" not in page
     assert "RCI" not in page and "reliable" not in page.lower()
     assert "Questionnaires" not in celebration_html(case, MADE, measures=results[1:])

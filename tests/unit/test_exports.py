@@ -26,7 +26,8 @@ from vig_core.exports.save import Format, export
 from vig_core.exports.spreadsheet import CUT_MARK, EXCEL_CELL_LIMIT, xlsx_bytes
 from vig_core.exports.supervision import write_supervision_pack
 from vig_core.exports.tables import TABLES, table_frames
-from vig_core.exports.webvtt import CaptionSource, clip_webvtt, webvtt as make_webvtt
+from vig_core.exports.webvtt import CaptionSource, captioned_by_title, clip_webvtt, title_note
+from vig_core.exports.webvtt import webvtt as make_webvtt
 from vig_core.instruments import load_instruments
 from vig_core.models import ConsentKind
 from vig_core.principles import load_principles
@@ -35,6 +36,7 @@ from vig_core.store import StoreError
 
 from conftest import make_case
 
+DAY = date(2026, 11, 29)
 CHILD, CARER = "Zephyrine", "Quillon Marchbanks"  # names that appear nowhere by chance, not even in a film's bytes
 HOSTILE = '=HYPERLINK("http://x.example")\n\n--> <b>bold</b> & <script>alert(1)</script>'
 
@@ -109,19 +111,20 @@ def read_csv(path: Path) -> list[dict[str, str]]:
 def test_csv_export_writes_one_documented_file_per_table_without_the_names(demo, out):
     name_the_family(demo, "demo-ending")
     case = demo.load("demo-ending")
-    paths = export(demo, "demo-ending", "csv", out)
-    assert sorted(p.name for p in paths) == sorted([f"DEMO-2-fictional-{name}.csv" for name in TABLES]
-                                                   + ["DEMO-2-fictional-columns.txt"])
+    paths = export(demo, "demo-ending", "csv", out, today=DAY)
+    assert sorted(p.name for p in paths) == sorted([f"DEMO-2-fictional-{name}-2026-11-29.csv" for name in TABLES]
+                                                   + ["DEMO-2-fictional-columns-2026-11-29.txt"])
     for name, columns in TABLES.items():
-        with (out / f"DEMO-2-fictional-{name}.csv").open(encoding="utf-8-sig", newline="") as handle:
+        with (out / f"DEMO-2-fictional-{name}-2026-11-29.csv").open(encoding="utf-8-sig", newline="") as handle:
             assert next(csv.reader(handle)) == list(columns)
-    moments = read_csv(out / "DEMO-2-fictional-moments.csv")
+    moments = read_csv(out / "DEMO-2-fictional-moments-2026-11-29.csv")
     assert len(moments) == len(case.moments) and float(moments[0]["time_seconds"]) == case.moments_of(
         case.recordings[0].id)[0].time
-    words = read_csv(out / "DEMO-2-fictional-reflections.csv")
+    words = read_csv(out / "DEMO-2-fictional-reflections-2026-11-29.csv")
     assert [w["words"] for w in words] == [r.words for r in case.reflections]
     assert not any(contains_a_name(p.read_bytes()) for p in paths)
-    assert "note: the practitioner's note on the moment" in (out / "DEMO-2-fictional-columns.txt").read_text()
+    columns = (out / "DEMO-2-fictional-columns-2026-11-29.txt").read_text()
+    assert "note: the practitioner's note on the moment" in columns
     assert "the tables as CSV (6 files)" in demo.activity("demo-ending")[-1]["what"]
 
 
@@ -163,11 +166,12 @@ def parsed(text: str) -> list[webvtt.Caption]:
 
 
 def test_a_clip_caption_parses_and_reads_back_as_the_naming_within_the_clip(demo, out):
-    paths = export(demo, "demo", "vtt", out)
+    paths = export(demo, "demo", "vtt", out, today=DAY)
     case = pseudonymised(demo.load("demo"))
-    assert [p.name for p in paths] == ["DEMO-1-fictional-cycle-1-clip-1-you-waited-and-demo-1-fictional-child-sh.vtt",
-                                       "DEMO-1-fictional-cycle-1-clip-2-taking-turns-with-the-bricks.vtt",
-                                       "DEMO-1-fictional-cycle-1-clip-3-laughing-together.vtt"]
+    assert [p.name for p in paths] == [
+        "DEMO-1-fictional-cycle-1-clip-1-you-waited-and-demo-1-fictional-child-sh-2026-11-29.vtt",
+        "DEMO-1-fictional-cycle-1-clip-2-taking-turns-with-the-bricks-2026-11-29.vtt",
+        "DEMO-1-fictional-cycle-1-clip-3-laughing-together-2026-11-29.vtt"]
     for path, clip in zip(paths, case.chosen_clips(1)):
         captions = parsed(path.read_text(encoding="utf-8"))
         assert " ".join(html.unescape(c.text).replace("\n", " ") for c in captions) == clip.naming
@@ -196,12 +200,48 @@ def test_captions_from_the_parents_words_follow_their_answers(demo):
     assert " ".join(html.unescape(c.text).replace("\n", " ") for c in captions) == " ".join(
         " ".join(r.words.split()) for r in case.reflections_of(clip.id))
     case.reflections = [r for r in case.reflections if r.clip_id != clip.id]
-    assert clip_webvtt(case, clip, CaptionSource.WORDS) is None
+    assert html.unescape(parsed(clip_webvtt(case, clip, CaptionSource.WORDS))[0].text) == clip.title
 
 
-def test_captions_refuse_when_no_clip_has_the_chosen_text(demo, out):
-    with pytest.raises(ValidationError, match="No clip has the parent's words written yet"):
-        export(demo, "demo", "vtt", out, captions="words")
+def caption_text(path: Path) -> str:
+    return " ".join(html.unescape(c.text).replace("\n", " ") for c in parsed(path.read_text(encoding="utf-8")))
+
+
+def test_captions_are_one_file_per_clip_with_the_title_where_the_chosen_text_is_missing(demo, out):
+    """Five clips, two of them with a positive naming: five caption files, and the others say their title."""
+    def change(case):
+        recording = case.recordings[0]
+        case.chosen_clips(1)[1].naming = ""
+        case.add_clip(recording.id, 20.0, 24.0, title="Tidying up")
+        case.add_clip(recording.id, 30.0, 33.0)
+    demo.update("demo", change)
+    case = demo.load("demo")
+    assert len(case.clips) == 5 and len([c for c in case.clips if c.naming]) == 2
+    paths = export(demo, "demo", "vtt", out, today=DAY)
+    assert len(paths) == 5 == len(list(out.iterdir()))
+    read = {path.name.split("-clip-")[1][0]: caption_text(path) for path in paths}  # by clip number
+    assert read["2"] == "Taking turns with the bricks" and read["4"] == "Tidying up"
+    assert read["5"] == "Untitled clip at 0:30.00"
+    assert [c.title or "Untitled clip at 0:30.00" for c in captioned_by_title(case, CaptionSource.NAMING)] == [
+        "Taking turns with the bricks", "Tidying up", "Untitled clip at 0:30.00"]
+    note = title_note(case, CaptionSource.NAMING)
+    assert note == ("3 clips have no positive naming yet, so their captions show the clip's title: "
+                    "“Taking turns with the bricks”, “Tidying up”, “Untitled clip at 0:30.00”.")
+    assert title_note(case, CaptionSource.WORDS).startswith("No clip has the parent's words yet, so every caption")
+    demo.update("demo", lambda c: [setattr(clip, "naming", "Seen") for clip in c.clips])
+    assert title_note(demo.load("demo"), CaptionSource.NAMING) is None
+
+
+def test_captions_from_the_parents_words_are_made_for_every_clip_even_without_words(demo, out):
+    paths = export(demo, "demo", "vtt", out, captions="words", today=DAY)
+    case = pseudonymised(demo.load("demo"))
+    assert [caption_text(p) for p in paths] == [c.title for c in case.chosen_clips(1)]
+
+
+def test_captions_are_refused_only_for_a_case_without_clips(store, out):
+    case = make_case(store)
+    with pytest.raises(ValidationError, match="has no clips yet"):
+        export(store, case.id, "vtt", out)
     assert list(out.iterdir()) == []
 
 
@@ -228,13 +268,15 @@ def members(path: Path) -> dict[str, bytes]:
 
 def test_the_supervision_pack_holds_the_chosen_clips_and_their_analysis_and_no_family_name(demo, out):
     name_the_family(demo)
-    demo.update("demo", lambda c: setattr(c.moments[1], "note", HOSTILE))
+    demo.update("demo", lambda c: (setattr(c.moments[1], "note", HOSTILE),
+                                   setattr(c.chosen_clips(1)[2], "naming", "")))
     case = demo.load("demo")
     [path] = export(demo, "demo", "supervision", out)
     files = members(path)
     clips = sorted(n for n in files if n.endswith(".mp4"))
     assert len(clips) == len(case.chosen_clips(1)) == 3
-    assert sorted(n for n in files if n.endswith(".vtt")) == [n.replace(".mp4", ".vtt") for n in clips]
+    assert sorted(n for n in files if n.endswith(".vtt")) == [n.replace(".mp4", ".vtt") for n in clips]  # each clip
+    assert "Laughing together" in files[clips[2].replace(".mp4", ".vtt")].decode()  # no naming: its title
     for name, data in files.items():
         assert not contains_a_name(data), f"a family name in {name}"
     page = Page()
@@ -276,10 +318,10 @@ def test_the_pack_is_refused_for_a_case_code_that_holds_a_name_and_for_no_chosen
 
 # --- writing files -----------------------------------------------------------------------------------
 def test_an_export_never_overwrites_and_never_goes_into_the_data_folder(demo, out):
-    (out / "DEMO-1-fictional-tables.xlsx").write_bytes(b"earlier")
-    with pytest.raises(ValidationError, match="already a file called DEMO-1-fictional-tables.xlsx"):
-        export(demo, "demo", "xlsx", out)
-    assert (out / "DEMO-1-fictional-tables.xlsx").read_bytes() == b"earlier"
+    (out / "DEMO-1-fictional-tables-2026-11-29.xlsx").write_bytes(b"earlier")
+    with pytest.raises(ValidationError, match="already a file called DEMO-1-fictional-tables-2026-11-29.xlsx"):
+        export(demo, "demo", "xlsx", out, today=DAY)
+    assert (out / "DEMO-1-fictional-tables-2026-11-29.xlsx").read_bytes() == b"earlier"
     with pytest.raises(ValidationError, match="inside the workbook's data folder"):
         export(demo, "demo", "csv", demo.root)
     with pytest.raises(ValidationError, match="There is no folder"):

@@ -226,7 +226,7 @@ def test_measure_figure_shades_every_band_in_soft_colours_with_its_label(case, i
         assert [a.text.replace("<br>", " ") for a in annotations] == [b.label for b in epds.bands]
         assert all(b.low <= a.y <= b.high for a, b in zip(annotations, epds.bands, strict=True))
         assert list(fig.layout.yaxis.range) == pytest.approx([-1.5, 31.5])
-        assert fig.layout.yaxis.title.text == "Lower is better"
+        assert fig.layout.yaxis.title.text == ("Lower is better" if plain else "Total, 0–30 · lower is better")
         assert fig.layout.template.layout.plot_bgcolor == "white"
     assert measure_figure(result, plain=True).layout.title.text == "Your mood over the past week"
     assert measure_figure(result, plain=False).layout.title.text == "Edinburgh Postnatal Depression Scale (EPDS)"

@@ -1,9 +1,10 @@
 """Writing a case's exports into a folder: one entry point for the command line and the Exports page.
 
 Each format module makes its files' contents (pure); this module picks the
-file names, checks the folder, writes every file whole (a full disk leaves no
-half file, and the files of one export already written are taken back), notes
-the export in the case's activity log and returns the paths.
+file names (case code, what it is, date: ``DEMO-1-moments-2026-11-29.csv``),
+checks the folder, writes every file whole (a full disk leaves no half file,
+and the files of one export already written are taken back), notes the export
+in the case's activity log and returns the paths.
 
 By default every export is made from a copy of the case with the family's names
 replaced by the case code (:mod:`.names`); ``keep_names`` is for exports that
@@ -14,6 +15,7 @@ replaces them and needs the supervisor consent.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from enum import StrEnum
 from pathlib import Path
 
@@ -21,7 +23,7 @@ from ..activity import EXPORTED
 from ..errors import ValidationError
 from ..instruments import load_instruments
 from ..models import Case
-from ..paths import check_new_files, safe_name
+from ..paths import case_file_name, check_new_files
 from ..principles import load_principles
 from ..store import CaseStore, atomic_file
 from .elan import recording_eaf
@@ -52,14 +54,15 @@ FORMAT_LABELS = {
 
 def export(store: CaseStore, case_id: str, fmt: Format | str, folder: Path, *, keep_names: bool = False,
            captions: CaptionSource | str = CaptionSource.NAMING, clip_ids: list[str] | None = None,
-           on_progress: Callable[[float], None] | None = None) -> list[Path]:
-    """Write the export ``fmt`` of ``case_id`` into ``folder``; return the files written (see module notes)."""
+           on_progress: Callable[[float], None] | None = None, today: date | None = None) -> list[Path]:
+    """Write the export ``fmt`` of ``case_id`` into ``folder``; return the files written (see module notes).
+    Each file is named by :func:`~vig_core.paths.case_file_name`: case code, what it is, ``today``'s date."""
     fmt = Format(fmt)
     folder = Path(folder).expanduser()
     case = store.load(case_id)
-    prefix = safe_name(case.code, case.id)
+    today = today or date.today()
     if fmt is Format.SUPERVISION:
-        out = folder / f"{prefix}-supervision-pack.zip"
+        out = folder / case_file_name(case, "supervision-pack", today, "zip")
         write_supervision_pack(store, case_id, out, clip_ids=clip_ids, on_progress=on_progress)
         return [out]
     if not keep_names and names_in(case, case.code):
@@ -67,7 +70,7 @@ def export(store: CaseStore, case_id: str, fmt: Format | str, folder: Path, *, k
                               "not hide them; change the case code first, or choose to keep the names.")
     shown = case if keep_names else pseudonymised(case)
     files, what = _contents(store, shown, fmt, CaptionSource(captions))
-    paths = [folder / f"{prefix}-{name}" for name in files]
+    paths = [folder / case_file_name(case, stem, today, suffix) for stem, suffix in (n.rsplit(".", 1) for n in files)]
     check_new_files(paths, store.root)
     _write_all(dict(zip(paths, files.values())))
     store.note_activity(case_id, EXPORTED, f"{what} ({len(paths)} file{'s' * (len(paths) != 1)}"
@@ -92,13 +95,11 @@ def _contents(store: CaseStore, case: Case, fmt: Format, captions: CaptionSource
         return ({f"{_recording_name(case, r.id)}.eaf": recording_eaf(
                     case, r.id, principles, store.media_path(case.id, r.playable)) for r in case.recordings},
                 "the micro-analysis as ELAN files")
+    if not case.clips:
+        raise ValidationError("The case has no clips yet, so there are no captions to make.")
     stems = clip_stems(case)
-    texts = {f"{stems[c.id]}.vtt": clip_webvtt(case, c, captions) for c in case.clips}
-    found = {name: text.encode("utf-8") for name, text in texts.items() if text}
-    if not found:
-        raise ValidationError(f"No clip has {CAPTION_LABELS[captions]} written yet, so there are no captions to "
-                              "make; choose the other source or write them first.")
-    return found, f"captions from {CAPTION_LABELS[captions]}"
+    return ({f"{stems[c.id]}.vtt": clip_webvtt(case, c, captions).encode("utf-8") for c in case.clips},
+            f"captions from {CAPTION_LABELS[captions]}")
 
 
 def _recording_name(case: Case, recording_id: str) -> str:

@@ -13,7 +13,7 @@ import io
 
 import pandas as pd
 
-from ..score_table import safe_cell
+from ..score_table import safe_cells
 from .tables import TABLES
 
 EXCEL_CELL_LIMIT = 32_767  # characters Excel keeps in one cell
@@ -21,7 +21,7 @@ CUT_MARK = " […]"
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
-    return frame.map(safe_cell).to_csv(index=False).encode("utf-8-sig")
+    return safe_cells(frame).to_csv(index=False).encode("utf-8-sig")
 
 
 def csv_files(frames: dict[str, pd.DataFrame]) -> dict[str, bytes]:

@@ -99,9 +99,7 @@ def write_supervision_pack(store: CaseStore, case_id: str, out: Path, *, clip_id
         texts = {"index.html": pack_html(shown, [shown.clip(c.id) for c in clips], principles, stems, date.today()),
                  "README.txt": readme(shown, len(clips))}
         for clip in clips:
-            caption = clip_webvtt(shown, shown.clip(clip.id), CaptionSource.NAMING)
-            if caption:
-                texts[f"clips/{stems[clip.id]}.vtt"] = caption
+            texts[f"clips/{stems[clip.id]}.vtt"] = clip_webvtt(shown, shown.clip(clip.id), CaptionSource.NAMING)
         size = sum(path.stat().st_size for path in cut) or 1
         with atomic_file(out, "making the supervision pack") as handle, zipfile.ZipFile(handle, "w") as archive:
             for name, text in texts.items():
@@ -127,8 +125,9 @@ disk, and delete it afterwards.
 
 index.html   open it in a web browser: the clips, the micro-analysis of each,
              the parent's words and the practitioner's notes and reflection
-clips/       the clips as MP4 films; a .vtt file beside a clip holds the
-             positive naming as captions (players such as VLC show it)
+clips/       the clips as MP4 films; a .vtt file beside each clip holds the
+             positive naming as captions, or the clip's title where there is
+             no naming yet (players such as VLC show it)
 
 The family's names are replaced by the case code wherever the workbook knew
 them ([{case.code} child], [{case.code} parent]). Other names (nicknames,

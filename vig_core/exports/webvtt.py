@@ -1,7 +1,9 @@
 """A WebVTT caption file for a clip, so it can be shown with its words in any player.
 
 The caption is either the practitioner's positive naming of the clip or the
-parent's own words about it. Times run from the start of the clip file (an
+parent's own words about it; a clip without that text yet is captioned with its
+title, so "one per clip" is a file for every clip (the Exports page says which
+clips show their title). Times run from the start of the clip file (an
 exported clip starts at zero), and the clip's length is shared among the cues
 in proportion to how much each says, so long words stay on screen longer.
 
@@ -18,8 +20,10 @@ import html
 import textwrap
 from enum import StrEnum
 
-from ..models import Case
 from ..film import Clip
+from ..media.frames import format_time
+from ..models import Case
+from .numbering import clip_stems
 
 LINE_LENGTH = 42
 LINES_PER_CUE = 2
@@ -69,7 +73,31 @@ def webvtt(texts: list[str], duration: float) -> str:
     return "\n".join(parts)
 
 
-def clip_webvtt(case: Case, clip: Clip, source: CaptionSource) -> str | None:
-    """The caption file of ``clip`` from ``source``, or ``None`` when that source is empty for it."""
-    texts = caption_texts(case, clip, source)
-    return webvtt(texts, clip.duration) if texts else None
+def clip_name(case: Case, clip: Clip) -> str:
+    """The clip's name, for a caption without words of its own (the one place to change how it is named)."""
+    return clip.title.strip() or f"Untitled clip at {format_time(clip.start)}"
+
+
+def clip_webvtt(case: Case, clip: Clip, source: CaptionSource) -> str:
+    """The caption file of ``clip`` from ``source``; the clip's name where that source says nothing yet."""
+    return webvtt(caption_texts(case, clip, source) or [clip_name(case, clip)], clip.duration)
+
+
+def captioned_by_title(case: Case, source: CaptionSource) -> list[Clip]:
+    """The clips without text from ``source`` (captioned with their name), in the order of their file names."""
+    order = list(clip_stems(case))
+    return sorted((c for c in case.clips if not caption_texts(case, c, source)), key=lambda c: order.index(c.id))
+
+
+def title_note(case: Case, source: CaptionSource) -> str | None:
+    """One sentence naming the clips captioned with their title, or ``None`` when every clip has its text."""
+    plain = captioned_by_title(case, source)
+    if not plain:
+        return None
+    if len(plain) == len(case.clips):
+        return f"No clip has {CAPTION_LABELS[source]} yet, so every caption shows the clip's title."
+    names = ", ".join(f"“{clip_name(case, c)}”" for c in plain)
+    what = CAPTION_LABELS[source].removeprefix("the ")
+    if len(plain) == 1:
+        return f"1 clip has no {what} yet, so its caption shows the clip's title: {names}."
+    return f"{len(plain)} clips have no {what} yet, so their captions show the clip's title: {names}."

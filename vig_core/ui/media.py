@@ -14,7 +14,7 @@ import streamlit as st
 from vig_core.jobs import DONE, FAILED, JOBS
 from vig_core.media.frames import still_png
 from vig_core.media.tokens import TOKENS
-from vig_core.ui import session
+from vig_core.ui import messages, session
 from vig_core.ui.escape import plain
 
 ANALYSIS_RECORDING_KEY = "analysis_recording"  # the recording the Micro-analysis page shows
@@ -40,20 +40,27 @@ def still(case_id: str, relative: str, seconds: float, *, max_width: int = 480) 
     return _still(str(path), path.stat().st_mtime, round(seconds, 6), max_width)
 
 
-def job_progress(owner: str) -> None:
-    """Progress bars for the owner's running jobs; when one ends, say how and refresh the page."""
+def job_progress(owner: str, *, beside: str | None = None) -> None:
+    """Progress bars for the owner's running jobs; when one ends, say how (at the top of the page, or
+    beside the control ``beside``: see :mod:`vig_core.ui.messages`) and refresh the page."""
     jobs = JOBS.of(owner)
     if not jobs:
         return
+
+    def flash(kind: str, text: str) -> None:
+        if beside:
+            messages.flash(beside, kind, text)
+        else:
+            session.flash(kind, text)
 
     @st.fragment(run_every=1.0)
     def panel() -> None:
         finished = False
         for job in JOBS.of(owner):
             if job.state == DONE:
-                session.flash("success", f"{job.label}: done.")
+                flash("success", f"{job.label}: done.")
             elif job.state == FAILED:
-                session.flash("error", f"{job.label}: {job.message}")
+                flash("error", f"{job.label}: {job.message}")
             else:
                 st.progress(job.fraction, text=plain(job.status_text()))
                 continue

@@ -22,6 +22,7 @@ from vig_core.models import Case
 from vig_core.outcome_chart import change_sentence, goal_change_sentence, goals_figure, measure_figure
 from vig_core.outcomes import GBO_CREDIT, goal_changes, measure_results, unknown_instruments
 from vig_core.paths import data_root
+from vig_core.scoring import number
 
 from .escape import plain as escaped
 
@@ -95,4 +96,4 @@ def show_outcomes(case: Case, found: Mapping[str, Instrument], *, plain: bool, k
     if not plain:
         for administration in unknown_instruments(case, found):
             st.warning(f"{escaped(administration.instrument_title)} ({administration.time_point.value}): "
-                       f"{administration.total:g}. Its definition is no longer installed, so no chart is drawn.")
+                       f"{number(administration.total)}. Its definition is no longer installed, so no chart is drawn.")
