@@ -9,6 +9,7 @@ in a streaming fashion and never loaded whole into memory.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 from collections.abc import Callable
@@ -32,6 +33,7 @@ UPLOADS = "uploads"
 VIDEO_SUFFIXES = {".mp4", ".mov", ".m4v", ".webm", ".mkv", ".avi", ".mts", ".m2ts", ".3gp", ".wmv", ".mpg", ".mpeg"}
 COPY_CHUNK = 4 * 1024 * 1024
 COPY_SHARE = 0.1  # of the progress bar, when the original is kept
+FINGERPRINT_PART = 1024 * 1024  # read from each end of a file for its fingerprint
 
 Progress = Callable[[float], None]
 
@@ -59,13 +61,20 @@ def films_in_folder(folder: Path) -> list[Path]:
 
 def import_recording(store: CaseStore, case_id: str, cycle: int, source: Path, *, keep_original: bool = False,
                      on_progress: Progress | None = None, original_name: str | None = None) -> Recording:
-    """Import ``source`` into the case's ``cycle``; return the new recording (see module notes)."""
+    """Import ``source`` into the case's ``cycle``; return the new recording (see module notes).
+
+    ``original_name`` is the file's name as the practitioner knows it (an upload is kept under
+    another); messages name only that.
+    """
     source = Path(source)
+    name = original_name or source.name
     report = on_progress or (lambda _fraction: None)
     check_can_import(store, case_id, cycle)
     if not source.is_file():
-        raise MediaError(f"There is no file at “{source}”.")
-    info = probe(source)
+        raise MediaError(f"There is no file at “{source}”." if original_name is None else
+                         f"“{name}” could not be found any more; choose it again.")
+    info = probe(source, name)
+    fingerprint = file_fingerprint(source, name)
     recording_id = new_id()
     folder = store.new_folder(case_id, "recordings", recording_id)
     try:
@@ -76,13 +85,18 @@ def import_recording(store: CaseStore, case_id: str, cycle: int, source: Path, *
         if keep_original:
             original = f"original{source.suffix.lower()}"
             _copy(source, folder / original, lambda f: report(share + f * COPY_SHARE))
-        playable = probe(folder / PLAYABLE_NAME)
+        try:
+            playable = probe(folder / PLAYABLE_NAME)
+        except MediaError as error:
+            raise MediaError(f"The playable copy of “{name}” could not be read back, so it was not imported; "
+                             "please try again.") from error
+        imported_at = datetime.now().replace(microsecond=0)
         recording = Recording(
             id=recording_id,
             cycle=cycle,
-            title=Path(original_name or source.name).stem[:MAX_TITLE_TEXT] or "Recording",
-            original_name=original_name or source.name,
-            imported_at=datetime.now().replace(microsecond=0),
+            title=Path(name).stem[:MAX_TITLE_TEXT] or "Recording",
+            original_name=name,
+            imported_at=imported_at,
             playable=f"recordings/{recording_id}/{PLAYABLE_NAME}",
             duration=playable.duration,
             fps=playable.fps,
@@ -91,6 +105,8 @@ def import_recording(store: CaseStore, case_id: str, cycle: int, source: Path, *
             has_audio=playable.audio_codec is not None,
             how=plan.reason,
             original=f"recordings/{recording_id}/{original}" if original else None,
+            filmed_on=info.filmed_on or imported_at.date(),
+            fingerprint=fingerprint,
         )
         store.update(case_id, lambda case: case.add_recording(recording))
     except BaseException:
@@ -98,6 +114,37 @@ def import_recording(store: CaseStore, case_id: str, cycle: int, source: Path, *
         raise
     report(1.0)
     return recording
+
+
+def fingerprint_of(data: BinaryIO, size: int) -> str:
+    """A short fingerprint of a file's content: its size and a hash of its first and last MiB.
+
+    Quick for a film of any size, and the same for the same file however it
+    arrives (uploaded or read where it is), so a second import can be noticed.
+    """
+    digest = hashlib.sha256(str(size).encode())
+    data.seek(0)
+    digest.update(data.read(FINGERPRINT_PART))
+    if size > FINGERPRINT_PART:
+        data.seek(max(FINGERPRINT_PART, size - FINGERPRINT_PART))
+        digest.update(data.read(FINGERPRINT_PART))
+    data.seek(0)
+    return f"{size}-{digest.hexdigest()[:32]}"
+
+
+def file_fingerprint(path: Path, name: str | None = None) -> str:
+    """:func:`fingerprint_of` the file at ``path`` (named ``name`` in a message)."""
+    try:
+        with open(path, "rb") as data:
+            return fingerprint_of(data, os.fstat(data.fileno()).st_size)
+    except OSError as error:
+        raise MediaError(f"The file “{name or Path(path).name}” could not be read.") from error
+
+
+def imported_before(case: Case, fingerprint: str) -> Recording | None:
+    """The case's recording imported from the same file, if any (the latest)."""
+    same = [r for r in case.recordings if r.fingerprint and r.fingerprint == fingerprint]
+    return max(same, key=lambda r: r.imported_at, default=None)
 
 
 def _copy(source: Path, target: Path, report: Progress) -> None:

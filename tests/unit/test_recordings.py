@@ -5,14 +5,14 @@ from __future__ import annotations
 import errno
 import io
 import sys
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import av
 import pytest
 
 from conftest import make_case
-from media_fixtures import BROKEN, make
+from media_fixtures import BROKEN, CREATED_UTC, STILL, make
 from vig_core.errors import StoreError, ValidationError
 from vig_core.media.ffmpeg import ffmpeg_exe
 from vig_core.media.probe import MediaError, probe
@@ -77,7 +77,7 @@ def test_an_uneven_frame_rate_becomes_even_so_frame_steps_are_exact(store, case_
     assert recording.fps == 30 and gaps == {round(1 / 30, 4)}
 
 
-@pytest.mark.parametrize("kind", BROKEN)
+@pytest.mark.parametrize("kind", BROKEN + STILL)
 def test_unusable_files_leave_no_files_and_no_records(store, case_id, films, kind):
     with pytest.raises(MediaError) as raised:
         import_recording(store, case_id, 1, make(kind, films))
@@ -169,3 +169,74 @@ def test_films_in_a_folder_are_listed_by_name(films):
     assert all(not n.endswith(".m4a") for n in names)
     with pytest.raises(ValidationError, match="could not be read"):
         films_in_folder(films / "missing")
+
+
+def upload_folder(store, case_id) -> list[Path]:
+    return sorted((store.case_folder(case_id) / "uploads").glob("*"))
+
+
+@pytest.mark.parametrize("kind", ["random.mp4", "png picture.mp4", "cover_picture.mp4", "empty.mp4"])
+def test_an_uploaded_file_that_is_no_film_is_named_as_the_practitioner_named_it(store, case_id, films, kind):
+    """Uploads are kept under a random name while they are imported: no message may show it."""
+    with open(make(kind, films), "rb") as data:
+        kept = receive_upload(store, case_id, "Yusuf_film.mp4", data)
+    with pytest.raises(MediaError) as raised:
+        import_recording(store, case_id, 1, kept, original_name="Yusuf_film.mp4")
+    assert "“Yusuf_film.mp4”" in str(raised.value) and kept.stem not in str(raised.value)
+    assert store.load(case_id).recordings == [] and recording_folders(store, case_id) == []
+
+
+def test_a_copy_that_cannot_be_read_back_is_not_named_by_its_internal_name(store, case_id, films, monkeypatch):
+    def garbage(args, target, duration, on_progress=None):
+        Path(target).write_bytes(b"not a film at all" * 100)
+        return target
+
+    monkeypatch.setattr("vig_core.recordings.run_ffmpeg", garbage)
+    with pytest.raises(MediaError) as raised:
+        import_recording(store, case_id, 1, make("h264_aac.mp4", films), original_name="Yusuf_film.mp4")
+    assert "film.mp4”" not in str(raised.value).replace("“Yusuf_film.mp4”", "")
+    assert "Yusuf_film.mp4" in str(raised.value) and recording_folders(store, case_id) == []
+
+
+def test_a_vanished_upload_is_not_named_by_its_internal_path(store, case_id, films):
+    with open(make("h264_aac.mp4", films), "rb") as data:
+        kept = receive_upload(store, case_id, "Yusuf_film.mp4", data)
+    kept.unlink()
+    with pytest.raises(MediaError) as raised:
+        import_recording(store, case_id, 1, kept, original_name="Yusuf_film.mp4")
+    assert "Yusuf_film.mp4" in str(raised.value) and kept.stem not in str(raised.value)
+    assert str(store.root) not in str(raised.value)
+
+
+def test_the_first_film_of_a_cycle_dates_its_filming(store, case_id, films):
+    import_recording(store, case_id, 1, make("dated.mp4", films))
+    assert store.load(case_id).cycle(1).filming_date == datetime.fromisoformat(CREATED_UTC).astimezone().date()
+    import_recording(store, case_id, 2, make("dated apple.mov", films))
+    assert store.load(case_id).cycle(2).filming_date == date(2026, 3, 21)
+
+
+def test_a_film_without_a_date_is_dated_by_its_import(store, case_id, films):
+    recording = import_recording(store, case_id, 1, make("h264_aac.mp4", films))
+    assert store.load(case_id).cycle(1).filming_date == recording.imported_at.date()
+
+
+def test_a_filming_date_already_set_is_kept(store, case_id, films):
+    store.update(case_id, lambda c: setattr(c.cycle(1), "filming_date", date(2026, 3, 1)))
+    import_recording(store, case_id, 1, make("dated.mp4", films))
+    assert store.load(case_id).cycle(1).filming_date == date(2026, 3, 1)
+
+
+def test_a_film_dated_after_the_review_still_imports_and_leaves_the_date_open(store, case_id, films):
+    store.update(case_id, lambda c: setattr(c.cycle(1), "review_date", date(2026, 3, 10)))
+    import_recording(store, case_id, 1, make("dated.mp4", films))  # filmed 20 March: cannot precede the review
+    case = store.load(case_id)
+    assert case.recordings and case.cycle(1).filming_date is None
+
+
+def test_after_an_import_the_timeline_puts_the_filming_before_the_review(store, case_id, films):
+    from vig_core.timeline import timeline
+
+    import_recording(store, case_id, 1, make("dated.mp4", films))
+    store.update(case_id, lambda c: setattr(c.cycle(1), "review_date", date(2026, 4, 2)))
+    titles = [e.title for e in timeline(store.load(case_id)) if e.on]
+    assert titles.index("Cycle 1: filming") < titles.index("Cycle 1: shared review")
