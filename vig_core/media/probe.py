@@ -96,6 +96,19 @@ def probe(path: Path, name: str | None = None) -> MediaInfo:
         ) from error
 
 
+OWN_FILE_DAMAGED = ("A film file this case keeps is missing or damaged; remove that recording (or clip) "
+                    "and bring it in again.")
+
+
+def probe_copy(path: Path) -> MediaInfo:
+    """:func:`probe` a file the workbook made itself (the playable copy, a clip), whose
+    internal name means nothing to the practitioner: a failure says what it is instead."""
+    try:
+        return probe(path)
+    except MediaError as error:
+        raise MediaError(OWN_FILE_DAMAGED) from error
+
+
 def _moving_picture(container: av.container.InputContainer, candidates: list[av.VideoStream]
                     ) -> tuple[av.VideoStream | None, av.VideoFrame | None]:
     """The first of ``candidates`` to give two frames, with its first frame; else ``(None, a first
