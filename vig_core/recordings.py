@@ -20,6 +20,7 @@ from typing import BinaryIO
 from .consent_rules import Use, require
 from .errors import ValidationError
 from .film import Recording
+from .jobs import JOBS, Job, JobBusy
 from .media.ffmpeg import run_ffmpeg
 from .media.plan import plan_import
 from .media.probe import MediaError, probe
@@ -145,6 +146,51 @@ def imported_before(case: Case, fingerprint: str) -> Recording | None:
     """The case's recording imported from the same file, if any (the latest)."""
     same = [r for r in case.recordings if r.fingerprint and r.fingerprint == fingerprint]
     return max(same, key=lambda r: r.imported_at, default=None)
+
+
+def import_key(case_id: str, fingerprint: str) -> str:
+    """What an import job works on: this file into this case (see :meth:`Jobs.start`)."""
+    return f"import {case_id} {fingerprint}"
+
+
+def _busy(name: str) -> ValidationError:
+    return ValidationError(f"“{name}” is being imported into this case already; it appears in the list when it is done.")
+
+
+def refuse_while_importing(case_id: str, fingerprint: str, name: str) -> None:
+    """Refuse, before any work, a second import of a file that is being imported into the case."""
+    if JOBS.running(import_key(case_id, fingerprint)):
+        raise _busy(name)
+
+
+def already_imported(case: Case, fingerprint: str, name: str) -> str | None:
+    """The question to ask when the case has this file already (same size and content), else ``None``."""
+    before = imported_before(case, fingerprint)
+    if before is None:
+        return None
+    return (f"“{name}” was already imported on {before.imported_at:%d %b %Y} as “{before.title}” "
+            f"(cycle {before.cycle}). Import it again anyway?")
+
+
+def start_import(store: CaseStore, case_id: str, cycle: int, source: Path, *, name: str, fingerprint: str,
+                 owner: str, keep_original: bool = False, uploaded: bool = False) -> Job:
+    """Import in the background (a long film must not freeze the app); refuse while the same file
+    is being imported into this case. An ``uploaded`` source is discarded afterwards, or at once if refused."""
+
+    def work(report: Progress) -> Recording:
+        try:
+            return import_recording(store, case_id, cycle, source, keep_original=keep_original, on_progress=report,
+                                    original_name=name)
+        finally:
+            if uploaded:
+                discard_upload(source)
+
+    try:
+        return JOBS.start(owner, f"Importing “{name}” into cycle {cycle}", work, key=import_key(case_id, fingerprint))
+    except JobBusy:
+        if uploaded:
+            discard_upload(source)
+        raise _busy(name) from None
 
 
 def _copy(source: Path, target: Path, report: Progress) -> None:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import errno
 import io
+import json
 import sys
+import threading
 from datetime import date, datetime
 from pathlib import Path
 
@@ -17,8 +19,10 @@ from vig_core.errors import StoreError, ValidationError
 from vig_core.media.ffmpeg import ffmpeg_exe
 from vig_core.media.probe import MediaError, probe
 from vig_core.models import ConsentKind
+from vig_core.jobs import JOBS
 from vig_core.recordings import (
-    films_in_folder, import_recording, receive_upload, remove_recording,
+    already_imported, file_fingerprint, fingerprint_of, films_in_folder, import_recording, imported_before,
+    receive_upload, refuse_while_importing, remove_recording, start_import,
 )
 
 
@@ -240,3 +244,67 @@ def test_after_an_import_the_timeline_puts_the_filming_before_the_review(store, 
     store.update(case_id, lambda c: setattr(c.cycle(1), "review_date", date(2026, 4, 2)))
     titles = [e.title for e in timeline(store.load(case_id)) if e.on]
     assert titles.index("Cycle 1: filming") < titles.index("Cycle 1: shared review")
+
+
+def test_the_same_file_is_recognised_however_it_arrives(store, case_id, films, tmp_path):
+    source = make("h264_aac.mp4", films)
+    recording = import_recording(store, case_id, 1, source)
+    assert recording.fingerprint == file_fingerprint(source) == store.load(case_id).recordings[0].fingerprint
+    with open(source, "rb") as data:
+        uploaded = receive_upload(store, case_id, "renamed.mp4", data)
+        assert fingerprint_of(data, source.stat().st_size) == recording.fingerprint
+    assert file_fingerprint(uploaded) == recording.fingerprint
+    question = already_imported(store.load(case_id), recording.fingerprint, "renamed.mp4")
+    assert question == (f"“renamed.mp4” was already imported on {recording.imported_at:%d %b %Y} as “h264_aac” "
+                        "(cycle 1). Import it again anyway?")
+    assert already_imported(store.load(case_id), file_fingerprint(make("no_audio.mp4", films)), "x.mp4") is None
+
+
+def test_a_long_film_differing_only_in_the_middle_is_another_file(tmp_path):
+    size = 3 * 1024 * 1024
+    one, two = bytearray(size), bytearray(size)
+    two[size // 2] = 1
+    assert fingerprint_of(io.BytesIO(one), size) != fingerprint_of(io.BytesIO(bytes(size + 1)), size + 1)
+    assert fingerprint_of(io.BytesIO(one), size) == fingerprint_of(io.BytesIO(two), size)  # only its ends are read
+
+
+def test_a_case_file_from_before_fingerprints_still_loads(store, case_id, films):
+    import_recording(store, case_id, 1, make("h264_aac.mp4", films))
+    path = store.case_folder(case_id) / "case.json"
+    tables = json.loads(path.read_text())
+    for row in tables["recordings"].values():
+        del row["fingerprint"], row["filmed_on"]
+    path.write_text(json.dumps(tables))
+    (recording,) = store.load(case_id).recordings
+    assert recording.fingerprint == "" and recording.filmed_on is None
+    assert imported_before(store.load(case_id), "") is None
+
+
+def test_a_second_import_of_the_same_file_is_refused_while_the_first_runs(store, case_id, films, monkeypatch):
+    gate, started = threading.Event(), threading.Event()
+    real = import_recording
+
+    def slow(*args, **kwargs):
+        started.set()
+        gate.wait(10)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr("vig_core.recordings.import_recording", slow)
+    source = make("h264_aac.mp4", films)
+    fingerprint = file_fingerprint(source)
+    first = start_import(store, case_id, 1, source, name="visit.mp4", fingerprint=fingerprint, owner="o")
+    try:
+        started.wait(10)
+        with pytest.raises(ValidationError, match="“visit.mp4” is being imported into this case already"):
+            refuse_while_importing(case_id, fingerprint, "visit.mp4")
+        with open(source, "rb") as data:
+            upload = receive_upload(store, case_id, "visit.mp4", data)
+        with pytest.raises(ValidationError, match="being imported into this case already"):
+            start_import(store, case_id, 1, upload, name="visit.mp4", fingerprint=fingerprint, owner="o", uploaded=True)
+        assert not upload.exists()  # the refused upload is not left behind
+        refuse_while_importing("another-case", fingerprint, "visit.mp4")  # another case may have it
+    finally:
+        gate.set()
+    JOBS.wait(first)
+    assert first.state == "done" and len(store.load(case_id).recordings) == 1
+    JOBS.forget(first)

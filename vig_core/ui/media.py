@@ -7,11 +7,12 @@ hands a path or a whole file to the browser (no ``st.video``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import streamlit as st
 
-from vig_core.jobs import DONE, FAILED, JOBS
+from vig_core.jobs import DONE, FAILED, JOBS, Job
 from vig_core.media.frames import still_png
 from vig_core.media.tokens import TOKENS
 from vig_core.ui import session
@@ -40,8 +41,16 @@ def still(case_id: str, relative: str, seconds: float, *, max_width: int = 480) 
     return _still(str(path), path.stat().st_mtime, round(seconds, 6), max_width)
 
 
-def job_progress(owner: str) -> None:
-    """Progress bars for the owner's running jobs; when one ends, say how and refresh the page."""
+def _flash_end(job: Job) -> None:
+    if job.state == DONE:
+        session.flash("success", f"{job.label}: done.")
+    else:
+        session.flash("error", f"{job.label}: {job.message}")
+
+
+def job_progress(owner: str, on_end: Callable[[Job], None] = _flash_end) -> None:
+    """Progress bars for the owner's running jobs; when one ends, say how (by default a message
+    at the top of the page; ``on_end`` may put it elsewhere) and refresh the page."""
     jobs = JOBS.of(owner)
     if not jobs:
         return
@@ -50,10 +59,8 @@ def job_progress(owner: str) -> None:
     def panel() -> None:
         finished = False
         for job in JOBS.of(owner):
-            if job.state == DONE:
-                session.flash("success", f"{job.label}: done.")
-            elif job.state == FAILED:
-                session.flash("error", f"{job.label}: {job.message}")
+            if job.state in (DONE, FAILED):
+                on_end(job)
             else:
                 st.progress(job.fraction, text=plain(job.status_text()))
                 continue
