@@ -19,6 +19,7 @@ from typing import BinaryIO
 
 from .consent_rules import Use, require
 from .errors import ValidationError
+from .files import new_private_file
 from .film import Recording
 from .jobs import JOBS, Job, JobBusy
 from .media.ffmpeg import run_ffmpeg
@@ -198,8 +199,7 @@ def _copy(source: Path, target: Path, report: Progress) -> None:
     total = max(1, source.stat().st_size)
     done = 0
     try:
-        with open(source, "rb") as reader, open(target, "xb") as writer:
-            os.chmod(target, 0o600)
+        with open(source, "rb") as reader, new_private_file(target) as writer:
             while chunk := reader.read(COPY_CHUNK):
                 writer.write(chunk)
                 done += len(chunk)
@@ -225,8 +225,7 @@ def receive_upload(store: CaseStore, case_id: str, name: str, data: BinaryIO) ->
     folder = store.new_folder(case_id, UPLOADS)
     target = folder / f"{new_id()}{suffix}"
     try:
-        with open(target, "xb") as writer:
-            os.chmod(target, 0o600)
+        with new_private_file(target) as writer:
             shutil.copyfileobj(data, writer, COPY_CHUNK)
     except OSError as error:
         target.unlink(missing_ok=True)

@@ -19,6 +19,7 @@ from vig_core.errors import StoreError, ValidationError
 from vig_core.media.ffmpeg import ffmpeg_exe
 from vig_core.media.probe import MediaError, probe
 from vig_core.models import ConsentKind
+from vig_core import recordings
 from vig_core.jobs import JOBS
 from vig_core.recordings import (
     already_imported, file_fingerprint, fingerprint_of, films_in_folder, import_recording, imported_before,
@@ -91,17 +92,17 @@ def test_unusable_files_leave_no_files_and_no_records(store, case_id, films, kin
 
 
 def test_a_full_disk_while_keeping_the_original_says_so_and_leaves_nothing(store, case_id, films, monkeypatch):
-    real_open = open
+    real_open = recordings.new_private_file
 
-    def filling_open(path, mode="r", *args, **kwargs):
-        handle = real_open(path, mode, *args, **kwargs)
-        if "x" in mode and Path(path).name.startswith("original"):
+    def filling_open(path, **kwargs):
+        handle = real_open(path, **kwargs)
+        if Path(path).name.startswith("original"):
             def write(_data):
                 raise OSError(errno.ENOSPC, "No space left on device")
             handle.write = write
         return handle
 
-    monkeypatch.setattr("builtins.open", filling_open)
+    monkeypatch.setattr(recordings, "new_private_file", filling_open)
     with pytest.raises(StoreError, match="The disk is full, so keeping the original film did not happen"):
         import_recording(store, case_id, 1, make("h264_aac.mp4", films), keep_original=True)
     assert recording_folders(store, case_id) == [] and store.load(case_id).recordings == []

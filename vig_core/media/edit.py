@@ -25,6 +25,7 @@ from pathlib import Path
 from PIL import Image, ImageDraw, ImageFont
 
 from ..errors import ValidationError
+from ..files import new_private_file, private_folder
 from .ffmpeg import Progress, run_ffmpeg
 from .frames import (LEAD, ffmpeg_time, format_time, frame_index, last_frame_index, last_frame_start,
                      save_still, seek_point)
@@ -249,13 +250,14 @@ def compile_film(parts: list[tuple[Path, str]], target: Path, *, title_cards: bo
     width, height = upright_size(clips[0][1])
     try:
         # Card pictures live beside the film being made (the data folder), never in a shared temp folder.
-        target.parent.mkdir(parents=True, exist_ok=True)
+        private_folder(target.parent)
         with tempfile.TemporaryDirectory(prefix=".cards-", dir=target.parent) as folder:
             cards: list[Path | None] = []
             for number, (_, title) in enumerate(parts):
                 card = Path(folder) / f"card-{number}.png" if title_cards else None
                 if card is not None:
-                    card.write_bytes(title_card_png(title, max(16, width), max(16, height)))
+                    with new_private_file(card) as out:
+                        out.write(title_card_png(title, max(16, width), max(16, height)))
                 cards.append(card)
             args, total = film_args(clips, cards, target, card_seconds=card_seconds)
             return _run(args, target, total, on_progress, "The film could not be put together from these clips.")
@@ -271,7 +273,7 @@ def export_stills(video: Path, times: list[float], folder: Path, stem: str) -> l
     video, folder = Path(video), Path(folder)
     info = probe_copy(video)
     fps = info.fps if info.fps > 0 else DEFAULT_FPS
-    folder.mkdir(parents=True, exist_ok=True)
+    private_folder(folder)
     saved: list[Path] = []
     try:
         for number, seconds in enumerate(times, start=1):

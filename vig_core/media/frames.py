@@ -24,6 +24,7 @@ from pathlib import Path
 
 import av
 
+from ..files import new_private_file
 from .ffmpeg import ffmpeg_exe
 from .probe import MediaError, MediaInfo, probe_copy
 
@@ -176,7 +177,8 @@ def save_still(video: Path, seconds: float, target: Path, *, info: MediaInfo | N
     data = still_png(video, seconds, max_width=None, info=info)
     partial = target.with_name(f".{target.name}.partial")
     try:
-        partial.write_bytes(data)
+        with new_private_file(partial, replace=True) as out:
+            out.write(data)
         os.replace(partial, target)
     except OSError as error:
         raise MediaError(f"The picture “{target.name}” could not be saved; the disk may be full.") from error
