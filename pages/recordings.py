@@ -160,6 +160,8 @@ def beside_button(how: str, action: Callable[..., None]) -> None:
     note = st.session_state.get(note_key(how))
     if note:
         getattr(st, note[0])(plain(note[1]))
+        if note[0] == "success":  # said once; a refusal stays until the choice changes
+            del st.session_state[note_key(how)]
     pending = st.session_state.get(again_key(how))
     if pending:
         fingerprint, question = pending
@@ -240,6 +242,7 @@ for recording in sorted(case.recordings, key=lambda r: (r.cycle, r.imported_at))
         st.caption(
             f"{format_time(recording.duration)} long · {recording.width}×{recording.height} · "
             f"{'with' if recording.has_audio else 'no'} sound · {len(moments)} moments · "
+            f"{f'filmed {recording.filmed_on:%d %b %Y} · ' if recording.filmed_on else ''}"
             f"from “{plain(recording.original_name)}”, {recording.imported_at:%d %b %Y} ({plain(recording.how)})"
         )
         left, right = st.columns([1, 1])

@@ -181,6 +181,21 @@ def test_an_upload_the_case_has_already_asks_before_a_duplicate(store, demo, tmp
     assert not list((store.case_folder(demo) / "uploads").glob("*"))  # nothing received before the answer
 
 
+def test_an_imported_film_dates_the_cycles_filming_and_the_date_stays_editable(store, tmp_path):
+    case = make_case(store)
+    store.update(case.id, lambda c: c.consent.give(ConsentKind.FILMING, date(2026, 1, 5)))
+    at = open_app(case.id, "pages/recordings.py")
+    at.text_input(key=f"local-path-{case.id}").input(str(make("dated apple.mov", tmp_path))).run()
+    at.button(key=f"import-local-{case.id}").click().run()
+    finish_jobs(at, f"import-local-{case.id}", "success")
+    assert "filmed 21 Mar 2026" in screen_text(at)
+    at = open_app(case.id, "pages/case.py")
+    box = at.date_input(key=f"film-{case.id}-1")
+    assert box.value == date(2026, 3, 21)
+    box.set_value(date(2026, 3, 22)).run()
+    assert store.load(case.id).cycle(1).filming_date == date(2026, 3, 22)
+
+
 def test_removing_a_recording_asks_first(store, demo):
     rid = store.load(demo).recordings[0].id
     at = open_app(demo, "pages/recordings.py")
