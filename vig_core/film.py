@@ -54,7 +54,7 @@ class Recording:
     has_audio: bool
     how: str = ""  # e.g. "converted for the browser: hevc video, turned 90°"
     original: str | None = None  # relative path of the kept original, if kept
-    filmed_on: date | None = None  # the day it was filmed (from the file's tags, else the day it was imported)
+    filmed_on: date | None = None  # the day it was filmed, when the file says (its creation time)
     fingerprint: str = ""  # of the imported file (size and hash of its ends), to notice the same file again
 
     def validate(self) -> None:

@@ -92,13 +92,12 @@ def import_recording(store: CaseStore, case_id: str, cycle: int, source: Path, *
         except MediaError as error:
             raise MediaError(f"The playable copy of “{name}” could not be read back, so it was not imported; "
                              "please try again.") from error
-        imported_at = datetime.now().replace(microsecond=0)
         recording = Recording(
             id=recording_id,
             cycle=cycle,
             title=Path(name).stem[:MAX_TITLE_TEXT] or "Recording",
             original_name=name,
-            imported_at=imported_at,
+            imported_at=datetime.now().replace(microsecond=0),
             playable=f"recordings/{recording_id}/{PLAYABLE_NAME}",
             duration=playable.duration,
             fps=playable.fps,
@@ -107,7 +106,7 @@ def import_recording(store: CaseStore, case_id: str, cycle: int, source: Path, *
             has_audio=playable.audio_codec is not None,
             how=plan.reason,
             original=f"recordings/{recording_id}/{original}" if original else None,
-            filmed_on=info.filmed_on or imported_at.date(),
+            filmed_on=info.filmed_on,
             fingerprint=fingerprint,
         )
         store.update(case_id, lambda case: case.add_recording(recording))

@@ -223,6 +223,7 @@ def test_the_first_film_of_a_cycle_dates_its_filming(store, case_id, films):
 def test_a_film_without_a_date_is_dated_by_its_import(store, case_id, films):
     recording = import_recording(store, case_id, 1, make("h264_aac.mp4", films))
     assert store.load(case_id).cycle(1).filming_date == recording.imported_at.date()
+    assert recording.filmed_on is None  # the film itself does not say
 
 
 def test_a_filming_date_already_set_is_kept(store, case_id, films):
