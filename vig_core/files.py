@@ -32,7 +32,8 @@ def plain_os_error(error: OSError, doing: str) -> StoreError:
         return StoreError(f"The disk is full, so {doing} did not happen. Free some space and try again.")
     if error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         return StoreError(f"The workbook is not allowed to write to its data folder, so {doing} did not happen.")
-    return StoreError(f"{doing[0].upper()}{doing[1:]} did not happen: {error.strerror or error}.")
+    # Only the system's words: the error itself may carry a path inside the data folder.
+    return StoreError(f"{doing[0].upper()}{doing[1:]} did not happen: {error.strerror or 'the system refused'}.")
 
 
 def private_folder(path: Path) -> Path:

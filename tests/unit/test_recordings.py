@@ -310,3 +310,12 @@ def test_a_second_import_of_the_same_file_is_refused_while_the_first_runs(store,
     JOBS.wait(first)
     assert first.state == "done" and len(store.load(case_id).recordings) == 1
     JOBS.forget(first)
+
+
+def test_a_system_error_is_told_without_the_path_it_carries():
+    from vig_core.files import plain_os_error
+
+    told = str(plain_os_error(OSError("cannot write /data/cases/5ab407d7c3ed/uploads/9f3e.mp4"), "receiving the upload"))
+    assert "5ab407d7c3ed" not in told and told.startswith("Receiving the upload did not happen")
+    assert str(plain_os_error(OSError(5, "Input/output error", "/data/x"), "saving")) == \
+        "Saving did not happen: Input/output error."
