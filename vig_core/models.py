@@ -449,7 +449,7 @@ class Case:
         if cycle.status is CycleStatus.PLANNED:
             cycle.status = CycleStatus.FILMED
         filmed = recording.filmed_on or recording.imported_at.date()
-        if cycle.filming_date is None and filmed and not (cycle.review_date and cycle.review_date < filmed):
+        if cycle.filming_date is None and not (cycle.review_date and cycle.review_date < filmed):
             cycle.filming_date = filmed
         self.recordings.append(recording)
 

@@ -5,6 +5,11 @@ folder of the case, optionally keep the original (streamed copy), probe the
 copy, then record it. If any step fails the folder is removed, so an unusable
 file leaves neither files nor records behind. The source is read by ffmpeg
 in a streaming fashion and never loaded whole into memory.
+
+Each recording keeps a fingerprint of the file it came from (size and a hash
+of its ends), so the same file is noticed again: while it is being imported
+into a case a second import is refused, and afterwards the practitioner is
+asked before a duplicate is made.
 """
 
 from __future__ import annotations
