@@ -1,24 +1,29 @@
 """The films of each cycle: bring one in (upload or from this computer), rename, remove."""
 
+import logging
+from collections.abc import Callable
+from functools import wraps
 from pathlib import Path
 
 import streamlit as st
 
 from vig_core.errors import VigError
+from vig_core.jobs import DONE, JOBS, Job
 from vig_core.media.frames import format_time
 from vig_core.models import ConsentKind
 from vig_core.recordings import (
-    KEEP_ORIGINALS, VIDEO_SUFFIXES, check_can_import, default_cycle, discard_upload, films_in_folder,
-    import_recording, receive_upload, remove_recording,
+    KEEP_ORIGINALS, VIDEO_SUFFIXES, already_imported, check_can_import, default_cycle, file_fingerprint,
+    films_in_folder, fingerprint_of, receive_upload, refuse_while_importing, remove_recording, start_import,
 )
 from vig_core.text import MAX_TITLE_TEXT
 from vig_core import text_fields
 from vig_core.ui import session
-from vig_core.jobs import JOBS
 from vig_core.ui.media import ANALYSIS_RECORDING_KEY, job_progress
 from vig_core.ui.widgets import autosave_text, case_title, confirm_button, plain, require_case
 
 session.begin_page()
+
+log = logging.getLogger("vig_workbook")
 
 case = require_case()
 store = session.store()
@@ -27,6 +32,53 @@ case_title(case, "Recordings")
 job_progress(case.id)
 numbers = [c.number for c in case.cycles]
 CYCLE_KEY = f"rec-cycle-{case.id}"
+UPLOAD, LOCAL = "upload", "local"  # the two ways in, each with its own button and messages
+TAB_LABELS = {UPLOAD: "Upload", LOCAL: "From this computer"}
+
+
+def import_owner(how: str) -> str:
+    return f"import-{how}-{case.id}"
+
+
+def note_key(how: str) -> str:
+    return f"import-note-{how}-{case.id}"
+
+
+def again_key(how: str) -> str:
+    return f"import-again-{how}-{case.id}"
+
+
+def say(how: str, kind: str, text: str) -> None:
+    """Say something under the import button of ``how`` (kept until that choice changes)."""
+    st.session_state[note_key(how)] = (kind, text)
+
+
+def forget_notes(*hows: str) -> None:
+    """The choice changed: what was said about the one before no longer applies."""
+    for how in hows or (UPLOAD, LOCAL):
+        st.session_state.pop(note_key(how), None)
+        st.session_state.pop(again_key(how), None)
+
+
+def said_beside(how: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """An import button's callback whose failures are said under that button, never as a traceback."""
+
+    def wrap(action: Callable[..., None]) -> Callable[..., None]:
+        @wraps(action)
+        def run(*args, **kwargs) -> None:
+            try:
+                action(*args, **kwargs)
+            except VigError as error:
+                forget_notes(how)
+                say(how, "error", str(error))
+            except Exception:  # noqa: BLE001 - the practitioner gets a sentence, the log the details
+                log.exception("import %s failed", how)
+                forget_notes(how)
+                say(how, "error", session.GENERIC_ERROR)
+
+        return run
+
+    return wrap
 
 
 def chosen_cycle() -> int:
@@ -36,32 +88,41 @@ def chosen_cycle() -> int:
     return cycle
 
 
-def start_import(source: Path, name: str, cycle: int, *, uploaded: bool) -> None:
-    """Prepare the film in the background (a long film must not freeze the app)."""
-    keep = bool(session.settings().get(KEEP_ORIGINALS, False))
+def begin_import(how: str, name: str, fingerprint: str, again: str | None, start: Callable[[int], None]) -> None:
+    """What every import passes before ``start(cycle)``: not a double click, consent, not this file
+    being imported already, and, for a file the case has, the practitioner's yes (``again``)."""
+    if not session.first_press(f"import-{how}", case.id, name, fingerprint, again):
+        return
+    forget_notes(how)
+    cycle = chosen_cycle()
+    refuse_while_importing(case.id, fingerprint, name)
+    question = None if again == fingerprint else already_imported(store.load(case.id), fingerprint, name)
+    if question:
+        st.session_state[again_key(how)] = (fingerprint, question)
+        return
+    start(cycle)
 
-    def work(report):
-        try:
-            return import_recording(store, case.id, cycle, source, keep_original=keep, on_progress=report,
-                                    original_name=name)
-        finally:
-            if uploaded:
-                discard_upload(source)
 
-    JOBS.start(case.id, f"Importing “{name}” into cycle {cycle}", work)
+def keep_originals() -> bool:
+    return bool(session.settings().get(KEEP_ORIGINALS, False))
 
 
-@session.guarded
-def import_upload() -> None:
+@said_beside(UPLOAD)
+def import_upload(again: str | None = None) -> None:
     upload = st.session_state.get(f"upload-{case.id}")
     if upload is None:
         raise VigError("Choose a film to upload first.")
-    cycle = chosen_cycle()
-    start_import(receive_upload(store, case.id, upload.name, upload), upload.name, cycle, uploaded=True)
+    fingerprint = fingerprint_of(upload, upload.size)
+
+    def start(cycle: int) -> None:
+        source = receive_upload(store, case.id, upload.name, upload)
+        start_import(store, case.id, cycle, source, name=upload.name, fingerprint=fingerprint,
+                     owner=import_owner(UPLOAD), keep_original=keep_originals(), uploaded=True)
+
+    begin_import(UPLOAD, upload.name, fingerprint, again, start)
 
 
-@session.guarded
-def import_local() -> None:
+def chosen_local_file() -> Path:
     typed = (st.session_state.get(f"local-path-{case.id}") or "").strip().strip('"')
     if not typed:
         raise VigError("Type the place of a film (or a folder of films) on this computer first.")
@@ -73,30 +134,72 @@ def import_local() -> None:
         path = path / chosen
     if not path.is_file():
         raise VigError(f"There is no file at “{path}”. Check the spelling, or copy the path from your file manager.")
-    start_import(path, path.name, chosen_cycle(), uploaded=False)
+    return path
+
+
+@said_beside(LOCAL)
+def import_local(again: str | None = None) -> None:
+    path = chosen_local_file()
+    fingerprint = file_fingerprint(path)
+
+    def start(cycle: int) -> None:
+        start_import(store, case.id, cycle, path, name=path.name, fingerprint=fingerprint,
+                     owner=import_owner(LOCAL), keep_original=keep_originals())
+
+    begin_import(LOCAL, path.name, fingerprint, again, start)
+
+
+def import_ended(how: str, job: Job) -> None:
+    if job.state == DONE:
+        say(how, "success", f"{job.label}: done.")
+    else:
+        say(how, "error", job.message)  # names the practitioner's own file
+
+
+def beside_button(how: str, action: Callable[..., None]) -> None:
+    """Under an import button: what was said about it, and the question about a file imported before."""
+    note = st.session_state.get(note_key(how))
+    if note:
+        getattr(st, note[0])(plain(note[1]))
+        if note[0] == "success":  # said once; a refusal stays until the choice changes
+            del st.session_state[note_key(how)]
+    pending = st.session_state.get(again_key(how))
+    if pending:
+        fingerprint, question = pending
+        st.warning(plain(question))
+        yes, no = st.columns(2)
+        yes.button("Import it again", key=f"import-again-yes-{how}-{case.id}", on_click=action,
+                   kwargs={"again": fingerprint})
+        no.button("Don't import it", key=f"import-again-no-{how}-{case.id}", on_click=forget_notes, args=(how,))
 
 
 if not case.consent.choice(ConsentKind.FILMING).active:
     st.warning("This family has no filming consent on record, so no recording can be added.")
     st.page_link("pages/consent.py", label="Record consent", query_params={"case": case.id})
 else:
-    with st.expander("Add a recording", expanded=not case.recordings, icon=":material/upload:",
+    said = {how for how in (UPLOAD, LOCAL)
+            if JOBS.of(import_owner(how)) or note_key(how) in st.session_state or again_key(how) in st.session_state}
+    with st.expander("Add a recording", expanded=not case.recordings or bool(said), icon=":material/upload:",
                      key=f"add-recording-{case.id}"):  # a key keeps it open across reruns
         st.selectbox("Cycle it belongs to", numbers, index=numbers.index(default_cycle(case)),
-                     format_func=lambda n: f"Cycle {n}", key=CYCLE_KEY)
+                     format_func=lambda n: f"Cycle {n}", key=CYCLE_KEY, on_change=forget_notes)
         limit = st.get_option("server.maxUploadSize")
-        upload_tab, local_tab = st.tabs(["Upload", "From this computer"], key=f"add-how-{case.id}")
+        upload_tab, local_tab = st.tabs(list(TAB_LABELS.values()), key=f"add-how-{case.id}",
+                                        default=TAB_LABELS[LOCAL] if said == {LOCAL} else None)
         with upload_tab:
             st.file_uploader(
                 f"Film file (up to {limit:,} MB; larger films: use “From this computer”)",
                 type=sorted(s.lstrip(".") for s in VIDEO_SUFFIXES), key=f"upload-{case.id}",
+                on_change=forget_notes, args=(UPLOAD,),
             )
             st.button("Import the uploaded film", key=f"import-upload-{case.id}", type="primary",
                       on_click=import_upload)
+            beside_button(UPLOAD, import_upload)
         with local_tab:
             typed = st.text_input("File or folder on this computer", key=f"local-path-{case.id}",
                                   placeholder="/home/me/Videos/visit 3.mov",
-                                  help="Films of any size; the file is read where it is and not changed.")
+                                  help="Films of any size; the file is read where it is and not changed.",
+                                  on_change=forget_notes, args=(LOCAL,))
             folder = Path(typed.strip().strip('"')).expanduser() if typed.strip() else None
             if folder and folder.is_dir():
                 try:
@@ -105,14 +208,18 @@ else:
                     films = []
                     st.error(plain(str(error)))
                 if films:
-                    st.selectbox("Film in this folder", films, key=f"local-pick-{case.id}")
+                    st.selectbox("Film in this folder", films, key=f"local-pick-{case.id}",
+                                 on_change=forget_notes, args=(LOCAL,))
                 else:
                     st.info("No films found in this folder.")
             st.button("Import from this computer", key=f"import-local-{case.id}", type="primary",
                       on_click=import_local)
+            beside_button(LOCAL, import_local)
+        for how in (UPLOAD, LOCAL):  # below both tabs, so a running import shows whichever tab is open
+            job_progress(import_owner(how), on_end=lambda job, how=how: import_ended(how, job))
         st.toggle(
             "Keep the original file as well",
-            value=bool(session.settings().get(KEEP_ORIGINALS, False)),
+            value=keep_originals(),
             key="keep-originals",
             help="The workbook always keeps a copy that plays in the browser. Keeping the original too "
                  "uses more disk space and is one more copy of sensitive material (setting for all cases).",
@@ -136,6 +243,7 @@ for recording in sorted(case.recordings, key=lambda r: (r.cycle, r.imported_at))
         st.caption(
             f"{format_time(recording.duration)} long · {recording.width}×{recording.height} · "
             f"{'with' if recording.has_audio else 'no'} sound · {len(moments)} moments · "
+            f"{f'filmed {recording.filmed_on:%d %b %Y} · ' if recording.filmed_on else ''}"
             f"from “{plain(recording.original_name)}”, {recording.imported_at:%d %b %Y} ({plain(recording.how)})"
         )
         left, right = st.columns([1, 1])

@@ -54,6 +54,8 @@ class Recording:
     has_audio: bool
     how: str = ""  # e.g. "converted for the browser: hevc video, turned 90°"
     original: str | None = None  # relative path of the kept original, if kept
+    filmed_on: date | None = None  # the day it was filmed, when the file says (its creation time)
+    fingerprint: str = ""  # of the imported file (size and hash of its ends), to notice the same file again
 
     def validate(self) -> None:
         check_text(self.title, "The recording's title", MAX_TITLE_TEXT, required=True)

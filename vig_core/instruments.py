@@ -23,6 +23,7 @@ from typing import Any
 from .datafiles import is_safe_id as _safe_id
 from .datafiles import read_data_file
 from .errors import ValidationError
+from .files import private_folder
 from .store import SettingsStore, write_json_atomically
 
 SHIPPED_DIR = Path(__file__).resolve().parent.parent / "data" / "instruments"
@@ -325,7 +326,7 @@ def save_own_instrument(data_root: Path, content: bytes, file_name: str) -> Inst
         raise DefinitionError([f"{file_name}: not valid JSON ({error})."]) from error
     instrument = parse_instrument(data, file_name)
     folder = Path(data_root) / OWN_DIR_NAME
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    private_folder(folder)
     write_json_atomically(folder / f"{instrument.id}.json", data)
     return instrument
 

@@ -24,11 +24,16 @@ RUNNING, DONE, FAILED = "running", "done", "failed"
 UNEXPECTED = "Something went wrong with this work; nothing was saved. Please try again."
 
 
+class JobBusy(VigError):
+    """The same work (same key) is running already."""
+
+
 @dataclass
 class Job:
     id: str
     owner: str  # e.g. the case id: which page should show it
     label: str
+    key: str | None = None  # what it works on: no two running jobs share one (e.g. a file into a case)
     started: float = field(default_factory=time.monotonic)
     fraction: float = 0.0
     state: str = RUNNING
@@ -68,11 +73,18 @@ class Jobs:
         self._lock = threading.Lock()
         self._count = 0
 
-    def start(self, owner: str, label: str, work: Callable[[Callable[[float], None]], Any]) -> Job:
-        """Run ``work(report_progress)`` on a thread; return its job at once."""
+    def start(self, owner: str, label: str, work: Callable[[Callable[[float], None]], Any], *,
+              key: str | None = None) -> Job:
+        """Run ``work(report_progress)`` on a thread; return its job at once.
+
+        Raises :class:`JobBusy` while a job with the same ``key`` runs (a second
+        press, a second tab): the check and the start are one step.
+        """
         with self._lock:
+            if key is not None and self._running(key):
+                raise JobBusy(f"{label}: this is under way already.")
             self._count += 1
-            job = Job(id=f"job-{self._count}", owner=owner, label=label)
+            job = Job(id=f"job-{self._count}", owner=owner, label=label, key=key)
             self._jobs[job.id] = job
         threading.Thread(target=self._run, args=(job, work), name=job.id, daemon=True).start()
         return job
@@ -93,6 +105,14 @@ class Jobs:
         """The owner's jobs that are running or not yet shown as finished."""
         with self._lock:
             return [j for j in self._jobs.values() if j.owner == owner and not j.seen]
+
+    def running(self, key: str) -> Job | None:
+        """The running job with this ``key``, if any."""
+        with self._lock:
+            return self._running(key)
+
+    def _running(self, key: str) -> Job | None:
+        return next((j for j in self._jobs.values() if j.key == key and j.state == RUNNING), None)
 
     def busy(self) -> bool:
         """Whether any job is still running (a restore must not pull the data folder from under it)."""

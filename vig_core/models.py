@@ -447,10 +447,15 @@ class Case:
         return [r for r in self.recordings if r.cycle == cycle]
 
     def add_recording(self, recording: Recording) -> None:
-        """Add the film of a cycle; a cycle still planned is then filmed."""
+        """Add the film of a cycle; a cycle still planned is then filmed, and a cycle without a
+        filming date takes the film's (else the day it was imported), unless that would put the
+        filming after the review."""
         cycle = self.cycle(recording.cycle)  # raises for a cycle the case does not have
         if cycle.status is CycleStatus.PLANNED:
             cycle.status = CycleStatus.FILMED
+        filmed = recording.filmed_on or recording.imported_at.date()
+        if cycle.filming_date is None and not (cycle.review_date and cycle.review_date < filmed):
+            cycle.filming_date = filmed
         self.recordings.append(recording)
 
     def remove_recording(self, recording_id: str) -> Recording:

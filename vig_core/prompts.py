@@ -16,6 +16,7 @@ from pathlib import Path
 from .datafiles import is_safe_id as _safe_id
 from .datafiles import read_data_file
 from .errors import ValidationError
+from .files import private_folder
 from .store import write_json_atomically
 from .text import MAX_TITLE_TEXT
 
@@ -98,7 +99,7 @@ def save_own_prompt_set(data_root: Path, prompt_set: PromptSet) -> Path:
     """Keep the practitioner's edit of a set for this installation (validated first)."""
     parse_prompt_set(prompt_set.to_data(), f"{prompt_set.id}.json")
     folder = Path(data_root) / OWN_DIR_NAME
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    private_folder(folder)
     path = folder / f"{prompt_set.id}.json"
     write_json_atomically(path, prompt_set.to_data())
     return path

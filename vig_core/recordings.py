@@ -5,10 +5,16 @@ folder of the case, optionally keep the original (streamed copy), probe the
 copy, then record it. If any step fails the folder is removed, so an unusable
 file leaves neither files nor records behind. The source is read by ffmpeg
 in a streaming fashion and never loaded whole into memory.
+
+Each recording keeps a fingerprint of the file it came from (size and a hash
+of its ends), so the same file is noticed again: while it is being imported
+into a case a second import is refused, and afterwards the practitioner is
+asked before a duplicate is made.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 from collections.abc import Callable
@@ -18,7 +24,9 @@ from typing import BinaryIO
 
 from .consent_rules import Use, require
 from .errors import ValidationError
+from .files import new_private_file
 from .film import Recording
+from .jobs import JOBS, Job, JobBusy
 from .media.ffmpeg import run_ffmpeg
 from .media.plan import plan_import
 from .media.probe import MediaError, probe
@@ -32,6 +40,7 @@ UPLOADS = "uploads"
 VIDEO_SUFFIXES = {".mp4", ".mov", ".m4v", ".webm", ".mkv", ".avi", ".mts", ".m2ts", ".3gp", ".wmv", ".mpg", ".mpeg"}
 COPY_CHUNK = 4 * 1024 * 1024
 COPY_SHARE = 0.1  # of the progress bar, when the original is kept
+FINGERPRINT_PART = 1024 * 1024  # read from each end of a file for its fingerprint
 
 Progress = Callable[[float], None]
 
@@ -59,13 +68,20 @@ def films_in_folder(folder: Path) -> list[Path]:
 
 def import_recording(store: CaseStore, case_id: str, cycle: int, source: Path, *, keep_original: bool = False,
                      on_progress: Progress | None = None, original_name: str | None = None) -> Recording:
-    """Import ``source`` into the case's ``cycle``; return the new recording (see module notes)."""
+    """Import ``source`` into the case's ``cycle``; return the new recording (see module notes).
+
+    ``original_name`` is the file's name as the practitioner knows it (an upload is kept under
+    another); messages name only that.
+    """
     source = Path(source)
+    name = original_name or source.name
     report = on_progress or (lambda _fraction: None)
     check_can_import(store, case_id, cycle)
     if not source.is_file():
-        raise MediaError(f"There is no file at “{source}”.")
-    info = probe(source)
+        raise MediaError(f"There is no file at “{source}”." if original_name is None else
+                         f"“{name}” could not be found any more; choose it again.")
+    info = probe(source, name)
+    fingerprint = file_fingerprint(source, name)
     recording_id = new_id()
     folder = store.new_folder(case_id, "recordings", recording_id)
     try:
@@ -76,12 +92,16 @@ def import_recording(store: CaseStore, case_id: str, cycle: int, source: Path, *
         if keep_original:
             original = f"original{source.suffix.lower()}"
             _copy(source, folder / original, lambda f: report(share + f * COPY_SHARE))
-        playable = probe(folder / PLAYABLE_NAME)
+        try:
+            playable = probe(folder / PLAYABLE_NAME)
+        except MediaError as error:
+            raise MediaError(f"The playable copy of “{name}” could not be read back, so it was not imported; "
+                             "please try again.") from error
         recording = Recording(
             id=recording_id,
             cycle=cycle,
-            title=Path(original_name or source.name).stem[:MAX_TITLE_TEXT] or "Recording",
-            original_name=original_name or source.name,
+            title=Path(name).stem[:MAX_TITLE_TEXT] or "Recording",
+            original_name=name,
             imported_at=datetime.now().replace(microsecond=0),
             playable=f"recordings/{recording_id}/{PLAYABLE_NAME}",
             duration=playable.duration,
@@ -91,6 +111,8 @@ def import_recording(store: CaseStore, case_id: str, cycle: int, source: Path, *
             has_audio=playable.audio_codec is not None,
             how=plan.reason,
             original=f"recordings/{recording_id}/{original}" if original else None,
+            filmed_on=info.filmed_on,
+            fingerprint=fingerprint,
         )
         store.update(case_id, lambda case: case.add_recording(recording))
     except BaseException:
@@ -100,13 +122,88 @@ def import_recording(store: CaseStore, case_id: str, cycle: int, source: Path, *
     return recording
 
 
+def fingerprint_of(data: BinaryIO, size: int) -> str:
+    """A short fingerprint of a file's content: its size and a hash of its first and last MiB.
+
+    Quick for a film of any size, and the same for the same file however it
+    arrives (uploaded or read where it is), so a second import can be noticed.
+    """
+    digest = hashlib.sha256(str(size).encode())
+    data.seek(0)
+    digest.update(data.read(FINGERPRINT_PART))
+    if size > FINGERPRINT_PART:
+        data.seek(max(FINGERPRINT_PART, size - FINGERPRINT_PART))
+        digest.update(data.read(FINGERPRINT_PART))
+    data.seek(0)
+    return f"{size}-{digest.hexdigest()[:32]}"
+
+
+def file_fingerprint(path: Path, name: str | None = None) -> str:
+    """:func:`fingerprint_of` the file at ``path`` (named ``name`` in a message)."""
+    try:
+        with open(path, "rb") as data:
+            return fingerprint_of(data, os.fstat(data.fileno()).st_size)
+    except OSError as error:
+        raise MediaError(f"The file “{name or Path(path).name}” could not be read.") from error
+
+
+def imported_before(case: Case, fingerprint: str) -> Recording | None:
+    """The case's recording imported from the same file, if any (the latest)."""
+    same = [r for r in case.recordings if r.fingerprint and r.fingerprint == fingerprint]
+    return max(same, key=lambda r: r.imported_at, default=None)
+
+
+def import_key(case_id: str, fingerprint: str) -> str:
+    """What an import job works on: this file into this case (see :meth:`Jobs.start`)."""
+    return f"import {case_id} {fingerprint}"
+
+
+def _busy(name: str) -> ValidationError:
+    return ValidationError(f"“{name}” is being imported into this case already; it appears in the list when it is done.")
+
+
+def refuse_while_importing(case_id: str, fingerprint: str, name: str) -> None:
+    """Refuse, before any work, a second import of a file that is being imported into the case."""
+    if JOBS.running(import_key(case_id, fingerprint)):
+        raise _busy(name)
+
+
+def already_imported(case: Case, fingerprint: str, name: str) -> str | None:
+    """The question to ask when the case has this file already (same size and content), else ``None``."""
+    before = imported_before(case, fingerprint)
+    if before is None:
+        return None
+    return (f"“{name}” was already imported on {before.imported_at:%d %b %Y} as “{before.title}” "
+            f"(cycle {before.cycle}). Import it again anyway?")
+
+
+def start_import(store: CaseStore, case_id: str, cycle: int, source: Path, *, name: str, fingerprint: str,
+                 owner: str, keep_original: bool = False, uploaded: bool = False) -> Job:
+    """Import in the background (a long film must not freeze the app); refuse while the same file
+    is being imported into this case. An ``uploaded`` source is discarded afterwards, or at once if refused."""
+
+    def work(report: Progress) -> Recording:
+        try:
+            return import_recording(store, case_id, cycle, source, keep_original=keep_original, on_progress=report,
+                                    original_name=name)
+        finally:
+            if uploaded:
+                discard_upload(source)
+
+    try:
+        return JOBS.start(owner, f"Importing “{name}” into cycle {cycle}", work, key=import_key(case_id, fingerprint))
+    except JobBusy:
+        if uploaded:
+            discard_upload(source)
+        raise _busy(name) from None
+
+
 def _copy(source: Path, target: Path, report: Progress) -> None:
     """Stream ``source`` to ``target`` in chunks (multi-GB films never sit in memory)."""
     total = max(1, source.stat().st_size)
     done = 0
     try:
-        with open(source, "rb") as reader, open(target, "xb") as writer:
-            os.chmod(target, 0o600)
+        with open(source, "rb") as reader, new_private_file(target) as writer:
             while chunk := reader.read(COPY_CHUNK):
                 writer.write(chunk)
                 done += len(chunk)
@@ -132,8 +229,7 @@ def receive_upload(store: CaseStore, case_id: str, name: str, data: BinaryIO) ->
     folder = store.new_folder(case_id, UPLOADS)
     target = folder / f"{new_id()}{suffix}"
     try:
-        with open(target, "xb") as writer:
-            os.chmod(target, 0o600)
+        with new_private_file(target) as writer:
             shutil.copyfileobj(data, writer, COPY_CHUNK)
     except OSError as error:
         target.unlink(missing_ok=True)

@@ -31,11 +31,9 @@ Why it is built like this:
 
 from __future__ import annotations
 
-import errno
 import json
 import logging
 import os
-import secrets
 import shutil
 import threading
 import time
@@ -43,13 +41,14 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 from tinydb import TinyDB
 from tinydb.storages import Storage
 
 from . import activity
 from .errors import NotFoundError, StoreError, ValidationError, VigError
+from .files import DIR_MODE, FILE_MODE, TEMP_SUFFIX, atomic_file, fsync_dir, plain_os_error  # noqa: F401 (also used from here)
 from .models import Case
 from .records import from_record, to_record
 
@@ -81,47 +80,7 @@ MIGRATIONS: dict[int, Callable[[Tables], Tables]] = {
 CASE_FILE = "case.json"
 DELETION_LOG = "deletion-log.jsonl"  # anonymous: date, case code, what was erased
 MEDIA_FOLDERS = ("recordings", "exports", "uploads")  # a case's films, clips, stills and unfinished uploads
-TEMP_SUFFIX = ".tmp"
 STALE_TEMP_SECONDS = 60  # a temp file older than this has no live writer
-DIR_MODE, FILE_MODE = 0o700, 0o600  # only the practitioner's account may read
-
-
-def plain_os_error(error: OSError, doing: str) -> StoreError:
-    """Turn an ``OSError`` into a sentence a practitioner can act on."""
-    if error.errno == errno.ENOSPC or error.errno == errno.EDQUOT:
-        return StoreError(f"The disk is full, so {doing} did not happen. Free some space and try again.")
-    if error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return StoreError(f"The workbook is not allowed to write to its data folder, so {doing} did not happen.")
-    return StoreError(f"{doing[0].upper()}{doing[1:]} did not happen: {error.strerror or error}.")
-
-
-@contextmanager
-def atomic_file(path: Path, doing: str) -> Iterator[BinaryIO]:
-    """A private binary file that replaces ``path`` only when the block ends without error.
-
-    It is written as a temp file beside ``path``, fsynced and ``os.replace``-d
-    over it, and the folder fsynced: a crash leaves the old file or the new one,
-    never half. On failure the temp file goes and an ``OSError`` anywhere in the
-    chain (closing a zip after a full disk raises again) becomes a plain sentence
-    about ``doing``.
-    """
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}{TEMP_SUFFIX}")
-    try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
-        with os.fdopen(fd, "wb") as handle:
-            yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-        fsync_dir(path.parent)
-    except BaseException as error:
-        tmp.unlink(missing_ok=True)
-        cause = error
-        while cause is not None and not isinstance(cause, OSError):
-            cause = cause.__context__
-        if cause is not None and not isinstance(error, VigError):
-            raise plain_os_error(cause, doing) from error
-        raise
 
 
 def write_json_atomically(path: Path, data: Any) -> None:
@@ -129,17 +88,6 @@ def write_json_atomically(path: Path, data: Any) -> None:
     with atomic_file(path, "saving") as handle:
         # ensure_ascii keeps any str (even lone surrogates) representable.
         handle.write(json.dumps(data, ensure_ascii=True, separators=(",", ":")).encode("ascii"))
-
-
-def fsync_dir(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:  # pragma: no cover - not possible on every platform
-        return
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def read_json(path: Path) -> Any | None:

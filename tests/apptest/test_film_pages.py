@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+import threading
 from datetime import date
 
 import pytest
 
-from apptest.helpers import messages, open_app, screen_text
+from apptest.helpers import messages, open_app, screen_text, unescaped
 from conftest import make_case
 from media_fixtures import make
 from vig_core.demo import ensure_demo_case
@@ -22,13 +23,13 @@ def demo(store):
 
 
 def finish_jobs(at, owner: str, kind: str = "error") -> list[str]:
-    """Wait for the owner's background jobs; the messages (of ``kind``) shown meanwhile and after."""
+    """Wait for the owner's background jobs; the messages (of ``kind``) shown meanwhile and after, each once."""
     seen = messages(at, kind)
     for job in JOBS.of(owner):
         JOBS.wait(job)
     at.run()
     assert not at.exception
-    return seen + messages(at, kind)
+    return list(dict.fromkeys(seen + messages(at, kind)))
 
 
 def test_recordings_lists_the_demo_film_and_offers_both_ways_in(store, demo):
@@ -49,7 +50,7 @@ def test_import_from_this_computer_runs_in_the_background_and_lands(store, demo,
     at.selectbox(key=f"local-pick-{demo}").select(film.name)
     at.button(key=f"import-local-{demo}").click().run()
     assert not at.exception and not messages(at)
-    assert any("done" in m for m in finish_jobs(at, demo, "success"))
+    assert any("done" in m for m in finish_jobs(at, f"import-local-{demo}", "success"))
     new = [r for r in store.load(demo).recordings if r.original_name == film.name]
     assert [(r.cycle, r.width, r.height) for r in new] == [(1, 240, 320)]
 
@@ -59,7 +60,7 @@ def test_a_broken_file_is_refused_in_one_sentence_and_leaves_nothing(store, demo
     at = open_app(demo, "pages/recordings.py")
     at.text_input(key=f"local-path-{demo}").input(str(broken)).run()
     at.button(key=f"import-local-{demo}").click().run()
-    (error,) = finish_jobs(at, demo)
+    (error,) = finish_jobs(at, f"import-local-{demo}")
     assert "random.mp4" in error and "not a film the workbook can read" in error
     assert len(store.load(demo).recordings) == 1
     assert len(list((store.case_folder(demo) / "recordings").iterdir())) == 1
@@ -75,6 +76,124 @@ def test_a_missing_path_and_no_consent_are_explained(store, tmp_path):
     at.text_input(key=f"local-path-{case.id}").input(str(tmp_path / "nope.mov")).run()
     at.button(key=f"import-local-{case.id}").click().run()
     assert any("There is no file at" in m for m in messages(at))
+
+
+def tab_texts(at, kind: str = "error") -> list[list[str]]:
+    """The alerts of ``kind`` in each of the two import tabs (Upload, From this computer)."""
+    return [[unescaped(m.value) for m in getattr(tab, kind)] for tab in at.tabs]
+
+
+def under_the_button(at, tab: int, button_key: str, text: str) -> bool:
+    """Whether an alert holding ``text`` comes after the button in the tab (in the order drawn)."""
+    order = [getattr(e, "key", None) or getattr(e, "value", None) for e in at.tabs[tab]]
+    place = next(i for i, e in enumerate(order) if isinstance(e, str) and text in unescaped(e))
+    return order.index(button_key) < place
+
+
+def test_an_uploaded_picture_is_refused_under_the_button_naming_only_the_practitioners_file(store, demo, tmp_path):
+    picture = make("png picture.mp4", tmp_path).read_bytes()
+    at = open_app(demo, "pages/recordings.py")
+    at.get("file_uploader")[0].upload("Yusuf_film.mp4", picture, "video/mp4").run()
+    at.button(key=f"import-upload-{demo}").click().run()
+    finish_jobs(at, f"import-upload-{demo}")
+    (error,) = messages(at)  # once, and not at the top of the page
+    assert tab_texts(at) == [[error], []]
+    assert under_the_button(at, 0, f"import-upload-{demo}", "Yusuf_film.mp4")
+    assert "“Yusuf_film.mp4” is a still picture, not a film" in error
+    assert re.findall(r"[\w-]+\.mp4", error) == ["Yusuf_film.mp4"]  # no internal name beside it
+    assert len(store.load(demo).recordings) == 1 and not list((store.case_folder(demo) / "uploads").glob("*"))
+    at.get("file_uploader")[0].set_value(("other.mp4", make("h264_aac.mp4", tmp_path).read_bytes(),
+                                          "video/mp4")).run()
+    assert messages(at) == []  # another file chosen: the message about the first is gone
+
+
+def test_a_missing_path_is_said_under_its_own_button_and_goes_when_the_path_changes(store, demo, tmp_path):
+    at = open_app(demo, "pages/recordings.py")
+    at.text_input(key=f"local-path-{demo}").input(str(tmp_path / "nope.mov")).run()
+    at.button(key=f"import-local-{demo}").click().run()
+    assert [len(t) for t in tab_texts(at)] == [0, 1] and len(messages(at)) == 1
+    assert under_the_button(at, 1, f"import-local-{demo}", "There is no file at")
+    at.text_input(key=f"local-path-{demo}").input(str(tmp_path)).run()
+    assert messages(at) == []
+
+
+def test_a_second_press_while_importing_does_not_start_a_second_import(store, demo, tmp_path, monkeypatch):
+    import vig_core.recordings as recordings
+    import vig_core.ui.session as session_module
+
+    gate, real = threading.Event(), recordings.import_recording
+    monkeypatch.setattr(recordings, "import_recording", lambda *a, **k: (gate.wait(30), real(*a, **k))[1])
+    film = make("h264_aac.mp4", tmp_path)
+    at = open_app(demo, "pages/recordings.py")
+    at.text_input(key=f"local-path-{demo}").input(str(film)).run()
+    owner = f"import-local-{demo}"
+    try:
+        at.button(key=f"import-local-{demo}").click().run()
+        at.button(key=f"import-local-{demo}").click().run()  # a double click
+        assert len(JOBS.of(owner)) == 1 and messages(at) == []
+        monkeypatch.setattr(session_module, "REPEAT_SECONDS", 0.0)  # a press much later, the import still running
+        at.button(key=f"import-local-{demo}").click().run()
+        assert len(JOBS.of(owner)) == 1
+        (error,) = tab_texts(at)[1]
+        assert error.startswith("“h264_aac.mp4” is being imported into this case already")
+    finally:
+        gate.set()
+    finish_jobs(at, owner)
+    assert [r.original_name for r in store.load(demo).recordings].count("h264_aac.mp4") == 1
+
+
+def test_a_file_the_case_has_already_is_imported_again_only_when_asked(store, demo, tmp_path, monkeypatch):
+    import vig_core.ui.session as session_module
+
+    monkeypatch.setattr(session_module, "REPEAT_SECONDS", 0.0)
+    film = make("h264_aac.mp4", tmp_path)
+    at = open_app(demo, "pages/recordings.py")
+    at.text_input(key=f"local-path-{demo}").input(str(film)).run()
+    owner = f"import-local-{demo}"
+    at.button(key=f"import-local-{demo}").click().run()
+    finish_jobs(at, owner, "success")
+    (first,) = [r for r in store.load(demo).recordings if r.original_name == film.name]
+
+    at.button(key=f"import-local-{demo}").click().run()
+    assert JOBS.of(owner) == []  # nothing started: asked first
+    (question,) = tab_texts(at, "warning")[1]
+    assert question == (f"“h264_aac.mp4” was already imported on {first.imported_at:%d %b %Y} as “h264_aac” "
+                        "(cycle 1). Import it again anyway?")
+    at.button(key=f"import-again-no-local-{demo}").click().run()
+    assert tab_texts(at, "warning")[1] == [] and JOBS.of(owner) == []
+
+    at.button(key=f"import-local-{demo}").click().run()
+    at.button(key=f"import-again-yes-local-{demo}").click().run()
+    finish_jobs(at, owner, "success")
+    assert [r.original_name for r in store.load(demo).recordings].count("h264_aac.mp4") == 2
+
+
+def test_an_upload_the_case_has_already_asks_before_a_duplicate(store, demo, tmp_path):
+    data = make("h264_aac.mp4", tmp_path).read_bytes()
+    at = open_app(demo, "pages/recordings.py")
+    at.get("file_uploader")[0].upload("visit.mp4", data, "video/mp4").run()
+    at.button(key=f"import-upload-{demo}").click().run()
+    finish_jobs(at, f"import-upload-{demo}", "success")
+    at.get("file_uploader")[0].set_value(("visit copy.mp4", data, "video/mp4")).run()
+    at.button(key=f"import-upload-{demo}").click().run()
+    (question,) = tab_texts(at, "warning")[0]
+    assert question.startswith("“visit copy.mp4” was already imported on") and "as “visit”" in question
+    assert not list((store.case_folder(demo) / "uploads").glob("*"))  # nothing received before the answer
+
+
+def test_an_imported_film_dates_the_cycles_filming_and_the_date_stays_editable(store, tmp_path):
+    case = make_case(store)
+    store.update(case.id, lambda c: c.consent.give(ConsentKind.FILMING, date(2026, 1, 5)))
+    at = open_app(case.id, "pages/recordings.py")
+    at.text_input(key=f"local-path-{case.id}").input(str(make("dated apple.mov", tmp_path))).run()
+    at.button(key=f"import-local-{case.id}").click().run()
+    finish_jobs(at, f"import-local-{case.id}", "success")
+    assert "filmed 21 Mar 2026" in screen_text(at)
+    at = open_app(case.id, "pages/case.py")
+    box = at.date_input(key=f"film-{case.id}-1")
+    assert box.value == date(2026, 3, 21)
+    box.set_value(date(2026, 3, 22)).run()
+    assert store.load(case.id).cycle(1).filming_date == date(2026, 3, 22)
 
 
 def test_removing_a_recording_asks_first(store, demo):

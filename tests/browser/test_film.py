@@ -70,7 +70,14 @@ def test_import_play_upright_mark_and_export(server: str, page: Page, data_dir, 
     page.goto(f"{server}/recordings?case={demo}")
     settle(page)
     import_from_computer(page, broken)
-    expect(page.get_by_text(re.compile("truncated.mp4.*is not a film the workbook can read"))).to_be_visible()
+    refusal = page.get_by_text(re.compile("truncated.mp4.*is not a film the workbook can read"))
+    expect(refusal).to_be_visible()
+    button = page.get_by_role("button", name="Import from this computer")
+    assert refusal.bounding_box()["y"] > button.bounding_box()["y"]  # under the button that caused it
+    page.get_by_role("tab", name="Upload").click()
+    expect(refusal).to_be_hidden()  # it belongs to the other way in
+    page.get_by_role("tab", name="From this computer").click()
+    expect(refusal).to_be_visible()
     import_from_computer(page, phone)
     expect(page.get_by_text(re.compile("Importing “phone hevc rotated é.mov” into cycle 1: done"))).to_be_visible(
         timeout=60_000)

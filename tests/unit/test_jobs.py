@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import threading
 
+import pytest
+
 from vig_core.errors import ValidationError
-from vig_core.jobs import DONE, FAILED, UNEXPECTED, Job, Jobs
+from vig_core.jobs import DONE, FAILED, UNEXPECTED, Job, JobBusy, Jobs
 
 
 def test_a_job_reports_progress_and_its_result():
@@ -48,3 +50,18 @@ def test_time_left_is_estimated_from_the_rate_so_far():
     job.report(0.25)
     job.report(0.1)  # progress never goes backwards
     assert job.fraction == 0.25 and job.seconds_left(now=110) == 30
+
+
+def test_a_second_job_on_the_same_thing_is_refused_while_the_first_runs():
+    jobs, gate = Jobs(), threading.Event()
+    first = jobs.start("case-1", "Importing “a.mp4”", lambda _report: gate.wait(5), key="import a")
+    try:
+        with pytest.raises(JobBusy):
+            jobs.start("case-1", "Importing “a.mp4”", lambda _report: None, key="import a")
+        assert jobs.running("import a") is first and jobs.running("import b") is None
+        other = jobs.start("case-1", "Importing “b.mp4”", lambda _report: None, key="import b")  # another file
+    finally:
+        gate.set()
+    jobs.wait(first), jobs.wait(other)
+    assert jobs.running("import a") is None
+    jobs.wait(jobs.start("case-1", "Importing “a.mp4”", lambda _report: None, key="import a"))  # again, once done

@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from media_fixtures import PLAYABLE, SECONDS, make
+from datetime import date, datetime
+
+from media_fixtures import CREATED_UTC, PLAYABLE, SECONDS, STILL, make
 from vig_core.media.ffmpeg import run_ffmpeg
 from vig_core.media.plan import plan_import, progress_fraction
 from vig_core.media.probe import MediaError, probe
@@ -83,3 +85,58 @@ def test_progress_fraction_is_bounded():
     assert progress_fraction(1_000_000, 2.0) == 0.5
     assert progress_fraction(5_000_000, 2.0) == 1.0
     assert progress_fraction(-5, 2.0) == 0.0 and progress_fraction(10, 0.0) == 0.0
+
+
+@pytest.mark.parametrize("kind, words", [
+    ("png picture.mp4", "still picture"), ("jpeg picture.mov", "still picture"), ("gif picture.mp4", "still picture"),
+    ("webp picture.mov", "still picture"), ("one_frame.mp4", "still picture"),
+    ("cover_picture.mp4", "sound recording"), ("no_frames.mkv", "No picture could be read")])
+def test_a_file_without_a_moving_picture_is_refused_in_one_sentence(films, kind, words):
+    assert kind in STILL
+    with pytest.raises(MediaError, match=words) as raised:
+        probe(make(kind, films))
+    assert kind in str(raised.value) and "\n" not in str(raised.value)
+
+
+def test_a_cover_picture_before_the_film_is_passed_over(films, tmp_path):
+    source = make("cover then film.mkv", films)
+    info = probe(source)
+    assert (info.video_codec, info.width, info.height, info.stream) == ("h264", 320, 240, 1)
+    target = tmp_path / "playable.mp4"
+    run_ffmpeg(plan_import(info, source, target).args, target, info.duration)
+    assert probe(target).duration == pytest.approx(SECONDS, abs=0.1)
+
+
+def test_messages_name_the_file_as_the_practitioner_knows_it(films, tmp_path):
+    """An upload is kept under an internal name: the message names the practitioner's own file only."""
+    internal = tmp_path / "5ab407d7c3ed.mp4"
+    for kind in ["random.mp4", "png picture.mp4", "audio_only.m4a", "empty.mp4"]:
+        internal.write_bytes(make(kind, films).read_bytes())
+        with pytest.raises(MediaError) as raised:
+            probe(internal, name="Yusuf_film.mp4")
+        assert "“Yusuf_film.mp4”" in str(raised.value) and "5ab407d7c3ed" not in str(raised.value)
+    with pytest.raises(MediaError) as raised:
+        probe(tmp_path / "gone.mp4", name="Yusuf_film.mp4")
+    assert "“Yusuf_film.mp4”" in str(raised.value) and "gone" not in str(raised.value)
+
+
+def test_the_filming_day_is_read_from_the_film(films):
+    assert probe(make("dated.mp4", films)).filmed_on == datetime.fromisoformat(CREATED_UTC).astimezone().date()
+    # Apple's tag keeps the local time where it was filmed: after midnight there, though before it in UTC.
+    assert probe(make("dated apple.mov", films)).filmed_on == date(2026, 3, 21)
+    assert probe(make("h264_aac.mp4", films)).filmed_on is None
+
+
+@pytest.mark.parametrize("tags, day", [
+    ({"creation_time": "1970-01-01T00:00:00.000000Z"}, None),  # a camera without a clock
+    ({"creation_time": "1904-01-01T00:00:00Z"}, None),  # QuickTime's zero
+    ({"creation_time": "2999-01-01T00:00:00Z"}, None),  # a clock far ahead
+    ({"creation_time": "not a date"}, None),
+    ({"date": "2026-03-20"}, date(2026, 3, 20)),  # Matroska and AVI write a plain date
+    ({"com.apple.quicktime.creationdate": "2026-03-21T00:30:00+0100", "creation_time": "2026-03-20T23:30:00Z"},
+     date(2026, 3, 21)),
+])
+def test_implausible_filming_dates_are_ignored(tags, day):
+    from vig_core.media.probe import filming_day
+
+    assert filming_day(tags, today=date(2026, 6, 1)) == day

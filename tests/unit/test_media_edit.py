@@ -247,13 +247,37 @@ def test_save_still_writes_the_full_frame_and_nothing_else(films, tmp_path):
 def test_failed_stills_leave_nothing_and_say_so_plainly(films, tmp_path):
     with pytest.raises(MediaError) as raised:
         save_still(tmp_path / "gone.mp4", 0.5, tmp_path / "moment.png")
-    assert plain(str(raised.value)) and "gone.mp4" in str(raised.value)
+    assert plain(str(raised.value)) and "missing or damaged" in str(raised.value)
     with pytest.raises(MediaError) as raised:
         save_still(make("h264_aac.mp4", films), 0.5, tmp_path / "no such folder" / "moment.png")
     assert plain(str(raised.value))
     with pytest.raises(MediaError):
         still_png(make("random.mp4", films), 0.5)
     assert list(tmp_path.rglob("*")) == []
+
+
+def test_messages_about_the_workbooks_own_files_never_name_them(films, tmp_path):
+    """The playable copy and the clips are the workbook's files ("film.mp4", "clip-…"): a message
+    about one that is damaged or gone says what it is, not its internal name."""
+    damaged, gone = tmp_path / "film.mp4", tmp_path / "clip-3f2a.mp4"
+    damaged.write_bytes(make("random.mp4", films).read_bytes())
+    good = make("h264_aac.mp4", films)
+    out = tmp_path / "out"
+    out.mkdir()
+    attempts = [
+        lambda: still_png(damaged, 0.5), lambda: still_png(gone, 0.5),
+        lambda: save_still(damaged, 0.5, out / "still.png"),
+        lambda: cut_clip(damaged, 0, 1, out / "clip.mp4"), lambda: cut_clip(gone, 0, 1, out / "clip.mp4"),
+        lambda: export_stills(damaged, [0.5], out, "still"),
+        lambda: compile_film([(good, "a"), (gone, "b")], out / "film.mp4"),
+        lambda: cut_clip(good, 0, 1, out / "missing folder" / "clip.mp4"),
+    ]
+    for attempt in attempts:
+        with pytest.raises(MediaError) as raised:
+            attempt()
+        message = str(raised.value)
+        assert "film.mp4" not in message and "clip-" not in message and plain(message), message
+    assert list(out.iterdir()) == []
 
 
 # --- clips ------------------------------------------------------------------------------------------------
@@ -347,10 +371,10 @@ def test_impossible_cuts_are_refused_plainly(films, tmp_path, start, end, error,
 
 
 def test_a_cut_that_fails_leaves_nothing_behind(films, tmp_path):
-    with pytest.raises(MediaError, match="could not be opened") as raised:
+    with pytest.raises(MediaError, match="missing or damaged") as raised:
         cut_clip(tmp_path / "gone.mp4", 0, 1, tmp_path / "clip.mp4")
     assert plain(str(raised.value))
-    with pytest.raises(MediaError, match="not a film"):
+    with pytest.raises(MediaError, match="missing or damaged"):
         cut_clip(make("random.mp4", films), 0, 1, tmp_path / "clip.mp4")
     with pytest.raises(MediaError, match="could not be cut") as raised:  # ffmpeg itself fails: no such folder
         cut_clip(make("h264_aac.mp4", films), 0, 1, tmp_path / "missing" / "clip.mp4")

@@ -4,21 +4,26 @@ from __future__ import annotations
 
 import errno
 import io
+import json
 import sys
-from datetime import date
+import threading
+from datetime import date, datetime
 from pathlib import Path
 
 import av
 import pytest
 
 from conftest import make_case
-from media_fixtures import BROKEN, make
+from media_fixtures import BROKEN, CREATED_UTC, STILL, make
 from vig_core.errors import StoreError, ValidationError
 from vig_core.media.ffmpeg import ffmpeg_exe
 from vig_core.media.probe import MediaError, probe
 from vig_core.models import ConsentKind
+from vig_core import recordings
+from vig_core.jobs import JOBS
 from vig_core.recordings import (
-    films_in_folder, import_recording, receive_upload, remove_recording,
+    already_imported, file_fingerprint, fingerprint_of, films_in_folder, import_recording, imported_before,
+    receive_upload, refuse_while_importing, remove_recording, start_import,
 )
 
 
@@ -77,7 +82,7 @@ def test_an_uneven_frame_rate_becomes_even_so_frame_steps_are_exact(store, case_
     assert recording.fps == 30 and gaps == {round(1 / 30, 4)}
 
 
-@pytest.mark.parametrize("kind", BROKEN)
+@pytest.mark.parametrize("kind", BROKEN + STILL)
 def test_unusable_files_leave_no_files_and_no_records(store, case_id, films, kind):
     with pytest.raises(MediaError) as raised:
         import_recording(store, case_id, 1, make(kind, films))
@@ -87,17 +92,17 @@ def test_unusable_files_leave_no_files_and_no_records(store, case_id, films, kin
 
 
 def test_a_full_disk_while_keeping_the_original_says_so_and_leaves_nothing(store, case_id, films, monkeypatch):
-    real_open = open
+    real_open = recordings.new_private_file
 
-    def filling_open(path, mode="r", *args, **kwargs):
-        handle = real_open(path, mode, *args, **kwargs)
-        if "x" in mode and Path(path).name.startswith("original"):
+    def filling_open(path, **kwargs):
+        handle = real_open(path, **kwargs)
+        if Path(path).name.startswith("original"):
             def write(_data):
                 raise OSError(errno.ENOSPC, "No space left on device")
             handle.write = write
         return handle
 
-    monkeypatch.setattr("builtins.open", filling_open)
+    monkeypatch.setattr(recordings, "new_private_file", filling_open)
     with pytest.raises(StoreError, match="The disk is full, so keeping the original film did not happen"):
         import_recording(store, case_id, 1, make("h264_aac.mp4", films), keep_original=True)
     assert recording_folders(store, case_id) == [] and store.load(case_id).recordings == []
@@ -169,3 +174,148 @@ def test_films_in_a_folder_are_listed_by_name(films):
     assert all(not n.endswith(".m4a") for n in names)
     with pytest.raises(ValidationError, match="could not be read"):
         films_in_folder(films / "missing")
+
+
+def upload_folder(store, case_id) -> list[Path]:
+    return sorted((store.case_folder(case_id) / "uploads").glob("*"))
+
+
+@pytest.mark.parametrize("kind", ["random.mp4", "png picture.mp4", "cover_picture.mp4", "empty.mp4"])
+def test_an_uploaded_file_that_is_no_film_is_named_as_the_practitioner_named_it(store, case_id, films, kind):
+    """Uploads are kept under a random name while they are imported: no message may show it."""
+    with open(make(kind, films), "rb") as data:
+        kept = receive_upload(store, case_id, "Yusuf_film.mp4", data)
+    with pytest.raises(MediaError) as raised:
+        import_recording(store, case_id, 1, kept, original_name="Yusuf_film.mp4")
+    assert "“Yusuf_film.mp4”" in str(raised.value) and kept.stem not in str(raised.value)
+    assert store.load(case_id).recordings == [] and recording_folders(store, case_id) == []
+
+
+def test_a_copy_that_cannot_be_read_back_is_not_named_by_its_internal_name(store, case_id, films, monkeypatch):
+    def garbage(args, target, duration, on_progress=None):
+        Path(target).write_bytes(b"not a film at all" * 100)
+        return target
+
+    monkeypatch.setattr("vig_core.recordings.run_ffmpeg", garbage)
+    with pytest.raises(MediaError) as raised:
+        import_recording(store, case_id, 1, make("h264_aac.mp4", films), original_name="Yusuf_film.mp4")
+    assert "film.mp4”" not in str(raised.value).replace("“Yusuf_film.mp4”", "")
+    assert "Yusuf_film.mp4" in str(raised.value) and recording_folders(store, case_id) == []
+
+
+def test_a_vanished_upload_is_not_named_by_its_internal_path(store, case_id, films):
+    with open(make("h264_aac.mp4", films), "rb") as data:
+        kept = receive_upload(store, case_id, "Yusuf_film.mp4", data)
+    kept.unlink()
+    with pytest.raises(MediaError) as raised:
+        import_recording(store, case_id, 1, kept, original_name="Yusuf_film.mp4")
+    assert "Yusuf_film.mp4" in str(raised.value) and kept.stem not in str(raised.value)
+    assert str(store.root) not in str(raised.value)
+
+
+def test_the_first_film_of_a_cycle_dates_its_filming(store, case_id, films):
+    import_recording(store, case_id, 1, make("dated.mp4", films))
+    assert store.load(case_id).cycle(1).filming_date == datetime.fromisoformat(CREATED_UTC).astimezone().date()
+    import_recording(store, case_id, 2, make("dated apple.mov", films))
+    assert store.load(case_id).cycle(2).filming_date == date(2026, 3, 21)
+
+
+def test_a_film_without_a_date_is_dated_by_its_import(store, case_id, films):
+    recording = import_recording(store, case_id, 1, make("h264_aac.mp4", films))
+    assert store.load(case_id).cycle(1).filming_date == recording.imported_at.date()
+    assert recording.filmed_on is None  # the film itself does not say
+
+
+def test_a_filming_date_already_set_is_kept(store, case_id, films):
+    store.update(case_id, lambda c: setattr(c.cycle(1), "filming_date", date(2026, 3, 1)))
+    import_recording(store, case_id, 1, make("dated.mp4", films))
+    assert store.load(case_id).cycle(1).filming_date == date(2026, 3, 1)
+
+
+def test_a_film_dated_after_the_review_still_imports_and_leaves_the_date_open(store, case_id, films):
+    store.update(case_id, lambda c: setattr(c.cycle(1), "review_date", date(2026, 3, 10)))
+    import_recording(store, case_id, 1, make("dated.mp4", films))  # filmed 20 March: cannot precede the review
+    case = store.load(case_id)
+    assert case.recordings and case.cycle(1).filming_date is None
+
+
+def test_after_an_import_the_timeline_puts_the_filming_before_the_review(store, case_id, films):
+    from vig_core.timeline import timeline
+
+    import_recording(store, case_id, 1, make("dated.mp4", films))
+    store.update(case_id, lambda c: setattr(c.cycle(1), "review_date", date(2026, 4, 2)))
+    titles = [e.title for e in timeline(store.load(case_id)) if e.on]
+    assert titles.index("Cycle 1: filming") < titles.index("Cycle 1: shared review")
+
+
+def test_the_same_file_is_recognised_however_it_arrives(store, case_id, films, tmp_path):
+    source = make("h264_aac.mp4", films)
+    recording = import_recording(store, case_id, 1, source)
+    assert recording.fingerprint == file_fingerprint(source) == store.load(case_id).recordings[0].fingerprint
+    with open(source, "rb") as data:
+        uploaded = receive_upload(store, case_id, "renamed.mp4", data)
+        assert fingerprint_of(data, source.stat().st_size) == recording.fingerprint
+    assert file_fingerprint(uploaded) == recording.fingerprint
+    question = already_imported(store.load(case_id), recording.fingerprint, "renamed.mp4")
+    assert question == (f"“renamed.mp4” was already imported on {recording.imported_at:%d %b %Y} as “h264_aac” "
+                        "(cycle 1). Import it again anyway?")
+    assert already_imported(store.load(case_id), file_fingerprint(make("no_audio.mp4", films)), "x.mp4") is None
+
+
+def test_a_long_film_differing_only_in_the_middle_is_another_file(tmp_path):
+    size = 3 * 1024 * 1024
+    one, two = bytearray(size), bytearray(size)
+    two[size // 2] = 1
+    assert fingerprint_of(io.BytesIO(one), size) != fingerprint_of(io.BytesIO(bytes(size + 1)), size + 1)
+    assert fingerprint_of(io.BytesIO(one), size) == fingerprint_of(io.BytesIO(two), size)  # only its ends are read
+
+
+def test_a_case_file_from_before_fingerprints_still_loads(store, case_id, films):
+    import_recording(store, case_id, 1, make("h264_aac.mp4", films))
+    path = store.case_folder(case_id) / "case.json"
+    tables = json.loads(path.read_text())
+    for row in tables["recordings"].values():
+        del row["fingerprint"], row["filmed_on"]
+    path.write_text(json.dumps(tables))
+    (recording,) = store.load(case_id).recordings
+    assert recording.fingerprint == "" and recording.filmed_on is None
+    assert imported_before(store.load(case_id), "") is None
+
+
+def test_a_second_import_of_the_same_file_is_refused_while_the_first_runs(store, case_id, films, monkeypatch):
+    gate, started = threading.Event(), threading.Event()
+    real = import_recording
+
+    def slow(*args, **kwargs):
+        started.set()
+        gate.wait(10)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr("vig_core.recordings.import_recording", slow)
+    source = make("h264_aac.mp4", films)
+    fingerprint = file_fingerprint(source)
+    first = start_import(store, case_id, 1, source, name="visit.mp4", fingerprint=fingerprint, owner="o")
+    try:
+        started.wait(10)
+        with pytest.raises(ValidationError, match="“visit.mp4” is being imported into this case already"):
+            refuse_while_importing(case_id, fingerprint, "visit.mp4")
+        with open(source, "rb") as data:
+            upload = receive_upload(store, case_id, "visit.mp4", data)
+        with pytest.raises(ValidationError, match="being imported into this case already"):
+            start_import(store, case_id, 1, upload, name="visit.mp4", fingerprint=fingerprint, owner="o", uploaded=True)
+        assert not upload.exists()  # the refused upload is not left behind
+        refuse_while_importing("another-case", fingerprint, "visit.mp4")  # another case may have it
+    finally:
+        gate.set()
+    JOBS.wait(first)
+    assert first.state == "done" and len(store.load(case_id).recordings) == 1
+    JOBS.forget(first)
+
+
+def test_a_system_error_is_told_without_the_path_it_carries():
+    from vig_core.files import plain_os_error
+
+    told = str(plain_os_error(OSError("cannot write /data/cases/5ab407d7c3ed/uploads/9f3e.mp4"), "receiving the upload"))
+    assert "5ab407d7c3ed" not in told and told.startswith("Receiving the upload did not happen")
+    assert str(plain_os_error(OSError(5, "Input/output error", "/data/x"), "saving")) == \
+        "Saving did not happen: Input/output error."

@@ -25,11 +25,12 @@ from pathlib import Path
 from PIL import Image, ImageDraw, ImageFont
 
 from ..errors import ValidationError
+from ..files import new_private_file, private_folder
 from .ffmpeg import Progress, run_ffmpeg
 from .frames import (LEAD, ffmpeg_time, format_time, frame_index, last_frame_index, last_frame_start,
                      save_still, seek_point)
 from .plan import DEFAULT_FPS, MAX_FPS
-from .probe import MediaError, MediaInfo, probe
+from .probe import MediaError, MediaInfo, probe_copy
 
 CARD_GREEN = (0x2F, 0x6F, 0x5E)
 CARD_TEXT = (0xF7, 0xF5, 0xEF)
@@ -88,7 +89,7 @@ def cut_clip(source: Path, start: float, end: float, target: Path, on_progress: 
         raise ValidationError("A clip cannot start before the beginning of the film.")
     if end <= start:
         raise ValidationError("The end of a clip must come after its start.")
-    info = probe(source)
+    info = probe_copy(source)
     rate = clip_rate(info)
     fps = float(rate)
     # The picture may stop before the sound: clips are bounded by the last frame.
@@ -104,7 +105,7 @@ def cut_clip(source: Path, start: float, end: float, target: Path, on_progress: 
     if stop <= first:
         raise ValidationError("A clip must be at least one frame long; choose an end after the start.")
     args = cut_args(source, first / rate, stop / rate, target, has_audio=info.audio_codec is not None, fps=rate)
-    return _run(args, target, (stop - first) / fps, on_progress, f"The clip could not be cut from “{source.name}”.")
+    return _run(args, target, (stop - first) / fps, on_progress, "The clip could not be cut from the film.")
 
 
 def _run(args: list[str], target: Path, duration: float, on_progress: Progress | None, failure: str) -> Path:
@@ -245,17 +246,18 @@ def compile_film(parts: list[tuple[Path, str]], target: Path, *, title_cards: bo
     if title_cards and not (0.5 <= card_seconds <= 30):
         raise ValidationError("A title card should show for between half a second and 30 seconds.")
     target = Path(target)
-    clips = [(Path(path), probe(path)) for path, _ in parts]
+    clips = [(Path(path), probe_copy(path)) for path, _ in parts]
     width, height = upright_size(clips[0][1])
     try:
         # Card pictures live beside the film being made (the data folder), never in a shared temp folder.
-        target.parent.mkdir(parents=True, exist_ok=True)
+        private_folder(target.parent)
         with tempfile.TemporaryDirectory(prefix=".cards-", dir=target.parent) as folder:
             cards: list[Path | None] = []
             for number, (_, title) in enumerate(parts):
                 card = Path(folder) / f"card-{number}.png" if title_cards else None
                 if card is not None:
-                    card.write_bytes(title_card_png(title, max(16, width), max(16, height)))
+                    with new_private_file(card) as out:
+                        out.write(title_card_png(title, max(16, width), max(16, height)))
                 cards.append(card)
             args, total = film_args(clips, cards, target, card_seconds=card_seconds)
             return _run(args, target, total, on_progress, "The film could not be put together from these clips.")
@@ -269,9 +271,9 @@ def export_stills(video: Path, times: list[float], folder: Path, stem: str) -> l
     if not stem.strip() or any(bad in stem for bad in '/\\:*?"<>|') or stem.startswith("."):
         raise ValidationError("The name for the pictures must not be empty or contain / \\ : * ? \" < > |.")
     video, folder = Path(video), Path(folder)
-    info = probe(video)
+    info = probe_copy(video)
     fps = info.fps if info.fps > 0 else DEFAULT_FPS
-    folder.mkdir(parents=True, exist_ok=True)
+    private_folder(folder)
     saved: list[Path] = []
     try:
         for number, seconds in enumerate(times, start=1):

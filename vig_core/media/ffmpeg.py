@@ -16,13 +16,13 @@ from pathlib import Path
 
 import imageio_ffmpeg
 
+from ..files import FILE_MODE, new_private_file
 from .plan import progress_fraction
 from .probe import MediaError
 
 log = logging.getLogger("vig_workbook.media")
 
 Progress = Callable[[float], None]  # receives 0..1
-PRIVATE_FILE = 0o600
 
 
 def ffmpeg_exe() -> str:
@@ -38,6 +38,8 @@ def run_ffmpeg(args: list[str], target: Path, duration: float, on_progress: Prog
     command = [ffmpeg_exe(), *args[:-1], str(partial)]
     tail: deque[str] = deque(maxlen=20)
     try:
+        # Made private before ffmpeg writes a byte: it writes into the file it finds (-y), keeping its mode.
+        new_private_file(partial, replace=True).close()
         with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                               errors="replace") as proc:
             # stderr is drained on a thread so a chatty ffmpeg never blocks on a full pipe.
@@ -52,7 +54,7 @@ def run_ffmpeg(args: list[str], target: Path, duration: float, on_progress: Prog
         if code != 0:
             log.warning("ffmpeg failed (%s): %s", code, " | ".join(tail))
             raise MediaError(_plain_failure(tail))
-        os.chmod(partial, PRIVATE_FILE)  # ffmpeg creates files by the umask; films are private
+        os.chmod(partial, FILE_MODE)  # in case a muxer made the file anew
         os.replace(partial, target)
     finally:
         partial.unlink(missing_ok=True)

@@ -24,8 +24,9 @@ from pathlib import Path
 
 import av
 
+from ..files import new_private_file
 from .ffmpeg import ffmpeg_exe
-from .probe import MediaError, MediaInfo, probe
+from .probe import MediaError, MediaInfo, probe_copy
 
 # Floating-point slack, in frames: 0.12 s at 25 fps is frame 3, not 2.999…; and a time stored
 # rounded to the microsecond (up to 3e-5 of a frame early at 60 fps) still names its frame.
@@ -133,7 +134,7 @@ def still_png(video: Path, seconds: float, *, max_width: int | None = 960,
     probing it again. A time at or past the end of the picture gives its last frame.
     """
     video = Path(video)
-    info = info or probe(video)
+    info = info or probe_copy(video)
     fps = info.fps if info.fps > 0 else 25.0
     data = _grab(video, seek_point(seconds, fps), max_width)
     if not data:  # past the last picture (the sound may run on): show the last one
@@ -141,7 +142,7 @@ def still_png(video: Path, seconds: float, *, max_width: int | None = 960,
         if last is not None:
             data = _grab(video, max(0.0, last - LEAD / fps), max_width)
     if not data:
-        raise MediaError(f"No picture could be taken from “{video.name}” at {format_time(seconds)}.")
+        raise MediaError(f"No picture could be taken from the film at {format_time(seconds)}.")
     return data
 
 
@@ -160,9 +161,9 @@ def _grab(video: Path, seek: float, max_width: int | None) -> bytes:
     try:
         done = subprocess.run([ffmpeg_exe(), *grab_args(video, seek, max_width)], capture_output=True, timeout=120)
     except (OSError, subprocess.TimeoutExpired) as error:
-        raise MediaError(f"No picture could be taken from “{video.name}”.") from error
+        raise MediaError("No picture could be taken from the film.") from error
     if done.returncode != 0:
-        raise MediaError(f"No picture could be taken from “{video.name}”; the file may be damaged.")
+        raise MediaError("No picture could be taken from the film; the file may be damaged.")
     return done.stdout
 
 
@@ -176,7 +177,8 @@ def save_still(video: Path, seconds: float, target: Path, *, info: MediaInfo | N
     data = still_png(video, seconds, max_width=None, info=info)
     partial = target.with_name(f".{target.name}.partial")
     try:
-        partial.write_bytes(data)
+        with new_private_file(partial, replace=True) as out:
+            out.write(data)
         os.replace(partial, target)
     except OSError as error:
         raise MediaError(f"The picture “{target.name}” could not be saved; the disk may be full.") from error

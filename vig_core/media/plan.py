@@ -38,7 +38,7 @@ def output_fps(info: MediaInfo) -> int:
 def plan_import(info: MediaInfo, source: Path, target: Path) -> ImportPlan:
     """The ffmpeg command that makes ``target`` (an MP4) from ``source``."""
     common_in = ["-hide_banner", "-nostdin", "-y", "-i", str(source)]
-    maps = ["-map", "0:v:0", "-map", "0:a:0?", "-sn", "-dn", "-map_metadata", "-1"]
+    maps = ["-map", f"0:{info.stream}", "-map", "0:a:0?", "-sn", "-dn", "-map_metadata", "-1"]
     tail = ["-movflags", "+faststart", "-progress", "pipe:1", "-nostats", "-f", "mp4", str(target)]
     can_copy = (
         info.video_codec in PLAYABLE_VIDEO

@@ -7,11 +7,12 @@ hands a path or a whole file to the browser (no ``st.video``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import streamlit as st
 
-from vig_core.jobs import DONE, FAILED, JOBS
+from vig_core.jobs import DONE, FAILED, JOBS, Job
 from vig_core.media.frames import still_png
 from vig_core.media.tokens import TOKENS
 from vig_core.ui import messages, session
@@ -40,14 +41,16 @@ def still(case_id: str, relative: str, seconds: float, *, max_width: int = 480) 
     return _still(str(path), path.stat().st_mtime, round(seconds, 6), max_width)
 
 
-def job_progress(owner: str, *, beside: str | None = None) -> None:
-    """Progress bars for the owner's running jobs; when one ends, say how (at the top of the page, or
-    beside the control ``beside``: see :mod:`vig_core.ui.messages`) and refresh the page."""
+def job_progress(owner: str, *, beside: str | None = None, on_end: Callable[[Job], None] | None = None) -> None:
+    """Progress bars for the owner's running jobs; when one ends, say how (at the top of the page,
+    beside the control ``beside`` (see :mod:`vig_core.ui.messages`), or as ``on_end`` does) and
+    refresh the page."""
     jobs = JOBS.of(owner)
     if not jobs:
         return
 
-    def flash(kind: str, text: str) -> None:
+    def said(job: Job) -> None:
+        kind, text = ("success", f"{job.label}: done.") if job.state == DONE else ("error", f"{job.label}: {job.message}")
         if beside:
             messages.flash(beside, kind, text)
         else:
@@ -57,10 +60,8 @@ def job_progress(owner: str, *, beside: str | None = None) -> None:
     def panel() -> None:
         finished = False
         for job in JOBS.of(owner):
-            if job.state == DONE:
-                flash("success", f"{job.label}: done.")
-            elif job.state == FAILED:
-                flash("error", f"{job.label}: {job.message}")
+            if job.state in (DONE, FAILED):
+                (on_end or said)(job)
             else:
                 st.progress(job.fraction, text=plain(job.status_text()))
                 continue
