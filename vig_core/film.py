@@ -79,6 +79,15 @@ class Moment:
     note: str = ""
     working_point: bool = False  # a moment to develop, once strengths are established
 
+    def see_behaviours(self, behaviours: list[str], principles: Principles) -> None:
+        """Keep ``behaviours`` as what was seen; a behaviour under a principle not chosen yet
+        brings that principle in (a principle is never dropped here)."""
+        self.behaviours = list(behaviours)
+        for behaviour in behaviours:
+            heading = principles.heading_of(behaviour)
+            if heading and heading.id not in self.principles:
+                self.principles.append(heading.id)
+
     def validate(self) -> None:
         check_text(self.note, "The moment's note", MAX_MOMENT_NOTE)
         if self.time < 0:

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from apptest.helpers import messages, open_app, screen_text
+from apptest.helpers import messages, open_app, screen_text, send_component_state
 from conftest import make_case
 from media_fixtures import make
 from vig_core.demo import ensure_demo_case
@@ -125,10 +125,10 @@ def test_coding_a_moment_and_stepping_frames(store, demo):
     at = open_app(demo, "pages/analysis.py")
     at.button(key=f"moment-{moment.id}").click().run()
     assert at.image, "the exact frame is shown"
-    at.button(key="frame-on").click().run()
+    step = f"frame-step-{moment.id}"
+    send_component_state(at, step, {"steps": {"mount": "m1", "net": 1, "presses": 1}})
     assert store.load(demo).moment(moment.id).time == pytest.approx(moment.time + 0.04)
-    at.button(key="frame-back").click().run()
-    at.button(key="frame-back").click().run()
+    send_component_state(at, step, {"steps": {"mount": "m1", "net": -1, "presses": 3}})  # two presses back
     assert store.load(demo).moment(moment.id).time == pytest.approx(moment.time - 0.04)
     at.multiselect(key=f"principles-{moment.id}").set_value(["guiding"]).run()
     at.multiselect(key=f"behaviours-{moment.id}").set_value(["Scaffolding"]).run()

@@ -184,3 +184,22 @@ def test_a_title_from_coding_keeps_capitals_that_matter_and_fits_a_title():
     assert title_from_coding(Moment("m", "r1", 1, principles=["a"], behaviours=["OK hands"]), principles) == "A" * 120
     short = parse_principles({"headings": [{"id": "a", "title": "Attentive", "behaviours": ["I wait"]}]}, "own.json")
     assert title_from_coding(Moment("m", "r1", 1, principles=["a"], behaviours=["I wait"]), short) == "Attentive: I wait"
+
+
+def test_every_behaviour_is_offered_those_of_the_chosen_principles_first():
+    principles = read_principles(SHIPPED)
+    offered = principles.behaviours_first_of(["developing", "gone-from-the-file", "encouraging"])
+    assert offered[:6] == list(principles.heading("developing").behaviours)
+    assert offered[6:11] == list(principles.heading("encouraging").behaviours)
+    assert sorted(offered) == sorted({b for h in principles.headings for b in h.behaviours})
+    assert principles.behaviours_first_of([]) == [b for h in principles.headings for b in h.behaviours]
+
+
+def test_a_behaviour_seen_brings_its_principle_in():
+    principles = read_principles(SHIPPED)
+    moment = Moment("m", "r1", 1.0, principles=["guiding"])
+    moment.see_behaviours(["Having fun", "Scaffolding", "an old behaviour since removed"], principles)
+    assert moment.principles == ["guiding", "developing"]
+    assert moment.behaviours == ["Having fun", "Scaffolding", "an old behaviour since removed"]
+    moment.see_behaviours([], principles)
+    assert moment.principles == ["guiding", "developing"] and moment.behaviours == []
