@@ -132,3 +132,32 @@ def test_a_clip_by_hand_takes_minutes_seconds_or_seconds_and_says_what_is_wrong_
     at.session_state[f"position-{rid}"] = 65.4
     at.button(key="out-from-player").click().run()
     assert at.text_input(key=f"clip-out-{rid}").value == "0:40.00"  # the end of the 40 s film
+
+
+def test_clip_in_and_out_read_and_typed_as_minutes_seconds_with_messages_beside_the_box(store, demo):
+    first = store.load(demo).chosen_clips(1)[0]
+    at = open_app(demo, "pages/clips.py")
+    in_key, out_key = f"in-{first.id}", f"out-{first.id}"
+    assert (first.start, first.end) == (8.0, 14.0)
+    assert (at.text_input(key=in_key).value, at.text_input(key=out_key).value) == ("0:08.00", "0:14.00")
+    at.text_input(key=in_key).input("0:09,5").run()
+    at.text_input(key=out_key).input("15.04").run()
+    clip = store.load(demo).clip(first.id)
+    assert (clip.start, clip.end) == (9.48, 15.04)  # on the frame grid (25 fps)
+    assert (at.text_input(key=in_key).value, at.text_input(key=out_key).value) == ("0:09.48", "0:15.04")
+    at.text_input(key=in_key).input("1:75").run()
+    assert after(at, in_key).startswith("error:“1:75” is not a time")
+    assert at.text_input(key=in_key).value == "1:75"  # what was typed stays, to be corrected
+    at.text_input(key=out_key).input("0:01").run()  # before the in point
+    assert after(at, out_key) == "error:A clip must end after it starts; check the in and out points."
+    assert (store.load(demo).clip(first.id).start, store.load(demo).clip(first.id).end) == (9.48, 15.04)
+    assert len(at.error) == 1, "beside the box, and nowhere else"
+
+
+def test_a_word_about_a_title_shows_beside_the_title_box(store, demo):
+    first = store.load(demo).chosen_clips(1)[0]
+    at = open_app(demo, "pages/clips.py")
+    key = f"clip-title-{first.id}"
+    at.text_input(key=key).input("x" * 120).run()  # a paste cut at the limit
+    assert after(at, key) == "warning:“Title” is full (120 characters); text beyond that was not kept."
+    assert store.load(demo).clip(first.id).title == "x" * 120
