@@ -6,6 +6,8 @@ from __future__ import annotations
 import pytest
 
 from apptest.helpers import open_app, send_component_state, unescaped
+from apptest.test_export_pages import choose
+from vig_core.exports.save import Format
 from vig_core.demo import ensure_demo_case
 from vig_core.principles import SHIPPED, read_principles
 from vig_core.ui import session
@@ -161,3 +163,14 @@ def test_a_word_about_a_title_shows_beside_the_title_box(store, demo):
     at.text_input(key=key).input("x" * 120).run()  # a paste cut at the limit
     assert after(at, key) == "warning:“Title” is full (120 characters); text beyond that was not kept."
     assert store.load(demo).clip(first.id).title == "x" * 120
+
+
+def test_an_untitled_clip_is_called_the_same_on_every_page(store, demo, tmp_path):
+    first = store.load(demo).chosen_clips(1)[0]
+    store.update(demo, lambda c: c.clip(first.id).rename(""))
+    at = open_app(demo, "pages/clips.py")
+    assert "Clip at 0:08.00" in [t.value for t in at.text]  # the chosen clips, in order
+    assert any(unescaped(c.value).startswith("Called “Clip at 0:08.00” until it has a title") for c in at.caption)
+    at = open_app(demo, "pages/exports.py")
+    choose(at, Format.SUPERVISION, tmp_path)
+    assert "Cycle 1: Clip at 0:08.00 (0:08.00 to 0:14.00)" in at.multiselect(key="out-clips").options

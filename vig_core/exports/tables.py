@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping
 
 import pandas as pd
 
+from ..film import clip_name
 from ..instruments import Instrument
 from ..media.frames import format_time
 from ..models import Case
@@ -98,9 +99,6 @@ def table_frames(case: Case, principles: Principles, instruments: Mapping[str, I
     clips = sorted(case.clips, key=lambda c: (films[c.recording_id].cycle, order[c.recording_id], c.start))
     clip_by_id = {c.id: c for c in case.clips}
 
-    def clip_title(clip) -> str:
-        return clip.title or f"untitled clip at {format_time(clip.start, films[clip.recording_id].fps)}"
-
     rows: dict[str, Iterable[dict]] = {
         "moments": ({
             "recording": films[m.recording_id].title, "cycle": films[m.recording_id].cycle,
@@ -116,7 +114,7 @@ def table_frames(case: Case, principles: Principles, instruments: Mapping[str, I
             "caption": c.strengths_caption, "file": _blank(c.exported),
         } for c in clips),
         "reflections": ({
-            "clip": clip_title(clip_by_id[r.clip_id]), "cycle": films[clip_by_id[r.clip_id].recording_id].cycle,
+            "clip": clip_name(clip_by_id[r.clip_id], films[clip_by_id[r.clip_id].recording_id]), "cycle": films[clip_by_id[r.clip_id].recording_id].cycle,
             "prompt": r.prompt, "words": r.words, "date": r.said_on.isoformat(),
         } for r in case.reflections),
         "goals": _goal_rows(case),
