@@ -44,7 +44,7 @@ TABLES: dict[str, dict[str, str]] = {
         "in": "the start as minutes:seconds.hundredths",
         "out": "the end as minutes:seconds.hundredths",
         "length_seconds": "how long the clip is",
-        "title": "the clip's title",
+        "title": "the clip's title (empty when it has none; pages and files then call it `Clip at 1:05.40`)",
         "chosen": "its place in the shared review (1, 2, ...), empty if not chosen",
         "naming": "the practitioner's positive naming of what the clip shows",
         "practitioner_note": "the practitioner's own note on the clip",
@@ -52,7 +52,7 @@ TABLES: dict[str, dict[str, str]] = {
         "file": "the exported clip file (under media/ in a case copy with films), empty if none",
     },
     "reflections": {
-        "clip": "title of the clip the parent was watching",
+        "clip": "name of the clip the parent was watching (its title, or `Clip at 1:05.40` for an untitled clip)",
         "cycle": "the cycle of that clip",
         "prompt": "the question asked, as it was asked",
         "words": "the parent's own words, as they said them",
