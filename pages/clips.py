@@ -94,7 +94,7 @@ messages.show_messages("all-clips")
 for clip in clips:
     recording = case.recording(clip.recording_id)
     with st.container(border=True):
-        autosave_text("Title", clip.title, lambda c, text, cid=clip.id: c.clip(cid).rename(text),
+        autosave_text("Title", clip.title, lambda c, text, cid=clip.id: setattr(c.clip(cid), "title", text),
                       key=f"clip-title-{clip.id}", max_chars=MAX_TITLE_TEXT, single_line=True,
                       help="Shown on the title card and in the shared review; the parent will read it.")
         untitled = "" if clip.title.strip() else f"Called “{clip_name(clip, recording)}” until it has a title · "

@@ -112,10 +112,6 @@ class Clip:
     def duration(self) -> float:
         return self.end - self.start
 
-    def rename(self, title: str) -> None:
-        """Give the clip its title ("" for none: it is then called by where it starts, see clip_name)."""
-        self.title = title
-
     def validate(self) -> None:
         check_text(self.title, "The clip's title", MAX_TITLE_TEXT)
         check_text(self.naming, "The positive naming", MAX_MOMENT_NOTE)

@@ -16,7 +16,7 @@ import streamlit as st
 
 from vig_core.models import Case
 
-from . import messages, session
+from . import session
 from .escape import plain
 
 CLIENT_VIEW_CSS = """
@@ -58,8 +58,7 @@ def autosave_text(
 
     widget = st.text_input if single_line else st.text_area
     extra: dict[str, Any] = {} if single_line else {"height": height}
-    widget(label, value=stored, key=key, max_chars=max_chars, help=help, on_change=messages.at(key, on_change), **extra)
-    messages.show_messages(key)  # a message about the box, beside the box
+    widget(label, value=stored, key=key, max_chars=max_chars, help=help, on_change=on_change, **extra)
 
 
 def autosave_date(
