@@ -46,3 +46,26 @@ def test_five_quick_presses_of_the_key_move_exactly_five_frames(server: str, pag
     note.press("ArrowLeft")  # moves the cursor in the box, not the moment
     settle(page)
     assert store.load(demo).moment(moment.id).time == pytest.approx(4.08)
+
+
+def test_a_wrong_out_point_is_said_beside_its_box_far_down_the_clips_page(server: str, page: Page, data_dir) -> None:
+    store = CaseStore(data_dir)
+    demo = ensure_demo_case(store)
+    last = store.load(demo).clips_in(1)[-1]
+    page.goto(f"{server}/clips?case={demo}")
+    settle(page)
+    out = page.locator(f".st-key-out-{last.id} input")
+    out.scroll_into_view_if_needed()
+    assert out.input_value() == "0:37.00"
+    out.fill("0:05")  # before the in point
+    out.press("Enter")
+    settle(page)
+    message = page.get_by_text("A clip must end after it starts; check the in and out points.")
+    expect(message).to_be_in_viewport()
+    assert out.input_value() == "0:05"  # kept, to be corrected
+    out.fill("0:38,2")
+    out.press("Enter")
+    settle(page)
+    expect(message).to_have_count(0)
+    assert store.load(demo).clip(last.id).end == pytest.approx(38.2)
+    assert out.input_value() == "0:38.20"
