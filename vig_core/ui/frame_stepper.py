@@ -34,8 +34,8 @@ export default function ({ parentElement, setStateValue }) {
     };
     const box = document.createElement("div");
     box.className = "stepper";
-    for (const [frames, text, label, hint] of [[-1, "\\u25C0 1 frame", "One frame back", "\\u2190"],
-                                                 [1, "1 frame \\u25B6", "One frame on", "\\u2192"]]) {
+    for (const [frames, text, label, hint] of [[-1, "\\u25C0 1 frame", "1 frame back", "\\u2190"],
+                                                 [1, "1 frame \\u25B6", "1 frame on", "\\u2192"]]) {
       const button = document.createElement("button");
       button.type = "button";
       button.dataset.frames = String(frames);
