@@ -5,7 +5,7 @@ from streamlit_player import st_player
 
 from vig_core.errors import ValidationError
 from vig_core.film import MAX_MOMENT_NOTE, Clip, Moment, Turn, clip_name, on_frame, title_from_coding
-from vig_core.media.frames import format_time, parse_time, step
+from vig_core.media.frames import TIME_CHARS, format_time, parse_time, step
 from vig_core.paths import data_root
 from vig_core.principles import load_principles
 from vig_core.ui import messages, session
@@ -260,7 +260,8 @@ start_col, end_col, add_col = st.columns([2, 2, 2], vertical_alignment="bottom")
 for column, key, label in ((start_col, in_key, "In"), (end_col, out_key, "Out")):
     with column:
         st.session_state.setdefault(key, format_time(0.0))
-        st.text_input(label, key=key, placeholder="m:ss.cc", help="Minutes:seconds, e.g. 1:05.40, or seconds, e.g. 65.4.")
+        st.text_input(label, key=key, max_chars=TIME_CHARS, placeholder="m:ss.cc",
+                      help="Minutes:seconds, e.g. 1:05.40, or seconds, e.g. 65.4.")
         messages.show_messages(key)
         st.button(f"{label} = player time", key=f"{label.lower()}-from-player", on_click=from_player, args=(key,))
 with add_col:

@@ -5,7 +5,7 @@ from streamlit_player import st_player
 
 from vig_core.clip_export import export_cycle
 from vig_core.film import DEFAULT_CHOSEN_CLIPS, clip_name
-from vig_core.media.frames import format_time, parse_time
+from vig_core.media.frames import TIME_CHARS, format_time, parse_time
 from vig_core.recordings import default_cycle
 from vig_core.text import MAX_TITLE_TEXT
 from vig_core.ui import messages, session
@@ -111,8 +111,9 @@ for clip in clips:
             in_key, out_key = f"in-{clip.id}", f"out-{clip.id}"
             for key, label, seconds in ((in_key, "In", clip.start), (out_key, "Out", clip.end)):
                 st.session_state.setdefault(key, format_time(seconds, recording.fps))
-                st.text_input(label, key=key, help="Minutes:seconds, e.g. 1:05.40, or seconds, e.g. 65.4.",
-                              on_change=messages.at(key, set_point), args=(clip.id, key, in_key, out_key))
+                st.text_input(label, key=key, max_chars=TIME_CHARS, on_change=messages.at(key, set_point),
+                              args=(clip.id, key, in_key, out_key),
+                              help="Minutes:seconds, e.g. 1:05.40, or seconds, e.g. 65.4.")
                 messages.show_messages(key)
             key = f"chosen-{clip.id}"
             st.checkbox("Show in the shared review", value=bool(clip.chosen), key=key,

@@ -193,6 +193,7 @@ def test_times_are_typed_as_minutes_seconds_or_as_seconds(typed, seconds):
 
 @pytest.mark.parametrize("typed, problem", [
     ("", "A time is needed here"), ("abc", "“abc” is not a time"), ("-3", "is not a time"), ("1:75", "fewer than 60"),
+    ("9" * 50 + "x", "“99999999999999999999…” is not a time"),
     ("1:60:00", "fewer than 60"), ("1:2:3:4", "is not a time"), ("1.2.3", "is not a time"),
 ])
 def test_a_time_that_cannot_be_read_says_how_to_type_it(typed, problem):

@@ -187,6 +187,7 @@ def save_still(video: Path, seconds: float, target: Path, *, info: MediaInfo | N
     return target
 
 
+TIME_CHARS = 16  # the longest time a box needs: "1:02:03.04" and some room
 _CLOCK = re.compile(r"(?:(?:(\d+):)?(\d+):)?(\d+(?:\.\d*)?|\.\d+)")
 
 
@@ -198,11 +199,12 @@ def parse_time(text: str) -> float:
     how = "type minutes:seconds (e.g. 1:05.40) or seconds (e.g. 65.4)."
     if not typed:
         raise ValidationError(f"A time is needed here: {how}")
+    quoted = typed if len(typed) <= 20 else f"{typed[:20]}…"
     match = _CLOCK.fullmatch(typed.removesuffix("s").strip().replace(",", "."))
     if not match:
-        raise ValidationError(f"“{typed}” is not a time: {how}")
+        raise ValidationError(f"“{quoted}” is not a time: {how}")
     hours, minutes, seconds = match.groups()
     if minutes is not None and float(seconds) >= 60 or hours is not None and int(minutes) >= 60:
-        raise ValidationError(f"“{typed}” is not a time: after a colon come fewer than 60 seconds "
+        raise ValidationError(f"“{quoted}” is not a time: after a colon come fewer than 60 seconds "
                               "(or minutes), e.g. 1:05.40.")
     return int(hours or 0) * 3600 + int(minutes or 0) * 60 + float(seconds)
