@@ -87,7 +87,8 @@ _stepper = st.components.v2.component("vig_frame_stepper", js=_JS, css=_CSS)
 
 def new_frames(steps: object, applied: dict[str, int]) -> int:
     """Frames to move for the browser's report ``steps`` ({mount, net, presses}) that are not
-    in ``applied`` yet (0 for anything else); records them there as applied."""
+    in ``applied`` yet (0 for anything else); records them there as applied. (``presses``
+    only makes every report differ, so one back and one on still reach the server.)"""
     if not isinstance(steps, dict) or not isinstance(steps.get("mount"), str) or not isinstance(steps.get("net"), int):
         return 0
     frames = steps["net"] - applied.get(steps["mount"], 0)
