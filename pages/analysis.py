@@ -3,12 +3,14 @@
 import streamlit as st
 from streamlit_player import st_player
 
-from vig_core.film import MAX_MOMENT_NOTE, Turn
-from vig_core.media.frames import format_time, step
+from vig_core.errors import ValidationError
+from vig_core.film import MAX_MOMENT_NOTE, Clip, Moment, Turn, clip_name, on_frame, title_from_coding
+from vig_core.media.frames import TIME_CHARS, format_time, parse_time, step
 from vig_core.paths import data_root
 from vig_core.principles import load_principles
 from vig_core import text_fields
-from vig_core.ui import session
+from vig_core.ui import messages, session
+from vig_core.ui.frame_stepper import frame_stepper
 from vig_core.ui.media import ANALYSIS_RECORDING_KEY, media_url, still
 from vig_core.ui.widgets import autosave_text, case_title, confirm_button, require_case
 
@@ -77,10 +79,23 @@ def player() -> None:
 
 
 def mark() -> None:
-    marked = []
-    if session.update_case(lambda c: marked.append(c.mark_moment(rid, player_time()))):
-        st.session_state[MOMENT_KEY] = marked[0].id
-        session.flash("success", f"Moment marked at {format_time(marked[0].time, recording.fps)}.")
+    """A moment at the player's time. A second press at the same time (a double click, a paused
+    player) opens the moment already there instead of making another; a new time always marks."""
+    seconds = on_frame(recording, player_time())
+    if not session.first_press("mark-moment", rid, seconds):
+        return
+    marked: list[tuple[Moment, bool]] = []
+
+    def change(c) -> None:
+        there = next((m for m in c.moments_of(rid) if m.time == seconds), None)
+        marked.append((there, False) if there else (c.mark_moment(rid, seconds), True))
+
+    if session.update_case(change):
+        moment, new = marked[0]
+        st.session_state[MOMENT_KEY] = moment.id
+        when = format_time(moment.time, recording.fps)
+        session.flash("success", f"Moment marked at {when}." if new else f"A moment is already marked at {when}; "
+                      "it is open below.")
 
 
 watch, listing = st.columns([3, 2])
@@ -88,9 +103,12 @@ with watch:
     player()
     # Outside the fragment: marking redraws the whole page, so the new moment is listed at once.
     st.button("Mark moment", key="mark-moment", type="primary", shortcut="M", icon=":material/bookmark_add:",
-              on_click=mark, help="Records the moment the player is at (keyboard: M, when the player is not focused).")
+              on_click=messages.guarded("mark-moment", mark),
+              help="Records the moment the player is at (keyboard: M, when the player is not focused).")
+    messages.show("mark-moment")
 with listing:
     st.subheader("Moments")
+    messages.show("moments")
     moments = case.moments_of(rid)
     if not moments:
         st.caption("None yet: press “Mark moment” (or M) while watching.")
@@ -111,6 +129,18 @@ def save_moment(moment_id: str, field: str, key: str) -> None:
     session.update_case(lambda c: setattr(c.moment(moment_id), field, value))
 
 
+def see_behaviours(moment_id: str, key: str, principles_key: str) -> None:
+    """Save the behaviours seen, and show the principles they brought in (see Moment.see_behaviours)."""
+    coded: list[list[str]] = []
+
+    def change(c) -> None:
+        c.moment(moment_id).see_behaviours(st.session_state[key], principles)
+        coded.append(list(c.moment(moment_id).principles))
+
+    if session.update_case(change):
+        st.session_state[principles_key] = coded[0]
+
+
 def nudge(moment_id: str, frames: int | None) -> None:
     """Move the moment by whole frames, or to the player's time (``frames`` None)."""
     moved: list[float] = []
@@ -124,6 +154,21 @@ def nudge(moment_id: str, frames: int | None) -> None:
         jump(moved[0])
 
 
+def cut_around(moment_id: str, seconds: float) -> None:
+    """A first clip around the moment, titled from its coding; adjusted later under Clips."""
+    if not session.first_press("clip-around", moment_id, seconds):
+        return
+    made: list[Clip] = []
+
+    def change(c) -> None:
+        moment = c.moment(moment_id)
+        made.append(c.add_clip(rid, moment.time - CLIP_AROUND, moment.time + CLIP_AROUND,
+                               title=title_from_coding(moment, principles), moment_id=moment.id))
+
+    if session.update_case(change):
+        session.flash("success", f"Clip “{clip_name(made[0], recording)}” made: adjust it under Clips.")
+
+
 selected = next((m for m in case.moments_of(rid) if m.id == st.session_state.get(MOMENT_KEY)), None)
 if selected:
     st.divider()
@@ -132,59 +177,97 @@ if selected:
     with picture:
         st.image(still(case.id, recording.playable, selected.time), caption="The exact frame", width="stretch",
                  alt="The frame of the moment")
-        back, forward = st.columns(2)
-        back.button("◀ 1 frame", key="frame-back", on_click=nudge, args=(selected.id, -1), width="stretch",
-                    shortcut="Left")
-        forward.button("1 frame ▶", key="frame-on", on_click=nudge, args=(selected.id, 1), width="stretch",
-                       shortcut="Right")
-        st.button("Set to the player's time", key="frame-player", on_click=nudge, args=(selected.id, None),
-                  width="stretch")
+        # Not buttons: presses that come while a run is going would be folded into one.
+        key = f"frame-step-{selected.id}"
+        frame_stepper(key, on_step=messages.guarded(key, lambda frames, mid=selected.id: nudge(mid, frames)))
+        messages.show(key)
+        st.button("Set to the player's time", key="frame-player", width="stretch",
+                  on_click=messages.guarded("frame-player", nudge), args=(selected.id, None))
+        messages.show("frame-player")
     with coding:
-        key = f"principles-{selected.id}"
+        principles_key, behaviours_key = f"principles-{selected.id}", f"behaviours-{selected.id}"
+        st.session_state.setdefault(principles_key, list(selected.principles))
+        st.session_state.setdefault(behaviours_key, list(selected.behaviours))
         st.multiselect("Principles", [h.id for h in principles.headings] + [p for p in selected.principles
-                       if principles.heading(p) is None], default=selected.principles, key=key,
-                       format_func=principles.title, on_change=save_moment, args=(selected.id, "principles", key))
-        offered = [b for p in st.session_state.get(key, selected.principles) if principles.heading(p)
-                   for b in principles.heading(p).behaviours]
-        key = f"behaviours-{selected.id}"
+                       if principles.heading(p) is None], key=principles_key, format_func=principles.title,
+                       on_change=messages.guarded(principles_key, save_moment),
+                       args=(selected.id, "principles", principles_key))
+        messages.show(principles_key)
+        chosen = st.session_state[principles_key]
+        offered = principles.behaviours_first_of(chosen)
+
+        def behaviour_label(behaviour: str) -> str:
+            heading = principles.heading_of(behaviour)
+            return behaviour if heading is None or heading.id in chosen else f"{behaviour} ({heading.title})"
+
         st.multiselect("What you see (behaviours)", offered + [b for b in selected.behaviours if b not in offered],
-                       default=selected.behaviours, key=key, on_change=save_moment,
-                       args=(selected.id, "behaviours", key), placeholder="Choose principles first")
+                       key=behaviours_key, format_func=behaviour_label, placeholder="Choose what you see",
+                       on_change=messages.guarded(behaviours_key, see_behaviours),
+                       args=(selected.id, behaviours_key, principles_key),
+                       help="The behaviours of the chosen principles come first; choosing another brings its "
+                            "principle in.")
+        messages.show(behaviours_key)
         key = f"turn-{selected.id}"
         turns = [""] + [t.value for t in Turn]
         st.selectbox("Turn in the attuned cycle", turns, index=turns.index(selected.turn or ""), key=key,
-                     format_func=lambda t: t or "—", on_change=save_moment, args=(selected.id, "turn", key))
+                     format_func=lambda t: t or "—", on_change=messages.guarded(key, save_moment),
+                     args=(selected.id, "turn", key))
+        messages.show(key)
         autosave_text("Note", case, text_fields.moment_note(selected.id),
                       key=f"note-{selected.id}", max_chars=MAX_MOMENT_NOTE, height=100)
         key = f"working-{selected.id}"
         st.checkbox("Working point (a moment to develop, once strengths are established)",
-                    value=selected.working_point, key=key, on_change=save_moment,
+                    value=selected.working_point, key=key, on_change=messages.guarded(key, save_moment),
                     args=(selected.id, "working_point", key))
+        messages.show(key)
         make, remove = st.columns(2)
         make.button("Cut a clip around this moment", key="clip-around", icon=":material/content_cut:",
-                    on_click=lambda m=selected: session.update_case(
-                        lambda c: c.add_clip(rid, m.time - CLIP_AROUND, m.time + CLIP_AROUND, moment_id=m.id),
-                        "Clip made: adjust it under Clips."))
+                    on_click=messages.guarded("clip-around", cut_around), args=(selected.id, selected.time))
         with remove:
             confirm_button("Delete moment…", "Delete this moment and its coding?",
-                           lambda m=selected: session.update_case(lambda c: c.remove_moment(m.id), "Moment deleted."),
+                           messages.guarded("moments", lambda m=selected: session.update_case(
+                               lambda c: c.remove_moment(m.id), "Moment deleted.")),
                            key=f"delete-moment-{selected.id}", confirm_label="Yes, delete it")
+        messages.show("clip-around")
+
+
+def typed_time(key: str) -> float | None:
+    """The time typed in the box ``key`` (minutes:seconds or seconds); None, with a word beside the box, if unreadable."""
+    try:
+        return parse_time(st.session_state[key])
+    except ValidationError as error:
+        messages.flash(key, "error", str(error))
+        return None
+
+
+def add_by_hand() -> None:
+    start, end = typed_time(in_key), typed_time(out_key)
+    if start is None or end is None or not session.first_press("add-clip", rid, start, end):
+        return
+    made: list[Clip] = []
+    if session.update_case(lambda c: made.append(c.add_clip(rid, start, end))):
+        session.flash("success", f"Clip “{clip_name(made[0], recording)}” added.")
+
+
+def from_player(key: str) -> None:
+    st.session_state[key] = format_time(min(player_time(), recording.duration), recording.fps)
+
 
 st.divider()
 st.subheader("Cut a clip by hand")
-st.caption("Set the in and out points from the player, or type them (minutes:seconds are shown; type seconds).")
+st.caption("Set the in and out points from the player, or type them as minutes:seconds (1:05.40) or seconds (65.4).")
 in_key, out_key = f"clip-in-{rid}", f"clip-out-{rid}"
 start_col, end_col, add_col = st.columns([2, 2, 2], vertical_alignment="bottom")
-start_col.number_input("In (seconds)", min_value=0.0, max_value=recording.duration, step=recording.frame,
-                       format="%.2f", key=in_key)
-start_col.button("In = player time", key="in-from-player", on_click=lambda: st.session_state.update(
-    {in_key: min(player_time(), recording.duration)}))
-end_col.number_input("Out (seconds)", min_value=0.0, max_value=recording.duration, step=recording.frame,
-                     format="%.2f", key=out_key)
-end_col.button("Out = player time", key="out-from-player", on_click=lambda: st.session_state.update(
-    {out_key: min(player_time(), recording.duration)}))
-add_col.button("Add clip", key="add-clip", type="primary", on_click=lambda: session.update_case(
-    lambda c: c.add_clip(rid, st.session_state[in_key], st.session_state[out_key]), "Clip added."))
+for column, key, label in ((start_col, in_key, "In"), (end_col, out_key, "Out")):
+    with column:
+        st.session_state.setdefault(key, format_time(0.0))
+        st.text_input(label, key=key, max_chars=TIME_CHARS, placeholder="m:ss.cc",
+                      help="Minutes:seconds, e.g. 1:05.40, or seconds, e.g. 65.4.")
+        messages.show(key)
+        st.button(f"{label} = player time", key=f"{label.lower()}-from-player", on_click=from_player, args=(key,))
+with add_col:
+    st.button("Add clip", key="add-clip", type="primary", on_click=messages.guarded("add-clip", add_by_hand))
+    messages.show("add-clip")
 clips = [c for c in case.clips if c.recording_id == rid]
 if clips:
     st.caption(f"{len(clips)} clip(s) from this recording. Choose, order and title them on the Clips page.")

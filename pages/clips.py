@@ -4,12 +4,12 @@ import streamlit as st
 from streamlit_player import st_player
 
 from vig_core.clip_export import export_cycle
-from vig_core.film import DEFAULT_CHOSEN_CLIPS
-from vig_core.media.frames import format_time
+from vig_core.film import DEFAULT_CHOSEN_CLIPS, clip_name
+from vig_core.media.frames import TIME_CHARS, format_time, parse_time
 from vig_core.recordings import default_cycle
 from vig_core.text import MAX_TITLE_TEXT
 from vig_core import text_fields
-from vig_core.ui import session
+from vig_core.ui import messages, session
 from vig_core.jobs import JOBS
 from vig_core.ui.media import job_progress, media_url, still
 from vig_core.ui.widgets import autosave_text, case_title, confirm_button, plain, require_case
@@ -32,11 +32,30 @@ if not clips:
     st.stop()
 
 
-def set_span(clip_id: str, in_key: str, out_key: str) -> None:
-    session.update_case(lambda c: c.set_clip_span(clip_id, st.session_state[in_key], st.session_state[out_key]))
+def set_point(clip_id: str, key: str, in_key: str, out_key: str) -> None:
+    """Move the clip's in point (``key`` is ``in_key``) or out point to the time typed there;
+    the other point stays as stored. Both boxes then show the times as kept (on the frame grid)."""
+    seconds = parse_time(st.session_state[key])
+    moved = []
+
+    def change(c) -> None:
+        clip = c.clip(clip_id)
+        start, end = (seconds, clip.end) if key == in_key else (clip.start, seconds)
+        moved.append(c.set_clip_span(clip_id, start, end))
+
+    if session.update_case(change):
+        fps = case.recording(moved[0].recording_id).fps
+        st.session_state[in_key], st.session_state[out_key] = (format_time(moved[0].start, fps),
+                                                               format_time(moved[0].end, fps))
+
+
+def move(clip_id: str, offset: int) -> None:
+    session.update_case(lambda c: c.move_chosen_clip(clip_id, offset))
 
 
 def export() -> None:
+    if not session.first_press("export-clips", case.id, cycle):
+        return
     cards = bool(st.session_state.get("title-cards", True))
     JOBS.start(case.id, f"Exporting the clips of cycle {cycle}",
               lambda report: export_cycle(store, case.id, cycle, title_cards=cards, on_progress=report))
@@ -51,16 +70,19 @@ elif len(chosen) != DEFAULT_CHOSEN_CLIPS:
 for clip in chosen:
     order, title, up, down = st.columns([1, 6, 1, 1], vertical_alignment="center")
     order.markdown(f"**{clip.chosen}.**")
-    title.text(clip.title or f"(untitled clip at {format_time(clip.start)})")
+    title.text(clip_name(clip, case.recording(clip.recording_id)))
     up.button("↑", key=f"up-{clip.id}", help="Show earlier", disabled=clip.chosen == 1,
-              on_click=lambda cid=clip.id: session.update_case(lambda c: c.move_chosen_clip(cid, -1)))
+              on_click=messages.guarded("order", move), args=(clip.id, -1))
     down.button("↓", key=f"down-{clip.id}", help="Show later", disabled=clip.chosen == len(chosen),
-                on_click=lambda cid=clip.id: session.update_case(lambda c: c.move_chosen_clip(cid, 1)))
+                on_click=messages.guarded("order", move), args=(clip.id, 1))
+messages.show("order")
 if chosen:
     left, right = st.columns([2, 3], vertical_alignment="center")
     left.toggle("Title cards between clips", value=True, key="title-cards")
     right.button("Export clips, stills and one short film", key="export-clips", type="primary",
-                 icon=":material/movie_edit:", on_click=session.guarded(export))
+                 icon=":material/movie_edit:", on_click=messages.guarded("export-clips", export))
+    with right:
+        messages.show("export-clips")
     film = store.case_folder(case.id) / "exports" / f"cycle-{cycle}" / f"cycle-{cycle}-film.mp4"
     if film.exists():
         st.caption(f"Last export: {plain(str(film.parent))} (clip files, stills and the film of cycle {cycle}).")
@@ -69,13 +91,15 @@ if chosen:
 
 st.divider()
 st.subheader("All clips of this cycle")
+messages.show("all-clips")
 for clip in clips:
     recording = case.recording(clip.recording_id)
     with st.container(border=True):
         autosave_text("Title", case, text_fields.clip_title(clip.id),
                       key=f"clip-title-{clip.id}", max_chars=MAX_TITLE_TEXT, single_line=True,
                       help="Shown on the title card and in the shared review; the parent will read it.")
-        st.caption(f"From “{plain(recording.title)}” · {format_time(clip.start, recording.fps)} to "
+        untitled = "" if clip.title.strip() else f"Called “{clip_name(clip, recording)}” until it has a title · "
+        st.caption(f"{plain(untitled)}From “{plain(recording.title)}” · {format_time(clip.start, recording.fps)} to "
                    f"{format_time(clip.end, recording.fps)} · {clip.duration:.1f} s")
         if clip.guidance():
             st.warning(clip.guidance())
@@ -86,16 +110,20 @@ for clip in clips:
                    caption="Last frame", alt="Last frame of the clip")
         with edit:
             in_key, out_key = f"in-{clip.id}", f"out-{clip.id}"
-            st.number_input("In (seconds)", 0.0, recording.duration, value=clip.start, step=recording.frame,
-                            format="%.2f", key=in_key, on_change=set_span, args=(clip.id, in_key, out_key))
-            st.number_input("Out (seconds)", 0.0, recording.duration, value=clip.end, step=recording.frame,
-                            format="%.2f", key=out_key, on_change=set_span, args=(clip.id, in_key, out_key))
+            for key, label, seconds in ((in_key, "In", clip.start), (out_key, "Out", clip.end)):
+                st.session_state.setdefault(key, format_time(seconds, recording.fps))
+                st.text_input(label, key=key, max_chars=TIME_CHARS, on_change=messages.guarded(key, set_point),
+                              args=(clip.id, key, in_key, out_key),
+                              help="Minutes:seconds, e.g. 1:05.40, or seconds, e.g. 65.4.")
+                messages.show(key)
             key = f"chosen-{clip.id}"
             st.checkbox("Show in the shared review", value=bool(clip.chosen), key=key,
-                        on_change=lambda cid=clip.id, k=key: session.update_case(
-                            lambda c: c.choose_clip(cid, st.session_state[k])))
+                        on_change=messages.guarded(key, lambda cid=clip.id, k=key: session.update_case(
+                            lambda c: c.choose_clip(cid, st.session_state[k]))))
+            messages.show(key)
             confirm_button("Delete clip…", "Delete this clip? The recording and its moments stay.",
-                           lambda cid=clip.id: session.update_case(lambda c: c.remove_clip(cid), "Clip deleted."),
+                           messages.guarded("all-clips", lambda cid=clip.id: session.update_case(
+                               lambda c: c.remove_clip(cid), "Clip deleted.")),
                            key=f"delete-clip-{clip.id}", confirm_label="Yes, delete it")
         with st.expander("Watch this clip"):
             # A media fragment (#t=in,out) makes the browser play just the clip's span.

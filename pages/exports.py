@@ -10,6 +10,7 @@ from vig_core.exports.elan_import import apply_import, plan_import, read_eaf
 from vig_core.exports.save import FORMAT_LABELS, Format, export
 from vig_core.exports.supervision import check_pack_allowed
 from vig_core.exports.webvtt import CAPTION_LABELS, CaptionSource, title_note
+from vig_core.film import clip_name
 from vig_core.jobs import JOBS
 from vig_core.media.frames import format_time
 from vig_core.paths import data_root, default_save_folder
@@ -40,9 +41,8 @@ if pack:
     except ValidationError as error:
         st.error(plain(str(error)), icon=":material/block:")
         ready = False
-    labels = {c.id: f"Cycle {case.recording(c.recording_id).cycle}: {c.title or 'untitled clip'} "
-                    f"({format_time(c.start)} to {format_time(c.end)})"
-              for c in case.clips}
+    labels = {c.id: f"Cycle {r.cycle}: {clip_name(c, r)} ({format_time(c.start, r.fps)} to {format_time(c.end, r.fps)})"
+              for c in case.clips for r in [case.recording(c.recording_id)]}
     chosen = [c.id for cycle in case.cycles for c in case.chosen_clips(cycle.number)]
     clip_ids = st.multiselect("Clips to bring", list(labels), default=chosen, format_func=labels.get,
                               key="out-clips", help="The clips chosen for the shared reviews, unless you change it.")

@@ -5,7 +5,7 @@ import streamlit as st
 
 from vig_core.clip_export import prepare_review_clips
 from vig_core.consent_rules import Use, allows
-from vig_core.film import MAX_MOMENT_NOTE
+from vig_core.film import MAX_MOMENT_NOTE, clip_name
 from vig_core.jobs import JOBS
 from vig_core.models import RATING_MAX, RATING_MIN, CycleStatus
 from vig_core.paths import data_root
@@ -93,7 +93,7 @@ if step < finish:
     recording = case.recording(clip.recording_id)
     watch, talk = st.columns([3, 2], gap="large")
     with watch:
-        st.subheader(f"{step + 1}. {plain(clip.title or 'A moment together')}")
+        st.subheader(f"{step + 1}. {plain(clip_name(clip, recording))}")
         # Large: about the width of the column, never taller than a laptop screen allows.
         clip_player(case.id, clip, recording, height=round(min(480, 540 * recording.height / recording.width)))
     with talk:

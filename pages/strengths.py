@@ -33,7 +33,7 @@ for cycle in sorted({i.cycle for i in items}):
     columns = st.columns(2)
     for n, item in enumerate(i for i in items if i.cycle == cycle):
         with columns[n % 2]:
-            st.image(stills[item.clip_id], width="stretch", alt=f"A still from the clip “{item.title or 'a moment together'}”")
+            st.image(stills[item.clip_id], width="stretch", alt=f"A still from the clip “{item.title}”")
             who = f"{case.carer_name or 'Parent'}’s words" if item.parents_words else "What we saw"
             st.text(f"{who}:\n“{item.caption}”" if item.parents_words else f"{who}:\n{item.caption}")
             options = caption_choices(case, case.clip(item.clip_id)) if private else []

@@ -19,6 +19,7 @@ from pathlib import Path
 from .activity import EXPORTED
 from .consent_rules import Use, require
 from .errors import ValidationError
+from .film import clip_name
 from .media.edit import compile_film, cut_clip, export_stills
 from .review import has_clip_file
 from .store import CaseStore, plain_os_error
@@ -58,17 +59,18 @@ def export_cycle(store: CaseStore, case_id: str, cycle: int, *, title_cards: boo
     work = store.new_folder(case_id, "exports", f".cycle-{cycle}-{new_id()}")
     try:
         total = sum(c.duration for c in chosen)
-        done, clips, stills = 0.0, [], []
+        done, clips, stills, titles = 0.0, [], [], []
         for number, clip in enumerate(chosen, start=1):
             recording = case.recording(clip.recording_id)
             source = store.media_path(case_id, recording.playable)
-            name = f"clip-{number}-{slug(clip.title)}"
+            titles.append(clip_name(clip, recording))
+            name = f"clip-{number}-{slug(titles[-1])}"
             span = clip.duration / total * (1 - FILM_SHARE)
             clips.append(cut_clip(source, clip.start, clip.end, work / f"{name}.mp4",
                                   lambda f, base=done, span=span: report(base + f * span)))
             stills += export_stills(source, [clip.start, max(clip.start, clip.end - recording.frame)], work, name)
             done += span
-        film = compile_film([(path, clip.title) for path, clip in zip(clips, chosen)], work / f"cycle-{cycle}-film.mp4",
+        film = compile_film(list(zip(clips, titles)), work / f"cycle-{cycle}-film.mp4",
                             title_cards=title_cards, on_progress=lambda f: report(done + f * FILM_SHARE))
         _swap_in(work, final)
     except BaseException:

@@ -9,6 +9,10 @@ are *chosen*, in order, for the parent to see.
 Times are seconds from the start of the playable copy, kept on the frame grid
 of that copy (its frame rate is constant), so "one frame on" is exact.
 
+Every page and export calls a clip by :func:`clip_name`: its title, or for an
+untitled clip where it starts ("Clip at 1:05.40"). A clip cut around a coded
+moment starts with a title from that coding (:func:`title_from_coding`).
+
 *Reflections* are what the parent says about a chosen clip in the shared
 review, one per reflective prompt, kept verbatim as the parent's own words.
 """
@@ -20,7 +24,8 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from .errors import ValidationError
-from .media.frames import frame_index, last_frame_index
+from .media.frames import format_time, frame_index, last_frame_index
+from .principles import Principles
 from .text import MAX_NOTE_TEXT, MAX_TITLE_TEXT, check_text
 
 MAX_MOMENT_NOTE = 2_000
@@ -75,6 +80,15 @@ class Moment:
     turn: Turn | None = None
     note: str = ""
     working_point: bool = False  # a moment to develop, once strengths are established
+
+    def see_behaviours(self, behaviours: list[str], principles: Principles) -> None:
+        """Keep ``behaviours`` as what was seen; a behaviour under a principle not chosen yet
+        brings that principle in (a principle is never dropped here)."""
+        self.behaviours = list(behaviours)
+        for behaviour in behaviours:
+            heading = principles.heading_of(behaviour)
+            if heading and heading.id not in self.principles:
+                self.principles.append(heading.id)
 
     def validate(self) -> None:
         check_text(self.note, "The moment's note", MAX_MOMENT_NOTE)
@@ -153,3 +167,28 @@ def on_frame(recording: Recording, seconds: float, *, out_point: bool = False) -
     last = last_frame_index(recording.duration, fps)
     index = frame_index(max(0.0, min(seconds, recording.duration)), fps)
     return round(min(index, last + 1 if out_point else last) / fps, 6)
+
+
+def clip_name(clip: Clip, recording: Recording) -> str:
+    """What a clip is called everywhere (pages, title cards, file names, exports):
+    its title, or "Clip at 1:05.40" (where it starts, as times are shown) when it has none."""
+    return clip.title.strip() or f"Clip at {format_time(clip.start, recording.fps)}"
+
+
+def title_from_coding(moment: Moment, principles: Principles) -> str:
+    """A first title for a clip cut around ``moment``, from its coding: the first principle
+    and the first behaviour seen under it ("Encouraging initiatives: waiting"), the
+    principle alone, or the first behaviour alone; "" for a moment not coded yet.
+
+    Only the principles' own words, never the note: the parent reads titles, and a note
+    is the practitioner's own (and may name people)."""
+    heading = next((principles.heading(p) for p in moment.principles if principles.heading(p)), None)
+    seen = [b for b in moment.behaviours if heading is None or b in heading.behaviours]
+    if not seen:
+        return heading.title if heading else ""
+    behaviour = seen[0]
+    if heading is None:
+        return behaviour[:MAX_TITLE_TEXT]
+    if behaviour[1:2].islower():  # "Waiting" reads "waiting" after a colon; "I", "OK" stay as they are
+        behaviour = behaviour[0].lower() + behaviour[1:]
+    return f"{heading.title}: {behaviour}"[:MAX_TITLE_TEXT]

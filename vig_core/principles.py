@@ -9,6 +9,7 @@ the shipped list is used meanwhile, so micro-analysis never stops working.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,6 +38,20 @@ class Principles:
     def title(self, heading_id: str) -> str:
         heading = self.heading(heading_id)
         return heading.title if heading else heading_id  # a heading since removed from the file
+
+    def heading_of(self, behaviour: str) -> Heading | None:
+        """The (first) heading listing ``behaviour``; None for a behaviour since removed from the file."""
+        return next((h for h in self.headings if behaviour in h.behaviours), None)
+
+    def behaviours_first_of(self, chosen: Iterable[str]) -> list[str]:
+        """Every behaviour once: those of the ``chosen`` headings first (in that order), then the rest.
+
+        All are always offered, so a behaviour can be picked the moment its heading is,
+        before the page has caught up with that choice (or without choosing the heading first).
+        """
+        first = [h for h in (self.heading(c) for c in chosen) if h]
+        return list(dict.fromkeys(b for h in [*first, *(h for h in self.headings if h not in first)]
+                                  for b in h.behaviours))
 
 
 def parse_principles(data: object, source: str) -> Principles:

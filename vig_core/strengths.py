@@ -16,7 +16,7 @@ from datetime import date
 
 from .consent_rules import Use, allows
 from .errors import ValidationError
-from .film import Clip, on_frame
+from .film import Clip, clip_name, on_frame
 from .models import Case
 
 
@@ -68,8 +68,9 @@ def strengths_items(case: Case) -> list[StrengthItem]:
     for cycle in case.cycles:
         for clip in case.chosen_clips(cycle.number):
             caption, parents = caption_of(case, clip)
-            items.append(StrengthItem(cycle.number, clip.id, clip.title, caption, parents,
-                                      case.recording(clip.recording_id).playable, still_time(case, clip)))
+            recording = case.recording(clip.recording_id)
+            items.append(StrengthItem(cycle.number, clip.id, clip_name(clip, recording), caption, parents,
+                                      recording.playable, still_time(case, clip)))
     return items
 
 
@@ -94,7 +95,7 @@ def figure_html(case: Case, item: StrengthItem, still: bytes | None) -> str:
     who = f"{html.escape(case.carer_name or 'Parent')}’s words" if item.parents_words else "What we saw"
     text = f"“{html.escape(item.caption)}”" if item.parents_words else html.escape(item.caption)
     img = (f'<img src="data:image/png;base64,{base64.b64encode(still).decode()}" '
-           f'alt="Still from the clip: {html.escape(item.title or "a moment together")}">') if still else ""
+           f'alt="Still from the clip: {html.escape(item.title)}">') if still else ""
     return f'<figure>{img}<figcaption>{text}<span class="who">{who}</span></figcaption></figure>'
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from .film import clip_name
 from .models import Case, CycleStatus, Stage
 
 
@@ -39,7 +40,8 @@ def timeline(case: Case) -> list[TimelineEntry]:
         films = [f"Film: {r.title}" for r in case.recordings_in(n)]
         entries.append(TimelineEntry(cycle.filming_date, f"Cycle {n}: filming", tuple(films), to_come=not filmed))
         reviewed = cycle.status is CycleStatus.REVIEWED
-        lines = [f"Clip {c.chosen}: {c.title or 'untitled'}" for c in case.chosen_clips(n)] if reviewed else []
+        lines = ([f"Clip {c.chosen}: {clip_name(c, case.recording(c.recording_id))}" for c in case.chosen_clips(n)]
+                 if reviewed else [])
         if reviewed and cycle.review_date:
             lines += _ratings_on(case, cycle.review_date)
             rating_days.add(cycle.review_date)

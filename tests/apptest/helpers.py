@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import re
 
+from streamlit.proto.WidgetStates_pb2 import WidgetState
 from streamlit.testing.v1 import AppTest
 
 from conftest import ROOT, skip_first_start
@@ -52,3 +54,12 @@ def unescaped(markdown: str) -> str:
 def messages(at: AppTest, kind: str = "error") -> list[str]:
     """The texts of the alerts of ``kind`` (main area and sidebar) as the reader sees them."""
     return [unescaped(m.value) for m in [*getattr(at, kind), *getattr(at.sidebar, kind)]]
+
+
+def send_component_state(at: AppTest, key: str, state: dict) -> AppTest:
+    """Run as the browser does when the custom component ``key`` (st.components.v2) reports
+    ``state``: AppTest draws such components but cannot interact with them."""
+    (element,) = [e for e in at.main if getattr(e, "key", None) == key]
+    states = at._tree.get_widget_states()
+    states.widgets.append(WidgetState(id=element.proto.id, json_value=json.dumps(state)))
+    return at._tree._runner._run(states)

@@ -163,7 +163,7 @@ def test_text_stays_verbatim_and_formulas_are_kept_as_text_in_the_tables(store, 
     (clip,) = table(files["tables/clips.csv"])[1:]
     assert clip[2:9] == ["8.0", "14.0", "0:08.00", "0:14.00", "6.0", "", "1"] and clip[10] == "'+1 for waiting"
     (words,) = table(files["tables/reflections.csv"])[1:]
-    assert words == ["untitled clip at 0:08.00", "1", "What do you see?", ODD_TEXT, "2026-01-20"]
+    assert words == ["Clip at 0:08.00", "1", "What do you see?", ODD_TEXT, "2026-01-20"]
     assert table(files["tables/goals.csv"])[1:] == [
         ["1", "I wait for Zoë to choose", "2026-01-05", "", "3", "2026-01-05", "3", ""],
         ["1", "I wait for Zoë to choose", "2026-01-05", "", "3", "2026-01-20", "6", "1"],

@@ -123,7 +123,7 @@ def test_other_films_of_the_case_stay_out_and_spans_end_in_the_film():
     case.add_clip("r1", 2.0, 6.0)
     eaf = build_eaf(case, "r1", PRINCIPLES, None)
     assert annotations(eaf, NOTES_TIER) == [(1000, 1400, "one"), (1400, 2400, "two"), (9960, 10000, "last")]
-    assert annotations(eaf, CLIPS_TIER) == [(2000, 6000, "clip")]
+    assert annotations(eaf, CLIPS_TIER) == [(2000, 6000, "Clip at 0:02.00")]  # as every export calls it
     assert eaf.get_linked_files() == [] and (RECORDING_PROPERTY, "r1") in eaf.get_properties()
 
 

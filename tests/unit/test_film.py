@@ -10,9 +10,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from vig_core.errors import NotFoundError, ValidationError
-from vig_core.film import Clip, Recording, Turn, on_frame
+from vig_core.film import Clip, Moment, Recording, Turn, clip_name, on_frame, title_from_coding
 from vig_core.models import new_case
-from vig_core.principles import SHIPPED, load_principles, parse_principles
+from vig_core.principles import SHIPPED, load_principles, parse_principles, read_principles
 from vig_core.records import from_record, to_record
 
 
@@ -151,3 +151,55 @@ def test_malformed_principles_name_the_problem(data, problem):
     with pytest.raises(ValidationError) as raised:
         parse_principles(data, "mine.json")
     assert str(raised.value).startswith("mine.json:") and problem in str(raised.value)
+
+
+def test_one_name_for_a_clip_its_title_or_where_it_starts():
+    film = recording(fps=25, duration=120)
+    assert clip_name(Clip("c", "r1", start=65.4, end=70, title="  Taking turns "), film) == "Taking turns"
+    assert clip_name(Clip("c", "r1", start=65.4, end=70), film) == "Clip at 1:05.40"
+    assert clip_name(Clip("c", "r1", start=65.4, end=70, title="   "), film) == "Clip at 1:05.40"
+    ntsc = recording(fps=30000 / 1001, duration=120)
+    start = on_frame(ntsc, 1.04)  # frame 31 starts at 1.0343 s: shown as a time inside that frame
+    assert clip_name(Clip("c", "r1", start=start, end=5), ntsc) == "Clip at 0:01.04"
+
+
+@pytest.mark.parametrize("principles_, behaviours, title", [
+    (["encouraging"], ["Waiting"], "Encouraging initiatives: waiting"),
+    (["developing", "encouraging"], ["Waiting", "Having fun"], "Developing attuned interactions: having fun"),
+    (["guiding"], [], "Guiding"),
+    (["guiding"], ["Waiting"], "Guiding"),  # no behaviour of the first principle was seen
+    ([], ["Waiting"], "Waiting"),  # kept from a principle since unticked
+    (["gone-from-the-file"], ["Waiting"], "Waiting"),
+    ([], [], ""),
+])
+def test_a_clip_cut_around_a_coded_moment_is_titled_from_its_coding(principles_, behaviours, title):
+    principles = read_principles(SHIPPED)
+    moment = Moment("m", "r1", 1.0, principles=principles_, behaviours=behaviours, note="Mia looked up at Sam")
+    assert title_from_coding(moment, principles) == title
+
+
+def test_a_title_from_coding_keeps_capitals_that_matter_and_fits_a_title():
+    principles = parse_principles({"headings": [{"id": "a", "title": "A" * 150, "behaviours": ["I wait", "OK hands"]}]},
+                                  "own.json")
+    assert title_from_coding(Moment("m", "r1", 1, principles=["a"], behaviours=["OK hands"]), principles) == "A" * 120
+    short = parse_principles({"headings": [{"id": "a", "title": "Attentive", "behaviours": ["I wait"]}]}, "own.json")
+    assert title_from_coding(Moment("m", "r1", 1, principles=["a"], behaviours=["I wait"]), short) == "Attentive: I wait"
+
+
+def test_every_behaviour_is_offered_those_of_the_chosen_principles_first():
+    principles = read_principles(SHIPPED)
+    offered = principles.behaviours_first_of(["developing", "gone-from-the-file", "encouraging"])
+    assert offered[:6] == list(principles.heading("developing").behaviours)
+    assert offered[6:11] == list(principles.heading("encouraging").behaviours)
+    assert sorted(offered) == sorted({b for h in principles.headings for b in h.behaviours})
+    assert principles.behaviours_first_of([]) == [b for h in principles.headings for b in h.behaviours]
+
+
+def test_a_behaviour_seen_brings_its_principle_in():
+    principles = read_principles(SHIPPED)
+    moment = Moment("m", "r1", 1.0, principles=["guiding"])
+    moment.see_behaviours(["Having fun", "Scaffolding", "an old behaviour since removed"], principles)
+    assert moment.principles == ["guiding", "developing"]
+    assert moment.behaviours == ["Having fun", "Scaffolding", "an old behaviour since removed"]
+    moment.see_behaviours([], principles)
+    assert moment.principles == ["guiding", "developing"] and moment.behaviours == []

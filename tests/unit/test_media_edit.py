@@ -24,8 +24,8 @@ from media_fixtures import ffmpeg, make
 from vig_core.errors import ValidationError
 from vig_core.media import edit as edit_module
 from vig_core.media.edit import CARD_GREEN, compile_film, cut_args, cut_clip, export_stills, title_card_png
-from vig_core.media.frames import (EPSILON, format_time, frame_index, last_frame_index, save_still, seek_point, snap, step,
-                                   still_png)
+from vig_core.media.frames import (EPSILON, format_time, frame_index, last_frame_index, parse_time, save_still, seek_point,
+                                   snap, step, still_png)
 from vig_core.media.probe import MediaError, probe
 
 FPS = 30  # the fixtures' rate
@@ -183,9 +183,23 @@ def test_format_time_reads_like_a_clock():
     assert format_time(0.12, 25) == "0:00.12" and format_time(0.159, 25) == "0:00.12"
 
 
-def parse_clock(text: str) -> float:
-    *rest, seconds = text.split(":")
-    return sum(int(part) * 60 ** (len(rest) - n) for n, part in enumerate(rest)) + float(seconds)
+@pytest.mark.parametrize("typed, seconds", [
+    ("1:05.40", 65.4), ("1:05.4", 65.4), ("65.4", 65.4), ("65", 65.0), (" 1:05,4 ", 65.4), ("65.4 s", 65.4),
+    ("0:00.00", 0.0), (".5", 0.5), ("1:02:03.04", 3723.04), ("10:00", 600.0),
+])
+def test_times_are_typed_as_minutes_seconds_or_as_seconds(typed, seconds):
+    assert parse_time(typed) == pytest.approx(seconds)
+
+
+@pytest.mark.parametrize("typed, problem", [
+    ("", "A time is needed here"), ("abc", "“abc” is not a time"), ("-3", "is not a time"), ("1:75", "fewer than 60"),
+    ("9" * 50 + "x", "“99999999999999999999…” is not a time"),
+    ("1:60:00", "fewer than 60"), ("1:2:3:4", "is not a time"), ("1.2.3", "is not a time"),
+])
+def test_a_time_that_cannot_be_read_says_how_to_type_it(typed, problem):
+    with pytest.raises(ValidationError) as raised:
+        parse_time(typed)
+    assert problem in str(raised.value) and "1:05.40" in str(raised.value)
 
 
 @settings(max_examples=300, deadline=None)
@@ -193,7 +207,7 @@ def parse_clock(text: str) -> float:
 def test_a_shown_time_typed_back_finds_the_same_frame(seconds, fps):
     shown = format_time(seconds, fps)
     assert re.fullmatch(r"(\d+:)?\d+:\d\d\.\d\d", shown)
-    assert frame_index(parse_clock(shown), fps) == frame_index(seconds, fps)
+    assert frame_index(parse_time(shown), fps) == frame_index(seconds, fps)
 
 
 def test_seek_point_lands_just_before_the_frame():

@@ -37,14 +37,13 @@ from xml.etree import ElementTree
 
 from pympi import Elan
 
-from ..film import Moment, Recording
+from ..film import Moment, Recording, clip_name
 from ..models import Case
 from ..principles import Principles
 
 TURN_TIER, NOTES_TIER, WORKING_POINT_TIER, CLIPS_TIER = "Turn", "Notes", "Working point", "Clips"
 FIXED_TIERS = (TURN_TIER, NOTES_TIER, WORKING_POINT_TIER, CLIPS_TIER)
 WORKING_POINT_VALUE = "working point"
-UNTITLED_CLIP = "clip"
 SEPARATOR = "; "  # between behaviours in one annotation
 BEHAVIOURS_LINE = "Behaviours: "  # behaviours of a moment with no principle, on its Notes annotation
 RECORDING_PROPERTY = "vig_recording_id"  # lets an import tell whether the file was made for this film
@@ -138,7 +137,7 @@ def _annotations(case: Case, recording: Recording, principles: Principles,
             yield WORKING_POINT_TIER, start, end, WORKING_POINT_VALUE
     for clip in sorted((c for c in case.clips if c.recording_id == recording.id), key=lambda c: c.start):
         start = milliseconds(clip.start)
-        yield CLIPS_TIER, start, max(start + 1, milliseconds(clip.end)), clip.title or UNTITLED_CLIP
+        yield CLIPS_TIER, start, max(start + 1, milliseconds(clip.end)), clip_name(clip, recording)
 
 
 def build_eaf(case: Case, recording_id: str, principles: Principles, media: Path | None) -> Elan.Eaf:

@@ -9,6 +9,7 @@ with the same name as the clip beside it is picked up by players such as VLC.
 from __future__ import annotations
 
 from ..clip_export import slug
+from ..film import clip_name
 from ..models import Case
 
 
@@ -19,5 +20,5 @@ def clip_stems(case: Case) -> dict[str, str]:
         clips = case.clips_in(cycle)
         ordered = case.chosen_clips(cycle) + sorted((c for c in clips if not c.chosen), key=lambda c: c.start)
         for number, clip in enumerate(ordered, start=1):
-            stems[clip.id] = f"cycle-{cycle}-clip-{number}-{slug(clip.title or 'clip')}"
+            stems[clip.id] = f"cycle-{cycle}-clip-{number}-{slug(clip_name(clip, case.recording(clip.recording_id)))}"
     return stems

@@ -34,7 +34,7 @@ from ..backup import zip_entry
 from ..case_bundle import stream_file
 from ..consent_rules import Use, require
 from ..errors import ValidationError
-from ..film import Clip
+from ..film import Clip, clip_name
 from ..media.edit import cut_clip
 from ..media.frames import format_time
 from ..models import Case, ConsentKind
@@ -174,7 +174,7 @@ def _text(text: str) -> str:
 def _clip_section(case: Case, clip: Clip, principles: Principles, stem: str) -> str:
     e = html.escape
     film = case.recording(clip.recording_id)
-    parts = [f"<section><h3>{e(clip.title or 'Untitled clip')}</h3>",
+    parts = [f"<section><h3>{e(clip_name(clip, film))}</h3>",
              f'<video controls preload="metadata" src="clips/{e(stem)}.mp4"></video>',
              f"<p>From the film “{e(film.title)}”, {format_time(clip.start, film.fps)} to "
              f"{format_time(clip.end, film.fps)} ({clip.duration:.1f} s); file clips/{e(stem)}.mp4</p>",

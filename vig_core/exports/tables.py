@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping
 
 import pandas as pd
 
+from ..film import clip_name
 from ..instruments import Instrument
 from ..media.frames import format_time
 from ..models import Case
@@ -43,7 +44,7 @@ TABLES: dict[str, dict[str, str]] = {
         "in": "the start as minutes:seconds.hundredths",
         "out": "the end as minutes:seconds.hundredths",
         "length_seconds": "how long the clip is",
-        "title": "the clip's title",
+        "title": "the clip's title (empty when it has none; pages and files then call it `Clip at 1:05.40`)",
         "chosen": "its place in the shared review (1, 2, ...), empty if not chosen",
         "naming": "the practitioner's positive naming of what the clip shows",
         "practitioner_note": "the practitioner's own note on the clip",
@@ -51,7 +52,7 @@ TABLES: dict[str, dict[str, str]] = {
         "file": "the exported clip file (under media/ in a case copy with films), empty if none",
     },
     "reflections": {
-        "clip": "title of the clip the parent was watching",
+        "clip": "name of the clip the parent was watching (its title, or `Clip at 1:05.40` for an untitled clip)",
         "cycle": "the cycle of that clip",
         "prompt": "the question asked, as it was asked",
         "words": "the parent's own words, as they said them",
@@ -98,9 +99,6 @@ def table_frames(case: Case, principles: Principles, instruments: Mapping[str, I
     clips = sorted(case.clips, key=lambda c: (films[c.recording_id].cycle, order[c.recording_id], c.start))
     clip_by_id = {c.id: c for c in case.clips}
 
-    def clip_title(clip) -> str:
-        return clip.title or f"untitled clip at {format_time(clip.start, films[clip.recording_id].fps)}"
-
     rows: dict[str, Iterable[dict]] = {
         "moments": ({
             "recording": films[m.recording_id].title, "cycle": films[m.recording_id].cycle,
@@ -116,7 +114,7 @@ def table_frames(case: Case, principles: Principles, instruments: Mapping[str, I
             "caption": c.strengths_caption, "file": _blank(c.exported),
         } for c in clips),
         "reflections": ({
-            "clip": clip_title(clip_by_id[r.clip_id]), "cycle": films[clip_by_id[r.clip_id].recording_id].cycle,
+            "clip": clip_name(clip_by_id[r.clip_id], films[clip_by_id[r.clip_id].recording_id]), "cycle": films[clip_by_id[r.clip_id].recording_id].cycle,
             "prompt": r.prompt, "words": r.words, "date": r.said_on.isoformat(),
         } for r in case.reflections),
         "goals": _goal_rows(case),

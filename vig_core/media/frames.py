@@ -19,11 +19,13 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import subprocess
 from pathlib import Path
 
 import av
 
+from ..errors import ValidationError
 from ..files import new_private_file
 from .ffmpeg import ffmpeg_exe
 from .probe import MediaError, MediaInfo, probe_copy
@@ -185,3 +187,26 @@ def save_still(video: Path, seconds: float, target: Path, *, info: MediaInfo | N
     finally:
         partial.unlink(missing_ok=True)
     return target
+
+
+TIME_CHARS = 16  # the longest time a box needs: "1:02:03.04" and some room
+_CLOCK = re.compile(r"(?:(?:(\d+):)?(\d+):)?(\d+(?:\.\d*)?|\.\d+)")
+
+
+def parse_time(text: str) -> float:
+    """Seconds from a time as practitioners type it: ``1:05.40`` (minutes:seconds, as
+    :func:`format_time` shows it), ``1:02:03.5`` or plain seconds ``65.4``; a decimal
+    comma and a trailing "s" are accepted. Raises a plain sentence otherwise."""
+    typed = str(text).strip()
+    how = "type minutes:seconds (e.g. 1:05.40) or seconds (e.g. 65.4)."
+    if not typed:
+        raise ValidationError(f"A time is needed here: {how}")
+    quoted = typed if len(typed) <= 20 else f"{typed[:20]}…"
+    match = _CLOCK.fullmatch(typed.removesuffix("s").strip().replace(",", "."))
+    if not match:
+        raise ValidationError(f"“{quoted}” is not a time: {how}")
+    hours, minutes, seconds = match.groups()
+    if minutes is not None and float(seconds) >= 60 or hours is not None and int(minutes) >= 60:
+        raise ValidationError(f"“{quoted}” is not a time: after a colon come fewer than 60 seconds "
+                              "(or minutes), e.g. 1:05.40.")
+    return int(hours or 0) * 3600 + int(minutes or 0) * 60 + float(seconds)

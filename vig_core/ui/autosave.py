@@ -31,7 +31,7 @@ from vig_core.errors import VigError
 from vig_core.models import Case
 from vig_core.text_fields import CONFLICT, SAME, SAVE, TextField, merge_typed
 
-from . import session
+from . import messages, session
 from .escape import plain
 
 log = logging.getLogger("vig_workbook")
@@ -267,7 +267,9 @@ def autosave_text(
 
     widget = st.text_input if single_line else st.text_area
     extra: dict[str, Any] = {} if single_line else {"height": height}
-    widget(label, key=key, max_chars=max_chars, help=help, on_change=on_change, placeholder=placeholder, **extra)
+    widget(label, key=key, max_chars=max_chars, help=help, on_change=messages.guarded(key, on_change),
+           placeholder=placeholder, **extra)
+    messages.show(key)
     if key in _state(CONFLICTS_KEY):
         _conflict(key, label)
 

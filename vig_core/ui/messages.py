@@ -1,29 +1,36 @@
 """Messages shown beside the control that caused them, not at the top of a long page.
 
-A callback queues its message under a key (the control's own key, say) with
-:func:`flash`, or lets :func:`guarded` / :func:`update_case` do it; the page calls
-:func:`show` with that key right after drawing the control, on every run, so the
-message appears where the practitioner's eyes are. Only the last action's messages
-are kept: a new message for another key drops those not shown yet, so an old one
-never turns up later somewhere else. Messages may quote what was typed, so they
-are shown escaped.
+:func:`session.flash <vig_core.ui.session.flash>` queues a message for the top of
+the page; on a long page that is off screen from the box or button just used. Here a
+message is queued under a control's key and shown where the page calls :func:`show`
+with that key, right after the control, on every run:
+
+    st.text_input("In", key=key, on_change=messages.guarded(key, set_in))
+    messages.show(key)
+
+:func:`guarded` wraps a callback so that everything it says, its success and its
+failure (a :class:`~vig_core.errors.VigError`, or the generic message, as
+:func:`session.guarded <vig_core.ui.session.guarded>` words them), lands beside ``key``;
+:func:`beside` does the same for a block. Only the last action's messages are kept:
+a message for another key drops those not shown yet, so an old one never turns up
+later somewhere else. Messages may quote what was typed, so they are shown escaped.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import wraps
 from typing import Any
 
 import streamlit as st
 
-from vig_core.errors import VigError
 from vig_core.models import Case
 
 from . import session
 from .escape import plain
 
-STATE_KEY = "_messages_at"
+STATE_KEY = "_messages_beside"
 
 
 def flash(key: str, kind: str, text: str) -> None:
@@ -38,30 +45,33 @@ def show(key: str) -> None:
         getattr(st, kind)(plain(text))
 
 
+@contextmanager
+def beside(key: str) -> Iterator[None]:
+    """Messages flashed inside the block (by ``session.update_case``, ``session.guarded``,
+    ...) are shown beside ``key`` instead of at the top of the page."""
+    before = len(st.session_state.setdefault(session.FLASH_KEY, []))
+    try:
+        yield
+    finally:
+        queued = st.session_state.get(session.FLASH_KEY, [])
+        for kind, text in queued[before:]:
+            flash(key, kind, text)
+        del queued[before:]
+
+
 def guarded(key: str, action: Callable[..., Any]) -> Callable[..., Any]:
-    """``action`` as a widget callback whose failures become a message beside ``key``, never a traceback."""
+    """``action`` as a widget callback whose messages, failures included, show beside ``key``."""
+    protected = session.guarded(action)
 
     @wraps(action)
     def run(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return action(*args, **kwargs)
-        except VigError as error:
-            flash(key, "error", str(error))
-        except Exception:  # noqa: BLE001 - last line of defence for the practitioner
-            session.log.exception("action %s failed", getattr(action, "__name__", action))
-            flash(key, "error", session.GENERIC_ERROR)
-        return None
+        with beside(key):
+            return protected(*args, **kwargs)
 
     return run
 
 
 def update_case(key: str, change: Callable[[Case], Any], success: str | None = None) -> bool:
     """:func:`~vig_core.ui.session.update_case` with its messages beside ``key``."""
-
-    def apply() -> bool:
-        session.store().update(session.current_case_id(), change)
-        if success:
-            flash(key, "success", success)
-        return True
-
-    return bool(guarded(key, apply)())
+    with beside(key):
+        return session.update_case(change, success)
