@@ -119,5 +119,15 @@ def main() -> None:
 if st.runtime.exists():
     main()  # a session running this file as its script (or AppTest)
 else:
-    # Imported by the server: the ASGI app, Streamlit plus the media route.
-    app = st.App(__file__, routes=media_routes())
+    # Imported by the server: the ASGI app, Streamlit plus the media route, behind the access check.
+    from starlette.middleware import Middleware
+    from streamlit import net_util
+
+    from vig_core.access import AccessMiddleware
+    from vig_core.paths import data_root
+
+    # Streamlit asks an internet service for this machine's address (and opens a socket towards
+    # a public one for its local address) when it meets an unknown origin: never, here.
+    net_util.get_external_ip = net_util.get_internal_ip = lambda: None
+    app = st.App(__file__, routes=media_routes(), middleware=[
+        Middleware(AccessMiddleware, root=data_root(), port=int(st.get_option("server.port")))])

@@ -21,6 +21,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.error
 import urllib.request
 import venv
 import webbrowser
@@ -75,21 +76,37 @@ def ensure_chromium() -> None:
     run("apt-get", "install", "-y", "-q", "--no-install-recommends", "chromium", "fonts-dejavu-core", env=env)
 
 
+def answering() -> bool:
+    """Whether a workbook answers on the port (a refusal without the session cookie is an answer)."""
+    try:
+        with urllib.request.urlopen(f"http://{HOST}:{PORT}/_stcore/health", timeout=1):
+            return True
+    except urllib.error.HTTPError:
+        return True
+    except OSError:
+        return False
+
+
 def open_browser_when_ready(url: str) -> None:
     for _ in range(120):
-        try:
-            with urllib.request.urlopen(f"http://{HOST}:{PORT}/_stcore/health", timeout=1):
-                break
-        except OSError:
-            time.sleep(0.5)
-    say(f"the workbook is at {url}  (Ctrl+C here stops it)")
+        if answering():
+            break
+        time.sleep(0.5)
+    say(f"the workbook is at {url}")
+    say("that link lets this browser in, once and within 15 minutes; run this command again for a new one "
+        "(Ctrl+C here stops the workbook)")
     webbrowser.open(url)
 
 
 def cmd_run() -> int:
     ensure_venv("requirements.txt")
     demo = run(PYTHON, "-m", "vig_core", "demo", cwd=ROOT, capture_output=True, text=True).stdout.strip()
-    url = f"http://{HOST}:{PORT}/case?case={demo}"  # straight to the demo case's "Where we are"
+    key = run(PYTHON, "-m", "vig_core", "launch-key", cwd=ROOT, capture_output=True, text=True).stdout.strip()
+    url = f"http://{HOST}:{PORT}/case?case={demo}&key={key}"  # straight to the demo case's "Where we are"
+    if answering():  # running already: only let this browser in
+        say(f"the workbook is running already; opening {url}")
+        webbrowser.open(url)
+        return 0
     threading.Thread(target=open_browser_when_ready, args=(url,), daemon=True).start()
     app = subprocess.Popen([str(PYTHON), "-m", "streamlit", "run", "app.py", "--server.port", str(PORT)], cwd=ROOT)
     try:

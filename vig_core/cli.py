@@ -23,6 +23,7 @@ from .exports.save import Format, export
 from .exports.webvtt import CaptionSource
 from .instruments import DefinitionError, read_instrument
 from .lock import PASSPHRASE_HASH
+from .access import new_launch_key
 from .paths import ENV_VAR, data_root
 from .recordings import KEEP_ORIGINALS, default_cycle, import_recording
 from .store import CaseStore, SettingsStore
@@ -37,6 +38,8 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     commands.add_parser("demo", help="create the fictional demo cases (if missing) and print the id of the one to open")
     commands.add_parser("data-dir", help="print the data folder in use")
+    commands.add_parser("launch-key", help="print a fresh launch key: the run command's link holds it, and the "
+                        "workbook lets in the browser that opens it (once, within 15 minutes)")
     importing = commands.add_parser("import-recording", help="import a film into a case and print the recording's id")
     importing.add_argument("--case", required=True, metavar="CASE_ID")
     importing.add_argument("--cycle", type=int, metavar="N", help="the cycle it belongs to (default: the current one)")
@@ -88,6 +91,8 @@ def main(argv: list[str] | None = None) -> int:
             print(ensure_demo_cases(CaseStore(data_root())))
         elif args.command == "data-dir":
             print(data_root())
+        elif args.command == "launch-key":
+            print(new_launch_key(data_root()))
         elif args.command == "import-recording":
             store = CaseStore(data_root())
             cycle = args.cycle or default_cycle(store.load(args.case))

@@ -7,14 +7,17 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 from conftest import ROOT, skip_first_start
+from vig_core.access import cookie_name, new_session_cookie
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -28,8 +31,44 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def let_in(context: BrowserContext, base: str, root: Path) -> None:
+    """Give a browser the workbook's session cookie, as opening the run command's link does."""
+    context.add_cookies([{"name": cookie_name(urlsplit(base).port), "value": new_session_cookie(root), "url": base}])
+
+
+def answering(base: str) -> bool:
+    """Whether the server answers (without the cookie it answers 403, which counts)."""
+    try:
+        with urllib.request.urlopen(f"{base}/_stcore/health", timeout=1):
+            return True
+    except urllib.error.HTTPError:
+        return True
+    except OSError:
+        return False
+
+
 @pytest.fixture
-def server_factory(data_dir: Path) -> Iterator[Callable[[], str]]:
+def admitted(data_dir: Path) -> dict[str, list]:
+    """This test's servers and browser contexts: every context is let in to every server."""
+    return {"bases": [], "contexts": []}
+
+
+@pytest.fixture
+def new_context(browser: Browser, admitted: dict[str, list], data_dir: Path) -> Callable[..., BrowserContext]:
+    """``browser.new_context`` for a browser the practitioner opened with the run command's link."""
+
+    def make(**options) -> BrowserContext:
+        context = browser.new_context(**options)
+        admitted["contexts"].append(context)
+        for base in admitted["bases"]:
+            let_in(context, base, data_dir)
+        return context
+
+    return make
+
+
+@pytest.fixture
+def server_factory(data_dir: Path, admitted: dict[str, list]) -> Iterator[Callable[[], str]]:
     """Start (or restart) ``streamlit run app.py`` on the test's data root; return its base URL.
     The first-start passphrase offer is answered "not now" unless a test answers it itself."""
     running: list[subprocess.Popen] = []
@@ -41,26 +80,30 @@ def server_factory(data_dir: Path) -> Iterator[Callable[[], str]]:
             proc.terminate()
             proc.wait(timeout=20)
 
-    def start(first_start: bool = False) -> str:
+    def start(first_start: bool = False, audit: Path | None = None) -> str:
+        """``audit``: a file where every host name looked up and every connection leaving the
+        machine is noted (see outbound_audit.py)."""
         stop()
         if not first_start:
             skip_first_start(data_dir)
         port = free_port()
+        streamlit = [str(Path(__file__).with_name("outbound_audit.py")), str(audit)] if audit else ["-m", "streamlit"]
         with open(log_path, "a") as log:
             proc = subprocess.Popen(
-                [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port)],
+                [sys.executable, *streamlit, "run", "app.py", "--server.port", str(port)],
                 cwd=ROOT, env={**os.environ, "VIG_DATA_DIR": str(data_dir)}, stdout=log, stderr=subprocess.STDOUT,
             )
         running.append(proc)
         base = f"http://127.0.0.1:{port}"
         deadline = time.time() + 60
         while time.time() < deadline:
-            try:
-                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=1):
-                    return base
-            except OSError:
-                assert proc.poll() is None, log_path.read_text()
-                time.sleep(0.3)
+            if answering(base):
+                admitted["bases"].append(base)
+                for context in admitted["contexts"]:
+                    let_in(context, base, data_dir)
+                return base
+            assert proc.poll() is None, log_path.read_text()
+            time.sleep(0.3)
         pytest.fail("the workbook server did not start")
 
     yield start
@@ -83,8 +126,8 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture
-def page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+def page(new_context: Callable[..., BrowserContext], request: pytest.FixtureRequest) -> Iterator[Page]:
+    context = new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
     page.set_default_timeout(20_000)
     yield page

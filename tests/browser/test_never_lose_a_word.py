@@ -65,12 +65,12 @@ def test_a_reload_keeps_what_was_typed_in_a_box_never_left(server: str, page: Pa
     expect(page.get_by_role("textbox", name="What has changed", exact=True)).to_have_value("We laugh together more")
 
 
-def test_two_tabs_editing_the_same_goal(server: str, browser: Browser, data_dir) -> None:
+def test_two_tabs_editing_the_same_goal(server: str, new_context, data_dir) -> None:
     store = CaseStore(data_dir)
     case = make_case(store)
     store.update(case.id, lambda c: c.add_goal("I would like to wait for her", 3, date(2026, 1, 5)))
     goal_id = store.load(case.id).goals[0].id
-    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    context = new_context(viewport={"width": 1200, "height": 900})
     first, second = context.new_page(), context.new_page()
     try:
         for tab in (first, second):

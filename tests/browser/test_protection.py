@@ -86,10 +86,10 @@ def test_passphrase_lock_idle_and_media(server_factory, page: Page, data_dir) ->
     assert hosts <= {"127.0.0.1", "data", "blob"}, f"requests left the machine: {hosts}"
 
 
-def test_two_tabs_editing_one_case_lose_nothing(server: str, browser: Browser, data_dir) -> None:
+def test_two_tabs_editing_one_case_lose_nothing(server: str, new_context, data_dir) -> None:
     store = CaseStore(data_dir)
     demo = ensure_demo_case(store)
-    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    context = new_context(viewport={"width": 1200, "height": 900})
     tabs = [context.new_page(), context.new_page()]
     fields = {0: ["About your child", "What is going well", "Your Helping Question"],
               1: ["About you (the parent or carer)", "You and your child together",
