@@ -39,7 +39,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -54,7 +53,7 @@ for folder in (ROOT, ROOT / "tests", ROOT / "bench"):
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 
-from browser.conftest import CHROMIUM, CHROMIUM_ARGS, free_port  # noqa: E402
+from browser.conftest import CHROMIUM, CHROMIUM_ARGS, answering, free_port, let_in  # noqa: E402
 from conftest import skip_first_start  # noqa: E402
 from report import Row, median, p95, table  # noqa: E402
 from vig_core.caseload import caseload_rows, page_of  # noqa: E402
@@ -107,6 +106,16 @@ WATCH_FIRST_FRAME = """() => {
 }"""
 
 
+_ROOTS: dict[str, Path] = {}  # base URL -> the data folder its server serves
+
+
+def new_context(browser, base: str, **options):
+    """A browser context let in to the workbook at ``base``, as the run command's link does."""
+    context = browser.new_context(**options)
+    let_in(context, base, _ROOTS[base])
+    return context
+
+
 @contextmanager
 def workbook(root: Path, code: Path = ROOT) -> Iterator[str]:
     """``streamlit run app.py`` of the checkout ``code`` on ``root``, bound to 127.0.0.1; yields its
@@ -122,14 +131,11 @@ def workbook(root: Path, code: Path = ROOT) -> Iterator[str]:
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=1):
-                    break
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"the workbook server did not start:\n{log_path.read_text()}") from None
-                time.sleep(0.3)
+        while not answering(base):
+            if server.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"the workbook server did not start:\n{log_path.read_text()}")
+            time.sleep(0.3)
+        _ROOTS[base] = root
         yield base
     finally:
         server.terminate()
@@ -157,7 +163,7 @@ def caseload_seconds(context, base: str, expected: int) -> float:
 
 def fresh_profile_seconds(browser, base: str, expected: int) -> float:
     """As a browser that has never opened the workbook: a new context, so no cached scripts."""
-    context = browser.new_context(viewport=VIEWPORT)
+    context = new_context(browser, base, viewport=VIEWPORT)
     try:
         return caseload_seconds(context, base, expected)
     finally:
@@ -178,7 +184,7 @@ def caseload_figures(root: Path, label: str, browser, base: str, runs: int) -> l
     cases, expected = rows_drawn(root)
     cold = fresh_profile_seconds(browser, base, expected)  # also the warm-up of the runs below
     fresh = [fresh_profile_seconds(browser, base, expected) for _ in range(runs)]
-    used = browser.new_context(viewport=VIEWPORT)
+    used = new_context(browser, base, viewport=VIEWPORT)
     try:
         caseload_seconds(used, base, expected)  # fills its cache
         cached = [caseload_seconds(used, base, expected) for _ in range(runs)]
@@ -194,7 +200,7 @@ def caseload_figures(root: Path, label: str, browser, base: str, runs: int) -> l
 def open_review(browser, base: str, case_id: str):
     """A fresh session on DEMO-1's Shared review, settled with the first clip loaded and paused;
     returns the browser context (the caller closes it), the page and the video."""
-    context = browser.new_context(viewport=VIEWPORT)
+    context = new_context(browser, base, viewport=VIEWPORT)
     try:
         page = context.new_page()
         page.set_default_timeout(60_000)  # the first visit waits for the clips to be cut

@@ -26,6 +26,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Callable
 from pathlib import Path
@@ -36,6 +37,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from browser.conftest import CHROMIUM, CHROMIUM_ARGS, free_port  # noqa: E402
+from vig_core.access import cookie_name, new_session_cookie  # noqa: E402
 from conftest import skip_first_start  # noqa: E402
 from report import Row, table  # noqa: E402
 from vig_core.demo import ensure_demo_case  # noqa: E402
@@ -76,23 +78,28 @@ class Sampler:
         self.peak = max(self.peak, rss_mb(self.pid))
 
 
-def start_server(script: str, data_root: Path) -> tuple[subprocess.Popen, str]:
+def start_server(script: str, data_root: Path) -> tuple[subprocess.Popen, str, str]:
+    """Start ``streamlit run script``; return the process, its base URL and the session cookie
+    the workbook lets in (as if the run command's link had been opened)."""
     port = free_port()
     server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port)],
                               cwd=ROOT, env={**os.environ, "VIG_DATA_DIR": str(data_root)},
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
+    cookie = f"{cookie_name(port)}={new_session_cookie(data_root)}"
     for _ in range(300):
         try:
             urllib.request.urlopen(f"{base}/_stcore/health", timeout=1)
-            return server, base
+            return server, base, cookie
+        except urllib.error.HTTPError:  # the workbook's refusal without the cookie: it is up
+            return server, base, cookie
         except OSError:
             time.sleep(0.2)
     server.terminate()
     raise RuntimeError(f"{script} did not start")
 
 
-def open_page(url: str, find: Callable | None = None) -> str:
+def open_page(url: str, cookie: str, find: Callable | None = None) -> str:
     """Open ``url`` in headless Chromium until the app has run; return the src of the video that
     ``find(page)`` locates (if given)."""
     from playwright.sync_api import sync_playwright
@@ -100,7 +107,10 @@ def open_page(url: str, find: Callable | None = None) -> str:
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
-            page = browser.new_page()
+            context = browser.new_context()
+            name, value = cookie.split("=", 1)
+            context.add_cookies([{"name": name, "value": value, "url": url}])
+            page = context.new_page()
             page.goto(url)
             if find is None:
                 page.wait_for_selector('[data-test-script-state="notRunning"]', timeout=120_000)
@@ -110,11 +120,12 @@ def open_page(url: str, find: Callable | None = None) -> str:
             browser.close()
 
 
-def read_all(url: str, size: int, chunk: int) -> float:
+def read_all(url: str, size: int, chunk: int, cookie: str) -> float:
     """Read ``size`` bytes of ``url`` in ``chunk``-byte Range requests; return the seconds taken."""
     started, got = time.perf_counter(), 0
     while got < size:
-        request = urllib.request.Request(url, headers={"Range": f"bytes={got}-{min(size, got + chunk) - 1}"})
+        request = urllib.request.Request(url, headers={"Range": f"bytes={got}-{min(size, got + chunk) - 1}",
+                                                       "Cookie": cookie})
         with urllib.request.urlopen(request) as answer:
             if answer.status != 206:
                 raise RuntimeError(f"expected 206 Partial Content, got {answer.status}")
@@ -125,14 +136,14 @@ def read_all(url: str, size: int, chunk: int) -> float:
 def play_through(script: str, data_root: Path, warm_up_url: str, page_url: str, find: Callable, size: int,
                  chunk: int) -> tuple[float, float, float]:
     """Idle RSS (after the warm-up page), peak RSS (page opened and file read) and read seconds."""
-    server, base = start_server(script, data_root)
+    server, base, cookie = start_server(script, data_root)
     try:
-        open_page(base + warm_up_url)
+        open_page(base + warm_up_url, cookie)
         time.sleep(3)
         idle = rss_mb(server.pid)
         with Sampler(server.pid) as sampler:
-            src = open_page(base + page_url, find)
-            seconds = read_all(base + re.sub(r"^https?://[^/]+", "", src), size, chunk)
+            src = open_page(base + page_url, cookie, find)
+            seconds = read_all(base + re.sub(r"^https?://[^/]+", "", src), size, chunk, cookie)
         return idle, sampler.peak, seconds
     finally:
         server.terminate()

@@ -26,7 +26,7 @@ from enum import StrEnum
 from .errors import ValidationError
 from .media.frames import format_time, frame_index, last_frame_index
 from .principles import Principles
-from .text import MAX_NOTE_TEXT, MAX_TITLE_TEXT, check_text
+from .text import MAX_NOTE_TEXT, MAX_SHORT_TEXT, MAX_TITLE_TEXT, check_text
 
 MAX_MOMENT_NOTE = 2_000
 MIN_CLIP_SECONDS, MAX_CLIP_SECONDS = 2.0, 60.0  # services mostly use 3-10 s, never over a minute
@@ -42,6 +42,9 @@ class Turn(StrEnum):
     CHILD_RECEPTION = "child: reception"
     CHILD_RESPONSE = "child: response"
     ADULT_INITIATIVE = "adult: initiative"
+
+
+MAX_FINGERPRINT = MAX_SHORT_TEXT  # a size and a hash, made by the workbook
 
 
 @dataclass
@@ -64,6 +67,7 @@ class Recording:
 
     def validate(self) -> None:
         check_text(self.title, "The recording's title", MAX_TITLE_TEXT, required=True)
+        check_text(self.fingerprint, "The recording's fingerprint", MAX_FINGERPRINT)
 
     @property
     def frame(self) -> float:

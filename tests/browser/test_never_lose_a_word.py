@@ -7,7 +7,7 @@ import time
 from datetime import date
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from browser.conftest import ARTIFACTS, settle
 from browser.test_protection import PASS, expect_locked, unlock
