@@ -36,6 +36,7 @@ def create_case() -> None:
         planned_cycles=int(values["new-cycles"]),
     )
     store.create(case)
+    session.press_done()
     session.flash("success", f"Case {case.code} created.")
     session.go_to("pages/case.py")  # before open_case, whose change of the address is where a second click cuts in
     session.open_case(case.id)

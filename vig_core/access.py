@@ -39,6 +39,7 @@ from urllib.parse import parse_qsl, urlencode
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from .media.tokens import TOKENS
 from .store import DIR_MODE, write_json_atomically
 
 ACCESS_FOLDER = "access"
@@ -177,10 +178,10 @@ class AccessMiddleware:
         admitted = valid_session_cookie(self.root, morsel.value if morsel else None)
         if scope["type"] == "http" and scope.get("method") == "GET" and await self._exchange(scope, send, admitted):
             return
-        if admitted:
+        if admitted and not (scope.get("path", "").startswith("/media/") and TOKENS.refuses()):
             await self.app(scope, receive, self._with_headers(send))
             return
-        await self._refuse(scope, send)
+        await self._refuse(scope, send)  # Streamlit's own /media/ files (stills, downloads) not while locked
 
     async def _exchange(self, scope: Scope, send: Send, admitted: bool) -> bool:
         """A page request holding a launch key: a live key is used up (whoever brings it) and

@@ -20,3 +20,7 @@ class StoreError(VigError):
 
 class NotFoundError(VigError):
     """A case, goal or cycle that does not exist (any more)."""
+
+
+class LockedError(VigError):
+    """A change asked for while the workbook is locked (a tab that has not caught up with the lock)."""

@@ -13,9 +13,11 @@ Why it is built like this:
   every film URL answers 403 and every token issued before is withdrawn (see
   :mod:`vig_core.media.tokens`); the app draws only the unlock form.
 * **Idle time counts from the last thing the practitioner did**: a page run,
-  or a film being fetched by the player. The app checks every few seconds.
-* **Guessing is slow.** After :data:`MAX_FAILURES` wrong passphrases in a row
-  the lock refuses further tries for :data:`COOL_DOWN_SECONDS`.
+  typing, or a film playing in a visible page. A film merely being fetched does not
+  count, and the media route asks the lock itself, so it locks on time with no page open.
+* **Guessing is slow.** Every passphrase check counts towards one number of wrong
+  tries, kept in the settings across restarts; after :data:`MAX_FAILURES` in a row
+  each further try waits, 30 seconds and twice as long after each further wrong one.
 
 The lock protects the screen, not the disk: anyone with the practitioner's
 account can read the data folder, so the README asks for full-disk encryption.
@@ -24,6 +26,7 @@ No Streamlit here.
 
 from __future__ import annotations
 
+import logging
 import math
 import threading
 import time
@@ -44,9 +47,12 @@ DEFAULT_LOCK_MINUTES = 10
 MIN_LOCK_MINUTES, MAX_LOCK_MINUTES = 1, 240
 MIN_LENGTH, MAX_LENGTH = 8, 1024
 MAX_FAILURES = 5
-COOL_DOWN_SECONDS = 30.0
+COOL_DOWN_SECONDS = 30.0  # after MAX_FAILURES wrong tries in a row; doubled with each further one
+MAX_WAIT_SECONDS = 3600.0
+FAILURES, WAIT_UNTIL = "passphrase_failures", "passphrase_wait_until"  # kept across restarts
 
 _hasher = PasswordHasher()
+log = logging.getLogger("vig_workbook")
 
 
 class LockError(ValidationError):
@@ -83,18 +89,52 @@ def matches(settings: SettingsStore, passphrase: str) -> bool:
     return True
 
 
+def check_passphrase(settings: SettingsStore, passphrase: str, *, now: float | None = None,
+                     wrong: str = "That passphrase is not right. Please try again.") -> None:
+    """Raise :class:`LockError` unless ``passphrase`` is the one set.
+
+    Every check (the lock screen, leaving client view, changing or removing the passphrase)
+    counts towards one number of wrong tries, kept in the settings so a restart does not
+    reset it: after :data:`MAX_FAILURES` in a row each try must wait, 30 seconds and then
+    twice as long after every further wrong one (at most an hour). A right one resets it.
+    """
+    now = time.time() if now is None else now
+    wait = _number(settings.get(WAIT_UNTIL)) - now
+    if wait > 0:
+        raise LockError(f"Too many wrong passphrases. Wait {_wait_words(wait)}, then try again.")
+    if matches(settings, passphrase):
+        if settings.get(FAILURES):
+            settings.set(FAILURES, 0)
+        return
+    failures = int(_number(settings.get(FAILURES))) + 1
+    settings.set(FAILURES, failures)
+    if failures < MAX_FAILURES:
+        raise LockError(wrong)
+    wait = min(COOL_DOWN_SECONDS * 2 ** (failures - MAX_FAILURES), MAX_WAIT_SECONDS)
+    settings.set(WAIT_UNTIL, now + wait)
+    raise LockError(f"That passphrase is not right. After {failures} wrong tries in a row the workbook "
+                    f"waits {_wait_words(wait)} before the next one.")
+
+
+def _number(value: object) -> float:
+    return float(value) if isinstance(value, int | float) and math.isfinite(value) else 0.0
+
+
+def _wait_words(seconds: float) -> str:
+    return f"{math.ceil(seconds)} seconds" if seconds < 120 else f"{math.ceil(seconds / 60)} minutes"
+
+
 def set_passphrase(settings: SettingsStore, new: str, repeat: str, *, current: str | None = None) -> None:
     """Set the passphrase; changing one needs the one in use."""
-    if has_passphrase(settings) and not matches(settings, current or ""):
-        raise ValidationError("The passphrase in use is not right, so it was not changed.")
+    if has_passphrase(settings):
+        check_passphrase(settings, current or "", wrong="The passphrase in use is not right, so it was not changed.")
     check_new_passphrase(new, repeat)
     settings.set(PASSPHRASE_HASH, _hasher.hash(new))
     settings.set(OFFERED, True)
 
 
 def remove_passphrase(settings: SettingsStore, current: str) -> None:
-    if not matches(settings, current):
-        raise ValidationError("The passphrase is not right, so it was kept.")
+    check_passphrase(settings, current, wrong="The passphrase is not right, so it was kept.")
     settings.set(PASSPHRASE_HASH, None)
 
 
@@ -122,15 +162,16 @@ class AppLock:
     """
 
     def __init__(self, settings: SettingsStore, *, clock: Callable[[], float] | None = None,
-                 tokens: MediaTokens = TOKENS) -> None:
+                 tokens: MediaTokens = TOKENS, on_lock: Callable[[], None] | None = None) -> None:
         self._settings = settings
         self._clock = clock or time.monotonic
+        self._wall = clock or time.time  # the persisted wait after wrong passphrases outlives the process
         self._tokens = tokens
+        self._on_lock = on_lock
         self._guard = threading.Lock()
         self._locked = has_passphrase(settings)
         self._last_used = self._clock()
-        self._failures = 0
-        self._wait_until = 0.0
+        tokens.set_guard(self.is_locked)  # the media route asks, so it locks by itself after the idle time
 
     def touch(self) -> None:
         """The practitioner did something: the idle time starts again."""
@@ -139,7 +180,10 @@ class AppLock:
                 self._last_used = self._clock()
 
     def idle_seconds(self) -> float:
-        return self._clock() - max(self._last_used, self._tokens.last_served)
+        """Since the practitioner last did something: fetching a film does not count (a
+        program could keep the workbook open so); playing it in a visible page does (the
+        page says so, see ``vig_core.ui.autosave``)."""
+        return self._clock() - self._last_used
 
     def is_locked(self) -> bool:
         """Lock now if a passphrase is set and the idle time has run out; say whether locked.
@@ -152,6 +196,7 @@ class AppLock:
                 self._locked = False
             elif not self._locked and self.idle_seconds() >= lock_minutes(self._settings) * 60:
                 self._locked = True
+                self._locked_now()
             if self._tokens.locked != self._locked:
                 self._tokens.set_locked(self._locked)
             return self._locked
@@ -160,6 +205,15 @@ class AppLock:
         with self._guard:
             self._locked = has_passphrase(self._settings)
             self._tokens.set_locked(self._locked)
+            if self._locked:
+                self._locked_now()
+
+    def _locked_now(self) -> None:
+        if self._on_lock:
+            try:
+                self._on_lock()
+            except Exception:  # noqa: BLE001 - locking must never fail
+                log.exception("forgetting what was served before the lock failed")
 
     def unlock(self, passphrase: str) -> None:
         """Unlock with the right passphrase, or raise :class:`LockError` saying why not."""
@@ -177,15 +231,4 @@ class AppLock:
 
     def _check(self, passphrase: str) -> None:
         """The check itself (the guard held by the caller)."""
-        wait = self._wait_until - self._clock()
-        if wait > 0:
-            raise LockError(f"Too many wrong passphrases. Wait {math.ceil(wait)} seconds, then try again.")
-        if not matches(self._settings, passphrase):
-            self._failures += 1
-            if self._failures >= MAX_FAILURES:
-                self._failures = 0
-                self._wait_until = self._clock() + COOL_DOWN_SECONDS
-                raise LockError(f"That passphrase is not right. After {MAX_FAILURES} wrong tries the workbook "
-                                f"waits {int(COOL_DOWN_SECONDS)} seconds before the next one.")
-            raise LockError("That passphrase is not right. Please try again.")
-        self._failures = 0
+        check_passphrase(self._settings, passphrase, now=self._wall())

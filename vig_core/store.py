@@ -222,6 +222,8 @@ class CaseStore:
         self._snapshots: dict[str, tuple[tuple[int, int, int], Case]] = {}
         self._snapshots_lock = threading.Lock()
         self._last_change_note: dict[str, tuple[str, float]] = {}  # case id -> (what, when)
+        # Asked before every change of a case; raises to refuse it (the app: not while locked).
+        self.write_guard: Callable[[], None] = lambda: None
         self.remove_stale_temp_files()
 
     # --- housekeeping ---------------------------------------------------
@@ -354,6 +356,7 @@ class CaseStore:
     # --- writing --------------------------------------------------------
     def create(self, case: Case) -> Case:
         """Store a new case; its code must not be in use by another case."""
+        self.write_guard()
         case.validate()
         self._check_code_free(case)
         folder = self.case_folder(case.id)
@@ -376,6 +379,7 @@ class CaseStore:
         If the block raises (including a :class:`ValidationError`), or changes
         nothing, nothing is written.
         """
+        self.write_guard()
         path = self._case_file(case_id)
         with file_lock(path):
             case = self.load(case_id)
@@ -414,6 +418,7 @@ class CaseStore:
         The code is taken from the record before it goes; the log holds no name, no
         note and no file name, so it can be kept after the family's data is gone.
         """
+        self.write_guard()
         folder = self.case_folder(case_id)
         path = folder / CASE_FILE
         with file_lock(path):
@@ -436,6 +441,7 @@ class CaseStore:
         The records go first: a crash between the two steps leaves files no record
         points to (removed by the next erasure), never a record of a missing film.
         """
+        self.write_guard()
         folder = self.case_folder(case_id)
         path = folder / CASE_FILE
         with file_lock(path):

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
+from datetime import date
+
 from apptest.helpers import messages, open_app, screen_text
+from conftest import make_case
 from vig_core import lock
 from vig_core.demo import ensure_demo_case
 from vig_core.media.tokens import TOKENS
@@ -130,3 +133,28 @@ def test_leaving_client_view_can_ask_for_the_passphrase(store):
     assert settings.get("client_view_case") is None
     assert [t.value for t in at.title] == ["Where we are"]
 
+
+
+def test_a_tab_that_has_not_caught_up_with_the_lock_changes_nothing(store):
+    """Issue 18, item 5: widget callbacks run before the page's lock gate, so a stale tab could
+    save text and press buttons after "Lock now" in another tab."""
+    case = make_case(store)
+    store.update(case.id, lambda c: c.add_goal("I would like to wait for her", 3, date(2026, 1, 5)))
+    goal = store.load(case.id).goals[0]
+    lock.set_passphrase(SettingsStore(store.root), PASS, PASS)
+    session.app_lock().unlock(PASS)
+    stale = open_app(case.id, "pages/goals.py")
+    session.app_lock().lock()  # "Lock now" in another tab
+    stale.button(key=f"retire-{goal.id}").click().run()
+    assert store.load(case.id).goals[0].retired_on is None
+    assert [t.value for t in stale.title] == ["The workbook is locked"]
+    assert any("The workbook is locked, so nothing was changed" in m for m in messages(stale))
+
+    session.app_lock().unlock(PASS)
+    stale = open_app(case.id, "pages/goals.py")
+    session.app_lock().lock()
+    stale.text_area(key=f"goal-text-{goal.id}").input("I would like to wait and watch").run()
+    assert store.load(case.id).goals[0].text == "I would like to wait for her"
+    stale.text_input(key="unlock-passphrase").input(PASS)
+    stale.button(key="FormSubmitter:unlock-Unlock").click().run()
+    assert store.load(case.id).goals[0].text == "I would like to wait and watch"  # kept, saved once unlocked

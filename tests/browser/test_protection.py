@@ -116,3 +116,34 @@ def test_two_tabs_editing_one_case_lose_nothing(server: str, new_context, data_d
     }
     for round_, (name, number) in enumerate(expected.items()):
         assert getattr(saved, name) == f"tab {number} round {round_ % 3} <b>kept</b>", name
+
+
+def test_streamlits_own_media_files_go_with_the_lock_and_the_erasure(server_factory, page: Page, data_dir) -> None:
+    """Issue 18, item 6: stills and downloads served by Streamlit's /media/ store stayed reachable
+    60 s after the lock, and an erased case's stills minutes after the erasure."""
+    store = CaseStore(data_dir)
+    demo = ensure_demo_case(store)
+    settings = SettingsStore(data_dir)
+    lock.set_passphrase(settings, PASS, PASS)
+    base = server_factory()
+    page.goto(f"{base}/clips?case={demo}")
+    settle(page)
+    unlock(page, PASS)
+    expect(page.get_by_role("heading", name="Clips", exact=True)).to_be_visible()
+    page.locator("img[src*='/media/']").first.wait_for()
+    stills = page.locator("img[src*='/media/']").evaluate_all("images => images.map(i => i.src)")
+    assert page.request.get(stills[0]).status == 200
+
+    page.get_by_role("button", name="Lock now").click()
+    expect_locked(page)
+    assert all(page.request.get(url).status == 403 for url in stills)
+
+    unlock(page, PASS)
+    page.goto(f"{base}/case?case={demo}")
+    settle(page)
+    stills = page.locator("img[src*='/media/']").evaluate_all("images => images.map(i => i.src)") or stills
+    page.get_by_role("button", name="Erase this case…").click()
+    page.get_by_role("button", name="Yes, erase everything of this case").click()
+    settle(page)
+    expect(page.get_by_role("heading", name="Caseload")).to_be_visible()
+    assert all(page.request.get(url).status == 404 for url in stills)

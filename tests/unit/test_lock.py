@@ -89,24 +89,40 @@ def test_a_start_with_a_passphrase_begins_locked_with_media_refused(settings, cl
     assert not app.is_locked() and not tokens.locked
 
 
-def test_idle_time_locks_and_any_use_starts_it_again(settings, clock, tokens, tmp_path):
+def test_idle_time_locks_and_any_use_starts_it_again(settings, clock, tokens):
     app = locked_app(settings, clock, tokens)
     app.unlock(PASS)
     lock.set_lock_minutes(settings, 5)
     clock.now += 4 * 60
-    app.touch()  # a page run
-    clock.now += 4 * 60
-    assert not app.is_locked()
-    film = tmp_path / "film.mp4"
-    film.write_bytes(b"0")
-    url = tokens.issue(film)
-    clock.now += 4 * 60
-    assert tokens.lookup(url.split("/")[3]) is not None  # the player fetching the film counts as use
+    app.touch()  # a page run, typing, or a film playing in a visible page
     clock.now += 4 * 60
     assert not app.is_locked()
     clock.now += 60
     assert app.is_locked() and tokens.locked
     app.touch()  # a locked workbook is not woken by a page run
+    assert app.is_locked()
+
+
+def test_fetching_a_film_is_not_use_and_the_route_locks_by_itself(settings, clock, tokens, tmp_path):
+    """Issue 18, item 4: a program fetching a film URL kept the workbook unlocked for ever, and the
+    route answered after the idle time when no page was open to notice it."""
+    from starlette.applications import Starlette
+    from starlette.testclient import TestClient
+
+    from vig_core.media.route import media_routes
+
+    app = locked_app(settings, clock, tokens)
+    app.unlock(PASS)
+    lock.set_lock_minutes(settings, 2)
+    film = tmp_path / "film.mp4"
+    film.write_bytes(b"0123456789")
+    url = tokens.issue(film)
+    client = TestClient(Starlette(routes=media_routes(tokens)))
+    for _ in range(4):
+        clock.now += 25
+        assert client.get(url, headers={"Range": "bytes=0-3"}).status_code == 206
+    clock.now += 25  # 125 s without use, fetched every 25 s, and no page asked the lock meanwhile
+    assert client.get(url, headers={"Range": "bytes=0-3"}).status_code == 403
     assert app.is_locked()
 
 
@@ -130,6 +146,30 @@ def test_wrong_passphrases_are_refused_and_many_make_it_wait(settings, clock, to
     clock.now += lock.COOL_DOWN_SECONDS
     app.unlock(PASS)
     assert not app.is_locked()
+
+
+def test_every_passphrase_check_counts_the_count_outlives_a_restart_and_waits_grow(settings, clock, tokens,
+                                                                                    monkeypatch):
+    """Issue 18, item 7: the checks in Settings had no try counter, and a restart reset the wait."""
+    monkeypatch.setattr("vig_core.lock.time.time", clock)  # Settings' checks read the wall clock
+    lock.set_passphrase(settings, PASS, PASS)
+    for _ in range(lock.MAX_FAILURES - 1):
+        with pytest.raises(ValidationError, match="not right"):
+            lock.remove_passphrase(settings, "a guess in Settings")
+    restarted = AppLock(settings, clock=clock, tokens=tokens)  # a new process: the count is in the settings
+    with pytest.raises(LockError, match="waits 30 seconds"):
+        restarted.unlock("the fifth guess")
+    clock.now += lock.COOL_DOWN_SECONDS
+    with pytest.raises(LockError, match="waits 60 seconds"):
+        lock.set_passphrase(settings, "a new passphrase", "a new passphrase", current="the sixth guess")
+    with pytest.raises(LockError, match="Wait 60 seconds"):
+        AppLock(settings, clock=clock, tokens=tokens).check(PASS)
+    clock.now += 60
+    restarted.unlock(PASS)  # the right one resets the count
+    for _ in range(lock.MAX_FAILURES - 1):
+        with pytest.raises(LockError, match="not right. Please try again"):
+            restarted.check("wrong again")
+    assert lock.has_passphrase(settings)
 
 
 def test_lock_minutes_are_bounded_and_a_bad_stored_value_falls_back(settings, data_dir):

@@ -58,7 +58,7 @@ def media_routes(tokens: MediaTokens | None = None) -> list[Route]:
     registry = TOKENS if tokens is None else tokens
 
     async def serve(request: Request) -> Response:
-        if registry.locked:
+        if registry.refuses():
             return _plain(403, "Locked")
         token = request.path_params.get("token", "")
         entry = registry.lookup(token)
@@ -79,7 +79,7 @@ def media_routes(tokens: MediaTokens | None = None) -> list[Route]:
         )
 
     async def not_found(request: Request) -> Response:
-        return _plain(403, "Locked") if registry.locked else _plain(404, "Not found")
+        return _plain(403, "Locked") if registry.refuses() else _plain(404, "Not found")
 
     return [
         # ``:path`` so that a name holding (decoded) slashes still lands here and

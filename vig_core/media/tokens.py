@@ -87,7 +87,7 @@ class MediaTokens:
         self._entries: dict[str, MediaEntry] = {}
         self._by_key: dict[tuple[Path, str], str] = {}  # (path, name) -> live token, for reuse
         self._locked = False
-        self._last_served = float("-inf")  # when a film was last fetched: the player counts as use
+        self._guard: Callable[[], bool] | None = None  # the lock's own check, asked by the route
 
     # -- issuing ---------------------------------------------------------------
     def issue(self, path: Path, *, ttl: float = DEFAULT_TTL, name: str = DEFAULT_NAME) -> str:
@@ -135,13 +135,7 @@ class MediaTokens:
             if now >= entry.expires:
                 self._drop(token)
                 return None
-            self._last_served = now
             return entry
-
-    @property
-    def last_served(self) -> float:
-        """The registry clock's time of the last successful lookup (a film being played)."""
-        return self._last_served
 
     def resolve(self, token: str) -> Path | None:
         """The file behind ``token``; ``None`` if unknown, expired or the file is gone."""
@@ -177,6 +171,15 @@ class MediaTokens:
     @property
     def locked(self) -> bool:
         return self._locked
+
+    def set_guard(self, is_locked: Callable[[], bool]) -> None:
+        """The lock's own check (it applies the idle time), for :meth:`refuses`."""
+        self._guard = is_locked
+
+    def refuses(self) -> bool:
+        """Whether the route must answer 403 now: asks the lock, so an idle workbook locks
+        even when no page is open to notice."""
+        return self._guard() if self._guard is not None else self._locked
 
     def set_locked(self, flag: bool) -> None:
         """While locked every media request answers 403. Locking also revokes

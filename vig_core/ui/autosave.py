@@ -27,7 +27,7 @@ from typing import Any
 
 import streamlit as st
 
-from vig_core.errors import VigError
+from vig_core.errors import LockedError, VigError
 from vig_core.models import Case
 from vig_core.text_fields import CONFLICT, SAME, SAVE, TextField, merge_typed
 
@@ -108,6 +108,16 @@ export default function (component) {
     else if (state.component) state.component.setTriggerValue('seen', Date.now());
   });
   window.addEventListener('pagehide', send);
+  // A film playing in a visible page is use (a long clip watched with the parent must not lock);
+  // a film merely fetched is not (see vig_core.lock).
+  setInterval(() => {
+    if (document.visibilityState !== 'visible' || !state.component) return;
+    const videos = [...document.querySelectorAll('video')];
+    for (const frame of document.querySelectorAll('iframe')) {
+      try { videos.push(...frame.contentDocument.querySelectorAll('video')); } catch (error) { /* not ours */ }
+    }
+    if (videos.some((v) => !v.paused && !v.ended)) state.component.setTriggerValue('playing', Date.now());
+  }, 20000);
   return () => { if (state.component === component) state.component = null; };
 }
 """
@@ -154,6 +164,9 @@ def keep_typed(key: str, text: str, *, quiet: bool) -> str | None:
     before = session.store().version(box.case_id)
     try:
         session.store().update(box.case_id, change)
+    except LockedError:  # typed in a tab that has not caught up with the lock: saved after unlocking
+        _state(HELD_KEY)[key] = text
+        return None
     except VigError as error:
         if not quiet:
             session.flash("error", str(error))
@@ -194,13 +207,15 @@ def keep_reported(texts: dict[str, Any], *, locked: bool) -> bool:
 def _watch() -> None:
     """Mount the typing script (drawing nothing), save what it reports, count typing as use,
     and draw the page again when it locked, a conflict came up, or the case changed elsewhere."""
-    result = _typing_component(key=WATCH_KEY, height=0, on_typed_change=lambda: None, on_seen_change=lambda: None)
+    result = _typing_component(key=WATCH_KEY, height=0, on_typed_change=lambda: None, on_seen_change=lambda: None,
+                               on_playing_change=lambda: None)
     typed = getattr(result, TYPED_STATE, None)
     app_lock = session.app_lock()
     fresh = isinstance(typed, dict) and typed.get("at") != st.session_state.get("_typing_at")
     if fresh:
         st.session_state["_typing_at"] = typed.get("at")
-        app_lock.touch()  # typing is use: the idle time starts again
+    if fresh or getattr(result, "playing", None):
+        app_lock.touch()  # typing, or a film playing in this visible page, is use: the idle time starts again
     locked = app_lock.is_locked()
     redraw = fresh and isinstance(typed.get("texts"), dict) and keep_reported(typed["texts"], locked=locked)
     if locked or redraw or _changed_elsewhere():
@@ -259,15 +274,17 @@ def autosave_text(
         st.session_state[key] = stored
     st.session_state.setdefault(key, stored)
 
-    def on_change() -> None:
+    def on_change() -> None:  # keep_typed says itself what went wrong, and holds text typed while locked
         text = st.session_state[key]
-        if keep_typed(key, text, quiet=False) in (SAVE, SAME) and len(text) >= max_chars:
-            # Streamlit cuts text at max_chars (a paste can be longer): say so.
-            session.flash("warning", f"“{label}” is full ({max_chars:,} characters); text beyond that was not kept.")
+        with messages.beside(key):
+            if keep_typed(key, text, quiet=False) in (SAVE, SAME) and len(text) >= max_chars:
+                # Streamlit cuts text at max_chars (a paste can be longer): say so.
+                session.flash("warning", f"“{label}” is full ({max_chars:,} characters); text beyond that "
+                                         "was not kept.")
 
     widget = st.text_input if single_line else st.text_area
     extra: dict[str, Any] = {} if single_line else {"height": height}
-    widget(label, key=key, max_chars=max_chars, help=help, on_change=messages.guarded(key, on_change),
+    widget(label, key=key, max_chars=max_chars, help=help, on_change=on_change,
            placeholder=placeholder, **extra)
     messages.show(key)
     if key in _state(CONFLICTS_KEY):

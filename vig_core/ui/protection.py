@@ -23,6 +23,7 @@ from .widgets import confirm_button, plain
 def erase_case_button(case: Case, today: date, *, key: str) -> None:
     def erase() -> None:
         erase_case(session.store(), case.id, today)
+        session.forget_served_files()  # its stills and downloads too
         if session.current_case_id() == case.id:
             session.open_case(None)
         session.flash("success", f"Case {case.code} was erased: every record and file of it is gone. "
@@ -37,6 +38,7 @@ def erase_case_button(case: Case, today: date, *, key: str) -> None:
 def erase_films_button(case: Case, today: date, *, key: str) -> None:
     def erase() -> None:
         erase_films(session.store(), case.id, today)
+        session.forget_served_files()
         session.flash("success", f"The films of case {case.code} were erased with their moments, clips and stills. "
                                  "The conversation, goals and questionnaires are kept.")
 

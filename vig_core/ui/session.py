@@ -14,14 +14,17 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date
 from functools import wraps
 from pathlib import Path
 from typing import Any
 
 import streamlit as st
+from streamlit import runtime
+from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
-from vig_core.errors import NotFoundError, VigError
+from vig_core.errors import LockedError, NotFoundError, VigError
 from vig_core.lock import AppLock
 from vig_core.models import Case
 from vig_core.paths import data_root
@@ -40,9 +43,22 @@ GENERIC_ERROR = (
 )
 
 
+LOCKED_MESSAGE = "The workbook is locked, so nothing was changed. Unlock it and try again."
+
+
 @st.cache_resource(show_spinner=False)
 def _stores(root: str) -> tuple[CaseStore, SettingsStore]:
-    return CaseStore(Path(root)), SettingsStore(Path(root))
+    cases = CaseStore(Path(root))
+    cases.write_guard = lambda: _refuse_while_locked(root)
+    return cases, SettingsStore(Path(root))
+
+
+def _refuse_while_locked(root: str) -> None:
+    """No change to a case from a browser while the workbook is locked: a tab that has not
+    rerun since the lock still shows its buttons and boxes, and their callbacks run before
+    the page's lock gate. Background work (an import finishing) has no browser run and goes on."""
+    if get_script_run_ctx(suppress_warning=True) is not None and _lock(root).is_locked():
+        raise LockedError(LOCKED_MESSAGE)
 
 
 def store() -> CaseStore:
@@ -78,7 +94,18 @@ def settle_after_first_run(page: str) -> None:
 
 @st.cache_resource(show_spinner=False)
 def _lock(root: str) -> AppLock:
-    return AppLock(_stores(root)[1])
+    return AppLock(_stores(root)[1], on_lock=forget_served_files)
+
+
+def forget_served_files() -> None:
+    """Drop every file Streamlit's own ``/media/`` store serves (stills, downloads such as the
+    celebration summary): on lock and after an erasure nothing of a family may stay reachable."""
+    if not runtime.exists():
+        return
+    files = runtime.get_instance().media_file_mgr
+    with files._lock:  # Streamlit has no public call for this; its own clean-up uses the same two
+        for file_id in list(files._file_metadata):
+            files._delete_file(file_id)
 
 
 def app_lock() -> AppLock:
@@ -108,6 +135,8 @@ def guarded(action: Callable[..., Any]) -> Callable[..., Any]:
     @wraps(action)
     def run(*args: Any, **kwargs: Any) -> Any:
         try:
+            if app_lock().is_locked():  # a tab that has not rerun since the lock (see _refuse_while_locked)
+                raise LockedError(LOCKED_MESSAGE)
             return action(*args, **kwargs)
         except VigError as error:
             flash("error", str(error))
@@ -121,34 +150,63 @@ def guarded(action: Callable[..., Any]) -> Callable[..., Any]:
 
 # --- a second press of the same thing ----------------------------------------------
 REPEAT_SECONDS = 2.0  # a double click, or an impatient second press, arrives well within this
-_PRESSES_KEY = "_recent_presses"
-_WENT_KEY = "_last_go_to"  # (page, when): where the first of two presses was sending the practitioner
+
+
+@dataclass
+class _Press:
+    when: float
+    thread: threading.Thread
+    done: bool = False  # its effect is made (a record written, a job started)
+    went: str | None = None  # the page it sent the practitioner to
+
+
+# Kept outside st.session_state on purpose: with fast reruns a second click's run starts while
+# the first is still in its callback, and Streamlit stops the first at its next touch of
+# st.session_state. Plain Python here is never cut short, so what it records is true.
+_presses: dict[tuple[str, str], _Press] = {}  # (browser session, action and input) -> the last press
+_presses_lock = threading.Lock()
+_pressing = threading.local()
 
 
 def first_press(action: str, *what: object) -> bool:
     """Whether this press of ``action`` on ``what`` (the text typed, the file chosen, ...)
-    should act: ``False`` for the same press again within :data:`REPEAT_SECONDS`.
+    should act: ``False`` for the same press again within :data:`REPEAT_SECONDS` once the
+    first one has had its effect.
 
-    A double click sends two clicks, and Streamlit runs the button's callback for each;
-    with fast reruns the second run starts while the first is still in its callback. So
-    every button that creates something asks this first, and a repeat waits for the
-    first press to finish, then follows it where it went (a new case opens its page).
-    The same action on other input (a second, different goal) is never held back.
+    A double click sends two clicks, and Streamlit runs the button's callback for each,
+    the second possibly beside the first. So every button that creates something asks
+    this first; a repeat waits for the first press's run to end, then follows it where
+    it went (a new case opens its page). A first press cut short before its effect
+    (:func:`press_done`) does not count, and the same action on other input (a second,
+    different goal) is never held back.
     """
-    now = time.monotonic()
-    fingerprint = repr((action, what))
-    recent = {k: v for k, v in st.session_state.get(_PRESSES_KEY, {}).items() if now - v[0] < REPEAT_SECONDS}
-    earlier = recent.get(fingerprint)
-    recent[fingerprint] = (now, threading.current_thread())
-    st.session_state[_PRESSES_KEY] = recent
-    if earlier is None:
-        return True
-    if earlier[1] is not threading.current_thread():
-        earlier[1].join(timeout=REPEAT_SECONDS * 5)  # the first press's run, told to stop, ends soon after it
-    went = st.session_state.get(_WENT_KEY)
-    if went and time.monotonic() - went[1] < REPEAT_SECONDS * 5:
-        go_to(went[0])  # the first press's run was cut short before it could change the page
-    return False
+    ctx = get_script_run_ctx(suppress_warning=True)
+    key = (ctx.session_id if ctx else "", repr((action, what)))
+    now, me = time.monotonic(), threading.current_thread()
+    with _presses_lock:
+        for old in [k for k, p in _presses.items() if now - p.when > 60]:
+            del _presses[old]
+        earlier = _presses.get(key)
+    if earlier is not None and now - earlier.when < REPEAT_SECONDS:
+        if earlier.thread is not me:
+            earlier.thread.join(timeout=REPEAT_SECONDS * 5)  # told to stop, it ends soon after its callback
+        if earlier.done:
+            if earlier.went:
+                go_to(earlier.went)  # the first press's run was cut short before it could change the page
+            return False
+    press = _Press(now, me)
+    with _presses_lock:
+        _presses[key] = press
+    _pressing.press = press
+    return True
+
+
+def press_done() -> None:
+    """The effect of the press being handled is made: a repeat of it now does nothing
+    (called by :func:`update_case` after its write; call it after any other effect)."""
+    press = getattr(_pressing, "press", None)
+    if press is not None:
+        press.done = True
 
 
 # --- the open case ------------------------------------------------------------
@@ -169,8 +227,10 @@ def current_case_id() -> str | None:
 
 def go_to(page: str) -> None:
     """Ask the app to switch to ``page`` once navigation is built (callbacks cannot switch)."""
+    press = getattr(_pressing, "press", None)
+    if press is not None:
+        press.went = page  # first: the write below is where a second click's run may cut in
     st.session_state[GOTO_KEY] = page
-    st.session_state[_WENT_KEY] = (page, time.monotonic())
 
 
 _entry = threading.local()
@@ -239,6 +299,7 @@ def update_case(change: Callable[[Case], Any], success: str | None = None) -> bo
     @guarded
     def apply() -> bool:
         store().update(current_case_id(), change)
+        press_done()
         if success:
             flash("success", success)
         return True
