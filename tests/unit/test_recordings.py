@@ -16,7 +16,7 @@ from media_fixtures import BROKEN, make
 from vig_core.errors import StoreError, ValidationError
 from vig_core.media.ffmpeg import ffmpeg_exe
 from vig_core.media.probe import MediaError, probe
-from vig_core.models import ConsentKind
+from vig_core.models import ConsentKind, Stage
 from vig_core.recordings import (
     films_in_folder, import_recording, receive_upload, remove_recording,
 )
@@ -169,3 +169,11 @@ def test_films_in_a_folder_are_listed_by_name(films):
     assert all(not n.endswith(".m4a") for n in names)
     with pytest.raises(ValidationError, match="could not be read"):
         films_in_folder(films / "missing")
+
+
+def test_the_first_film_of_a_cycle_moves_a_case_at_the_initial_conversation_into_its_cycles(store, case_id, films):
+    """Issue 17 item 8: filmed, analysed and reviewed without "Begin cycle 1" first."""
+    assert store.load(case_id).stage is Stage.INITIAL
+    import_recording(store, case_id, 1, make("moov_at_end.mp4", films))
+    case = store.load(case_id)
+    assert case.stage is Stage.CYCLES and case.step == "cycle 1: shared review"
