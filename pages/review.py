@@ -3,10 +3,8 @@ goals re-rated and the cycle closed. In client view nothing private is drawn."""
 
 import streamlit as st
 
-from vig_core.clip_export import prepare_review_clips
 from vig_core.consent_rules import Use, allows
 from vig_core.film import MAX_MOMENT_NOTE
-from vig_core.jobs import JOBS
 from vig_core.models import RATING_MAX, RATING_MIN, CycleStatus
 from vig_core.paths import data_root
 from vig_core.prompts import (SHARED_REVIEW, edited_prompt_set, forget_own_prompt_set, load_prompt_sets,
@@ -15,7 +13,7 @@ from vig_core.review import (close_cycle, has_clip_file, rated_at_review, record
                              review_cycle, words_by_prompt)
 from vig_core.text import MAX_NOTE_TEXT
 from vig_core.ui import session
-from vig_core.ui.media import job_progress
+from vig_core.ui.media import cut_chosen_clips, job_progress
 from vig_core.ui.review_player import PLAYING, STILL, clip_player
 from vig_core.ui.widgets import autosave_text, case_title, confirm_button, plain, require_case
 
@@ -46,14 +44,7 @@ else:
     choose.markdown(f"**Cycle {cycle}**")
 clips = case.chosen_clips(cycle)
 
-# Cut the clips the review plays, once, in the background (the recording plays meanwhile).
-missing = [c for c in clips if not has_clip_file(session.store().case_folder(case.id), c)]
-tried = "review-prepared-" + ",".join(f"{c.id}:{c.start}-{c.end}" for c in missing)  # once per set of clips
-if missing and not st.session_state.get(tried) and not JOBS.of(case.id):
-    st.session_state[tried] = True
-    JOBS.start(case.id, "Getting the clips ready",
-               lambda report: prepare_review_clips(session.store(), case.id, cycle, on_progress=report))
-job_progress(case.id)
+cut_chosen_clips(case, cycle)  # the review plays only cut clip files, never the whole recording
 
 if private:
     begin.button("Start the shared review in client view", key="start-review", type="primary",
@@ -68,6 +59,8 @@ back, where, forward = st.columns([1, 3, 1], vertical_alignment="center")
 where.radio("Where we are", list(range(finish + 1)), key=step_key, horizontal=True, label_visibility="collapsed",
             format_func=lambda i: "To finish" if i == finish else f"Clip {i + 1}")
 step = st.session_state[step_key]
+if step == finish or has_clip_file(session.store().case_folder(case.id), clips[step]):
+    job_progress(case.id)  # (while a clip is being cut, its progress shows in the player's place)
 
 
 def go(offset: int) -> None:

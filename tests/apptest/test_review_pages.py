@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import json
+import threading
+from collections.abc import Iterator
 from datetime import date
+from pathlib import Path
 
 import pytest
 
 from apptest.helpers import messages, open_app, screen_text
 from apptest.test_film_pages import finish_jobs
 from conftest import make_case
+from vig_core import clip_export
 from vig_core.demo import ensure_demo_case
+from vig_core.media.tokens import TOKENS
 from vig_core.models import ConsentKind, CycleStatus
 from vig_core.store import SettingsStore
 
@@ -164,3 +169,61 @@ def test_timeline_in_client_view_shows_the_family_and_nothing_private(store, dat
     assert "Cycle 1: filming" in shown and "Cycle 2: shared review" in shown and "Goal ratings" in shown
     for private in ("PRIVATE-REVIEW", "FAM-22", "Quentin", store.load(demo).practitioner_notes):
         assert private not in shown
+
+
+CLIENT_PAGES = ["pages/conversation.py", "pages/goals.py", "pages/questionnaires.py", "pages/review.py",
+                "pages/strengths.py", "pages/outcomes.py", "pages/ending.py", "pages/timeline.py"]
+
+
+@pytest.fixture
+def issued(monkeypatch) -> list[Path]:
+    """Every file a media URL (token) is issued for, while the test runs."""
+    paths: list[Path] = []
+    real = TOKENS.issue
+
+    def issue(path, **kwargs):
+        paths.append(Path(path).resolve())
+        return real(path, **kwargs)
+
+    monkeypatch.setattr(TOKENS, "issue", issue)
+    return paths
+
+
+@pytest.fixture
+def slow_cutting(monkeypatch) -> Iterator[threading.Event]:
+    """Cutting clip files waits until the test sets the returned event."""
+    go = threading.Event()
+    real = clip_export.cut_clip
+
+    def cut(*args, **kwargs):
+        go.wait(60)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(clip_export, "cut_clip", cut)
+    yield go
+    go.set()
+
+
+def test_client_view_never_gets_a_url_to_a_whole_recording(store, data_dir, demo, issued, slow_cutting):
+    """Issue 17 item 6: before the clips were cut, the review played the whole film limited by a
+    media fragment (``film.mp4#t=17,23``): the parent could scrub to what was left out."""
+    client_view(data_dir, demo)
+    case = store.load(demo)
+    recordings = {store.media_path(demo, r.playable).resolve() for r in case.recordings}
+    at = open_app(page="pages/review.py")
+    for step in range(len(case.chosen_clips(1))):  # every clip while it is being cut
+        assert at.radio(key="review-step-demo-1").value == step
+        assert "Getting the clip ready" in screen_text(at)
+        assert not [e for e in at.get("component_instance") if e.key.startswith("review-player-")]
+        at.button(key="review-next").click().run()
+    slow_cutting.set()
+    assert any("Getting the clips ready: done" in m for m in finish_jobs(at, demo, "success"))
+    at.radio(key="review-step-demo-1").set_value(0).run()
+    assert player_args(at)["url"].endswith("/clip.mp4?play=0")
+    at.button(key="review-still-button").click().run()
+    assert len(at.image) == 1
+    for page in CLIENT_PAGES:  # the other client pages: stills, strengths record, timeline, ending
+        at.switch_page(page).run()
+        assert not at.exception
+    assert issued and not recordings & set(issued)
+    assert all(path.is_relative_to(store.case_folder(demo) / "exports") for path in issued)

@@ -5,6 +5,10 @@ a button with a key (K, 0, L, S) that works when no text box has the focus.
 The player sits in a fragment so its progress events do not redraw the page;
 the controls sit outside it, as buttons with callbacks (the pattern that works
 with AppTest and with Streamlit's reruns).
+
+It plays only the clip's own cut file, never the whole recording (the parent
+must not be able to scrub to what was left out): until that file exists it
+says the clip is being made ready, with the progress of the cut.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from vig_core.media.frames import format_time
 from vig_core.review import has_clip_file
 
 from . import session
-from .media import media_url, still
+from .media import cutting, job_progress, media_url, still
 
 SPEEDS = {1.0: "Normal speed", 0.5: "Slow (½×)", 0.25: "Very slow (¼×)"}
 PLAYING, LOOP, SPEED, STILL = "review-playing", "review-loop", "review-speed", "review-still"
@@ -33,19 +37,16 @@ def clip_player(case_id: str, clip: Clip, recording: Recording, *, height: int =
     """The player and its controls for one clip."""
     state = st.session_state
     position_key, replay_key = f"review-position-{clip.id}", f"review-replay-{clip.id}"
-    from_file = has_clip_file(session.store().case_folder(case_id), clip)
-
-    def film_time() -> float:
-        """Where the player is, in seconds of the recording."""
-        played = float(state.get(position_key, 0.0))
-        return min(clip.start + played, clip.end) if from_file else max(clip.start, min(played, clip.end))
+    if not has_clip_file(session.store().case_folder(case_id), clip):
+        _getting_ready(case_id, height)
+        return
 
     if state.get(STILL):
-        seconds = max(clip.start, min(film_time(), clip.end - recording.frame))
+        seconds = max(clip.start, min(clip.start + float(state.get(position_key, 0.0)), clip.end - recording.frame))
         st.image(still(case_id, recording.playable, seconds, max_width=1280), width="stretch", alt="The paused frame, shown large",
                  caption=f"The frame at {format_time(seconds - clip.start, recording.fps)} into the clip")
     else:
-        _player(case_id, clip, recording, from_file, height, position_key, replay_key)
+        _player(case_id, clip, height, position_key, replay_key)
 
     def toggle_play() -> None:
         state[PLAYING], state[STILL] = not state.get(PLAYING), False
@@ -71,16 +72,22 @@ def clip_player(case_id: str, clip: Clip, recording: Recording, *, height: int =
     speed.radio("Speed", list(SPEEDS), format_func=SPEEDS.get, key=SPEED, horizontal=True)
 
 
-def _player(case_id: str, clip: Clip, recording: Recording, from_file: bool, height: int,
-            position_key: str, replay_key: str) -> None:
+def _getting_ready(case_id: str, height: int) -> None:
+    """In the player's place while the clip's file is being cut: what is happening, and how far."""
+    with st.container(height=height, border=True, vertical_alignment="center"):
+        if cutting(case_id):
+            st.markdown("**Getting the clip ready…**")
+            job_progress(case_id)
+        else:
+            st.info("This clip could not be made ready to play just now.")
+
+
+def _player(case_id: str, clip: Clip, height: int, position_key: str, replay_key: str) -> None:
     state = st.session_state
 
     @st.fragment
     def player() -> None:
-        if from_file:
-            url = f"{media_url(case_id, clip.exported, 'clip.mp4')}?play={state.get(replay_key, 0)}"
-        else:  # not cut yet: the recording, limited to the clip by a media fragment
-            url = f"{media_url(case_id, recording.playable)}?t={clip.start:.3f}#t={clip.start:.3f},{clip.end:.3f}"
+        url = f"{media_url(case_id, clip.exported, 'clip.mp4')}?play={state.get(replay_key, 0)}"
         event = st_player(url, height=height, playing=state.get(PLAYING), loop=bool(state.get(LOOP)),
                           playback_rate=state.get(SPEED, 1.0), events=["onProgress", "onPlay", "onPause", "onEnded"],
                           progress_interval=250, key=f"review-player-{clip.id}")
