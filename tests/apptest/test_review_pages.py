@@ -16,7 +16,7 @@ from conftest import make_case
 from vig_core import clip_export
 from vig_core.demo import ensure_demo_case
 from vig_core.media.tokens import TOKENS
-from vig_core.models import ConsentKind, CycleStatus
+from vig_core.models import ConsentKind, CycleStatus, Stage
 from vig_core.store import SettingsStore
 
 
@@ -227,3 +227,18 @@ def test_client_view_never_gets_a_url_to_a_whole_recording(store, data_dir, demo
         assert not at.exception
     assert issued and not recordings & set(issued)
     assert all(path.is_relative_to(store.case_folder(demo) / "exports") for path in issued)
+
+
+def test_closing_the_review_in_client_view_works_for_a_case_still_at_the_initial_conversation(store, data_dir, demo):
+    """Issue 17 item 8: "begin cycle 1 on 'Where we are' first" said in client view, where that
+    page cannot be reached."""
+    store.update(demo, lambda c: c.set_stage(Stage.INITIAL, date.today()))
+    client_view(data_dir, demo)
+    at = ready_review(open_app(page="pages/review.py"), demo)
+    at.radio(key="review-step-demo-1").set_value(3).run()
+    at.button(key="close-cycle").click().run()
+    at.button(key="close-cycle-yes").click().run()
+    assert not at.exception and not messages(at)
+    assert any("Next: filming for cycle 2" in m for m in messages(at, "success"))
+    case = store.load(demo)
+    assert case.stage is Stage.CYCLES and case.cycle(1).status is CycleStatus.REVIEWED
