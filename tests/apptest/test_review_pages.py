@@ -242,3 +242,20 @@ def test_closing_the_review_in_client_view_works_for_a_case_still_at_the_initial
     assert any("Next: filming for cycle 2" in m for m in messages(at, "success"))
     case = store.load(demo)
     assert case.stage is Stage.CYCLES and case.cycle(1).status is CycleStatus.REVIEWED
+
+
+def test_the_still_is_the_frame_the_player_shows_when_pressed_even_looping_at_a_quarter_speed(store, data_dir, demo):
+    """Issue 17 item 14: "The frame at 0:00.04" while the clip looped at ¼× near 5.9 s: the last
+    progress event was from the start of a loop. The still follows the player's own time,
+    read from its <video> when the button (or S) is pressed."""
+    client_view(data_dir, demo)
+    at = ready_review(open_app(page="pages/review.py"), demo)
+    clip = store.load(demo).chosen_clips(1)[0]
+    at.toggle(key="review-loop").set_value(True).run()
+    at.radio(key="review-speed").set_value(0.25).run()
+    at.button(key="review-play").click().run()
+    at.session_state[f"review-player-{clip.id}"] = {"name": "onProgress", "data": {"playedSeconds": 0.04}}
+    at.run()
+    at.session_state[f"review-press-{clip.id}"] = {"press": {"n": "1", "t": 5.9}}  # what the player says
+    at.button(key="review-still-button").click().run()
+    assert "The frame at 0:05.88 into the clip" in str(at.image[0].proto)  # 5.9 s, on the 25 fps grid

@@ -25,6 +25,41 @@ from .media import cutting, job_progress, media_url, still
 
 SPEEDS = {1.0: "Normal speed", 0.5: "Slow (½×)", 0.25: "Very slow (¼×)"}
 PLAYING, LOOP, SPEED, STILL = "review-playing", "review-loop", "review-speed", "review-still"
+STILL_BUTTON = "review-still-button"
+
+# The still must show the frame the player is at when Still frame (or S) is pressed. The
+# player's progress events come every 250 ms and may still be from the previous loop, so
+# at that moment this reads the <video> element's own currentTime inside the player's
+# iframe (served from the same origin) and hands it to Python before the button's rerun.
+_PRESS_TIME_JS = """
+export default function ({ data, setStateValue }) {
+  let presses = 0;
+  const read = () => {
+    const frame = document.querySelector(`.st-key-${data.player} iframe`);
+    let video = null;
+    try { video = frame && frame.contentDocument && frame.contentDocument.querySelector("video"); } catch (e) {}
+    if (video && Number.isFinite(video.currentTime)) {
+      presses += 1;
+      setStateValue("press", { n: `${Date.now()}-${presses}`, t: video.currentTime });
+    }
+  };
+  const onClick = (event) => {
+    if (event.target instanceof Element && event.target.closest(`.st-key-${data.button}`)) read();
+  };
+  const onKey = (event) => {
+    const target = event.target;
+    const typing = target instanceof Element && (target.isContentEditable || target.closest("input, textarea, select"));
+    if (event.key.toLowerCase() === "s" && !event.ctrlKey && !event.metaKey && !event.altKey && !typing) read();
+  };
+  document.addEventListener("click", onClick, true);
+  document.addEventListener("keydown", onKey, true);
+  return () => {
+    document.removeEventListener("click", onClick, true);
+    document.removeEventListener("keydown", onKey, true);
+  };
+}
+"""
+_press_time = st.components.v2.component("vig_review_press_time", js=_PRESS_TIME_JS)
 
 
 def _played(event) -> float | None:
@@ -47,6 +82,9 @@ def clip_player(case_id: str, clip: Clip, recording: Recording, *, height: int =
                  caption=f"The frame at {format_time(seconds - clip.start, recording.fps)} into the clip")
     else:
         _player(case_id, clip, height, position_key, replay_key)
+        # Outside the player's fragment: the reading and the button's press then reach Python in one rerun.
+        _press_time(key=f"review-press-{clip.id}", data={"player": f"review-player-{clip.id}", "button": STILL_BUTTON},
+                    default={"press": None}, height=0, on_press_change=lambda: None)  # read by show_still
 
     def toggle_play() -> None:
         state[PLAYING], state[STILL] = not state.get(PLAYING), False
@@ -56,6 +94,9 @@ def clip_player(case_id: str, clip: Clip, recording: Recording, *, height: int =
         state[PLAYING], state[STILL], state[position_key] = True, False, 0.0
 
     def show_still() -> None:
+        pressed = None if state.get(STILL) else _pressed_at(f"review-press-{clip.id}", f"review-press-used-{clip.id}")
+        if pressed is not None:
+            state[position_key] = pressed
         state[STILL], state[PLAYING] = not state.get(STILL), False
 
     play, again, freeze = st.columns(3)
@@ -64,12 +105,22 @@ def clip_player(case_id: str, clip: Clip, recording: Recording, *, height: int =
                 help="Play or pause the clip (keyboard: K)")
     again.button("Play again", key="review-replay", shortcut="0", width="stretch", icon=":material/replay:",
                  on_click=replay, help="From the start of the clip (keyboard: 0)")
-    freeze.button("Back to the film" if state.get(STILL) else "Still frame", key="review-still-button",
+    freeze.button("Back to the film" if state.get(STILL) else "Still frame", key=STILL_BUTTON,
                   shortcut="S", width="stretch", icon=":material/photo_camera:", on_click=show_still,
                   help="Pause on this exact frame, shown large (keyboard: S)")
     loop, speed = st.columns([1, 4], vertical_alignment="center")
     loop.toggle("Loop", key=LOOP, help="Play the clip over and over")
     speed.radio("Speed", list(SPEEDS), format_func=SPEEDS.get, key=SPEED, horizontal=True)
+
+
+def _pressed_at(press_key: str, used_key: str) -> float | None:
+    """Where the player said it was when Still frame was pressed, if it said so for this press."""
+    press = (st.session_state.get(press_key) or {}).get("press")
+    if not isinstance(press, dict) or press.get("n") == st.session_state.get(used_key):
+        return None  # no reading, or the one of an earlier press
+    st.session_state[used_key] = press.get("n")
+    seconds = press.get("t")
+    return float(seconds) if isinstance(seconds, (int, float)) and 0 <= seconds < float("inf") else None
 
 
 def _getting_ready(case_id: str, height: int) -> None:
