@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from apptest.helpers import messages, open_app, screen_text
 from apptest.test_film_pages import finish_jobs
@@ -259,3 +260,26 @@ def test_the_still_is_the_frame_the_player_shows_when_pressed_even_looping_at_a_
     at.session_state[f"review-press-{clip.id}"] = {"press": {"n": "1", "t": 5.9}}  # what the player says
     at.button(key="review-still-button").click().run()
     assert "The frame at 0:05.88 into the clip" in str(at.image[0].proto)  # 5.9 s, on the 25 fps grid
+
+
+def test_in_client_view_a_whole_recording_gets_no_url_even_if_a_page_asks(store, data_dir, demo, issued):
+    """The rule behind the review: whatever a page asks for, client view hands out cut films only."""
+    def page():
+        import streamlit as st
+
+        from vig_core.errors import VigError
+        from vig_core.ui.media import media_url
+        from vig_core.ui.session import store
+
+        recording = store().load("demo").recordings[0]
+        try:
+            media_url("demo", recording.playable)
+        except VigError as error:
+            st.error(str(error))
+
+    client_view(data_dir, demo)
+    at = AppTest.from_function(page, default_timeout=30).run()
+    assert [e.value for e in at.error] == ["In client view only the chosen clips can be played."] and issued == []
+    SettingsStore(data_dir).set("client_view_case", None)
+    at = AppTest.from_function(page, default_timeout=30).run()
+    assert not at.error and len(issued) == 1  # the practitioner's own pages may play the recording

@@ -64,12 +64,12 @@ def cut_chosen_clips(case: Case, cycle: int) -> None:
     cut runs, clips chosen meanwhile wait for it: the page reruns when it ends
     (``job_progress``) and asks again.
     """
-    missing = [c for c in case.chosen_clips(cycle) if not has_clip_file(session.store().case_folder(case.id), c)]
+    store = session.store()
+    missing = [c for c in case.chosen_clips(cycle) if not has_clip_file(store.case_folder(case.id), c)]
     asked = "clips-cut-" + ",".join(f"{c.id}:{c.start}-{c.end}" for c in missing)
     if not missing or st.session_state.get(asked) or cutting(case.id):
         return
     st.session_state[asked] = True
-    store = session.store()
     JOBS.start(case.id, CUTTING, lambda report: prepare_review_clips(store, case.id, cycle, on_progress=report))
 
 

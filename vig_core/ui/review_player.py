@@ -29,11 +29,12 @@ PLAYING, LOOP, SPEED, STILL = "review-playing", "review-loop", "review-speed", "
 STILL_BUTTON = "review-still-button"
 
 # The picture as large as the screen allows: as wide as its column, and no taller than the
-# screen less what stands above it (headings and the clip buttons: about 15rem in client
-# view) and, for a wide film, the two rows of controls under it; so picture and controls
-# fit in one screen at the usual laptop sizes. A tall (portrait) film has its controls beside
-# it. The player's own iframe fills that box (its height is "100vh" inside the iframe). The
-# film's shape comes from the script below, as --vig-picture-ratio (height / width).
+# screen less what stands above it in client view (headings and the clip buttons, about
+# 15.5rem) and, for a wide film, the two rows of controls under it (about 7.5rem more); so
+# picture and controls fit in one screen at the usual laptop sizes (tests/browser/
+# test_review_player.py measures it). A tall (portrait) film has its controls beside it. The
+# player's own iframe fills that box (its height is "100vh" inside the iframe). The film's
+# shape comes from the script below, as --vig-picture-ratio (height / width).
 _PICTURE_CSS = """
 [class*="st-key-review-picture-"] { container-type: inline-size; }
 [class*="st-key-review-picture-"] iframe {
