@@ -34,15 +34,16 @@ STILL_BUTTON = "review-still-button"
 # picture and controls fit in one screen at the usual laptop sizes (tests/browser/
 # test_review_player.py measures it). A tall (portrait) film has its controls beside it. The
 # player's own iframe fills that box (its height is "100vh" inside the iframe). The film's
-# shape comes from the script below, as --vig-picture-ratio (height / width).
+# exact shape comes from the script below, as --vig-picture-ratio (height / width; a phone's
+# 16:9 until then).
 _PICTURE_CSS = """
 [class*="st-key-review-picture-"] { container-type: inline-size; }
 [class*="st-key-review-picture-"] iframe {
-  height: min(var(--vig-picture-room), calc(100cqw * var(--vig-picture-ratio, 0.5625))) !important;
+  height: min(var(--vig-picture-room), calc(100cqw * var(--vig-picture-ratio))) !important;
 }
 [class*="st-key-review-picture-"] img { max-height: var(--vig-picture-room); object-fit: contain; }
-.st-key-review-picture-tall { --vig-picture-room: max(20rem, calc(100vh - 16.5rem)); }
-.st-key-review-picture-wide { --vig-picture-room: max(15rem, calc(100vh - 24rem)); }
+.st-key-review-picture-tall { --vig-picture-room: max(20rem, calc(100vh - 16.5rem)); --vig-picture-ratio: 1.7778; }
+.st-key-review-picture-wide { --vig-picture-room: max(15rem, calc(100vh - 24rem)); --vig-picture-ratio: 0.5625; }
 [class*="st-key-review-press-"] { display: none; }
 """
 
