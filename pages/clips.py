@@ -11,7 +11,7 @@ from vig_core.text import MAX_TITLE_TEXT
 from vig_core import text_fields
 from vig_core.ui import messages, session
 from vig_core.jobs import JOBS
-from vig_core.ui.media import job_progress, media_url, still
+from vig_core.ui.media import cut_chosen_clips, job_progress, media_url, still
 from vig_core.ui.widgets import autosave_text, case_title, confirm_button, plain, require_case
 
 session.begin_page()
@@ -24,6 +24,7 @@ with_clips = [n for n in numbers if case.clips_in(n)]
 start = default_cycle(case) if case.clips_in(default_cycle(case)) or not with_clips else with_clips[-1]
 cycle = st.selectbox("Cycle", numbers, index=numbers.index(start), format_func=lambda n: f"Cycle {n}",
                      key=f"clips-cycle-{case.id}")
+cut_chosen_clips(case, cycle)  # now, so the shared review seldom has to wait for them
 job_progress(case.id)
 clips = case.clips_in(cycle)
 if not clips:

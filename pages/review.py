@@ -3,10 +3,8 @@ goals re-rated and the cycle closed. In client view nothing private is drawn."""
 
 import streamlit as st
 
-from vig_core.clip_export import prepare_review_clips
 from vig_core.consent_rules import Use, allows
 from vig_core.film import MAX_MOMENT_NOTE, clip_name
-from vig_core.jobs import JOBS
 from vig_core.models import RATING_MAX, RATING_MIN, CycleStatus
 from vig_core.paths import data_root
 from vig_core.prompts import (SHARED_REVIEW, edited_prompt_set, forget_own_prompt_set, load_prompt_sets,
@@ -16,7 +14,7 @@ from vig_core.review import (close_cycle, has_clip_file, rated_at_review, reopen
 from vig_core.text import MAX_NOTE_TEXT
 from vig_core import text_fields
 from vig_core.ui import session
-from vig_core.ui.media import job_progress
+from vig_core.ui.media import cut_chosen_clips, job_progress
 from vig_core.ui.review_player import PLAYING, STILL, clip_player
 from vig_core.ui.widgets import autosave_text, case_title, confirm_button, plain, require_case
 
@@ -24,6 +22,8 @@ session.begin_page()
 case = require_case()
 today = session.today()
 private = not session.in_client_view()
+if not private:
+    st.set_page_config(initial_sidebar_state="collapsed")  # the film is what the parent came for
 case_title(case, "Shared review")
 prompt_sets, warnings = load_prompt_sets(data_root())
 for warning in warnings if private else []:
@@ -38,28 +38,20 @@ if start is None:
         st.page_link("pages/clips.py", label="Choose clips", query_params={"case": case.id}, icon=":material/movie:")
     st.stop()
 numbers = [c.number for c in case.cycles if case.chosen_clips(c.number)]
-choose, begin = st.columns([1, 3], vertical_alignment="bottom")
-if len(numbers) > 1:
-    cycle = choose.selectbox("Cycle", numbers, index=numbers.index(start), format_func=lambda n: f"Cycle {n}",
-                             key=f"review-cycle-{case.id}")
-else:
-    cycle = start
-    choose.markdown(f"**Cycle {cycle}**")
+cycle = start
+if private or len(numbers) > 1:  # (in client view with one cycle the clip buttons say where we are)
+    choose, begin = st.columns([1, 3], vertical_alignment="bottom")
+    if len(numbers) > 1:
+        cycle = choose.selectbox("Cycle", numbers, index=numbers.index(start), format_func=lambda n: f"Cycle {n}",
+                                 key=f"review-cycle-{case.id}")
+    else:
+        choose.markdown(f"**Cycle {cycle}**")
+    if private:
+        begin.button("Start the shared review in client view", key="start-review", type="primary",
+                     icon=":material/visibility:", help="The parent then sees only their own clips, goals and words.",
+                     on_click=lambda: (session.enter_client_view(case.id), session.go_to("pages/review.py")))
 clips = case.chosen_clips(cycle)
-
-# Cut the clips the review plays, once, in the background (the recording plays meanwhile).
-missing = [c for c in clips if not has_clip_file(session.store().case_folder(case.id), c)]
-tried = "review-prepared-" + ",".join(f"{c.id}:{c.start}-{c.end}" for c in missing)  # once per set of clips
-if missing and not st.session_state.get(tried) and not JOBS.of(case.id):
-    st.session_state[tried] = True
-    JOBS.start(case.id, "Getting the clips ready",
-               lambda report: prepare_review_clips(session.store(), case.id, cycle, on_progress=report))
-job_progress(case.id)
-
-if private:
-    begin.button("Start the shared review in client view", key="start-review", type="primary",
-                 icon=":material/visibility:", help="The parent then sees only their own clips, goals and words.",
-                 on_click=lambda: (session.enter_client_view(case.id), session.go_to("pages/review.py")))
+cut_chosen_clips(case, cycle)  # the review plays only cut clip files, never the whole recording
 
 step_key = f"review-step-{case.id}-{cycle}"
 finish = len(clips)
@@ -69,6 +61,8 @@ back, where, forward = st.columns([1, 3, 1], vertical_alignment="center")
 where.radio("Where we are", list(range(finish + 1)), key=step_key, horizontal=True, label_visibility="collapsed",
             format_func=lambda i: "To finish" if i == finish else f"Clip {i + 1}")
 step = st.session_state[step_key]
+if step == finish or has_clip_file(session.store().case_folder(case.id), clips[step]):
+    job_progress(case.id)  # (while a clip is being cut, its progress shows in the player's place)
 
 
 def go(offset: int) -> None:
@@ -83,19 +77,21 @@ def close() -> None:
 
 
 back.button("Previous clip", key="review-back", icon=":material/skip_previous:", disabled=step == 0,
-            on_click=go, args=(-1,), shortcut="P", width="stretch", help="Keyboard: P")
+            on_click=go, args=(-1,), shortcut="P", width="stretch", wrap=True, help="Keyboard: P")
 forward.button("Next clip" if step < finish - 1 else "To finish", key="review-next", disabled=step == finish,
-               icon=":material/skip_next:", on_click=go, args=(1,), shortcut="N", width="stretch",
+               icon=":material/skip_next:", on_click=go, args=(1,), shortcut="N", width="stretch", wrap=True,
                help="Keyboard: N")
 
 if step < finish:
     clip = clips[step]
     recording = case.recording(clip.recording_id)
-    watch, talk = st.columns([3, 2], gap="large")
+    # The film is what the parent came for: a portrait (phone) film stands as tall as the screen
+    # allows with its controls beside it, a landscape one takes the wider column.
+    tall = recording.height > recording.width
+    watch, talk = st.columns([2, 3] if tall else [3, 2], gap="large")
+    talk.subheader(f"{step + 1}. {plain(clip_name(clip, recording))}")
     with watch:
-        st.subheader(f"{step + 1}. {plain(clip_name(clip, recording))}")
-        # Large: about the width of the column, never taller than a laptop screen allows.
-        clip_player(case.id, clip, recording, height=round(min(480, 540 * recording.height / recording.width)))
+        clip_player(case.id, clip, recording, controls=talk if tall else None)
     with talk:
         one_key, at_key = "review-one-at-a-time", f"review-prompt-{clip.id}"
         st.toggle("One question at a time", value=True, key=one_key)
@@ -110,9 +106,9 @@ if step < finish:
         if st.session_state[one_key]:
             earlier, later = st.columns(2)
             earlier.button("Back", key="prompt-back", icon=":material/arrow_back:", disabled=index == 0, width="stretch",
-                           on_click=lambda: st.session_state.update({at_key: index - 1}))
+                           wrap=True, on_click=lambda: st.session_state.update({at_key: index - 1}))
             later.button("Next question", key="prompt-next", disabled=index == len(prompts) - 1, width="stretch",
-                         on_click=lambda: st.session_state.update({at_key: index + 1}))
+                         wrap=True, on_click=lambda: st.session_state.update({at_key: index + 1}))
             st.caption(f"Question {index + 1} of {len(prompts)}")
         for reflection in (r for r in said.values() if r.prompt_id not in {p.id for p in prompts}):
             st.caption(f"Earlier question: {plain(reflection.prompt)}")

@@ -1,6 +1,7 @@
 """Export a cycle's chosen clips: clip files, stills at each end, and one short film.
 
-(Also: cut just the clip files the shared review needs, when they were not exported.)
+(Also: cut just the clip files the shared review needs, when they were not exported; the
+review plays only these, never the whole recording.)
 
 Everything is made in a hidden folder beside ``exports/cycle-<n>`` and swapped
 in only when all of it succeeded, so a failure (a full disk, a damaged
@@ -100,6 +101,12 @@ def _swap_in(work: Path, final: Path) -> None:
             old.rename(final)
         raise plain_os_error(error, "saving the export") from error
     shutil.rmtree(old, ignore_errors=True)
+
+
+def client_may_play(relative: str) -> bool:
+    """Whether a case file may reach the browser in client view: only a film cut for the
+    family (a clip file or the short film of the chosen clips), never a whole recording."""
+    return re.fullmatch(r"exports/(cycle-\d+|review)/[\w.-]+\.mp4", relative) is not None
 
 
 def prepare_review_clips(store: CaseStore, case_id: str, cycle: int, *,

@@ -570,6 +570,12 @@ class Case:
         return next((a for a in self.administrations
                      if a.instrument_id == instrument_id and a.time_point == time_point), None)
 
+    def enter_cycles(self) -> None:
+        """A film was made or a review held: a case still at the initial conversation is now in
+        its cycles (a later stage is never moved back)."""
+        if self.stage is Stage.INITIAL:
+            self.stage = Stage.CYCLES
+
     def set_stage(self, stage: Stage, today: date) -> None:
         self.stage = stage
         self.closed_on = today if stage is Stage.CLOSED else None

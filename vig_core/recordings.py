@@ -114,7 +114,7 @@ def import_recording(store: CaseStore, case_id: str, cycle: int, source: Path, *
             filmed_on=info.filmed_on,
             fingerprint=fingerprint,
         )
-        store.update(case_id, lambda case: case.add_recording(recording))
+        store.update(case_id, lambda case: (case.add_recording(recording), case.enter_cycles()))
     except BaseException:
         store.remove_folder(case_id, "recordings", recording_id)
         raise

@@ -60,31 +60,34 @@ def rated_at_review(case: Case, cycle: int) -> dict[str, int]:
 def close_cycle(case: Case, number: int, today: date) -> str:
     """Mark the cycle reviewed and move the work on; return what comes next, in words.
 
-    Only the current cycle can be closed, and only once it has been filmed. The
-    review date becomes today unless an earlier one is already recorded.
+    Closing ends the review hour, often in client view in front of the parent, so it
+    never fails over where the case stands: the review happened. A case still at the
+    initial conversation moves into its cycles; an earlier cycle left open stays open
+    (and comes next); a case already at its ending stays there; a cycle closed already
+    (another tab, a double click) is simply said to be so. Only a cycle without any
+    film is refused, as there was nothing to review. The review date becomes today
+    unless an earlier one is already recorded.
     """
-    if case.stage is Stage.INITIAL:
-        raise ValidationError("The cycles have not begun yet: begin cycle 1 on “Where we are” first.")
-    if case.stage is not Stage.CYCLES:
-        raise ValidationError("This case has moved on from its cycles; reopen a cycle only from “Where we are”.")
     cycle = case.cycle(number)
     if cycle.status is CycleStatus.REVIEWED:
-        raise ValidationError(f"Cycle {number} is already complete.")
-    current = case.current_cycle
-    if current is not cycle:
-        raise ValidationError(f"Cycle {current.number} comes first: close it before cycle {number}.")
+        return f"Cycle {number} is already complete."
     if cycle.status is CycleStatus.PLANNED and not case.recordings_in(number):
         raise ValidationError(f"Cycle {number} has no film yet, so there was nothing to review.")
+    case.enter_cycles()
     cycle.status = CycleStatus.REVIEWED
     if cycle.review_date is None or cycle.review_date > today:
         cycle.review_date = today
     if cycle.filming_date and cycle.filming_date > cycle.review_date:
         cycle.filming_date = cycle.review_date  # a planned date that turned out later than the real one
+    if case.stage is not Stage.CYCLES:
+        return f"Cycle {number} is complete."
     following = case.current_cycle
     if following is None:
         case.set_stage(Stage.ENDING, today)
         return f"Cycle {number} is complete. That was the last planned cycle: next comes the ending."
-    return f"Cycle {number} is complete. Next: filming for cycle {following.number}."
+    if following.status is CycleStatus.PLANNED:
+        return f"Cycle {number} is complete. Next: filming for cycle {following.number}."
+    return f"Cycle {number} is complete. Next: the shared review of cycle {following.number}."
 
 
 def reopen_cycle(case: Case, number: int) -> None:

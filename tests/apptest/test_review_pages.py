@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import json
+import threading
+from collections.abc import Iterator
 from datetime import date
+from pathlib import Path
 
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from apptest.helpers import messages, open_app, screen_text
 from apptest.test_film_pages import finish_jobs
 from conftest import make_case
+from vig_core import clip_export
 from vig_core.demo import ensure_demo_case
-from vig_core.models import ConsentKind, CycleStatus
+from vig_core.media.tokens import TOKENS
+from vig_core.models import ConsentKind, CycleStatus, Stage
 from vig_core.store import SettingsStore
 
 
@@ -164,3 +170,116 @@ def test_timeline_in_client_view_shows_the_family_and_nothing_private(store, dat
     assert "Cycle 1: filming" in shown and "Cycle 2: shared review" in shown and "Goal ratings" in shown
     for private in ("PRIVATE-REVIEW", "FAM-22", "Quentin", store.load(demo).practitioner_notes):
         assert private not in shown
+
+
+CLIENT_PAGES = ["pages/conversation.py", "pages/goals.py", "pages/questionnaires.py", "pages/review.py",
+                "pages/strengths.py", "pages/outcomes.py", "pages/ending.py", "pages/timeline.py"]
+
+
+@pytest.fixture
+def issued(monkeypatch) -> list[Path]:
+    """Every file a media URL (token) is issued for, while the test runs."""
+    paths: list[Path] = []
+    real = TOKENS.issue
+
+    def issue(path, **kwargs):
+        paths.append(Path(path).resolve())
+        return real(path, **kwargs)
+
+    monkeypatch.setattr(TOKENS, "issue", issue)
+    return paths
+
+
+@pytest.fixture
+def slow_cutting(monkeypatch) -> Iterator[threading.Event]:
+    """Cutting clip files waits until the test sets the returned event."""
+    go = threading.Event()
+    real = clip_export.cut_clip
+
+    def cut(*args, **kwargs):
+        go.wait(60)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(clip_export, "cut_clip", cut)
+    yield go
+    go.set()
+
+
+def test_client_view_never_gets_a_url_to_a_whole_recording(store, data_dir, demo, issued, slow_cutting):
+    """Issue 17 item 6: before the clips were cut, the review played the whole film limited by a
+    media fragment (``film.mp4#t=17,23``): the parent could scrub to what was left out."""
+    client_view(data_dir, demo)
+    case = store.load(demo)
+    recordings = {store.media_path(demo, r.playable).resolve() for r in case.recordings}
+    at = open_app(page="pages/review.py")
+    for step in range(len(case.chosen_clips(1))):  # every clip while it is being cut
+        assert at.radio(key="review-step-demo-1").value == step
+        assert "Getting the clip ready" in screen_text(at)
+        assert not [e for e in at.get("component_instance") if e.key.startswith("review-player-")]
+        at.button(key="review-next").click().run()
+    slow_cutting.set()
+    assert any("Getting the clips ready: done" in m for m in finish_jobs(at, demo, "success"))
+    at.radio(key="review-step-demo-1").set_value(0).run()
+    assert player_args(at)["url"].endswith("/clip.mp4?play=0")
+    at.button(key="review-still-button").click().run()
+    assert len(at.image) == 1
+    for page in CLIENT_PAGES:  # the other client pages: stills, strengths record, timeline, ending
+        at.switch_page(page).run()
+        assert not at.exception
+    assert issued and not recordings & set(issued)
+    assert all(path.is_relative_to(store.case_folder(demo) / "exports") for path in issued)
+
+
+def test_closing_the_review_in_client_view_works_for_a_case_still_at_the_initial_conversation(store, data_dir, demo):
+    """Issue 17 item 8: "begin cycle 1 on 'Where we are' first" said in client view, where that
+    page cannot be reached."""
+    store.update(demo, lambda c: c.set_stage(Stage.INITIAL, date.today()))
+    client_view(data_dir, demo)
+    at = ready_review(open_app(page="pages/review.py"), demo)
+    at.radio(key="review-step-demo-1").set_value(3).run()
+    at.button(key="close-cycle").click().run()
+    at.button(key="close-cycle-yes").click().run()
+    assert not at.exception and not messages(at)
+    assert any("Next: filming for cycle 2" in m for m in messages(at, "success"))
+    case = store.load(demo)
+    assert case.stage is Stage.CYCLES and case.cycle(1).status is CycleStatus.REVIEWED
+
+
+def test_the_still_is_the_frame_the_player_shows_when_pressed_even_looping_at_a_quarter_speed(store, data_dir, demo):
+    """Issue 17 item 14: "The frame at 0:00.04" while the clip looped at ¼× near 5.9 s: the last
+    progress event was from the start of a loop. The still follows the player's own time,
+    read from its <video> when the button (or S) is pressed."""
+    client_view(data_dir, demo)
+    at = ready_review(open_app(page="pages/review.py"), demo)
+    clip = store.load(demo).chosen_clips(1)[0]
+    at.toggle(key="review-loop").set_value(True).run()
+    at.radio(key="review-speed").set_value(0.25).run()
+    at.button(key="review-play").click().run()
+    at.session_state[f"review-player-{clip.id}"] = {"name": "onProgress", "data": {"playedSeconds": 0.04}}
+    at.run()
+    at.session_state[f"review-press-{clip.id}"] = {"press": {"n": "1", "t": 5.9}}  # what the player says
+    at.button(key="review-still-button").click().run()
+    assert "The frame at 0:05.88 into the clip" in str(at.image[0].proto)  # 5.9 s, on the 25 fps grid
+
+
+def test_in_client_view_a_whole_recording_gets_no_url_even_if_a_page_asks(store, data_dir, demo, issued):
+    """The rule behind the review: whatever a page asks for, client view hands out cut films only."""
+    def page():
+        import streamlit as st
+
+        from vig_core.errors import VigError
+        from vig_core.ui.media import media_url
+        from vig_core.ui.session import store
+
+        recording = store().load("demo").recordings[0]
+        try:
+            media_url("demo", recording.playable)
+        except VigError as error:
+            st.error(str(error))
+
+    client_view(data_dir, demo)
+    at = AppTest.from_function(page, default_timeout=30).run()
+    assert [e.value for e in at.error] == ["In client view only the chosen clips can be played."] and issued == []
+    SettingsStore(data_dir).set("client_view_case", None)
+    at = AppTest.from_function(page, default_timeout=30).run()
+    assert not at.error and len(issued) == 1  # the practitioner's own pages may play the recording

@@ -52,7 +52,7 @@ def test_a_whole_shared_review_in_client_view(server: str, page: Page, data_dir,
     page.get_by_role("button", name="Start the shared review in client view").click()
     settle(page)
     expect(page.get_by_role("heading", name="Shared review")).to_be_visible()
-    expect(page.get_by_text("Client view: only this family's shared work is shown.")).to_be_visible()
+    expect(page.get_by_text("Client view: only this family's shared work is shown.")).to_be_hidden()  # collapsed
 
     clips = store.load(demo).chosen_clips(1)
     for number, clip in enumerate(clips, start=1):
@@ -100,6 +100,8 @@ def test_a_whole_shared_review_in_client_view(server: str, page: Page, data_dir,
     assert [(g.ratings[-1].score, g.ratings[-1].cycle) for g in case.goals] == [(7, 1), (6, 1)]  # from 5 and 4
     assert case.cycle(1).status is CycleStatus.REVIEWED and case.cycle(1).film_next == "Tidy-up time after tea"
 
+    page.locator('[data-testid="stExpandSidebarButton"]').click()  # collapsed for the review
+    expect(page.get_by_text("Client view: only this family's shared work is shown.")).to_be_visible()
     page.get_by_role("link", name="Our strengths").click()
     settle(page)
     expect(page.get_by_text("“Mia looks at me and I wait (2)”", exact=False)).to_be_visible()

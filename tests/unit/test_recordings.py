@@ -18,7 +18,7 @@ from media_fixtures import BROKEN, CREATED_UTC, STILL, make
 from vig_core.errors import StoreError, ValidationError
 from vig_core.media.ffmpeg import ffmpeg_exe
 from vig_core.media.probe import MediaError, probe
-from vig_core.models import ConsentKind
+from vig_core.models import ConsentKind, Stage
 from vig_core import recordings
 from vig_core.jobs import JOBS
 from vig_core.recordings import (
@@ -319,3 +319,11 @@ def test_a_system_error_is_told_without_the_path_it_carries():
     assert "5ab407d7c3ed" not in told and told.startswith("Receiving the upload did not happen")
     assert str(plain_os_error(OSError(5, "Input/output error", "/data/x"), "saving")) == \
         "Saving did not happen: Input/output error."
+
+
+def test_the_first_film_of_a_cycle_moves_a_case_at_the_initial_conversation_into_its_cycles(store, case_id, films):
+    """Issue 17 item 8: filmed, analysed and reviewed without "Begin cycle 1" first."""
+    assert store.load(case_id).stage is Stage.INITIAL
+    import_recording(store, case_id, 1, make("moov_at_end.mp4", films))
+    case = store.load(case_id)
+    assert case.stage is Stage.CYCLES and case.step == "cycle 1: shared review"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import av
 import pytest
 
-from vig_core.clip_export import prepare_review_clips
+from vig_core.clip_export import client_may_play, prepare_review_clips
 from vig_core.demo import ensure_demo_case
 
 
@@ -33,3 +33,17 @@ def test_missing_clip_files_are_cut_once_and_recut_when_the_span_changes(store):
     assert recut.exported != first.exported and not (folder / first.exported).exists()
     assert seconds(folder / recut.exported) == pytest.approx(3.0, abs=0.05)
     assert prepare_review_clips(store, demo, 2) == 0  # a cycle without chosen clips
+
+
+@pytest.mark.parametrize("relative, allowed", [
+    ("exports/review/clip-ab12-17000-23000.mp4", True),
+    ("exports/cycle-1/clip-1-waiting-for-mia.mp4", True),
+    ("exports/cycle-2/cycle-2-film.mp4", True),
+    ("recordings/ab12/film.mp4", False),  # the whole recording: never in client view
+    ("recordings/ab12/original.mov", False),
+    ("exports/review/../../recordings/ab12/film.mp4", False),
+    ("exports/cycle-1/clip-1.png", False),
+    ("uploads/x.mp4", False),
+])
+def test_client_view_may_play_only_films_cut_for_the_family(relative, allowed):
+    assert client_may_play(relative) is allowed

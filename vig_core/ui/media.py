@@ -2,7 +2,8 @@
 
 Recordings reach the browser only through the app's media route, by an
 unguessable token that expires (``vig_core.media.tokens``); the page never
-hands a path or a whole file to the browser (no ``st.video``).
+hands a path or a whole file to the browser (no ``st.video``). In client view
+only films cut for the family get a URL, never a whole recording.
 """
 
 from __future__ import annotations
@@ -12,9 +13,13 @@ from pathlib import Path
 
 import streamlit as st
 
-from vig_core.jobs import DONE, FAILED, JOBS, Job
+from vig_core.clip_export import client_may_play, prepare_review_clips
+from vig_core.errors import VigError
+from vig_core.jobs import DONE, FAILED, JOBS, RUNNING, Job
 from vig_core.media.frames import still_png
 from vig_core.media.tokens import TOKENS
+from vig_core.models import Case
+from vig_core.review import has_clip_file
 from vig_core.ui import messages, session
 from vig_core.ui.escape import plain
 
@@ -27,6 +32,8 @@ def media_url(case_id: str, relative: str, name: str = "film.mp4") -> str:
     The registry hands back the same URL while it has most of its life left,
     so reruns do not make the player reload.
     """
+    if session.in_client_view() and not client_may_play(relative):
+        raise VigError("In client view only the chosen clips can be played.")
     return TOKENS.issue(session.store().media_path(case_id, relative), name=name)
 
 
@@ -39,6 +46,32 @@ def still(case_id: str, relative: str, seconds: float, *, max_width: int = 480) 
     """The exact frame at ``seconds`` as PNG bytes (cached; a changed file is read again)."""
     path = session.store().media_path(case_id, relative)
     return _still(str(path), path.stat().st_mtime, round(seconds, 6), max_width)
+
+
+CUTTING = "Getting the clips ready"  # the label of the job that cuts the review's clip files
+
+
+def cutting(case_id: str) -> Job | None:
+    """The running job cutting the case's clip files, if any."""
+    return next((j for j in JOBS.of(case_id) if j.label == CUTTING and j.state == RUNNING), None)
+
+
+def cut_chosen_clips(case: Case, cycle: int) -> None:
+    """Cut, in the background, a file for each chosen clip of ``cycle`` that has none, so the
+    shared review can play it (it plays nothing else).
+
+    Called wherever clips are chosen and by the review itself. Tried once per set
+    of clips in a session (a failure is said once, not on every rerun); while a
+    cut runs, clips chosen meanwhile wait for it: the page reruns when it ends
+    (``job_progress``) and asks again.
+    """
+    store = session.store()
+    missing = [c for c in case.chosen_clips(cycle) if not has_clip_file(store.case_folder(case.id), c)]
+    asked = "clips-cut-" + ",".join(f"{c.id}:{c.start}-{c.end}" for c in missing)
+    if not missing or st.session_state.get(asked) or cutting(case.id):
+        return
+    st.session_state[asked] = True
+    JOBS.start(case.id, CUTTING, lambda report: prepare_review_clips(store, case.id, cycle, on_progress=report))
 
 
 def job_progress(owner: str, *, beside: str | None = None, on_end: Callable[[Job], None] | None = None) -> None:
