@@ -22,7 +22,7 @@ def set_text(goal_id: str):
 
 
 def rate(goal_id: str, key: str) -> None:
-    session.update_case(lambda c: c.goal(goal_id).rate(int(st.session_state[key]), today), "Rating saved.")
+    session.update_case(lambda c: c.rate_goal(goal_id, int(st.session_state[key]), today), "Rating saved.")
 
 
 def set_retired(goal_id: str, retired: bool) -> None:
@@ -55,8 +55,8 @@ for position, goal in enumerate(active, start=1):
         button_col.button("Save rating", key=f"save-{goal.id}", on_click=rate, args=(goal.id, key))
         if len(goal.ratings) > 1:
             with st.expander("Rating history"):
-                st.dataframe(pd.DataFrame([{"Date": r.on, "Rating (0-10)": r.score} for r in goal.ratings]),
-                             hide_index=True)
+                st.dataframe(pd.DataFrame([{"Date": r.on, "Given at": r.label, "Rating (0-10)": r.score}
+                                           for r in goal.ratings]), hide_index=True)
         up, down, retire = st.columns(3)
         up.button("Move up", key=f"up-{goal.id}", icon=":material/arrow_upward:", disabled=position == 1,
                   on_click=lambda gid=goal.id: session.update_case(lambda c: c.move_goal(gid, -1)))

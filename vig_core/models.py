@@ -209,17 +209,43 @@ class Ending:
             check_text(goal, "A goal for the future", MAX_GOAL_TEXT, required=True)
 
 
+class RatedAt(StrEnum):
+    """The time point a goal rating belongs to: a later rating never replaces another point's."""
+
+    START = "start"  # when the goal was set: its first rating
+    REVIEW = "review"  # at a cycle's shared review (the rating's cycle says which)
+    BETWEEN = "re-rating"  # a plain re-rating on the Goals page, one per day
+    ENDING = "ending"  # at the ending
+
+
 @dataclass
 class GoalRating:
     on: date
     score: int
     cycle: int | None = None  # the cycle whose shared review it was rated at, if any
+    at: RatedAt | None = None  # None only as read from an older file: Goal works it out on loading
 
     def validate(self) -> None:
         if isinstance(self.score, bool) or not isinstance(self.score, int):
             raise ValidationError("A goal rating must be a whole number from 0 to 10.")
         if not RATING_MIN <= self.score <= RATING_MAX:
             raise ValidationError(f"A goal rating must be from 0 to 10, not {self.score}.")
+
+    @property
+    def label(self) -> str:
+        """Where it was given, in words: "the start", "cycle 2 review", "re-rated", "the ending"."""
+        if self.at is RatedAt.REVIEW:
+            return f"cycle {self.cycle} review"
+        return {RatedAt.START: "the start", RatedAt.ENDING: "the ending"}.get(self.at, "re-rated")
+
+    def same_point(self, other: GoalRating) -> bool:
+        """Whether ``other`` is a rating of the same time point (so it may correct this one):
+        the start, the same cycle's review, the ending, or a re-rating the same day."""
+        if self.at is not other.at:
+            return False
+        if self.at is RatedAt.REVIEW:
+            return self.cycle == other.cycle
+        return self.at is not RatedAt.BETWEEN or self.on == other.on
 
 
 @dataclass
@@ -232,6 +258,14 @@ class Goal:
     ratings: list[GoalRating] = field(default_factory=list)
     retired_on: date | None = None
 
+    def __post_init__(self) -> None:
+        # Ratings stored before time points were kept: a review's by its cycle, the first
+        # one as the start, any other as a re-rating.
+        for index, rating in enumerate(self.ratings):
+            if rating.at is None:
+                rating.at = (RatedAt.REVIEW if rating.cycle else RatedAt.START if index == 0
+                             else RatedAt.BETWEEN)
+
     @property
     def first_rating(self) -> GoalRating | None:
         return self.ratings[0] if self.ratings else None
@@ -240,13 +274,23 @@ class Goal:
     def latest_rating(self) -> GoalRating | None:
         return self.ratings[-1] if self.ratings else None
 
-    def rate(self, score: int, on: date, cycle: int | None = None) -> None:
-        """Add a rating; a second rating on the same day corrects the first."""
-        rating = GoalRating(on=on, score=score, cycle=cycle)
+    def rate(self, score: int, on: date, cycle: int | None = None, *, at: RatedAt | None = None) -> GoalRating:
+        """Add a rating at its time point (by default: the cycle's review when ``cycle`` is
+        given, else the start for a first rating, else a re-rating). A rating of the same
+        time point is corrected in its place (keeping its date: a review's rating belongs to
+        that review even when corrected later); every other time point's rating is kept."""
+        at = at or (RatedAt.REVIEW if cycle else RatedAt.BETWEEN if self.ratings else RatedAt.START)
+        rating = GoalRating(on=on, score=score, cycle=cycle if at is RatedAt.REVIEW else None, at=at)
         rating.validate()
-        self.ratings = sorted(
-            [r for r in self.ratings if r.on != on] + [rating], key=lambda r: r.on
-        )
+        if at is RatedAt.REVIEW and not cycle:
+            raise ValidationError("A rating at a shared review needs the cycle it belongs to.")
+        earlier = next((r for r in self.ratings if r.same_point(rating)), None)
+        if earlier:
+            rating.on = earlier.on
+        ratings = [rating if r is earlier else r for r in self.ratings] + ([] if earlier else [rating])
+        # The start first, then by date; a day's ratings in the order given, the ending's last.
+        self.ratings = sorted(ratings, key=lambda r: (r.at is not RatedAt.START, r.on, r.at is RatedAt.ENDING))
+        return rating
 
     def validate(self) -> None:
         check_text(self.text, "A goal", MAX_GOAL_TEXT, required=True)
@@ -420,9 +464,22 @@ class Case:
         goal = Goal(id=new_id(), text=text, created_on=today)
         goal.validate()
         if score is not None:
-            goal.rate(score, today)
+            goal.rate(score, today, at=RatedAt.START)
         self.goals.append(goal)
         return goal
+
+    def rate_goal(self, goal_id: str, score: int, today: date) -> GoalRating:
+        """A rating given on the Goals page: the goal's start while it has no other rating
+        (on the day it was set, a correction of it), the ending's once the case is there,
+        else a re-rating between reviews (a second one the same day corrects it)."""
+        goal = self.goal(goal_id)
+        if not goal.ratings or ([r.at for r in goal.ratings] == [RatedAt.START] and goal.ratings[0].on == today):
+            at = RatedAt.START
+        elif self.stage in (Stage.ENDING, Stage.CLOSED):
+            at = RatedAt.ENDING
+        else:
+            at = RatedAt.BETWEEN
+        return goal.rate(score, today, at=at)
 
     def move_goal(self, goal_id: str, offset: int) -> None:
         goal = self.goal(goal_id)

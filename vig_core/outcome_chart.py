@@ -189,7 +189,7 @@ def goals_figure(case: Case, *, plain: bool) -> go.Figure:
             x=[r.on for r in goal.ratings], y=[r.score for r in goal.ratings], name=name, meta=goal.id,
             mode="lines+markers", line_shape="linear", line={"dash": "dot" if goal.retired_on else "solid", "width": 3},
             marker={"size": 12 if plain else 9},
-            hovertext=[f"{heading}<br>{_day(r.on)}: {r.score} out of 10" for r in goal.ratings],
+            hovertext=[f"{heading}<br>{_day(r.on)}, {r.label}: {r.score} out of 10" for r in goal.ratings],
             hovertemplate="%{hovertext}<extra></extra>",
         ))
     title = "Your goals, 0 to 10" if plain else "Goal Based Outcomes (0–10)"

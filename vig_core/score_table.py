@@ -42,7 +42,7 @@ def scores_frame(case: Case, instruments: Mapping[str, Instrument], *, guarded: 
                      "how": "typed total" if a.typed_total is not None else "answered"})
     for number, goal in enumerate(case.goals, start=1):
         for rating in goal.ratings:
-            rows.append({"measure_id": GBO_ID, "measure": GBO_TITLE, "time_point": "", "date": rating.on,
+            rows.append({"measure_id": GBO_ID, "measure": GBO_TITLE, "time_point": rating.at.value, "date": rating.on,
                          "score": rating.score, "band": "", "how": "goal rating", "goal": f"Goal {number}: {goal.text}",
                          "cycle": rating.cycle})
     frame = pd.DataFrame(rows, columns=COLUMNS)

@@ -66,12 +66,13 @@ TABLES: dict[str, dict[str, str]] = {
         "date": "the day of this rating (one row per rating; empty for a goal never rated)",
         "rating": "the rating that day, 0-10",
         "cycle": "the cycle whose shared review it was rated at, if any",
+        "given_at": "where it was given: 'the start', 'cycle n review', 're-rated' or 'the ending'",
     },
     "scores": {  # made by score_table (its columns, in its order: a test checks they agree)
         "case_code": "the case code",
         "measure_id": "short id of the questionnaire or 'gbo' for goal ratings",
         "measure": "the questionnaire's name",
-        "time_point": "when it was given: baseline, mid or end",
+        "time_point": "when it was given: baseline, mid or end; for goal ratings start, review, re-rating or ending",
         "date": "the day it was completed",
         "score": "the total score",
         "band": "the band the score falls in, where the questionnaire has bands",
@@ -140,4 +141,4 @@ def _goal_rows(case: Case) -> Iterable[dict]:
                  "first_rating": first.score if first else ""}
         for rating in goal.ratings or [None]:
             yield {**about, "date": rating.on.isoformat() if rating else "", "rating": rating.score if rating else "",
-                   "cycle": _blank(rating.cycle) if rating else ""}
+                   "given_at": rating.label if rating else "", "cycle": _blank(rating.cycle) if rating else ""}
