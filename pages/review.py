@@ -7,12 +7,12 @@ from vig_core.clip_export import prepare_review_clips
 from vig_core.consent_rules import Use, allows
 from vig_core.film import MAX_MOMENT_NOTE
 from vig_core.jobs import JOBS
-from vig_core.models import RATING_MAX, RATING_MIN, CycleStatus
+from vig_core.models import DEFAULT_RATING, RATING_MAX, RATING_MIN, CycleStatus
 from vig_core.paths import data_root
 from vig_core.prompts import (SHARED_REVIEW, edited_prompt_set, forget_own_prompt_set, load_prompt_sets,
                               save_own_prompt_set)
-from vig_core.review import (close_cycle, has_clip_file, rated_at_review, record_words, reopen_cycle, rerate_goals,
-                             review_cycle, words_by_prompt)
+from vig_core.review import (close_cycle, has_clip_file, rated_at_review, rating_note, record_words, reopen_cycle,
+                             rerate_goals, review_cycle, words_by_prompt)
 from vig_core.text import MAX_NOTE_TEXT
 from vig_core.ui import session
 from vig_core.ui.media import job_progress
@@ -129,23 +129,26 @@ if step < finish:
 else:
     st.subheader("To finish")
     goals = case.active_goals
+    rated = rated_at_review(case, cycle)
     if goals:
         st.markdown("#### Where are things now with each goal?")
-        st.caption("0 means not at all where you want to be, 10 means exactly where you want to be.")
-        rated = rated_at_review(case, cycle)
+        st.caption("0 means not at all where you want to be, 10 means exactly where you want to be. "
+                   "A rating is kept as soon as the slider is moved.")
+
+        def keep_ratings(goal_ids: list[str]) -> None:
+            scores = {gid: st.session_state[f"rerate-{cycle}-{gid}"] for gid in goal_ids}
+            session.update_case(lambda c: rerate_goals(c, cycle, scores, today))
+
         for number, goal in enumerate(goals, start=1):
-            latest = goal.latest_rating
-            st.slider(f"Goal {number}: {plain(goal.text)}", RATING_MIN, RATING_MAX, latest.score if latest else 5,
-                      key=f"rerate-{goal.id}",
-                      help=f"Last rated {latest.score}/10 on {latest.on:%d %b %Y}" if latest else None)
+            latest, kept, key = goal.latest_rating, rated.get(goal.id), f"rerate-{cycle}-{goal.id}"
+            shown = st.slider(f"Goal {number}: {plain(goal.text)}", RATING_MIN, RATING_MAX,
+                              kept if kept is not None else latest.score if latest else DEFAULT_RATING, key=key,
+                              on_change=keep_ratings, args=([goal.id],))
+            st.caption(rating_note(shown, kept, latest))
 
-        def save_ratings() -> None:
-            scores = {g.id: st.session_state[f"rerate-{g.id}"] for g in goals}
-            session.update_case(lambda c: rerate_goals(c, cycle, scores, today), "Ratings saved.")
-
-        st.button("Save the ratings", key="save-ratings", type="primary", icon=":material/save:", on_click=save_ratings)
-        if rated:
-            st.caption(f"Rated at this review: {len(rated)} of {len(goals)} goals.")
+        st.button("Keep the ratings as shown", key="save-ratings", icon=":material/save:",
+                  on_click=keep_ratings, args=([g.id for g in goals],),
+                  help="For goals that are where they were: keeps every rating shown for this review.")
     autosave_text("What would you like us to film next time?", case.cycle(cycle).film_next,
                   lambda c, text: setattr(c.cycle(cycle), "film_next", text),
                   key=f"film-next-{case.id}-{cycle}", max_chars=MAX_NOTE_TEXT, height=90)
@@ -165,9 +168,11 @@ else:
                       on_click=lambda: session.update_case(lambda c: reopen_cycle(c, cycle), f"Cycle {cycle} reopened."))
     else:
         said_for = [c for c in clips if case.reflections_of(c.id)]
+        rated_now = sum(g.id in rated for g in goals)
+        rating_count = f"Goals rated at this review: {rated_now} of {len(goals)}. " if goals else ""
         confirm_button(f"Finish the review and close cycle {cycle}…",
                        f"Close cycle {cycle}? Words were noted for {len(said_for)} of {len(clips)} clips. "
-                       "It can be reopened later.",
+                       f"{rating_count}It can be reopened later.",
                        close, key="close-cycle", confirm_label=f"Yes, close cycle {cycle}")
     if allows(case, Use.FAMILY_COPY):
         st.page_link("pages/strengths.py", label="See the strengths record to keep", icon=":material/photo_library:",

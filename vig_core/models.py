@@ -23,6 +23,7 @@ from .text import MAX_GOAL_TEXT, MAX_NOTE_TEXT, MAX_SHORT_TEXT, check_text, new_
 MIN_CYCLES, MAX_CYCLES, DEFAULT_CYCLES = 1, 10, 3
 RETENTION_MONTHS = 2  # recordings are usually erased about two months after the work ends
 RATING_MIN, RATING_MAX = 0, 10
+DEFAULT_RATING = 5  # where a rating slider starts for a goal never rated
 
 
 def add_months(day: date, months: int) -> date:

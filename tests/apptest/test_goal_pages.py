@@ -61,3 +61,58 @@ def test_a_re_rating_on_the_goals_page_the_same_day_keeps_the_review_ratings(sto
     at.button(key=f"save-{goal.id}").click().run()
     assert [r.score for r in store.load(case_id).goals[0].ratings] == [3, 5, 7, 6]
     assert "re-rated" in at.dataframe[0].value["Given at"].tolist()
+
+
+def to_finish(case_id: str = "demo"):
+    """The shared review of the demo's cycle 1 at its last step, in client view, once its clips are cut."""
+    from apptest.test_film_pages import finish_jobs
+
+    at = open_app(page="pages/review.py", **{"review_step_demo_1": 3})
+    finish_jobs(at, case_id)
+    assert "To finish" in [s.value for s in at.subheader]
+    return at
+
+
+def test_ratings_moved_at_the_review_are_kept_when_the_cycle_is_closed_without_saving(demo, data_dir):
+    client_view(data_dir, "demo")
+    at = to_finish()
+    first, second = demo.load("demo").active_goals
+    assert [first.latest_rating.score, second.latest_rating.score] == [5, 4]
+    at.slider(key=f"rerate-1-{first.id}").set_value(7)
+    at.slider(key=f"rerate-1-{second.id}").set_value(6)
+    at.button(key="close-cycle").click().run()  # the sliders' changes go with this press
+    assert "Goals rated at this review: 2 of 2." in "\n".join(messages(at, "warning"))
+    at.button(key="close-cycle-yes").click().run()
+    assert not messages(at)
+    case = demo.load("demo")
+    assert case.cycle(1).status is CycleStatus.REVIEWED
+    assert [(g.latest_rating.score, g.latest_rating.at, g.latest_rating.cycle) for g in case.goals] == [
+        (7, RatedAt.REVIEW, 1), (6, RatedAt.REVIEW, 1)]
+
+
+def test_each_rating_says_whether_it_is_kept_for_this_review(demo, data_dir):
+    client_view(data_dir, "demo")
+    at = to_finish()
+    first, second = demo.load("demo").active_goals
+    captions = [c.value for c in at.caption]
+    assert sum("Not rated at this review yet" in c for c in captions) == 2  # the sliders show the last rating
+    at.slider(key=f"rerate-1-{first.id}").set_value(8).run()
+    assert demo.load("demo").goal(first.id).latest_rating.score == 8
+    captions = [c.value for c in at.caption]
+    assert sum("Kept for this review: 8/10" in c for c in captions) == 1
+    assert sum("Not rated at this review yet" in c for c in captions) == 1
+    at.button(key="save-ratings").click().run()  # the parent says the other one is where it was: kept as it is
+    case = demo.load("demo")
+    assert [(g.latest_rating.score, g.latest_rating.at) for g in case.goals] == [
+        (8, RatedAt.REVIEW), (4, RatedAt.REVIEW)]
+    assert sum("Kept for this review" in c.value for c in at.caption) == 2
+
+
+def test_a_rating_that_could_not_be_kept_says_why(demo, data_dir):
+    client_view(data_dir, "demo")
+    at = to_finish()
+    first = demo.load("demo").active_goals[0]
+    demo.update("demo", lambda c: c.goals.remove(c.goal(first.id)))  # gone in another window meanwhile
+    at.slider(key=f"rerate-1-{first.id}").set_value(9).run()
+    assert any("no longer exists" in m for m in messages(at))
+    assert all(r.score != 9 for g in demo.load("demo").goals for r in g.ratings)
