@@ -69,15 +69,24 @@ else:
     st.caption("The parent's words from the shared reviews appear here to choose from.")
 
 st.subheader("Goals for the future", anchor=False)
+
+
+def remove_future_goal(n: int, text: str) -> None:
+    # A double click removes one goal, not that one and the next moved into its place.
+    if session.first_press("remove-future-goal", case.id, n):
+        session.update_case(lambda c: c.ending.remove_future_goal(n, text))
+
+
 for n, goal in enumerate(case.ending.future_goals):
     text_col, button_col = st.columns([5, 1], vertical_alignment="center")
     text_col.text(goal)
-    button_col.button("Remove", key=f"remove-future-{n}", on_click=lambda n=n: session.update_case(
-        lambda c: c.ending.future_goals.pop(n)))
+    button_col.button("Remove", key=f"remove-future-{n}", on_click=remove_future_goal, args=(n, goal))
 
 
 def add_future_goal() -> None:
     text = st.session_state["future-goal-new"]
+    if not session.first_press("add-future-goal", case.id, text):
+        return  # a double click: the goal was added by the first
     if session.update_case(lambda c: c.ending.future_goals.append(text)):
         st.session_state["future-goal-new"] = ""
 

@@ -139,9 +139,10 @@ else:
             scores = {gid: st.session_state[f"rerate-{cycle}-{gid}"] for gid in goal_ids}
             session.update_case(lambda c: rerate_goals(c, cycle, scores, today))
 
-        for number, goal in enumerate(goals, start=1):
+        numbers = {g.id: n for n, g in case.numbered_goals()}  # as the family's charts number them
+        for goal in goals:
             latest, kept, key = goal.latest_rating, rated.get(goal.id), f"rerate-{cycle}-{goal.id}"
-            shown = st.slider(f"Goal {number}: {plain(goal.text)}", RATING_MIN, RATING_MAX,
+            shown = st.slider(f"Goal {numbers[goal.id]}: {plain(goal.text)}", RATING_MIN, RATING_MAX,
                               kept if kept is not None else latest.score if latest else DEFAULT_RATING, key=key,
                               on_change=keep_ratings, args=([goal.id],))
             st.caption(rating_note(shown, kept, latest))

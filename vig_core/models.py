@@ -200,6 +200,14 @@ class Ending:
     chosen_quotes: list[str] = field(default_factory=list)  # ids of the parent's words to celebrate
     future_goals: list[str] = field(default_factory=list)  # new goals, in the parent's words
 
+    def remove_future_goal(self, index: int, text: str) -> None:
+        """Remove the goal for the future at ``index``, if it is still ``text`` (another window may
+        have removed or moved it meanwhile: then nothing else is removed in its place)."""
+        if not 0 <= index < len(self.future_goals) or self.future_goals[index] != text:
+            raise NotFoundError("That goal for the future is no longer in the list; it may have been changed "
+                                "in another window.")
+        del self.future_goals[index]
+
     def validate(self) -> None:
         for name, (label, _) in ENDING_FIELDS.items():
             check_text(getattr(self, name), label, MAX_NOTE_TEXT)
@@ -258,6 +266,7 @@ class Goal:
     created_on: date
     ratings: list[GoalRating] = field(default_factory=list)
     retired_on: date | None = None
+    shown_when_retired: bool = False  # the practitioner's choice: a retired goal stays in the family's charts
 
     def __post_init__(self) -> None:
         # Ratings stored before time points were kept: a review's by its cycle, the first
@@ -266,6 +275,20 @@ class Goal:
             if rating.at is None:
                 rating.at = (RatedAt.REVIEW if rating.cycle else RatedAt.START if index == 0
                              else RatedAt.BETWEEN)
+
+    @property
+    def shown(self) -> bool:
+        """Whether the family's charts and documents show it: while worked on, or when chosen after retiring."""
+        return self.retired_on is None or self.shown_when_retired
+
+    def set_shown_when_retired(self, shown: bool) -> None:
+        self.shown_when_retired = shown
+
+    @property
+    def deletable(self) -> bool:
+        """A goal rated no more than when it was set (added by mistake, say) may be deleted; after
+        that its ratings are part of the record, and it can only be retired."""
+        return len(self.ratings) <= 1
 
     @property
     def first_rating(self) -> GoalRating | None:
@@ -488,9 +511,21 @@ class Case:
         target = max(0, min(len(self.goals) - 1, index + offset))
         self.goals.insert(target, self.goals.pop(index))
 
+    def remove_goal(self, goal_id: str) -> None:
+        goal = self.goal(goal_id)
+        if not goal.deletable:
+            raise ValidationError("This goal has been rated since it was set, so its ratings are part of the "
+                                  "record: retire it instead.")
+        self.goals.remove(goal)
+
     @property
     def active_goals(self) -> list[Goal]:
         return [g for g in self.goals if g.retired_on is None]
+
+    def numbered_goals(self) -> list[tuple[int, Goal]]:
+        """The goals the family's charts and documents show, with their number ("Goal 1", ...):
+        the goals worked on and the retired ones chosen to be shown, in the order of the list."""
+        return list(enumerate((g for g in self.goals if g.shown), start=1))
 
     # --- recordings, moments and clips ---------------------------------
     def recording(self, recording_id: str) -> Recording:

@@ -31,7 +31,7 @@ def timeline(case: Case) -> list[TimelineEntry]:
     at_review: dict[int, list[str]] = defaultdict(list)
     at_ending: list[str] = []
     on_day: dict[date, list[str]] = defaultdict(list)
-    for number, goal in enumerate(case.goals, start=1):
+    for number, goal in case.numbered_goals():
         for rating in goal.ratings:
             line = f"Goal {number} rated {rating.score}/10: {goal.text}"
             if rating.at is RatedAt.START and rating.on == case.created_on:
@@ -71,7 +71,7 @@ def rating_table(case: Case) -> list[dict]:
     """The goal ratings as a table: a row per time point (date and where they were given),
     a column per goal ("Goal 1", ...), in the order they were given."""
     rows: dict[tuple, dict] = {}
-    for number, goal in enumerate(case.goals, start=1):
+    for number, goal in case.numbered_goals():
         for rating in goal.ratings:
             key = (rating.on, _POINT_ORDER[rating.at], rating.cycle or 0, rating.label)
             rows.setdefault(key, {"Date": rating.on, "Given at": rating.label})[f"Goal {number}"] = rating.score

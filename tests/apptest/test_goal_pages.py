@@ -116,3 +116,82 @@ def test_a_rating_that_could_not_be_kept_says_why(demo, data_dir):
     at.slider(key=f"rerate-1-{first.id}").set_value(9).run()
     assert any("no longer exists" in m for m in messages(at))
     assert all(r.score != 9 for g in demo.load("demo").goals for r in g.ratings)
+
+
+@pytest.fixture
+def slow_hands(monkeypatch):
+    """However slowly the test runs, its two presses count as one double click."""
+    from vig_core.ui import session
+
+    monkeypatch.setattr(session, "REPEAT_SECONDS", 3600.0)
+
+
+def test_a_double_click_on_add_goal_adds_one_goal_and_another_goal_is_still_added(store, slow_hands):
+    case_id = make_case(store, "FAM-41", "Ada").id
+    at = open_app(case_id, "pages/goals.py")
+    for _ in range(2):  # the second click still carries the text the first one sent
+        at.text_area(key="new-goal-text").input("I wait and watch")
+        at.button(key="FormSubmitter:new-goal-Add goal").click().run()
+    assert [g.text for g in store.load(case_id).goals] == ["I wait and watch"]
+    at.text_area(key="new-goal-text").input("I name what I see")
+    at.button(key="FormSubmitter:new-goal-Add goal").click().run()
+    assert [g.text for g in store.load(case_id).goals] == ["I wait and watch", "I name what I see"]
+
+
+def test_a_double_click_on_the_endings_buttons_adds_or_removes_one_goal_for_the_future(store, slow_hands):
+    case_id = make_case(store, "FAM-42", "Ada").id
+    at = open_app(case_id, "pages/ending.py")
+    for text in ("Keep listening", "Keep listening", "Sing together"):
+        at.text_input(key="future-goal-new").input(text)
+        at.button(key="FormSubmitter:future-goal-Add goal for the future").click().run()
+    assert store.load(case_id).ending.future_goals == ["Keep listening", "Sing together"]
+    at.button(key="remove-future-0").click().run()
+    at.button(key="remove-future-0").click().run()  # the second click of a double click
+    assert store.load(case_id).ending.future_goals == ["Sing together"]
+
+
+def test_a_goal_added_by_mistake_can_be_deleted_after_a_confirmation(store):
+    case_id = make_case(store, "FAM-43", "Ada").id
+    store.update(case_id, lambda c: (c.add_goal("I wait", 3, date(2026, 1, 5)).rate(6, date(2026, 2, 2), cycle=1),
+                                     c.add_goal("I wait", 3, date(2026, 1, 5))))
+    kept, mistake = store.load(case_id).goals
+    at = open_app(case_id, "pages/goals.py")
+    assert not [b for b in at.button if b.key == f"delete-goal-{kept.id}"]  # rated since: only retiring
+    at.button(key=f"delete-goal-{mistake.id}").click().run()
+    assert len(store.load(case_id).goals) == 2  # not before the confirmation
+    assert any("Delete this goal?" in m for m in messages(at, "warning"))
+    at.button(key=f"delete-goal-{mistake.id}-yes").click().run()
+    assert [g.id for g in store.load(case_id).goals] == [kept.id]
+    assert any("Goal deleted." in m for m in messages(at, "success"))
+
+
+def test_a_retired_goal_stays_out_of_the_familys_pages_unless_the_practitioner_shows_it(store, data_dir):
+    case_id = rated_three_times_today(store)
+    today = date.today()
+
+    def add_and_retire(c) -> None:
+        c.add_goal("DUPLICATE goal", 3, today).retired_on = today
+        c.add_goal("I name what I see", 4, today)
+
+    store.update(case_id, add_and_retire)
+    duplicate = store.load(case_id).goals[1]
+    family_pages = ("pages/outcomes.py", "pages/timeline.py", "pages/ending.py", "pages/goals.py")
+
+    def family_sees() -> list[str]:
+        client_view(data_dir, case_id)
+        texts = [screen_text(open_app(page=page)) for page in family_pages]
+        client_view(data_dir, None)
+        return texts
+
+    for text in family_sees():
+        assert "DUPLICATE" not in text and "Goal 3" not in text
+    assert "Goal 2" in family_sees()[0]  # "I name what I see" is the family's goal 2
+
+    at = open_app(case_id, "pages/outcomes.py")
+    assert "1 retired goal is left out here" in screen_text(at)
+    at = open_app(case_id, "pages/goals.py")
+    at.checkbox(key=f"show-retired-{duplicate.id}").check().run()
+    assert store.load(case_id).goal(duplicate.id).shown_when_retired
+    outcomes, timeline_, ending, goals = family_sees()
+    assert "Goal 2**: DUPLICATE goal" in outcomes and "Goal 3" in outcomes
+    assert "DUPLICATE goal" in timeline_ and "DUPLICATE goal" in ending

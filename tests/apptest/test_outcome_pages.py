@@ -118,7 +118,7 @@ def test_a_kept_chart_is_made_again_when_a_rating_changes(store, ending):
     at.run()
     assert charts(at) == first
     goal = store.load(ending).goals[0]
-    store.update(ending, lambda c: c.goal(goal.id).rate(10, goal.ratings[-1].on))
+    store.update(ending, lambda c: c.goal(goal.id).rate(10, goal.ratings[-1].on, cycle=goal.ratings[-1].cycle))
     at.run()
     goal_lines = [t for t in charts(at)[0]["data"] if t.get("name", "").startswith("Goal")]
     assert [t["y"] for t in goal_lines] == [[2, 4, 6, 10], [3, 3, 5, 7]]
