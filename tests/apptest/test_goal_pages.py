@@ -195,3 +195,12 @@ def test_a_retired_goal_stays_out_of_the_familys_pages_unless_the_practitioner_s
     outcomes, timeline_, ending, goals = family_sees()
     assert "Goal 2**: DUPLICATE goal" in outcomes and "Goal 3" in outcomes
     assert "DUPLICATE goal" in timeline_ and "DUPLICATE goal" in ending
+
+
+def test_a_rating_moved_on_the_goals_page_is_kept_without_pressing_save(store):
+    case_id = rated_three_times_today(store)
+    goal = store.load(case_id).goals[0]
+    at = open_app(case_id, "pages/goals.py")
+    at.slider(key=f"rate-{goal.id}").set_value(9).run()
+    assert store.load(case_id).goals[0].latest_rating.score == 9
+    assert not [c for c in at.caption if "Not saved yet" in c.value]
