@@ -5,21 +5,19 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from vig_core.models import DEFAULT_RATING, MAX_GOAL_TEXT, RATING_MAX, RATING_MIN, goal_is_about_the_adult
+from vig_core.models import MAX_GOAL_TEXT, RATING_MAX, RATING_MIN, goal_is_about_the_adult
 from vig_core.ui import session
 from vig_core.ui.widgets import autosave_text, case_title, confirm_button, require_case
 
 session.begin_page()
 case = require_case()
 today = session.today()
+private = not session.in_client_view()
 case_title(case, "Our goals" if session.in_client_view() else "Goals")
 st.caption(
     "Goals in your own words, about what you would like to do. 0 means not at all where you want to be, "
     "10 means exactly where you want to be."
 )
-
-
-private = not session.in_client_view()
 
 
 def set_text(goal_id: str):
@@ -57,9 +55,10 @@ active = case.active_goals
 numbers = {g.id: n for n, g in case.numbered_goals()}
 if not active:
     st.info("No goals yet. Add the first one below.")
-for position, goal in enumerate(active, start=1):
+for index, goal in enumerate(active):
+    position = numbers[goal.id]  # as the family's charts number it
     with st.container(border=True):
-        st.markdown(f"**Goal {numbers[goal.id]}**")
+        st.markdown(f"**Goal {position}**")
         autosave_text("Goal", goal.text, set_text(goal.id), key=f"goal-text-{goal.id}",
                       max_chars=MAX_GOAL_TEXT, height=80)
         first, latest = goal.first_rating, goal.latest_rating
@@ -72,12 +71,11 @@ for position, goal in enumerate(active, start=1):
             )
         slider_col, button_col = st.columns([4, 1], vertical_alignment="bottom")
         key = f"rate-{goal.id}"
-        shown = slider_col.slider("Where are things now?", RATING_MIN, RATING_MAX,
-                                  latest.score if latest else DEFAULT_RATING, key=key, on_change=rate,
-                                  args=(goal.id, key), help="Kept as soon as the slider is moved.")
+        shown = slider_col.slider("Where are things now?", RATING_MIN, RATING_MAX, goal.current_score, key=key,
+                                  on_change=rate, args=(goal.id, key), help="Kept as soon as the slider is moved.")
         button_col.button("Save rating", key=f"save-{goal.id}", on_click=rate, args=(goal.id, key),
                           help="Rate it again as shown, e.g. when it has not moved.")
-        if shown != (latest.score if latest else DEFAULT_RATING):
+        if shown != goal.current_score:
             st.caption(f":material/warning: Not saved yet: {shown}/10 is not kept. Move the slider again, "
                        "or press “Save rating”.")
         if len(goal.ratings) > 1:
@@ -85,10 +83,10 @@ for position, goal in enumerate(active, start=1):
                 st.dataframe(pd.DataFrame([{"Date": r.on, "Given at": r.label, "Rating (0-10)": r.score}
                                            for r in goal.ratings]), hide_index=True)
         up, down, retire = st.columns(3)
-        up.button("Move up", key=f"up-{goal.id}", icon=":material/arrow_upward:", disabled=position == 1,
+        up.button("Move up", key=f"up-{goal.id}", icon=":material/arrow_upward:", disabled=index == 0,
                   on_click=lambda gid=goal.id: session.update_case(lambda c: c.move_goal(gid, -1)))
         down.button("Move down", key=f"down-{goal.id}", icon=":material/arrow_downward:",
-                    disabled=position == len(active),
+                    disabled=index == len(active) - 1,
                     on_click=lambda gid=goal.id: session.update_case(lambda c: c.move_goal(gid, +1)))
         retire.button("Retire", key=f"retire-{goal.id}", icon=":material/archive:",
                       help="Put this goal aside; its ratings are kept and it can be restored.",

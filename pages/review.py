@@ -7,7 +7,7 @@ from vig_core.clip_export import prepare_review_clips
 from vig_core.consent_rules import Use, allows
 from vig_core.film import MAX_MOMENT_NOTE
 from vig_core.jobs import JOBS
-from vig_core.models import DEFAULT_RATING, RATING_MAX, RATING_MIN, CycleStatus
+from vig_core.models import RATING_MAX, RATING_MIN, CycleStatus
 from vig_core.paths import data_root
 from vig_core.prompts import (SHARED_REVIEW, edited_prompt_set, forget_own_prompt_set, load_prompt_sets,
                               save_own_prompt_set)
@@ -141,15 +141,17 @@ else:
 
         numbers = {g.id: n for n, g in case.numbered_goals()}  # as the family's charts number them
         for goal in goals:
-            latest, kept, key = goal.latest_rating, rated.get(goal.id), f"rerate-{cycle}-{goal.id}"
+            kept, key = rated.get(goal.id), f"rerate-{cycle}-{goal.id}"
             shown = st.slider(f"Goal {numbers[goal.id]}: {plain(goal.text)}", RATING_MIN, RATING_MAX,
-                              kept if kept is not None else latest.score if latest else DEFAULT_RATING, key=key,
+                              goal.current_score if kept is None else kept, key=key,
                               on_change=keep_ratings, args=([goal.id],))
-            st.caption(rating_note(shown, kept, latest))
+            st.caption(rating_note(goal, shown, kept))
 
         st.button("Keep the ratings as shown", key="save-ratings", icon=":material/save:",
                   on_click=keep_ratings, args=([g.id for g in goals],),
                   help="For goals that are where they were: keeps every rating shown for this review.")
+        if rated:
+            st.caption(f"Rated at this review: {len(rated)} of {len(goals)} goals.")
     autosave_text("What would you like us to film next time?", case.cycle(cycle).film_next,
                   lambda c, text: setattr(c.cycle(cycle), "film_next", text),
                   key=f"film-next-{case.id}-{cycle}", max_chars=MAX_NOTE_TEXT, height=90)

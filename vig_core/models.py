@@ -298,6 +298,11 @@ class Goal:
     def latest_rating(self) -> GoalRating | None:
         return self.ratings[-1] if self.ratings else None
 
+    @property
+    def current_score(self) -> int:
+        """The latest rating's score; for a goal never rated, where a rating slider starts."""
+        return self.ratings[-1].score if self.ratings else DEFAULT_RATING
+
     def rate(self, score: int, on: date, cycle: int | None = None, *, at: RatedAt | None = None) -> GoalRating:
         """Add a rating at its time point (by default: the cycle's review when ``cycle`` is
         given, else the start for a first rating, else a re-rating). A rating of the same

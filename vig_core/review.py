@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .errors import ValidationError
 from .film import Clip, Reflection
-from .models import DEFAULT_RATING, Case, CycleStatus, GoalRating, Stage
+from .models import Case, CycleStatus, Goal, Stage
 from .prompts import Prompt
 from .text import new_id
 
@@ -57,12 +57,13 @@ def rated_at_review(case: Case, cycle: int) -> dict[str, int]:
     return {g.id: r.score for g in case.goals for r in g.ratings if r.cycle == cycle}
 
 
-def rating_note(shown: int, kept: int | None, latest: GoalRating | None) -> str:
+def rating_note(goal: Goal, shown: int, kept: int | None) -> str:
     """What to say beside a goal's re-rating slider showing ``shown``, ``kept`` being the rating
     kept for this review (if any): a value not kept never looks as if it were."""
     if kept is not None and shown == kept:
         return f":material/check: Kept for this review: {kept}/10."
-    if kept is None and shown == (latest.score if latest else DEFAULT_RATING):
+    latest = goal.latest_rating
+    if kept is None and shown == goal.current_score:
         last = f"last rated {latest.score}/10 on {latest.on:%d %b %Y}, {latest.label}" if latest else "never rated"
         return f"Not rated at this review yet ({last})."
     return (f":material/warning: Not saved yet: {shown}/10 is not kept. Move the slider again, "

@@ -160,9 +160,10 @@ def test_ratings_stored_before_time_points_were_kept_still_load_and_get_their_ti
 def test_beside_a_review_slider_a_value_not_kept_never_looks_kept(case):
     from vig_core.review import rating_note
 
-    latest = case.goals[0].latest_rating  # 7, cycle 2 review
-    assert rating_note(7, None, latest) == f"Not rated at this review yet (last rated 7/10 on {DAY:%d %b %Y}, cycle 2 review)."
-    assert rating_note(4, 4, latest) == ":material/check: Kept for this review: 4/10."
+    goal = case.goals[0]  # latest: 7, at the cycle 2 review
+    assert rating_note(goal, 7, None) == f"Not rated at this review yet (last rated 7/10 on {DAY:%d %b %Y}, cycle 2 review)."
+    assert rating_note(goal, 4, 4) == ":material/check: Kept for this review: 4/10."
     for shown, kept in ((6, None), (6, 4)):  # moved, but the save failed
-        assert rating_note(shown, kept, latest).startswith(":material/warning: Not saved yet: 6/10 is not kept.")
-    assert rating_note(5, None, None) == "Not rated at this review yet (never rated)."
+        assert rating_note(goal, shown, kept).startswith(":material/warning: Not saved yet: 6/10 is not kept.")
+    unrated = case.add_goal("I sing", None, DAY)
+    assert rating_note(unrated, 5, None) == "Not rated at this review yet (never rated)."
