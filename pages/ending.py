@@ -72,9 +72,13 @@ st.subheader("Goals for the future", anchor=False)
 
 
 def remove_future_goal(n: int, text: str) -> None:
-    # A double click removes one goal, not that one and the next moved into its place.
-    if session.first_press("remove-future-goal", case.id, n):
-        session.update_case(lambda c: c.ending.remove_future_goal(n, text))
+    def change(c) -> None:
+        # A double click removes one goal, not that one and the next moved into its place
+        # (counted inside the change: see add_goal on the Goals page).
+        if session.first_press("remove-future-goal", c.id, n):
+            c.ending.remove_future_goal(n, text)
+
+    session.update_case(change)
 
 
 for n, goal in enumerate(case.ending.future_goals):
@@ -85,9 +89,12 @@ for n, goal in enumerate(case.ending.future_goals):
 
 def add_future_goal() -> None:
     text = st.session_state["future-goal-new"]
-    if not session.first_press("add-future-goal", case.id, text):
-        return  # a double click: the goal was added by the first
-    if session.update_case(lambda c: c.ending.future_goals.append(text)):
+
+    def change(c) -> None:  # counted inside the change: see add_goal on the Goals page
+        if session.first_press("add-future-goal", c.id, text):
+            c.ending.future_goals.append(text)
+
+    if session.update_case(change):
         st.session_state["future-goal-new"] = ""
 
 

@@ -97,11 +97,20 @@ for index, goal in enumerate(active):
 def add_goal() -> None:
     text = st.session_state["new-goal-text"]
     score = int(st.session_state["new-goal-score"])
-    if not session.first_press("add-goal", case.id, text, score):
-        return  # a double click: the goal was added by the first
-    if session.update_case(lambda c: c.add_goal(text, score, today), "Goal added."):
-        st.session_state["new-goal-text"] = ""
+    added = []
+
+    def change(c) -> None:
+        # The press is counted inside the change, with no Streamlit call between it and the goal:
+        # a double click's second run can cut into a callback at any use of session state.
+        if session.first_press("add-goal", c.id, text, score):
+            added.append(c.add_goal(text, score, today))
+
+    if session.update_case(change):
+        st.session_state["new-goal-text"] = ""  # a repeat press empties the box too
         st.session_state["new-goal-score"] = 5
+        if not added:
+            return  # a double click: the goal was added by the first
+        session.flash("success", "Goal added.")
         if not goal_is_about_the_adult(text):
             session.flash("info", "Tip: goals work best when they are about what the adult will do "
                                   "(“I would like to…”). You can reword it above at any time.")
