@@ -73,6 +73,6 @@ def rating_table(case: Case) -> list[dict]:
     rows: dict[tuple, dict] = {}
     for number, goal in case.numbered_goals():
         for rating in goal.ratings:
-            key = (rating.on, _POINT_ORDER[rating.at], rating.cycle or 0, rating.label)
+            key = (rating.on, _POINT_ORDER[rating.at], rating.cycle or 0)
             rows.setdefault(key, {"Date": rating.on, "Given at": rating.label})[f"Goal {number}"] = rating.score
     return [rows[key] for key in sorted(rows)]
