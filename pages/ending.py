@@ -69,32 +69,16 @@ else:
     st.caption("The parent's words from the shared reviews appear here to choose from.")
 
 st.subheader("Goals for the future", anchor=False)
-
-
-def remove_future_goal(n: int, text: str) -> None:
-    def change(c) -> None:
-        # A double click removes one goal, not that one and the next moved into its place
-        # (counted inside the change: see add_goal on the Goals page).
-        if session.first_press("remove-future-goal", c.id, n):
-            c.ending.remove_future_goal(n, text)
-
-    session.update_case(change)
-
-
 for n, goal in enumerate(case.ending.future_goals):
     text_col, button_col = st.columns([5, 1], vertical_alignment="center")
     text_col.text(goal)
-    button_col.button("Remove", key=f"remove-future-{n}", on_click=remove_future_goal, args=(n, goal))
+    button_col.button("Remove", key=f"remove-future-{n}", on_click=lambda n=n: session.update_case(
+        lambda c: c.ending.future_goals.pop(n)))
 
 
 def add_future_goal() -> None:
     text = st.session_state["future-goal-new"]
-
-    def change(c) -> None:  # counted inside the change: see add_goal on the Goals page
-        if session.first_press("add-future-goal", c.id, text):
-            c.ending.future_goals.append(text)
-
-    if session.update_case(change):
+    if session.update_case(lambda c: c.ending.future_goals.append(text)):
         st.session_state["future-goal-new"] = ""
 
 

@@ -200,14 +200,6 @@ class Ending:
     chosen_quotes: list[str] = field(default_factory=list)  # ids of the parent's words to celebrate
     future_goals: list[str] = field(default_factory=list)  # new goals, in the parent's words
 
-    def remove_future_goal(self, index: int, text: str) -> None:
-        """Remove the goal for the future at ``index``, if it is still ``text`` (another window may
-        have removed or moved it meanwhile: then nothing else is removed in its place)."""
-        if not 0 <= index < len(self.future_goals) or self.future_goals[index] != text:
-            raise NotFoundError("That goal for the future is no longer in the list; it may have been changed "
-                                "in another window.")
-        del self.future_goals[index]
-
     def validate(self) -> None:
         for name, (label, _) in ENDING_FIELDS.items():
             check_text(getattr(self, name), label, MAX_NOTE_TEXT)

@@ -25,7 +25,7 @@ def timeline(case: Case) -> list[TimelineEntry]:
     """The entries by date (undated ones last, in the order of the work). Each goal rating
     is listed at its own time point: the start, its cycle's review, the ending, or (a
     re-rating, or the first rating of a goal set later) under "Goals rated" on its day."""
-    reviewed = {c.number for c in case.cycles if c.status is CycleStatus.REVIEWED and c.review_date}
+    reviewed_cycles = {c.number for c in case.cycles if c.status is CycleStatus.REVIEWED and c.review_date}
     ended = case.stage in (Stage.ENDING, Stage.CLOSED)
     began: list[str] = []
     at_review: dict[int, list[str]] = defaultdict(list)
@@ -36,7 +36,7 @@ def timeline(case: Case) -> list[TimelineEntry]:
             line = f"Goal {number} rated {rating.score}/10: {goal.text}"
             if rating.at is RatedAt.START and rating.on == case.created_on:
                 began.append(line)
-            elif rating.at is RatedAt.REVIEW and rating.cycle in reviewed:
+            elif rating.at is RatedAt.REVIEW and rating.cycle in reviewed_cycles:
                 at_review[rating.cycle].append(line)
             elif rating.at is RatedAt.ENDING and ended:
                 at_ending.append(line)
@@ -49,13 +49,13 @@ def timeline(case: Case) -> list[TimelineEntry]:
         filmed = cycle.status is not CycleStatus.PLANNED
         films = [f"Film: {r.title}" for r in case.recordings_in(n)]
         entries.append(TimelineEntry(cycle.filming_date, f"Cycle {n}: filming", tuple(films), to_come=not filmed))
-        is_reviewed = cycle.status is CycleStatus.REVIEWED
-        lines = [f"Clip {c.chosen}: {c.title or 'untitled'}" for c in case.chosen_clips(n)] if is_reviewed else []
-        lines += at_review[n]
+        reviewed = cycle.status is CycleStatus.REVIEWED
+        lines = [f"Clip {c.chosen}: {c.title or 'untitled'}" for c in case.chosen_clips(n)] if reviewed else []
+        if reviewed and cycle.review_date:
+            lines += at_review[n]
         if cycle.film_next.strip():
             lines.append(f"To film next time: {cycle.film_next.strip()}")
-        entries.append(TimelineEntry(cycle.review_date, f"Cycle {n}: shared review", tuple(lines),
-                                     to_come=not is_reviewed))
+        entries.append(TimelineEntry(cycle.review_date, f"Cycle {n}: shared review", tuple(lines), to_come=not reviewed))
     for day in sorted(on_day):
         entries.append(TimelineEntry(day, "Goals rated", tuple(on_day[day])))
     if ended:

@@ -138,18 +138,6 @@ def test_a_double_click_on_add_goal_adds_one_goal_and_another_goal_is_still_adde
     assert [g.text for g in store.load(case_id).goals] == ["I wait and watch", "I name what I see"]
 
 
-def test_a_double_click_on_the_endings_buttons_adds_or_removes_one_goal_for_the_future(store, slow_hands):
-    case_id = make_case(store, "FAM-42", "Ada").id
-    at = open_app(case_id, "pages/ending.py")
-    for text in ("Keep listening", "Keep listening", "Sing together"):
-        at.text_input(key="future-goal-new").input(text)
-        at.button(key="FormSubmitter:future-goal-Add goal for the future").click().run()
-    assert store.load(case_id).ending.future_goals == ["Keep listening", "Sing together"]
-    at.button(key="remove-future-0").click().run()
-    at.button(key="remove-future-0").click().run()  # the second click of a double click
-    assert store.load(case_id).ending.future_goals == ["Sing together"]
-
-
 def test_a_goal_added_by_mistake_can_be_deleted_after_a_confirmation(store):
     case_id = make_case(store, "FAM-43", "Ada").id
     store.update(case_id, lambda c: (c.add_goal("I wait", 3, date(2026, 1, 5)).rate(6, date(2026, 2, 2), cycle=1),

@@ -88,14 +88,3 @@ def test_goals_stored_before_the_choice_existed_load_hidden_when_retired():
                              "ratings": [{"on": "2026-01-05", "score": 4}]})
     assert old.shown_when_retired is False and not old.shown
 
-
-def test_removing_a_goal_for_the_future_removes_only_the_one_shown(case):
-    from vig_core.errors import NotFoundError
-
-    case.ending.future_goals = ["Keep listening", "Sing together"]
-    with pytest.raises(NotFoundError, match="no longer in the list"):
-        case.ending.remove_future_goal(0, "Sing together")  # a stale window: that place holds another goal
-    with pytest.raises(NotFoundError):
-        case.ending.remove_future_goal(2, "Keep listening")
-    case.ending.remove_future_goal(1, "Sing together")
-    assert case.ending.future_goals == ["Keep listening"]
