@@ -96,7 +96,7 @@ def add_future_goal() -> None:
 if len(case.ending.future_goals) < MAX_FUTURE_GOALS:
     with st.form("future-goal", border=False):
         st.text_input("A new goal, in your own words", key="future-goal-new", max_chars=MAX_GOAL_TEXT,
-                      placeholder="e.g. I will keep waiting for Mia to show me what she wants to do.")
+                      placeholder="e.g. I will keep waiting for my child to show me what they want to do.")
         st.form_submit_button("Add goal for the future", on_click=add_future_goal)
         messages.show(FUTURE_AT)
 else:

@@ -9,7 +9,7 @@ from vig_core.models import RATING_MAX, RATING_MIN, CycleStatus
 from vig_core.paths import data_root
 from vig_core.prompts import (SHARED_REVIEW, edited_prompt_set, forget_own_prompt_set, load_prompt_sets,
                               save_own_prompt_set)
-from vig_core.review import (close_cycle, has_clip_file, rated_at_review, reopen_cycle, rerate_goals,
+from vig_core.review import (close_cycle, has_clip_file, rated_at_review, rating_note, reopen_cycle, rerate_goals,
                              review_cycle, words_by_prompt)
 from vig_core.text import MAX_NOTE_TEXT
 from vig_core import text_fields
@@ -123,21 +123,27 @@ if step < finish:
 else:
     st.subheader("To finish")
     goals = case.active_goals
+    rated = rated_at_review(case, cycle)
     if goals:
         st.markdown("#### Where are things now with each goal?")
-        st.caption("0 means not at all where you want to be, 10 means exactly where you want to be.")
-        rated = rated_at_review(case, cycle)
-        for number, goal in enumerate(goals, start=1):
-            latest = goal.latest_rating
-            st.slider(f"Goal {number}: {plain(goal.text)}", RATING_MIN, RATING_MAX, latest.score if latest else 5,
-                      key=f"rerate-{goal.id}",
-                      help=f"Last rated {latest.score}/10 on {latest.on:%d %b %Y}" if latest else None)
+        st.caption("0 means not at all where you want to be, 10 means exactly where you want to be. "
+                   "A rating is kept as soon as the slider is moved.")
 
-        def save_ratings() -> None:
-            scores = {g.id: st.session_state[f"rerate-{g.id}"] for g in goals}
-            session.update_case(lambda c: rerate_goals(c, cycle, scores, today), "Ratings saved.")
+        def keep_ratings(goal_ids: list[str]) -> None:
+            scores = {gid: st.session_state[f"rerate-{cycle}-{gid}"] for gid in goal_ids}
+            session.update_case(lambda c: rerate_goals(c, cycle, scores, today))
 
-        st.button("Save the ratings", key="save-ratings", type="primary", icon=":material/save:", on_click=save_ratings)
+        numbers = {g.id: n for n, g in case.numbered_goals()}  # as the family's charts number them
+        for goal in goals:
+            kept, key = rated.get(goal.id), f"rerate-{cycle}-{goal.id}"
+            shown = st.slider(f"Goal {numbers[goal.id]}: {plain(goal.text)}", RATING_MIN, RATING_MAX,
+                              goal.current_score if kept is None else kept, key=key,
+                              on_change=keep_ratings, args=([goal.id],))
+            st.caption(rating_note(goal, shown, kept))
+
+        st.button("Keep the ratings as shown", key="save-ratings", icon=":material/save:",
+                  on_click=keep_ratings, args=([g.id for g in goals],),
+                  help="For goals that are where they were: keeps every rating shown for this review.")
         if rated:
             st.caption(f"Rated at this review: {len(rated)} of {len(goals)} goals.")
     autosave_text("What would you like us to film next time?", case, text_fields.cycle_text(cycle, "film_next"),
@@ -158,9 +164,11 @@ else:
                       on_click=lambda: session.update_case(lambda c: reopen_cycle(c, cycle), f"Cycle {cycle} reopened."))
     else:
         said_for = [c for c in clips if case.reflections_of(c.id)]
+        rated_now = sum(g.id in rated for g in goals)
+        rating_count = f"Goals rated at this review: {rated_now} of {len(goals)}. " if goals else ""
         confirm_button(f"Finish the review and close cycle {cycle}…",
                        f"Close cycle {cycle}? Words were noted for {len(said_for)} of {len(clips)} clips. "
-                       "It can be reopened later.",
+                       f"{rating_count}It can be reopened later.",
                        close, key="close-cycle", confirm_label=f"Yes, close cycle {cycle}")
     if allows(case, Use.FAMILY_COPY):
         st.page_link("pages/strengths.py", label="See the strengths record to keep", icon=":material/photo_library:",

@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from vig_core.timeline import rating_rows, timeline
+from vig_core.timeline import rating_table, timeline
 from vig_core.ui import session
 from vig_core.ui.widgets import case_title, require_case
 
@@ -18,9 +18,9 @@ for entry in timeline(case):
         for line in entry.lines:
             st.text(line)
 
-rows = rating_rows(case)
+rows = rating_table(case)
 if rows:
     st.subheader("Goal ratings")
-    table = pd.DataFrame(rows).pivot_table(index="Date", columns="Goal", values="Rating (0-10)", aggfunc="last")
-    st.dataframe(table, width="stretch")
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch",
+                 column_config={"Date": st.column_config.DateColumn(format="D MMM YYYY")})
     st.caption("Goals, in the order on the goals page; 0 = not at all where you want to be, 10 = exactly there.")

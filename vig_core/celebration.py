@@ -12,8 +12,9 @@ Nothing meant for the practitioner alone is ever used: not the ending notes,
 the case notes, a clip's or a moment's note, the review notes, the consent
 notes, nor the case code.
 
-Goals set aside (retired) are still shown, marked "(set aside)": they were
-part of the work. Goals never rated are left out, having nothing to show.
+Goals set aside (retired) are left out, unless the practitioner chose to show
+one (then marked "(set aside)"). Goals never rated are left out, having nothing
+to show.
 """
 
 from __future__ import annotations

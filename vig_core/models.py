@@ -23,6 +23,7 @@ from .text import MAX_GOAL_TEXT, MAX_NOTE_TEXT, MAX_SHORT_TEXT, check_text, new_
 MIN_CYCLES, MAX_CYCLES, DEFAULT_CYCLES = 1, 10, 3
 RETENTION_MONTHS = 2  # recordings are usually erased about two months after the work ends
 RATING_MIN, RATING_MAX = 0, 10
+DEFAULT_RATING = 5  # where a rating slider starts for a goal never rated
 
 
 def add_months(day: date, months: int) -> date:
@@ -214,17 +215,43 @@ class Ending:
             check_text(goal, "A goal for the future", MAX_GOAL_TEXT, required=True)
 
 
+class RatedAt(StrEnum):
+    """The time point a goal rating belongs to: a later rating never replaces another point's."""
+
+    START = "start"  # when the goal was set: its first rating
+    REVIEW = "review"  # at a cycle's shared review (the rating's cycle says which)
+    BETWEEN = "re-rating"  # a plain re-rating on the Goals page, one per day
+    ENDING = "ending"  # at the ending
+
+
 @dataclass
 class GoalRating:
     on: date
     score: int
     cycle: int | None = None  # the cycle whose shared review it was rated at, if any
+    at: RatedAt | None = None  # None only as read from an older file: Goal works it out on loading
 
     def validate(self) -> None:
         if isinstance(self.score, bool) or not isinstance(self.score, int):
             raise ValidationError("A goal rating must be a whole number from 0 to 10.")
         if not RATING_MIN <= self.score <= RATING_MAX:
             raise ValidationError(f"A goal rating must be from 0 to 10, not {self.score}.")
+
+    @property
+    def label(self) -> str:
+        """Where it was given, in words: "the start", "cycle 2 review", "re-rated", "the ending"."""
+        if self.at is RatedAt.REVIEW:
+            return f"cycle {self.cycle} review"
+        return {RatedAt.START: "the start", RatedAt.ENDING: "the ending"}.get(self.at, "re-rated")
+
+    def same_point(self, other: GoalRating) -> bool:
+        """Whether ``other`` is a rating of the same time point (so it may correct this one):
+        the start, the same cycle's review, the ending, or a re-rating the same day."""
+        if self.at is not other.at:
+            return False
+        if self.at is RatedAt.REVIEW:
+            return self.cycle == other.cycle
+        return self.at is not RatedAt.BETWEEN or self.on == other.on
 
 
 @dataclass
@@ -236,6 +263,29 @@ class Goal:
     created_on: date
     ratings: list[GoalRating] = field(default_factory=list)
     retired_on: date | None = None
+    shown_when_retired: bool = False  # the practitioner's choice: a retired goal stays in the family's charts
+
+    def __post_init__(self) -> None:
+        # Ratings stored before time points were kept: a review's by its cycle, the first
+        # one as the start, any other as a re-rating.
+        for index, rating in enumerate(self.ratings):
+            if rating.at is None:
+                rating.at = (RatedAt.REVIEW if rating.cycle else RatedAt.START if index == 0
+                             else RatedAt.BETWEEN)
+
+    @property
+    def shown(self) -> bool:
+        """Whether the family's charts and documents show it: while worked on, or when chosen after retiring."""
+        return self.retired_on is None or self.shown_when_retired
+
+    def set_shown_when_retired(self, shown: bool) -> None:
+        self.shown_when_retired = shown
+
+    @property
+    def deletable(self) -> bool:
+        """A goal rated no more than when it was set (added by mistake, say) may be deleted; after
+        that its ratings are part of the record, and it can only be retired."""
+        return len(self.ratings) <= 1
 
     @property
     def first_rating(self) -> GoalRating | None:
@@ -245,13 +295,28 @@ class Goal:
     def latest_rating(self) -> GoalRating | None:
         return self.ratings[-1] if self.ratings else None
 
-    def rate(self, score: int, on: date, cycle: int | None = None) -> None:
-        """Add a rating; a second rating on the same day corrects the first."""
-        rating = GoalRating(on=on, score=score, cycle=cycle)
+    @property
+    def current_score(self) -> int:
+        """The latest rating's score; for a goal never rated, where a rating slider starts."""
+        return self.ratings[-1].score if self.ratings else DEFAULT_RATING
+
+    def rate(self, score: int, on: date, cycle: int | None = None, *, at: RatedAt | None = None) -> GoalRating:
+        """Add a rating at its time point (by default: the cycle's review when ``cycle`` is
+        given, else the start for a first rating, else a re-rating). A rating of the same
+        time point is corrected in its place (keeping its date: a review's rating belongs to
+        that review even when corrected later); every other time point's rating is kept."""
+        at = at or (RatedAt.REVIEW if cycle else RatedAt.BETWEEN if self.ratings else RatedAt.START)
+        rating = GoalRating(on=on, score=score, cycle=cycle if at is RatedAt.REVIEW else None, at=at)
         rating.validate()
-        self.ratings = sorted(
-            [r for r in self.ratings if r.on != on] + [rating], key=lambda r: r.on
-        )
+        if at is RatedAt.REVIEW and not cycle:
+            raise ValidationError("A rating at a shared review needs the cycle it belongs to.")
+        earlier = next((r for r in self.ratings if r.same_point(rating)), None)
+        if earlier:
+            rating.on = earlier.on
+        ratings = [rating if r is earlier else r for r in self.ratings] + ([] if earlier else [rating])
+        # The start first, then by date; a day's ratings in the order given, the ending's last.
+        self.ratings = sorted(ratings, key=lambda r: (r.at is not RatedAt.START, r.on, r.at is RatedAt.ENDING))
+        return rating
 
     def validate(self) -> None:
         check_text(self.text, "A goal", MAX_GOAL_TEXT, required=True)
@@ -425,9 +490,22 @@ class Case:
         goal = Goal(id=new_id(), text=text, created_on=today)
         goal.validate()
         if score is not None:
-            goal.rate(score, today)
+            goal.rate(score, today, at=RatedAt.START)
         self.goals.append(goal)
         return goal
+
+    def rate_goal(self, goal_id: str, score: int, today: date) -> GoalRating:
+        """A rating given on the Goals page: the goal's start while it has no other rating
+        (on the day it was set, a correction of it), the ending's once the case is there,
+        else a re-rating between reviews (a second one the same day corrects it)."""
+        goal = self.goal(goal_id)
+        if not goal.ratings or ([r.at for r in goal.ratings] == [RatedAt.START] and goal.ratings[0].on == today):
+            at = RatedAt.START
+        elif self.stage in (Stage.ENDING, Stage.CLOSED):
+            at = RatedAt.ENDING
+        else:
+            at = RatedAt.BETWEEN
+        return goal.rate(score, today, at=at)
 
     def move_goal(self, goal_id: str, offset: int) -> None:
         goal = self.goal(goal_id)
@@ -435,9 +513,21 @@ class Case:
         target = max(0, min(len(self.goals) - 1, index + offset))
         self.goals.insert(target, self.goals.pop(index))
 
+    def remove_goal(self, goal_id: str) -> None:
+        goal = self.goal(goal_id)
+        if not goal.deletable:
+            raise ValidationError("This goal has been rated since it was set, so its ratings are part of the "
+                                  "record: retire it instead.")
+        self.goals.remove(goal)
+
     @property
     def active_goals(self) -> list[Goal]:
         return [g for g in self.goals if g.retired_on is None]
+
+    def numbered_goals(self) -> list[tuple[int, Goal]]:
+        """The goals the family's charts and documents show, with their number ("Goal 1", ...):
+        the goals worked on and the retired ones chosen to be shown, in the order of the list."""
+        return list(enumerate((g for g in self.goals if g.shown), start=1))
 
     # --- recordings, moments and clips ---------------------------------
     def recording(self, recording_id: str) -> Recording:

@@ -16,7 +16,7 @@ practitioner wrote privately (notes, review notes) ever appears in a figure.
 Pure functions over :mod:`outcomes` results and a :class:`~vig_core.models.Case`;
 the pages only hand the figures to Streamlit. Conventions the pages and tests
 rely on: the measure trace is named ``"Score"``; goal traces are named
-``"Goal n"`` (n = position in ``case.goals``, from 1) with the goal's id as
+``"Goal n"`` (n from ``case.numbered_goals``: retired goals only when shown) with the goal's id as
 their ``meta``; band shapes and annotations are named ``"band"``; shared-review
 lines and their labels are named ``"review"``; the figure's ``layout.meta``
 says what it shows.
@@ -179,7 +179,7 @@ def _goal_text(goal: Goal) -> str:
 def goals_figure(case: Case, *, plain: bool) -> go.Figure:
     """Each rated goal's 0–10 ratings over time, with a dashed line at each shared review held."""
     fig = go.Figure()
-    for n, goal in enumerate(case.goals, start=1):
+    for n, goal in case.numbered_goals():
         if not goal.ratings:
             continue
         name = f"Goal {n}"
@@ -191,7 +191,7 @@ def goals_figure(case: Case, *, plain: bool) -> go.Figure:
             x=[r.on for r in goal.ratings], y=[r.score for r in goal.ratings], name=name, meta=goal.id,
             mode="lines+markers", line_shape="linear", line={"dash": "dot" if goal.retired_on else "solid", "width": 3},
             marker={"size": 12 if plain else 9},
-            hovertext=[f"{heading}<br>{_day(r.on)}: {r.score} out of 10" for r in goal.ratings],
+            hovertext=[f"{heading}<br>{_day(r.on)}, {r.label}: {r.score} out of 10" for r in goal.ratings],
             hovertemplate="%{hovertext}<extra></extra>",
         ))
     title = "Your goals, 0 to 10" if plain else "Goal Based Outcomes (0–10)"
@@ -204,7 +204,7 @@ def goals_figure(case: Case, *, plain: bool) -> go.Figure:
         fig.update_xaxes(visible=False)
         return fig
     fig.update_xaxes(type="date", tickformat="%-d %b<br>%Y", nticks=8)
-    days = {r.on for goal in case.goals for r in goal.ratings}
+    days = {r.on for _, goal in case.numbered_goals() for r in goal.ratings}
     if len(days) == 1:  # one day only: a week either side, not the same date repeated along the axis
         (day,) = days
         fig.update_xaxes(range=[(day - timedelta(days=7)).isoformat(), (day + timedelta(days=7)).isoformat()],

@@ -170,9 +170,10 @@ class GoalChange:
 
 
 def goal_changes(case: Case) -> list[GoalChange]:
-    """Each rated goal's first and latest rating, judged by the GBO reliable-change rule."""
+    """Each rated goal the family's documents show (see ``Case.numbered_goals``): its first and
+    latest rating, judged by the GBO reliable-change rule."""
     changes = []
-    for goal in case.goals:
+    for _, goal in case.numbered_goals():
         if not goal.ratings:
             continue
         first, last = goal.ratings[0].score, goal.ratings[-1].score

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .errors import ValidationError
 from .film import Clip, Reflection
-from .models import Case, CycleStatus, Stage
+from .models import Case, CycleStatus, Goal, Stage
 from .prompts import Prompt
 from .text import new_id
 
@@ -55,6 +55,19 @@ def rerate_goals(case: Case, cycle: int, scores: dict[str, int], today: date) ->
 def rated_at_review(case: Case, cycle: int) -> dict[str, int]:
     """The goal ratings given at this cycle's review, by goal id."""
     return {g.id: r.score for g in case.goals for r in g.ratings if r.cycle == cycle}
+
+
+def rating_note(goal: Goal, shown: int, kept: int | None) -> str:
+    """What to say beside a goal's re-rating slider showing ``shown``, ``kept`` being the rating
+    kept for this review (if any): a value not kept never looks as if it were."""
+    if kept is not None and shown == kept:
+        return f":material/check: Kept for this review: {kept}/10."
+    latest = goal.latest_rating
+    if kept is None and shown == goal.current_score:
+        last = f"last rated {latest.score}/10 on {latest.on:%d %b %Y}, {latest.label}" if latest else "never rated"
+        return f"Not rated at this review yet ({last})."
+    return (f":material/warning: Not saved yet: {shown}/10 is not kept. Move the slider again, "
+            "or press “Keep the ratings as shown”.")
 
 
 def close_cycle(case: Case, number: int, today: date) -> str:

@@ -1,6 +1,7 @@
 """All scores of a case as one table (pandas), for a CSV a service or researcher can read.
 
-One row per finished questionnaire and per goal rating. Column names are
+One row per finished questionnaire and per goal rating (of the goals the family's
+documents show: see ``Case.numbered_goals``). Column names are
 stable (documented in ``docs/instruments.md``)::
 
     case_code, measure_id, measure, time_point, date, score, band, how, goal, cycle
@@ -56,9 +57,9 @@ def scores_frame(case: Case, instruments: Mapping[str, Instrument], *, guarded: 
         rows.append({"measure_id": a.instrument_id, "measure": known.title if known else a.instrument_title,
                      "time_point": a.time_point.value, "date": a.completed_on, "score": a.total, "band": a.band,
                      "how": "typed total" if a.typed_total is not None else "answered"})
-    for number, goal in enumerate(case.goals, start=1):
+    for number, goal in case.numbered_goals():
         for rating in goal.ratings:
-            rows.append({"measure_id": GBO_ID, "measure": GBO_TITLE, "time_point": "", "date": rating.on,
+            rows.append({"measure_id": GBO_ID, "measure": GBO_TITLE, "time_point": rating.at.value, "date": rating.on,
                          "score": rating.score, "band": "", "how": "goal rating", "goal": f"Goal {number}: {goal.text}",
                          "cycle": rating.cycle})
     frame = pd.DataFrame(rows, columns=COLUMNS)

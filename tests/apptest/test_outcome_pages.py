@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -117,7 +118,7 @@ def test_a_kept_chart_is_made_again_when_a_rating_changes(store, ending):
     at.run()
     assert charts(at) == first
     goal = store.load(ending).goals[0]
-    store.update(ending, lambda c: c.goal(goal.id).rate(10, goal.ratings[-1].on))
+    store.update(ending, lambda c: c.goal(goal.id).rate(10, goal.ratings[-1].on, cycle=goal.ratings[-1].cycle))
     at.run()
     goal_lines = [t for t in charts(at)[0]["data"] if t.get("name", "").startswith("Goal")]
     assert [t["y"] for t in goal_lines] == [[2, 4, 6, 10], [3, 3, 5, 7]]
@@ -168,3 +169,16 @@ def test_a_new_case_with_nothing_yet_shows_friendly_empty_pages(store, data_dir,
         assert "Traceback" not in text
         if page == "pages/outcomes.py":
             assert "No goal ratings yet" in text and "No questionnaire is finished yet" in text
+
+
+@pytest.mark.parametrize("page", ["pages/goals.py", "pages/ending.py", "pages/review.py", "pages/timeline.py",
+                                  "pages/outcomes.py", "pages/conversation.py"])
+def test_no_page_of_another_family_names_a_demo_family(store, data_dir, family, page):
+    """Placeholders and help texts are on screen in client view too: never the demo child's name."""
+    from unit.test_demo_names import demo_names
+
+    for in_client_view in (False, True):
+        if in_client_view:
+            client_view(data_dir, family)
+        text = screen_text(open_app(family, page))
+        assert not [name for name in demo_names() if re.search(rf"\b{name}\b", text)], page

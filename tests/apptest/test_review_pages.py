@@ -64,7 +64,7 @@ def test_a_whole_review_in_client_view_saves_words_ratings_and_closes_the_cycle(
 
     goals = store.load(demo).active_goals
     for goal in goals:
-        at.slider(key=f"rerate-{goal.id}").set_value(7)
+        at.slider(key=f"rerate-1-{goal.id}").set_value(7)
     at.button(key="save-ratings").click().run()
     at.text_area(key="film-next-demo-1").input("Bath time").run()
     assert not [t for t in at.text_area if t.key.startswith("review-notes-")]

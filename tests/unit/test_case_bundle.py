@@ -34,7 +34,8 @@ HEADERS = {  # spelled out: these names are a promise to whoever reads the files
     "clips.csv": ["recording", "cycle", "in_seconds", "out_seconds", "in", "out", "length_seconds", "title",
                   "chosen", "naming", "practitioner_note", "caption", "file"],
     "reflections.csv": ["clip", "cycle", "prompt", "words", "date"],
-    "goals.csv": ["goal_number", "goal", "set_on", "retired_on", "first_rating", "date", "rating", "cycle"],
+    "goals.csv": ["goal_number", "goal", "set_on", "retired_on", "first_rating", "date", "rating", "cycle",
+                  "given_at"],
     "scores.csv": ["case_code", "measure_id", "measure", "time_point", "date", "score", "band", "how", "goal",
                    "cycle"],
 }
@@ -165,9 +166,9 @@ def test_text_stays_verbatim_and_formulas_are_kept_as_text_in_the_tables(store, 
     (words,) = table(files["tables/reflections.csv"])[1:]
     assert words == ["Clip at 0:08.00", "1", "What do you see?", ODD_TEXT, "2026-01-20"]
     assert table(files["tables/goals.csv"])[1:] == [
-        ["1", "I wait for Zoë to choose", "2026-01-05", "", "3", "2026-01-05", "3", ""],
-        ["1", "I wait for Zoë to choose", "2026-01-05", "", "3", "2026-01-20", "6", "1"],
-        ["2", "'-I stay calm at bedtime", "2026-01-05", "", "", "", "", ""],
+        ["1", "I wait for Zoë to choose", "2026-01-05", "", "3", "2026-01-05", "3", "", "the start"],
+        ["1", "I wait for Zoë to choose", "2026-01-05", "", "3", "2026-01-20", "6", "1", "cycle 1 review"],
+        ["2", "'-I stay calm at bedtime", "2026-01-05", "", "", "", "", "", ""],
     ]
 
 

@@ -72,9 +72,11 @@ def test_goals_show_the_first_and_the_latest_rating_in_words_and_as_bars(case):
     assert "Goal ratings use Goal Based Outcomes: © Duncan Law, CC BY-NC-SA 4.0" in text
 
 
-def test_a_goal_set_aside_is_shown_marked_as_such(case):
+def test_a_goal_set_aside_is_left_out_unless_chosen_and_then_marked_as_such(case):
     assert "(set aside)" not in celebration_html(case, MADE)
     case.goals[1].retired_on = REVIEW
+    assert "I will name her feelings" not in celebration_html(case, MADE)
+    case.goals[1].set_shown_when_retired(True)
     text = text_of(celebration_html(case, MADE))
     assert "I will name her feelings (set aside) At the start 5 out of 10" in text
     assert "I will wait for Mia to lead (set aside)" not in text

@@ -248,6 +248,7 @@ def goals_case(case: Case) -> Case:
     retired = case.add_goal("I will get out of the house every day", 6, START)
     retired.rate(4, MID, cycle=1)
     retired.retired_on = MID
+    retired.set_shown_when_retired(True)  # the practitioner chose to keep it in the family's charts
     for number_, day, status in ((1, date(2026, 3, 3), CycleStatus.REVIEWED),
                                  (2, date(2026, 4, 14), CycleStatus.REVIEWED),
                                  (3, date(2026, 5, 20), CycleStatus.FILMED)):  # booked, not yet held
@@ -261,7 +262,7 @@ def goals_case(case: Case) -> Case:
 def test_goals_figure_has_one_trace_per_rated_goal(case):
     goals_case(case)
     fig = goals_figure(case, plain=True)
-    assert [t.name for t in fig.data] == ["Goal 1", "Goal 3"]  # numbered by place among all goals
+    assert [t.name for t in fig.data] == ["Goal 1", "Goal 3"]  # numbered by place among the goals shown
     first, retired = fig.data
     assert list(first.x) == [START, MID, END] and list(first.y) == [3, 5, 8]
     assert list(retired.x) == [START, MID] and list(retired.y) == [6, 4]

@@ -202,7 +202,7 @@ def test_all_scores_as_csv_with_stable_columns_and_no_formulas(case, instruments
     table = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig", dtype=str, keep_default_na=False)
     assert list(table.columns) == COLUMNS
     assert table[["measure_id", "time_point", "score", "how", "cycle"]].values.tolist() == [
-        ["wemwbs", "baseline", "40", "typed total", ""], ["gbo", "", "3", "goal rating", ""],
-        ["gbo", "", "7", "goal rating", "2"]]
+        ["wemwbs", "baseline", "40", "typed total", ""], ["gbo", "start", "3", "goal rating", ""],
+        ["gbo", "review", "7", "goal rating", "2"]]
     assert set(table["case_code"]) == {"'-FAM"}
     assert table["goal"].tolist()[1] == "Goal 1: =HYPERLINK(\"http://x\") é"  # starts with "Goal", stays text

@@ -15,7 +15,7 @@ from vig_core.models import ConsentKind, CycleStatus, Stage, new_case
 from vig_core.prompts import Prompt
 from vig_core.review import close_cycle, rated_at_review, record_words, reopen_cycle, rerate_goals, review_cycle
 from vig_core.strengths import caption_of, check_may_keep, still_time, strengths_html, strengths_items
-from vig_core.timeline import rating_rows, timeline
+from vig_core.timeline import rating_table, timeline
 
 OPENED, REVIEW = date(2026, 1, 5), date(2026, 2, 2)
 SEE, MORE = Prompt("see", "What do you see?"), Prompt("more-of", "What would you like to see more of?")
@@ -75,7 +75,7 @@ def test_rerating_keeps_a_dated_history_tied_to_the_review(case):
     assert rated_at_review(case, 1) == {goal.id: 7} and rated_at_review(case, 2) == {}
     with pytest.raises(ValidationError, match="0 to 10"):
         rerate_goals(case, 1, {goal.id: 11}, REVIEW)
-    assert rating_rows(case)[-1] == {"Goal": "Goal 1", "Date": REVIEW, "Rating (0-10)": 7, "Given at": "cycle 1 review"}
+    assert rating_table(case)[-1] == {"Date": REVIEW, "Given at": "cycle 1 review", "Goal 1": 7}
 
 
 def test_adding_a_film_marks_a_planned_cycle_filmed(case):

@@ -42,7 +42,7 @@ def name_replacer(case: Case) -> Callable[[str], str]:
             names[part.casefold()] = child  # a child and parent sharing a name: the child's reading wins
     if not names:
         return lambda text: text
-    # Longest first, so "Sam Patel" is replaced whole before "Sam".
+    # Longest first, so "Jo Patel" is replaced whole before "Jo".
     pattern = re.compile(r"(?<!\w)(" + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
                          + r")(?!\w)", re.IGNORECASE)
     return lambda text: pattern.sub(lambda match: names[match.group(0).casefold()], text)

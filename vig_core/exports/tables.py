@@ -59,7 +59,7 @@ TABLES: dict[str, dict[str, str]] = {
         "date": "the day they were said (YYYY-MM-DD)",
     },
     "goals": {
-        "goal_number": "the goal's place in the list (1, 2, ...)",
+        "goal_number": "the goal's number as the family sees it (1, 2, ...); empty for a retired goal not shown to them",
         "goal": "the goal, in the parent's words",
         "set_on": "the day the goal was set",
         "retired_on": "the day it was put aside, empty if still worked on",
@@ -67,17 +67,18 @@ TABLES: dict[str, dict[str, str]] = {
         "date": "the day of this rating (one row per rating; empty for a goal never rated)",
         "rating": "the rating that day, 0-10",
         "cycle": "the cycle whose shared review it was rated at, if any",
+        "given_at": "where it was given: 'the start', 'cycle n review', 're-rated' or 'the ending'",
     },
     "scores": {  # made by score_table (its columns, in its order: a test checks they agree)
         "case_code": "the case code",
         "measure_id": "short id of the questionnaire or 'gbo' for goal ratings",
         "measure": "the questionnaire's name",
-        "time_point": "when it was given: baseline, mid or end",
+        "time_point": "when it was given: baseline, mid or end; for goal ratings start, review, re-rating or ending",
         "date": "the day it was completed",
         "score": "the total score",
         "band": "the band the score falls in, where the questionnaire has bands",
         "how": "'answered', 'typed total' or 'goal rating'",
-        "goal": "for goal ratings: which goal",
+        "goal": "for goal ratings: which goal (retired goals only when shown to the family)",
         "cycle": "for goal ratings: the cycle, if any",
     },
 }
@@ -130,12 +131,14 @@ def _blank(value: object) -> object:
 
 
 def _goal_rows(case: Case) -> Iterable[dict]:
-    """One row per rating, and one (without a rating) for a goal never rated, so no goal is missing."""
-    for number, goal in enumerate(case.goals, start=1):
+    """One row per rating, and one (without a rating) for a goal never rated, so no goal is missing;
+    numbered as the family sees them (a retired goal not shown to them has no number)."""
+    numbers = {g.id: n for n, g in case.numbered_goals()}
+    for goal in case.goals:
         first = goal.first_rating
-        about = {"goal_number": number, "goal": goal.text, "set_on": goal.created_on.isoformat(),
+        about = {"goal_number": numbers.get(goal.id, ""), "goal": goal.text, "set_on": goal.created_on.isoformat(),
                  "retired_on": goal.retired_on.isoformat() if goal.retired_on else "",
                  "first_rating": first.score if first else ""}
         for rating in goal.ratings or [None]:
             yield {**about, "date": rating.on.isoformat() if rating else "", "rating": rating.score if rating else "",
-                   "cycle": _blank(rating.cycle) if rating else ""}
+                   "given_at": rating.label if rating else "", "cycle": _blank(rating.cycle) if rating else ""}

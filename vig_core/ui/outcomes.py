@@ -72,10 +72,14 @@ def shown_results(case: Case, found: Mapping[str, Instrument], *, plain: bool):
 def show_outcomes(case: Case, found: Mapping[str, Instrument], *, plain: bool, key: str) -> None:
     st.subheader("Your goals" if plain else "Goal ratings (Goal Based Outcomes)", anchor=False)
     chart(goals_figure, case, plain=plain, key=f"{key}-goals")
-    active = {g.id: n for n, g in enumerate(case.goals, start=1)}
+    numbers = {g.id: n for n, g in case.numbered_goals()}
     for change in goal_changes(case):
-        st.markdown(f"**Goal {active[change.goal.id]}**: {escaped(change.goal.text)}")
+        st.markdown(f"**Goal {numbers[change.goal.id]}**: {escaped(change.goal.text)}")
         st.write(goal_change_sentence(change, plain=plain))
+    hidden = sum(not g.shown for g in case.goals)
+    if hidden and not plain:
+        st.caption(f"{hidden} retired goal{'s are' if hidden > 1 else ' is'} left out here and in the family's "
+                   "documents; choose to show a retired goal on the Goals page.")
     st.caption(GBO_CREDIT)
 
     results = shown_results(case, found, plain=plain)
