@@ -89,7 +89,7 @@ def test_mark_moment_refuses_only_a_true_repeat(store, demo):
     at.button(key="mark-moment").click().run()
     assert len(store.load(demo).moments) == before + 2
     at.session_state[f"position-{rid}"] = 12.345
-    at.session_state[session._PRESSES_KEY] = {}  # seconds later: no longer a double click
+    session.forget_presses()  # seconds later: no longer a double click
     at.run()
     at.button(key="mark-moment").click().run()  # paused at an already marked frame: opened, not doubled
     assert len(store.load(demo).moments) == before + 2

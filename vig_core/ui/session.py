@@ -201,6 +201,12 @@ def first_press(action: str, *what: object) -> bool:
     return True
 
 
+def forget_presses() -> None:
+    """Forget every press (as if seconds had passed; for tests)."""
+    with _presses_lock:
+        _presses.clear()
+
+
 def press_done() -> None:
     """The effect of the press being handled is made: a repeat of it now does nothing
     (called by :func:`update_case` after its write; call it after any other effect)."""
