@@ -56,7 +56,7 @@ for kind in ConsentKind:
 
 autosave_text("Notes on consent", case, text_fields.consent_notes(),
               key=f"consent-notes-{case.id}", max_chars=MAX_NOTE_TEXT,
-              help="Anything the family said about how clips may be used. Saved when you leave the box.")
+              help="Anything the family said about how clips may be used. Saved as you type.")
 
 if case.consent.history:
     st.subheader("History")

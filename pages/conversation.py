@@ -11,7 +11,7 @@ session.begin_page()
 case = require_case()
 client_view = session.in_client_view()
 case_title(case, "Our conversation" if client_view else "Initial conversation")
-st.caption("Everything here is saved as soon as you leave a box.")
+st.caption("Everything here is saved as you type.")
 
 for name, (label, hint) in CONVERSATION_FIELDS.items():
     autosave_text(label, case, text_fields.conversation(name),

@@ -101,6 +101,7 @@ def begin_import(how: str, name: str, fingerprint: str, again: str | None, start
         st.session_state[again_key(how)] = (fingerprint, question)
         return
     start(cycle)
+    session.press_done()
 
 
 def keep_originals() -> bool:

@@ -14,6 +14,7 @@ from vig_core.exports.save import Format
 from vig_core.jobs import JOBS
 from vig_core.models import ConsentKind
 from vig_core.store import SettingsStore
+from vig_core.ui import session
 from vig_core.ui.session import CLIENT_VIEW_SETTING
 
 
@@ -59,7 +60,7 @@ def test_keeping_the_names_is_a_choice_and_a_second_export_refuses_to_overwrite(
     written = sorted(out.iterdir())
     export_button(at).click().run()  # a double click: the second press does nothing
     assert not messages(at) and not messages(at, "success") and sorted(out.iterdir()) == written
-    at.session_state["_recent_presses"] = {}  # a while later, the same export again
+    session.forget_presses()  # a while later, the same export again
     export_button(at).click().run()
     assert any("already a file called" in m and "nothing was written" in m for m in messages(at))
 

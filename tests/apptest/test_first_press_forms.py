@@ -8,13 +8,14 @@ from pathlib import Path
 from apptest.helpers import open_app
 from conftest import make_case
 from vig_core.jobs import JOBS
+from vig_core.ui import session
 
 ADD = "FormSubmitter:future-goal-Add goal for the future"
 
 
 def forget_presses(at) -> None:
     """As if a few seconds had passed since the last press."""
-    at.session_state["_recent_presses"] = {}
+    session.forget_presses()
 
 
 def test_a_double_click_adds_a_goal_for_the_future_once_and_removes_one_goal(store):

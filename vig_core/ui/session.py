@@ -137,7 +137,9 @@ def guarded(action: Callable[..., Any]) -> Callable[..., Any]:
         try:
             if app_lock().is_locked():  # a tab that has not rerun since the lock (see _refuse_while_locked)
                 raise LockedError(LOCKED_MESSAGE)
-            return action(*args, **kwargs)
+            result = action(*args, **kwargs)
+            press_done()  # it ran to its end: a press it asked first_press about has had its effect
+            return result
         except VigError as error:
             flash("error", str(error))
         except Exception:  # noqa: BLE001 - last line of defence for the practitioner
@@ -163,7 +165,7 @@ class _Press:
 # Kept outside st.session_state on purpose: with fast reruns a second click's run starts while
 # the first is still in its callback, and Streamlit stops the first at its next touch of
 # st.session_state. Plain Python here is never cut short, so what it records is true.
-_presses: dict[tuple[str, str], _Press] = {}  # (browser session, action and input) -> the last press
+_presses: dict[tuple[int, str], _Press] = {}  # (browser session, action and input) -> the last press
 _presses_lock = threading.Lock()
 _pressing = threading.local()
 
@@ -181,7 +183,10 @@ def first_press(action: str, *what: object) -> bool:
     different goal) is never held back.
     """
     ctx = get_script_run_ctx(suppress_warning=True)
-    key = (ctx.session_id if ctx else "", repr((action, what)))
+    # The browser session's own state object (each run has a wrapper of it; AppTest gives every
+    # session the same id), read without touching it, which would be a point to stop at.
+    state = object.__getattribute__(ctx.session_state, "_state") if ctx else None
+    key = (id(state), repr((action, what)))
     now, me = time.monotonic(), threading.current_thread()
     with _presses_lock:
         for old in [k for k, p in _presses.items() if now - p.when > 60]:
