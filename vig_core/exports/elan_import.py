@@ -33,6 +33,7 @@ progress as it goes; a report that raises (a cancelled job) stops the work there
 from __future__ import annotations
 
 import copy
+import functools
 import itertools
 import types
 from collections.abc import Callable, Iterator
@@ -254,6 +255,7 @@ def _read(eaf: Elan.Eaf, recording: Recording, principles: Principles, restore: 
 
 def _moment(time: float, items: list[tuple[str, str]], principles: Principles) -> ImportedMoment:
     """One moment from the annotations starting on its frame."""
+    items = list(dict.fromkeys(items))  # a text said twice on one tier is taken in once anyway: read it once
     chosen, behaviours, notes, kept, turns, working = [], [], [], [], [], False
     for heading in principles.headings:
         for value in (v for role, v in items if role == f"principle:{heading.id}"):
@@ -292,8 +294,7 @@ def _behaviours(value: str, known: tuple[str, ...] | list[str],
                 heading: tuple[str, ...] = ()) -> tuple[list[str], list[str]]:
     """The behaviours of ``known`` named in ``value`` (";"-separated; a behaviour may hold ";" itself), and the
     other parts, leaving out the ``heading``'s title and id, which mean "this principle"."""
-    by_key, names = {_key(b): b for b in known}, {_key(name) for name in heading}
-    parts, width = value.split(";"), 1 + max((b.count(";") for b in known), default=0)
+    (by_key, width), names, parts = _known(tuple(known)), {_key(name) for name in heading}, value.split(";")
     matched, other, n = [], [], 0
     while n < len(parts):
         end = next((e for e in range(min(len(parts), n + width), n, -1) if _key(";".join(parts[n:e])) in by_key), None)
@@ -305,6 +306,12 @@ def _behaviours(value: str, known: tuple[str, ...] | list[str],
             matched.append(by_key[_key(";".join(parts[n:end]))])
             n = end
     return matched, other
+
+
+@functools.lru_cache(maxsize=256)
+def _known(behaviours: tuple[str, ...]) -> tuple[dict[str, str], int]:
+    """The behaviours by :func:`_key`, and the most ";"-separated parts one of them holds (made once per list)."""
+    return {_key(b): b for b in behaviours}, 1 + max((b.count(";") for b in behaviours), default=0)
 
 
 def _key(text: str) -> str:
