@@ -118,8 +118,8 @@ def elan_at_scale(store: CaseStore, case_id: str, count: int = ELAN_ANNOTATIONS)
         "1 frame, a note each": [("Notes", 4000, f"note {n}") for n in range(count)],
     }
     rows = []
-    for shape, annotations in shapes.items():
-        data = elan_document(annotations)
+    for shape, coded in shapes.items():
+        data = elan_document(coded)
         case, taken = store.load(case_id), []
         for _run in range(3):
             start = time.perf_counter()
