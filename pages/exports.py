@@ -5,13 +5,13 @@ from pathlib import Path
 
 import streamlit as st
 
-from vig_core.errors import ValidationError, VigError
-from vig_core.exports.elan_import import apply_import, plan_import, read_eaf
+from vig_core.errors import ValidationError
+from vig_core.exports.elan_import import apply_import, read_and_plan
 from vig_core.exports.save import FORMAT_LABELS, Format, export
 from vig_core.exports.supervision import check_pack_allowed
 from vig_core.exports.webvtt import CAPTION_LABELS, CaptionSource, title_note
 from vig_core.film import clip_name
-from vig_core.jobs import JOBS
+from vig_core.jobs import CANCELLED, DONE, JOBS, Job
 from vig_core.media.frames import format_time
 from vig_core.paths import data_root, default_save_folder
 from vig_core.principles import load_principles
@@ -103,25 +103,51 @@ films = {r.id: f"Cycle {r.cycle}: {r.title}" for r in case.recordings}
 recording_id = st.selectbox("Recording", list(films), format_func=films.get, key="elan-recording")
 upload_key = f"elan-file-{st.session_state.get('elan-round', 0)}"  # a new key empties the uploader
 upload = st.file_uploader("ELAN file (.eaf)", type=["eaf"], key=upload_key)
-if upload is not None:
-    try:
-        plan = plan_import(case, recording_id, read_eaf(upload.getvalue()), principles)
-    except VigError as error:
-        st.error(plain(str(error)))
+ELAN_AT, ELAN_WORK, ELAN_PLAN = "elan-apply", "elan-work", "elan-plan"
+# This tab's reading of this file for this recording; a reading it no longer waits for is stopped.
+work = f"elan-{case.id}-{recording_id}-{upload.file_id}" if upload is not None else None
+if st.session_state.get(ELAN_WORK) not in (None, work):
+    JOBS.drop(st.session_state[ELAN_WORK])
+st.session_state[ELAN_WORK] = work
+
+
+def empty_the_uploader() -> None:
+    st.session_state["elan-round"] = st.session_state.get("elan-round", 0) + 1
+    st.session_state.pop(ELAN_PLAN, None)
+
+
+def elan_read(job: Job) -> None:
+    """Keep what reading the file found (its plan, or why it cannot be read) for the page to show."""
+    if job.state == CANCELLED:
+        messages.flash(ELAN_AT, "info", "Stopped reading the ELAN file; nothing was added.")
+        empty_the_uploader()
     else:
-        for note in plan.warnings:
-            st.warning(plain(note))
-        if plan.ignored_tiers:
-            st.caption("Tiers not read: " + plain(", ".join(plan.ignored_tiers)))
-        st.info(plain(plan.summary()))
+        st.session_state[ELAN_PLAN] = {job.owner: job.result if job.state == DONE else job.message}
 
-        def bring_back() -> None:
-            if not session.first_press("elan-import", case.id, recording_id, upload.file_id):
-                return
-            if messages.update_case("elan-apply", lambda c: apply_import(c, plan),
-                                    f"Added from ELAN: {plan.summary()}"):
-                st.session_state["elan-round"] = st.session_state.get("elan-round", 0) + 1
 
-        st.button("Add these moments", type="primary", key="elan-apply", disabled=not (plan.new or plan.merged),
-                  icon=":material/input:", on_click=bring_back)
-messages.show("elan-apply")  # after the file is taken in, the success shows where the button was
+read = st.session_state.get(ELAN_PLAN, {}).get(work)  # the plan, or why the file cannot be read
+if work and read is None and not JOBS.of(work):
+    data = upload.getvalue()  # read in the background: a large file takes seconds, and it can be cancelled
+    JOBS.start(work, f"Reading “{upload.name}”",
+               lambda report: read_and_plan(case, recording_id, data, principles, report), key=work, cancellable=True)
+if work:
+    job_progress(work, on_end=elan_read)
+if isinstance(read, str):
+    st.error(plain(read))
+elif read is not None:
+    plan = read
+    for note in plan.warnings:
+        st.warning(plain(note))
+    if plan.ignored_tiers:
+        st.caption("Tiers not read: " + plain(", ".join(plan.ignored_tiers)))
+    st.info(plain(plan.summary()))
+
+    def bring_back() -> None:
+        if not session.first_press("elan-import", case.id, recording_id, upload.file_id):
+            return
+        if messages.update_case(ELAN_AT, lambda c: apply_import(c, plan), f"Added from ELAN: {plan.summary()}"):
+            empty_the_uploader()
+
+    st.button("Add these moments", type="primary", key=ELAN_AT, disabled=not (plan.new or plan.merged),
+              icon=":material/input:", on_click=bring_back)
+messages.show(ELAN_AT)  # after the file is taken in, the success shows where the button was

@@ -5,6 +5,11 @@ practitioner opens meanwhile) waits. A :class:`Job` runs its work on a daemon
 thread and keeps the fraction done, so a page can poll it and draw a progress
 bar with the time left. Jobs live in this process only: a restart forgets
 them, and the work itself leaves nothing half-written (see ``media.ffmpeg``).
+
+A job started ``cancellable`` can be stopped: :meth:`Job.cancel` makes the
+work's next progress report raise :class:`Cancelled`, so the work must report
+only where stopping leaves nothing behind (e.g. reading a file before anything
+is saved).
 """
 
 from __future__ import annotations
@@ -20,12 +25,16 @@ from .errors import VigError
 
 log = logging.getLogger("vig_workbook.jobs")
 
-RUNNING, DONE, FAILED = "running", "done", "failed"
+RUNNING, DONE, FAILED, CANCELLED = "running", "done", "failed", "cancelled"
 UNEXPECTED = "Something went wrong with this work; nothing was saved. Please try again."
 
 
 class JobBusy(VigError):
     """The same work (same key) is running already."""
+
+
+class Cancelled(Exception):  # noqa: N818 - what happened, as the page says it
+    """Raised by a cancelled job's progress report, to stop its work there."""
 
 
 @dataclass
@@ -40,9 +49,17 @@ class Job:
     message: str = ""  # the plain-language error when it failed
     result: Any = None
     seen: bool = False  # a finished job is shown once, then forgotten
+    cancellable: bool = False
+    stopping: bool = False  # asked to stop: the next report raises Cancelled
 
     def report(self, fraction: float) -> None:
+        if self.stopping:
+            raise Cancelled
         self.fraction = max(self.fraction, min(1.0, fraction))
+
+    def cancel(self) -> None:
+        """Ask a cancellable job to stop at its next progress report (others go on)."""
+        self.stopping = self.cancellable and self.state == RUNNING
 
     def seconds_left(self, now: float | None = None) -> float | None:
         """A simple estimate from the rate so far, once there is enough to go on."""
@@ -74,7 +91,7 @@ class Jobs:
         self._count = 0
 
     def start(self, owner: str, label: str, work: Callable[[Callable[[float], None]], Any], *,
-              key: str | None = None) -> Job:
+              key: str | None = None, cancellable: bool = False) -> Job:
         """Run ``work(report_progress)`` on a thread; return its job at once.
 
         Raises :class:`JobBusy` while a job with the same ``key`` runs (a second
@@ -84,7 +101,7 @@ class Jobs:
             if key is not None and self._running(key):
                 raise JobBusy(f"{label}: this is under way already.")
             self._count += 1
-            job = Job(id=f"job-{self._count}", owner=owner, label=label, key=key)
+            job = Job(id=f"job-{self._count}", owner=owner, label=label, key=key, cancellable=cancellable)
             self._jobs[job.id] = job
         threading.Thread(target=self._run, args=(job, work), name=job.id, daemon=True).start()
         return job
@@ -95,6 +112,8 @@ class Jobs:
             job.result = work(job.report)
             job.fraction = 1.0
             job.state = DONE
+        except Cancelled:
+            job.state = CANCELLED
         except VigError as error:
             job.message, job.state = str(error), FAILED
         except Exception:  # noqa: BLE001 - the practitioner gets a sentence, the log the details
@@ -123,6 +142,12 @@ class Jobs:
         with self._lock:
             job.seen = True
             self._jobs.pop(job.id, None)
+
+    def drop(self, owner: str) -> None:
+        """Nobody waits for the owner's jobs any more: stop those that can stop, forget them all."""
+        for job in self.of(owner):
+            job.cancel()
+            self.forget(job)
 
     def wait(self, job: Job, timeout: float = 600) -> Job:
         """Block until ``job`` ends (for the command line and tests)."""

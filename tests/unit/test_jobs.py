@@ -7,7 +7,7 @@ import threading
 import pytest
 
 from vig_core.errors import ValidationError
-from vig_core.jobs import DONE, FAILED, UNEXPECTED, Job, JobBusy, Jobs
+from vig_core.jobs import CANCELLED, DONE, FAILED, UNEXPECTED, Job, JobBusy, Jobs
 
 
 def test_a_job_reports_progress_and_its_result():
@@ -65,3 +65,35 @@ def test_a_second_job_on_the_same_thing_is_refused_while_the_first_runs():
     jobs.wait(first), jobs.wait(other)
     assert jobs.running("import a") is None
     jobs.wait(jobs.start("case-1", "Importing “a.mp4”", lambda _report: None, key="import a"))  # again, once done
+
+
+def stoppable(gate: threading.Event, after: list[str]):
+    def work(report):
+        report(0.1)
+        gate.wait(5)
+        report(0.2)  # the first report after the request to stop: the work ends here
+        after.append("went on")
+        return "made"
+    return work
+
+
+def test_a_cancellable_job_stops_at_its_next_report_and_says_so():
+    jobs, gate, after = Jobs(), threading.Event(), []
+    job = jobs.start("c", "Reading “coding.eaf”", stoppable(gate, after), cancellable=True)
+    while job.fraction < 0.1:
+        pass
+    job.cancel()
+    gate.set()
+    jobs.wait(job)
+    assert (job.state, job.result, after, job.message) == (CANCELLED, None, [], "")
+    job.cancel()  # too late: nothing changes
+    assert job.state == CANCELLED
+
+
+def test_a_job_not_made_to_stop_midway_goes_on_when_asked_to():
+    jobs, gate, after = Jobs(), threading.Event(), []
+    job = jobs.start("c", "Importing “a.mp4”", stoppable(gate, after))
+    job.cancel()
+    gate.set()
+    jobs.wait(job)
+    assert (job.state, job.result, after) == (DONE, "made", ["went on"])

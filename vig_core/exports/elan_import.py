@@ -21,13 +21,23 @@ a change made meanwhile is respected.
 
 The file is someone's upload: it is parsed by defusedxml first (entities and
 document types refused, never expanded) and only then by pympi, in memory.
+
+A file may hold tens of thousands of annotations (the 20 MB limit allows about
+70,000), so every step is linear in the file: a moment's note is checked
+against its limit as each text is added (the import stops at the first text
+over it), and a file that would make more than :data:`MAX_IMPORTED_MOMENTS`
+moments is refused as soon as it is seen to. :func:`read_and_plan` reports its
+progress as it goes; a report that raises (a cancelled job) stops the work there.
 """
 
 from __future__ import annotations
 
 import copy
+import functools
+import itertools
 import types
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from urllib.parse import unquote
@@ -48,25 +58,48 @@ from .elan import (BEHAVIOURS_LINE, CLIPS_TIER, NOTES_TIER, RECORDING_PROPERTY, 
 from .names import name_restorer
 
 MAX_EAF_BYTES = 20_000_000
+MAX_IMPORTED_MOMENTS = 2_000  # a moment every half second of a 15-minute film; a busy year's coding in all
+PARSE_CHUNK = 256 * 1024  # bytes parsed between two progress reports
+REPORT_EVERY = 500  # annotations or moments handled between two progress reports
 NOT_ELAN = "This is not an ELAN file (.eaf); choose the file ELAN saved."
 DAMAGED = "This ELAN file is damaged or in a form that cannot be read; open it in ELAN, save it again and retry."
 XSI_LOCATION = "{http://www.w3.org/2001/XMLSchema-instance}noNamespaceSchemaLocation"  # pympi insists on it
 
 
-def read_eaf(data: bytes) -> Elan.Eaf:
-    """The uploaded ELAN document, or a plain ValidationError for anything else (never another exception)."""
+Progress = Callable[[float], None]  # told the fraction done; may raise to stop the work
+
+
+def _silent(_fraction: float) -> None:
+    pass
+
+
+def _part(progress: Progress, start: float, end: float) -> Progress:
+    """Reports of a step that is the ``start``-``end`` part of the whole."""
+    return lambda fraction: progress(start + (end - start) * fraction)
+
+
+def read_and_plan(case: Case, recording_id: str, data: bytes, principles: Principles,
+                  progress: Progress = _silent) -> ElanPlan:
+    """:func:`read_eaf` then :func:`plan_import`, with the progress of both (parsing is most of the work)."""
+    eaf = read_eaf(data, _part(progress, 0.0, 0.7))
+    return plan_import(case, recording_id, eaf, principles, _part(progress, 0.7, 1.0))
+
+
+def read_eaf(data: bytes, progress: Progress = _silent) -> Elan.Eaf:
+    """The uploaded ELAN document, or a plain ValidationError for anything else (never another exception,
+    but for what ``progress`` raises)."""
     if len(data) > MAX_EAF_BYTES:
         raise ValidationError(f"This file is too large for an ELAN file ({len(data) / 1e6:.0f} MB; "
                               f"the limit is {MAX_EAF_BYTES / 1e6:.0f} MB); choose the .eaf file ELAN saved.")
     if not data.strip():
         raise ValidationError("This file is empty; choose the .eaf file ELAN saved.")
-    try:
-        root = SafeTree.fromstring(data, forbid_dtd=True)
-    except DefusedXmlException as error:
-        raise ValidationError("This file declares XML entities or a document type, which ELAN files never do; "
-                              "it was not read, for safety.") from error
-    except Exception as error:  # expat's ParseError, an unknown encoding's LookupError, ...
-        raise ValidationError(NOT_ELAN) from error
+    parser = SafeTree.XMLParser(target=ElementTree.TreeBuilder(), forbid_dtd=True)
+    for start in range(0, len(data), PARSE_CHUNK):
+        with _refused_as_xml():
+            parser.feed(data[start:start + PARSE_CHUNK])
+        progress(0.9 * min(1.0, (start + PARSE_CHUNK) / len(data)))
+    with _refused_as_xml():
+        root = parser.close()
     if root.tag != "ANNOTATION_DOCUMENT":
         raise ValidationError(NOT_ELAN)
     try:
@@ -77,7 +110,20 @@ def read_eaf(data: bytes) -> Elan.Eaf:
     if any(t is not None and t < 0 for t in times.values()) or any(
             a[0] not in times or a[1] not in times for tier in eaf.tiers.values() for a in tier[0].values()):
         raise ValidationError(DAMAGED)
+    progress(1.0)
     return eaf
+
+
+@contextmanager
+def _refused_as_xml() -> Iterator[None]:
+    """Whatever the XML parser trips on, as a plain ValidationError."""
+    try:
+        yield
+    except DefusedXmlException as error:
+        raise ValidationError("This file declares XML entities or a document type, which ELAN files never do; "
+                              "it was not read, for safety.") from error
+    except Exception as error:  # expat's ParseError, an unknown encoding's LookupError, ...
+        raise ValidationError(NOT_ELAN) from error
 
 
 def _pympi_eaf(root: ElementTree.Element) -> Elan.Eaf:
@@ -138,17 +184,23 @@ def _was(n: int) -> str:
     return "was" if n == 1 else "were"
 
 
-def plan_import(case: Case, recording_id: str, eaf: Elan.Eaf, principles: Principles) -> ElanPlan:
+def plan_import(case: Case, recording_id: str, eaf: Elan.Eaf, principles: Principles,
+                progress: Progress = _silent) -> ElanPlan:
     """What importing ``eaf`` into the recording's moments would do; raises if a merged note would be too long."""
     recording = case.recording(recording_id)
-    found, ignored, after_end, untimed = _read(eaf, recording, principles, name_restorer(case))
-    moments = tuple(_moment(time, found[time], principles) for time in sorted(found))
-    new, merged, already = _apply(copy.deepcopy(case), recording_id, moments)
+    found, ignored, after_end, untimed = _read(eaf, recording, principles, name_restorer(case),
+                                               _part(progress, 0.0, 0.6))
+    moments = []
+    for n, time in enumerate(sorted(found), 1):
+        moments.append(_moment(time, found[time], principles))
+        if n % REPORT_EVERY == 0:
+            progress(0.6 + 0.2 * n / len(found))
+    new, merged, already = _apply(copy.deepcopy(case), recording_id, tuple(moments), _part(progress, 0.8, 1.0))
     warnings = _warnings(eaf, case, recording)
     if untimed:
         warnings.append(f"{_count(untimed, 'annotation')} on tiers that depend on another tier could not be placed "
                         f"in time and {_was(untimed)} not read.")
-    return ElanPlan(recording_id, moments, new, merged, already, after_end, tuple(ignored), tuple(warnings))
+    return ElanPlan(recording_id, tuple(moments), new, merged, already, after_end, tuple(ignored), tuple(warnings))
 
 
 def apply_import(case: Case, plan: ElanPlan) -> None:
@@ -168,12 +220,12 @@ def _role(tier: str, principles: Principles, names: dict[str, str]) -> str | Non
     return None
 
 
-def _read(eaf: Elan.Eaf, recording: Recording, principles: Principles,
-          restore: Callable[[str], str]) -> tuple[dict[float, list[tuple[str, str]]], list[str], int, int]:
+def _read(eaf: Elan.Eaf, recording: Recording, principles: Principles, restore: Callable[[str], str],
+          progress: Progress) -> tuple[dict[float, list[tuple[str, str]]], list[str], int, int]:
     """The (role, text) annotations by frame time, the tiers not read, how many start after the film, and how
     many have no time of their own. Texts get the family's names back where an anonymised export replaced them."""
     found: dict[float, list[tuple[str, str]]] = {}
-    ignored, after_end, untimed = [], 0, 0
+    ignored, after_end, untimed, seen, total = [], 0, 0, 0, max(1, len(eaf.annotations))
     names = heading_tiers(principles)
     for tier, (aligned, refs, _attributes, _order) in eaf.tiers.items():
         role = _role(tier, principles, names)
@@ -182,18 +234,28 @@ def _read(eaf: Elan.Eaf, recording: Recording, principles: Principles,
             continue
         untimed += len(refs)
         for start, _end, value, _svg in aligned.values():
+            seen += 1
+            if seen % REPORT_EVERY == 0:
+                progress(min(1.0, seen / total))
             ms = eaf.timeslots[start]
             if ms is None:
                 untimed += 1
             elif ms > recording.duration * 1000:
                 after_end += 1
             else:  # half a millisecond on: a frame's start written rounded to the ms reads back onto that frame
-                found.setdefault(on_frame(recording, (ms + 0.5) / 1000), []).append((role, restore(value or "")))
+                time = on_frame(recording, (ms + 0.5) / 1000)
+                if time not in found and len(found) == MAX_IMPORTED_MOMENTS:
+                    raise ValidationError(
+                        f"This file would make more than {MAX_IMPORTED_MOMENTS:,} moments of one film (its "
+                        "annotations start on more frames than that), more than the workbook takes from one file; "
+                        "check it is the coding of this film, or split it in ELAN and import the parts.")
+                found.setdefault(time, []).append((role, restore(value or "")))
     return found, ignored, after_end, untimed
 
 
 def _moment(time: float, items: list[tuple[str, str]], principles: Principles) -> ImportedMoment:
     """One moment from the annotations starting on its frame."""
+    items = list(dict.fromkeys(items))  # a text said twice on one tier is taken in once anyway: read it once
     chosen, behaviours, notes, kept, turns, working = [], [], [], [], [], False
     for heading in principles.headings:
         for value in (v for role, v in items if role == f"principle:{heading.id}"):
@@ -232,8 +294,7 @@ def _behaviours(value: str, known: tuple[str, ...] | list[str],
                 heading: tuple[str, ...] = ()) -> tuple[list[str], list[str]]:
     """The behaviours of ``known`` named in ``value`` (";"-separated; a behaviour may hold ";" itself), and the
     other parts, leaving out the ``heading``'s title and id, which mean "this principle"."""
-    by_key, names = {_key(b): b for b in known}, {_key(name) for name in heading}
-    parts, width = value.split(";"), 1 + max((b.count(";") for b in known), default=0)
+    (by_key, width), names, parts = _known(tuple(known)), {_key(name) for name in heading}, value.split(";")
     matched, other, n = [], [], 0
     while n < len(parts):
         end = next((e for e in range(min(len(parts), n + width), n, -1) if _key(";".join(parts[n:e])) in by_key), None)
@@ -247,30 +308,32 @@ def _behaviours(value: str, known: tuple[str, ...] | list[str],
     return matched, other
 
 
+@functools.lru_cache(maxsize=256)
+def _known(behaviours: tuple[str, ...]) -> tuple[dict[str, str], int]:
+    """The behaviours by :func:`_key`, and the most ";"-separated parts one of them holds (made once per list)."""
+    return {_key(b): b for b in behaviours}, 1 + max((b.count(";") for b in behaviours), default=0)
+
+
 def _key(text: str) -> str:
     """Text as compared: letter case and the spaces around ";" and at the ends do not count."""
     return ";".join(part.strip() for part in text.split(";")).casefold()
 
 
-def _apply(case: Case, recording_id: str, moments: tuple[ImportedMoment, ...]) -> tuple[int, int, int]:
+def _apply(case: Case, recording_id: str, moments: tuple[ImportedMoment, ...],
+           progress: Progress = _silent) -> tuple[int, int, int]:
     """Merge the moments into the case; how many were new, gained something, or were there already."""
     recording = case.recording(recording_id)
     here: dict[int, Moment] = {}  # by frame number
     for moment in case.moments_of(recording_id):
         here.setdefault(round(moment.time / recording.frame), moment)
     new = merged = already = 0
-    for found in moments:
+    for n, found in enumerate(moments, 1):
         frame = round(found.time / recording.frame)
         moment = here.get(frame)
         before = to_record(moment) if moment else None
         if moment is None:  # mid-frame: a frame's start, rounded to the µs by on_frame, may fall in the one before
             moment = here[frame] = case.mark_moment(recording_id, found.time + recording.frame / 2)
-        _merge(moment, found)
-        if len(moment.note) > MAX_MOMENT_NOTE:
-            raise ValidationError(
-                f"The note of the moment at {format_time(moment.time, recording.fps)} would be too long with the "
-                f"text from ELAN ({len(moment.note):,} characters; the limit is {MAX_MOMENT_NOTE:,}); "
-                "shorten it in ELAN or here, then import again.")
+        _merge(moment, found, recording)
         moment.validate()
         if before is None:
             new += 1
@@ -278,19 +341,29 @@ def _apply(case: Case, recording_id: str, moments: tuple[ImportedMoment, ...]) -
             already += 1
         else:
             merged += 1
+        if n % REPORT_EVERY == 0:
+            progress(n / len(moments))
     return new, merged, already
 
 
-def _merge(moment: Moment, found: ImportedMoment) -> None:
+def _merge(moment: Moment, found: ImportedMoment, recording: Recording) -> None:
     moment.principles += [p for p in found.principles if p not in moment.principles]
     moment.behaviours += [b for b in found.behaviours if b not in moment.behaviours]
     moment.turn = moment.turn or found.turn
     moment.working_point = moment.working_point or found.working_point
-    lines = [f"{tier}: {'; '.join(rest)}" for tier, texts in found.kept  # unless they are behaviours here already
-             if (rest := _behaviours("; ".join(texts), moment.behaviours)[1])]
-    for text in [*found.notes, *lines]:
-        if text not in xml_text(moment.note):  # as the export wrote it
-            moment.note = f"{moment.note}\n{text}" if moment.note else text
+    lines = (f"{tier}: {'; '.join(rest)}" for tier, texts in found.kept  # unless they are behaviours here already
+             if (rest := _behaviours("; ".join(texts), moment.behaviours)[1]))
+    written = xml_text(moment.note)  # the note as the export wrote it, read again only when it changes
+    for text in itertools.chain(found.notes, lines):
+        if text in written:
+            continue
+        moment.note = f"{moment.note}\n{text}" if moment.note else text
+        if len(moment.note) > MAX_MOMENT_NOTE:  # checked as it grows: the note never gets long to compare with
+            raise ValidationError(
+                f"The note of the moment at {format_time(moment.time, recording.fps)} would be too long with the "
+                f"text from ELAN (more than {MAX_MOMENT_NOTE:,} characters, the limit); shorten it in ELAN or "
+                "here, then import again.")
+        written = xml_text(moment.note)
 
 
 def _warnings(eaf: Elan.Eaf, case: Case, recording: Recording) -> list[str]:

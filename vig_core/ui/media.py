@@ -15,7 +15,7 @@ import streamlit as st
 
 from vig_core.clip_export import client_may_play, prepare_review_clips
 from vig_core.errors import VigError
-from vig_core.jobs import DONE, FAILED, JOBS, RUNNING, Job
+from vig_core.jobs import CANCELLED, DONE, JOBS, RUNNING, Job
 from vig_core.media.frames import still_png
 from vig_core.media.tokens import TOKENS
 from vig_core.models import Case
@@ -75,15 +75,16 @@ def cut_chosen_clips(case: Case, cycle: int) -> None:
 
 
 def job_progress(owner: str, *, beside: str | None = None, on_end: Callable[[Job], None] | None = None) -> None:
-    """Progress bars for the owner's running jobs; when one ends, say how (at the top of the page,
-    beside the control ``beside`` (see :mod:`vig_core.ui.messages`), or as ``on_end`` does) and
-    refresh the page."""
+    """Progress bars for the owner's running jobs, with a Cancel button for those that can stop; when
+    one ends, say how (at the top of the page, beside the control ``beside`` (see
+    :mod:`vig_core.ui.messages`), or as ``on_end`` does) and refresh the page."""
     jobs = JOBS.of(owner)
     if not jobs:
         return
 
     def said(job: Job) -> None:
-        kind, text = ("success", f"{job.label}: done.") if job.state == DONE else ("error", f"{job.label}: {job.message}")
+        kind, text = {DONE: ("success", f"{job.label}: done."), CANCELLED: ("info", f"{job.label}: stopped.")}.get(
+            job.state, ("error", f"{job.label}: {job.message}"))
         if beside:
             messages.flash(beside, kind, text)
         else:
@@ -93,11 +94,13 @@ def job_progress(owner: str, *, beside: str | None = None, on_end: Callable[[Job
     def panel() -> None:
         finished = False
         for job in JOBS.of(owner):
-            if job.state in (DONE, FAILED):
-                (on_end or said)(job)
-            else:
+            if job.state == RUNNING:
                 st.progress(job.fraction, text=plain(job.status_text()))
+                if job.cancellable:
+                    st.button("Cancel", key=f"cancel-{job.id}", icon=":material/cancel:", on_click=job.cancel,
+                              disabled=job.stopping)
                 continue
+            (on_end or said)(job)
             JOBS.forget(job)
             finished = True
         if finished:
