@@ -141,3 +141,9 @@ def settle(page: Page) -> None:
     page.wait_for_timeout(150)
     page.wait_for_selector('[data-test-script-state="notRunning"]', state="attached")
     page.wait_for_timeout(100)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The benchmark smoke tests drive Playwright themselves, which cannot start while this
+    session's browser (the ``browser`` fixture) runs in the same thread: run them first."""
+    items.sort(key=lambda item: "test_bench_" not in item.nodeid)

@@ -7,7 +7,7 @@ import re
 from datetime import date
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from browser.conftest import settle
 from browser.test_film import player_video
@@ -122,7 +122,7 @@ def portrait_case(store: CaseStore, folder) -> str:
 
 
 def test_in_client_view_the_picture_uses_the_screen_and_no_label_is_cut_off(
-        server: str, browser: Browser, data_dir, tmp_path) -> None:
+        server: str, new_context, data_dir, tmp_path) -> None:
     """Issue 17 item 9: a portrait phone film showed at about 230×400 px, under the clip's title,
     with the sidebar open and labels cut off ("Previous c…", "L…", "Back to t…")."""
     store = CaseStore(data_dir)
@@ -131,7 +131,7 @@ def test_in_client_view_the_picture_uses_the_screen_and_no_label_is_cut_off(
     portrait = portrait_case(store, tmp_path)
     for width, height in [(1280, 800), (1366, 768), (1920, 1080)]:
         for case_id in (portrait, landscape):
-            context = browser.new_context(viewport={"width": width, "height": height})
+            context = new_context(viewport={"width": width, "height": height})
             page = context.new_page()
             page.set_default_timeout(20_000)
             where = f"{width}×{height}, {'portrait' if case_id == portrait else 'landscape'}"

@@ -47,6 +47,16 @@ IDLE_CHECK_SECONDS = 10  # how often an open tab asks whether the idle time has 
 
 TYPING_JS = """
 export default function (component) {
+  // It draws nothing: its place in the page must not take room (a gap above every page) either.
+  // Hidden with the blocks around it that hold nothing else (its fragment's), up to the page's own block.
+  const root = component.parentElement;
+  const pageBlock = (el) => !el.parentElement || el.matches('[data-testid="stMainBlockContainer"]')
+    || el.parentElement.matches('[data-testid="stMainBlockContainer"]');
+  let holder = (root && (root.host || root)).closest('[data-testid="stElementContainer"]');
+  while (holder && holder.parentElement.children.length === 1 && !pageBlock(holder.parentElement)) {
+    holder = holder.parentElement;
+  }
+  if (holder) holder.style.display = 'none';
   const shared = window.__vigTyping;
   if (shared) { shared.component = component; return () => { if (shared.component === component) shared.component = null; }; }
   const state = window.__vigTyping = { component, pending: {}, timer: null, since: 0 };
