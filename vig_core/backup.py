@@ -30,7 +30,6 @@ import hashlib
 import json
 import os
 import secrets
-import shutil
 import stat
 import time
 import zipfile

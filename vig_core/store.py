@@ -260,13 +260,17 @@ class CaseStore:
         for path in [*self.cases_dir.glob("*/exports/.*"), *self.cases_dir.glob("*/uploads/*")]:
             if path.absolute() in live or not path.exists() or path.name.endswith(".partial"):
                 continue
-            if self._still_needed(path):
-                path.rename(path.with_name(_REPLACED_EXPORT.match(path.name)[1]))  # a crash in the swap: back
-            else:
-                remove_path(path)
-                removed += 1
+            try:
+                if self._still_needed(path):
+                    path.rename(path.with_name(_REPLACED_EXPORT.match(path.name)[1]))  # a crash in the swap: back
+                else:
+                    remove_path(path)
+                    removed += 1
+            except OSError:
+                log.warning("what a crashed export or upload left could not be removed")
         for folder in [*self.cases_dir.glob("*/recordings/*"), *self.cases_dir.iterdir()]:
-            removed += self._remove_if_left_empty(folder)
+            if folder.absolute() not in live:  # an import's folder is empty until ffmpeg begins
+                removed += self._remove_if_left_empty(folder)
         return removed
 
     def _still_needed(self, path: Path) -> bool:
@@ -303,23 +307,24 @@ class CaseStore:
         return 0
 
     def finish_erasures(self) -> int:
-        """Finish every erasure a crash cut short, logging it as it would have been; return how many."""
+        """Finish every erasure a crash cut short, logging it as it would have been; return how many.
+        One that cannot be finished now (a file in use) is left for the next start, said in the log."""
         finished = 0
-        for folder in self.cases_dir.glob(f"{ERASING_FOLDER}*"):
-            self._finish_case_erasure(folder)
-            finished += 1
-        for marker in self.cases_dir.glob(f"*/{ERASING}"):
-            if not marker.parent.name.startswith("."):  # marked, not yet renamed
-                self._erase_marked_case(marker.parent.name)
-                finished += 1
-        for marker in self.cases_dir.glob(f"*/{ERASING_FILMS}"):
-            case_id = marker.parent.name
+        for path in [*self.cases_dir.glob(f"{ERASING_FOLDER}*"), *self.cases_dir.glob(f"*/{ERASING}"),
+                     *self.cases_dir.glob(f"*/{ERASING_FILMS}")]:
             try:
-                with file_lock(self._case_file(case_id)):
-                    self._erase_films(case_id, self.load(case_id), read_json(marker))
+                if path.parent == self.cases_dir:  # a case's folder out of the caseload already
+                    self._finish_case_erasure(path)
+                elif path.parent.name.startswith("."):  # the mark inside such a folder
+                    continue
+                elif path.name == ERASING:  # marked, not yet out of the caseload
+                    self._erase_marked_case(path.parent.name)
+                else:
+                    with file_lock(self._case_file(path.parent.name)):
+                        self._erase_films(path.parent.name, self.load(path.parent.name), read_json(path))
                 finished += 1
             except VigError:
-                log.warning("the erasure of a case's films could not be finished")
+                log.warning("an erasure a crash interrupted could not be finished yet")
         return finished
 
     def case_folder(self, case_id: str) -> Path:
@@ -386,7 +391,8 @@ class CaseStore:
             ) from error
 
     def case_ids(self) -> list[str]:
-        return sorted(p.parent.name for p in self.cases_dir.glob(f"*/{CASE_FILE}") if not p.parent.name.startswith("."))
+        found = self.cases_dir.glob(f"*/{CASE_FILE}")
+        return sorted(p.parent.name for p in found if not p.parent.name.startswith("."))  # not one being erased
 
     def caseload(self) -> Caseload:
         """Every case, for listing: shared read-only snapshots, never to be changed.
