@@ -17,17 +17,18 @@ from pathlib import Path
 import pytest
 
 from conftest import make_case
-from crash_harness import crash, hidden_leftovers, steps_of, wait_for_no_ffmpeg
+from crash_harness import crash, ffmpeg_working_on, hidden_leftovers, steps_of, wait_for_no_ffmpeg
 from media_fixtures import make
 from vig_core import store as store_module
 from vig_core.backup import backup, restore
 from vig_core.clip_export import export_cycle
 from vig_core.erasure import erase_case, erase_films
 from vig_core.errors import StoreError
-from vig_core.files import Writing, locked_new_file
+from vig_core.files import Writing, locked_new_file, remove_if_unowned
 from vig_core.media.ffmpeg import run_ffmpeg
 from vig_core.models import ConsentKind
 from vig_core.recordings import discard_upload, import_recording, receive_upload
+from vig_core.recovery import restoring
 from vig_core.store import CaseStore, SettingsStore
 
 DAY = date(2026, 3, 2)
@@ -99,9 +100,8 @@ def test_a_restore_killed_after_the_swap_is_complete_at_the_next_start(restorabl
 
 
 def test_a_start_leaves_a_running_restore_alone(restorable, tmp_path):
-    root, zip_path, _ = restorable
+    root = restorable[0]
     work, old = tmp_path / ".data.restore-1.tmp", tmp_path / ".data.old-1.tmp"
-    from vig_core.recovery import restoring
     with restoring(root, work, old):
         work.mkdir()
         CaseStore(root)
@@ -153,28 +153,35 @@ def filmed(store, tmp_path):
 
 
 def test_ffmpeg_dies_with_the_process_that_started_it(tmp_path):
-    """A server killed during a long conversion must not leave ffmpeg converting (and filling a disk)."""
+    """A server killed during a long conversion must not leave ffmpeg converting (and filling a disk), and
+    the next start removes its half-made film at once: private from its first byte, locked while made."""
     target = tmp_path / "long.mp4"
+    partial = tmp_path / ".long.mp4.partial"
     args = ["-hide_banner", "-nostdin", "-y", "-f", "lavfi", "-re", "-i", "testsrc2=size=320x240:rate=25:duration=600",
             "-c:v", "libx264", "-preset", "ultrafast", "-progress", "pipe:1", "-f", "mp4", str(target)]
     reads, writes = os.pipe()
-
-    def convert() -> None:
-        run_ffmpeg(args, target, 600, lambda _f: os.write(writes, b"p"))
-
-    pid = os.fork()
-    if pid == 0:
-        try:
-            os.close(reads)
-            convert()
-        finally:
-            os._exit(0)
+    umask = os.umask(0o022)  # the usual umask: new files readable by every account, unless made private
+    try:
+        pid = os.fork()
+        if pid == 0:
+            try:
+                os.close(reads)
+                run_ffmpeg(args, target, 600, lambda _f: os.write(writes, b"p"))
+            finally:
+                os._exit(0)
+    finally:
+        os.umask(umask)
     os.close(writes)
     with os.fdopen(reads, "rb") as progress:
         assert progress.read(1) == b"p", "ffmpeg did not start"
+        (ffmpeg,) = ffmpeg_working_on(tmp_path)
+        assert os.getpgid(ffmpeg) == ffmpeg != os.getpgid(pid), "ffmpeg runs in its own process group"
+        assert stat.S_IMODE(partial.stat().st_mode) == 0o600
+        assert not remove_if_unowned(partial), "a live workbook's half-made film stays"
         os.kill(pid, signal.SIGKILL)
         os.waitpid(pid, 0)
     assert wait_for_no_ffmpeg(tmp_path) == []
+    assert remove_if_unowned(partial), "its workbook is gone: the half-made film goes, however recent"
 
 
 def test_an_import_killed_before_its_record_leaves_no_film_after_the_next_start(store, filmed, films, tmp_path):
