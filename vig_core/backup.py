@@ -109,7 +109,8 @@ def backup(root: Path, out: Path, *, media: bool = True,
     total = sum(file_size(path) for _, path, _ in sources) or 1
     files: list[dict[str, Any]] = []
     done = 0
-    with atomic_file(out, "the backup", note_in=root) as handle, zipfile.ZipFile(handle, "w", allowZip64=True) as archive:
+    with (atomic_file(out, "the backup", note_in=root) as handle,  # a crash leaves no copy in the chosen folder
+          zipfile.ZipFile(handle, "w", allowZip64=True) as archive):
         for name, path, locked in sources:
             entry = _add(archive, name, path, locked)
             if entry is not None:
@@ -374,8 +375,8 @@ def _check_cases(work: Path) -> int:
 
 def _swap(work: Path, root: Path, old: Path) -> None:
     """Put ``work`` where ``root`` is; the old root is kept (as ``old``, removed by :func:`restoring`)
-    until the new one is in place.
-    Each rename is made durable before the next step, so the journal's reading holds after a power cut."""
+    until the new one is in place. Each rename is made durable before the next step, so that the
+    next start reads the same state after a power cut as after a crash."""
     existed = root.exists()
     if existed:
         os.rename(root, old)

@@ -113,7 +113,8 @@ def _write_all(files: dict[Path, bytes], root: Path) -> None:
     written: list[Path] = []
     try:
         for path, data in files.items():
-            with atomic_file(path, "saving the export", note_in=root) as handle:  # a disk error becomes a plain StoreError
+            # A disk error becomes a plain StoreError; a crash leaves no temp file the next start cannot find.
+            with atomic_file(path, "saving the export", note_in=root) as handle:
                 handle.write(data)
             written.append(path)
     except BaseException:

@@ -34,13 +34,13 @@ from ..backup import zip_entry
 from ..case_bundle import stream_file
 from ..consent_rules import Use, require
 from ..errors import ValidationError
+from ..files import Writing
 from ..film import Clip, clip_name
 from ..media.edit import cut_clip
 from ..media.frames import format_time
 from ..models import Case, ConsentKind
 from ..paths import check_new_files
 from ..principles import Principles, load_principles
-from ..files import Writing
 from ..store import CaseStore, atomic_file
 from ..text import new_id
 from .names import names_in, pseudonymised
