@@ -99,22 +99,30 @@ def locked_new_file(path: Path, *, replace: bool = False) -> int:
         os.close(fd)  # a start-up cleaning took it in the instant before the lock: make it again
 
 
-def remove_if_unowned(path: Path) -> bool:
-    """Delete the file ``path`` unless a live writer holds its lock (:func:`locked_new_file`);
-    return whether it went. Without file locks, a file untouched for :data:`STALE_SECONDS` goes."""
+def take_if_unowned(path: Path) -> int | None:
+    """A descriptor of ``path`` holding its lock when no live writer holds it (:func:`locked_new_file`),
+    else ``None``. Without file locks, a file untouched for :data:`STALE_SECONDS` counts as unowned."""
     try:
-        if fcntl is None:
-            if time.time() - path.lstat().st_mtime < STALE_SECONDS:
-                return False
-            path.unlink()
-            return True
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
     except OSError:  # gone meanwhile, or a link: not a file of ours
-        return False
+        return None
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        if fcntl is None:
+            if time.time() - os.fstat(fd).st_mtime >= STALE_SECONDS:
+                return fd
+        else:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return fd
     except OSError:
-        os.close(fd)
+        pass
+    os.close(fd)
+    return None
+
+
+def remove_if_unowned(path: Path) -> bool:
+    """Delete the file ``path`` unless a live writer holds its lock; return whether it went."""
+    fd = take_if_unowned(path)
+    if fd is None:
         return False
     try:
         path.unlink(missing_ok=True)

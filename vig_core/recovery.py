@@ -23,34 +23,14 @@ import json
 import logging
 import os
 import shutil
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from .errors import ValidationError
-from .files import STALE_SECONDS, TEMP_SUFFIX, WRITERS, fcntl, fsync_dir, locked_new_file
+from .files import TEMP_SUFFIX, WRITERS, fsync_dir, locked_new_file, take_if_unowned
 
 log = logging.getLogger("vig_workbook.recovery")
-
-
-def _take(path: Path) -> int | None:
-    """A descriptor holding the lock of the note ``path`` when its writer is gone, else ``None``."""
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
-    except OSError:
-        return None
-    if fcntl is None:  # pragma: no cover - Windows: an old note has no live writer
-        if time.time() - os.fstat(fd).st_mtime >= STALE_SECONDS:
-            return fd
-    else:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            return fd
-        except OSError:
-            pass
-    os.close(fd)
-    return None
 
 
 def _read_note(fd: int) -> object:
@@ -83,7 +63,7 @@ def clean_writers(root: Path, keep: Callable[[Path], bool] = lambda _path: False
     except OSError:  # no note was ever written
         return live
     for note in notes:
-        fd = _take(note)
+        fd = take_if_unowned(note)
         if fd is None:
             try:
                 with open(note, "rb") as handle:
@@ -152,7 +132,7 @@ def recover_restore(root: Path) -> None:
     root = Path(root)
     journal = journal_path(root)
     if journal.exists():
-        fd = _take(journal)
+        fd = take_if_unowned(journal)
         if fd is None:
             return  # a restore is running in another process: its folders are its own
         try:
