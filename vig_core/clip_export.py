@@ -20,8 +20,9 @@ from .activity import EXPORTED
 from .consent_rules import Use, require
 from .errors import ValidationError
 from .files import Writing
-from .film import clip_name
+from .film import Clip, clip_name
 from .media.edit import compile_film, cut_clip, export_stills
+from .models import Case
 from .review import has_clip_file
 from .store import CaseStore, plain_os_error
 from .text import new_id
@@ -77,7 +78,7 @@ def export_cycle(store: CaseStore, case_id: str, cycle: int, *, title_cards: boo
     return CycleExport([final / p.name for p in clips], [final / p.name for p in stills], final / film.name)
 
 
-def _make_export(store: CaseStore, case, cycle: int, chosen, work: Path, title_cards: bool,
+def _make_export(store: CaseStore, case: Case, cycle: int, chosen: list[Clip], work: Path, title_cards: bool,
                  report: Callable[[float], None]) -> tuple[list[Path], list[Path], Path]:
     """Make the clips, stills and film of an export in the new folder ``work``."""
     store.new_folder(case.id, "exports", work.name)
