@@ -12,7 +12,10 @@ Why it is built like this:
 * **Never half a file.** The zip is written to a temp file beside ``out``,
   fsynced and ``os.replace``-d into place; the restore unpacks into a temp
   folder beside the data folder, verifies everything and only then swaps it in,
-  so any failure leaves the old data folder as it was.
+  so any failure leaves the old data folder as it was. A crash too: the restore
+  keeps a journal beside the data folder, and the next start rolls a half-done
+  swap back and removes the unpacked copy (:mod:`.recovery`). A crash while
+  the zip is written leaves a temp file the next start finds and removes.
 * **A backup is untrusted input.** It may come from anywhere, so the restore
   refuses anything it did not make: entries that would land outside the
   folder (zip-slip) or are links, files the manifest does not list, sizes or
@@ -27,7 +30,6 @@ import hashlib
 import json
 import os
 import secrets
-import shutil
 import stat
 import time
 import zipfile
@@ -39,6 +41,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import StoreError, ValidationError, VigError
+from .recovery import recover_restore, restoring
 from .store import (
     CASE_FILE, DELETION_LOG, DIR_MODE, FILE_MODE, MEDIA_FOLDERS, SCHEMA_VERSION, TEMP_SUFFIX, CaseStore, atomic_file,
     file_lock, fsync_dir, plain_os_error,
@@ -106,7 +109,8 @@ def backup(root: Path, out: Path, *, media: bool = True,
     total = sum(file_size(path) for _, path, _ in sources) or 1
     files: list[dict[str, Any]] = []
     done = 0
-    with atomic_file(out, "the backup") as handle, zipfile.ZipFile(handle, "w", allowZip64=True) as archive:
+    with (atomic_file(out, "the backup", note_in=root) as handle,  # a crash leaves no copy in the chosen folder
+          zipfile.ZipFile(handle, "w", allowZip64=True) as archive):
         for name, path, locked in sources:
             entry = _add(archive, name, path, locked)
             if entry is not None:
@@ -206,6 +210,10 @@ def restore(zip_path: Path, root: Path, *, force: bool = False) -> RestoreSummar
     replaced, but only after the whole backup was unpacked and verified.
     """
     zip_path, root = Path(zip_path), Path(root).resolve()
+    try:
+        recover_restore(root)  # what an earlier restore left, before this one looks at the folder
+    except OSError as error:
+        raise plain_os_error(error, "the restore") from error
     if not zip_path.is_file():
         raise ValidationError(f"There is no backup file at {zip_path}.")
     if zip_path.resolve().is_relative_to(root):
@@ -224,8 +232,9 @@ def restore(zip_path: Path, root: Path, *, force: bool = False) -> RestoreSummar
     except OSError as error:
         raise StoreError(f"The backup file could not be read ({error.strerror or error}).") from error
     work = root.with_name(f".{root.name}.restore-{secrets.token_hex(4)}{TEMP_SUFFIX}")
+    old = root.with_name(f".{root.name}.old-{secrets.token_hex(4)}{TEMP_SUFFIX}")
     try:
-        with archive:
+        with archive, restoring(root, work, old):
             manifest, expected = _read_manifest(archive)
             _check_members(archive, expected, zip_path.stat().st_size)
             work.mkdir(mode=DIR_MODE)
@@ -236,10 +245,9 @@ def restore(zip_path: Path, root: Path, *, force: bool = False) -> RestoreSummar
                     _extract(archive, info, expected[info.filename], work, folders)
             for folder in folders:
                 fsync_dir(folder)
-        cases = _check_cases(work)
-        _swap(work, root)
+            cases = _check_cases(work)
+            _swap(work, root, old)
     except BaseException as error:
-        shutil.rmtree(work, ignore_errors=True)
         if isinstance(error, VigError):
             raise
         if isinstance(error, (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError)):
@@ -354,7 +362,7 @@ def _extract(archive: zipfile.ZipFile, info: zipfile.ZipInfo, expected: tuple[in
 
 def _check_cases(work: Path) -> int:
     """Open every restored case as the app will; return how many there are."""
-    store = CaseStore(work)
+    store = CaseStore(work, recover=False)  # checked as it came, not tidied
     ids = store.case_ids()
     for case_id in ids:
         try:
@@ -365,17 +373,18 @@ def _check_cases(work: Path) -> int:
     return len(ids)
 
 
-def _swap(work: Path, root: Path) -> None:
-    """Put ``work`` where ``root`` is; the old root is kept until the new one is in place."""
-    old = root.with_name(f".{root.name}.old-{secrets.token_hex(4)}{TEMP_SUFFIX}") if root.exists() else None
-    if old is not None:
+def _swap(work: Path, root: Path, old: Path) -> None:
+    """Put ``work`` where ``root`` is; the old root is kept (as ``old``, removed by :func:`restoring`)
+    until the new one is in place. Each rename is made durable before the next step, so that the
+    next start reads the same state after a power cut as after a crash."""
+    existed = root.exists()
+    if existed:
         os.rename(root, old)
+        fsync_dir(root.parent)
     try:
         os.rename(work, root)
     except OSError:
-        if old is not None:
+        if existed:
             os.rename(old, root)
         raise
     fsync_dir(root.parent)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)

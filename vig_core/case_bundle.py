@@ -81,7 +81,8 @@ def export_case_bundle(store: CaseStore, case_id: str, out: Path, *, media: bool
         done += size
         report(min(done / total, 0.99))  # 1.0 only once the zip is in place
 
-    with atomic_file(out, "exporting the case") as handle, zipfile.ZipFile(handle, "w", allowZip64=True) as archive:
+    with (atomic_file(out, "exporting the case", note_in=store.root) as handle,
+          zipfile.ZipFile(handle, "w", allowZip64=True) as archive):
         for name, data in texts.items():
             archive.writestr(zip_entry(name, time.time(), compress=True), data)
             advance(len(data))

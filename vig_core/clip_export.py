@@ -20,8 +20,10 @@ from pathlib import Path
 from .activity import EXPORTED
 from .consent_rules import Use, require
 from .errors import ValidationError
-from .film import clip_name
+from .files import Writing
+from .film import Clip, clip_name
 from .media.edit import compile_film, cut_clip, export_stills
+from .models import Case
 from .review import has_clip_file
 from .store import CaseStore, plain_os_error
 from .text import new_id
@@ -57,26 +59,14 @@ def export_cycle(store: CaseStore, case_id: str, cycle: int, *, title_cards: boo
         raise ValidationError(f"No clips are chosen for cycle {cycle} yet; choose them on the Clips page first.")
     exports = store.new_folder(case_id, "exports")
     final = exports / f"cycle-{cycle}"
-    work = store.new_folder(case_id, "exports", f".cycle-{cycle}-{new_id()}")
-    try:
-        total = sum(c.duration for c in chosen)
-        done, clips, stills, titles = 0.0, [], [], []
-        for number, clip in enumerate(chosen, start=1):
-            recording = case.recording(clip.recording_id)
-            source = store.media_path(case_id, recording.playable)
-            titles.append(clip_name(clip, recording))
-            name = f"clip-{number}-{slug(titles[-1])}"
-            span = clip.duration / total * (1 - FILM_SHARE)
-            clips.append(cut_clip(source, clip.start, clip.end, work / f"{name}.mp4",
-                                  lambda f, base=done, span=span: report(base + f * span)))
-            stills += export_stills(source, [clip.start, max(clip.start, clip.end - recording.frame)], work, name)
-            done += span
-        film = compile_film(list(zip(clips, titles)), work / f"cycle-{cycle}-film.mp4",
-                            title_cards=title_cards, on_progress=lambda f: report(done + f * FILM_SHARE))
-        _swap_in(work, final)
-    except BaseException:
-        shutil.rmtree(work, ignore_errors=True)
-        raise
+    work, old = exports / f".cycle-{cycle}-{new_id()}", exports / f".{final.name}-old-{new_id()}"
+    with Writing(store.root, work, old):  # a crash leaves neither behind (the old export goes back if needed)
+        try:
+            clips, stills, film = _make_export(store, case, cycle, chosen, work, title_cards, report)
+            _swap_in(work, final, old)
+        except BaseException:
+            shutil.rmtree(work, ignore_errors=True)
+            raise
     relative = f"exports/cycle-{cycle}"
 
     def record(c) -> None:
@@ -89,9 +79,29 @@ def export_cycle(store: CaseStore, case_id: str, cycle: int, *, title_cards: boo
     return CycleExport([final / p.name for p in clips], [final / p.name for p in stills], final / film.name)
 
 
-def _swap_in(work: Path, final: Path) -> None:
-    """Replace the old export folder by the new one (old kept until the new one is in place)."""
-    old = final.with_name(f".{final.name}-old-{new_id()}")
+def _make_export(store: CaseStore, case: Case, cycle: int, chosen: list[Clip], work: Path, title_cards: bool,
+                 report: Callable[[float], None]) -> tuple[list[Path], list[Path], Path]:
+    """Make the clips, stills and film of an export in the new folder ``work``."""
+    store.new_folder(case.id, "exports", work.name)
+    total = sum(c.duration for c in chosen)
+    done, clips, stills, titles = 0.0, [], [], []
+    for number, clip in enumerate(chosen, start=1):
+        recording = case.recording(clip.recording_id)
+        source = store.media_path(case.id, recording.playable)
+        titles.append(clip_name(clip, recording))
+        name = f"clip-{number}-{slug(titles[-1])}"
+        span = clip.duration / total * (1 - FILM_SHARE)
+        clips.append(cut_clip(source, clip.start, clip.end, work / f"{name}.mp4",
+                              lambda f, base=done, span=span: report(base + f * span)))
+        stills += export_stills(source, [clip.start, max(clip.start, clip.end - recording.frame)], work, name)
+        done += span
+    film = compile_film(list(zip(clips, titles)), work / f"cycle-{cycle}-film.mp4",
+                        title_cards=title_cards, on_progress=lambda f: report(done + f * FILM_SHARE))
+    return clips, stills, film
+
+
+def _swap_in(work: Path, final: Path, old: Path) -> None:
+    """Replace the old export folder by the new one (the old one kept as ``old`` until the new one is in place)."""
     try:
         if final.exists():
             final.rename(old)

@@ -24,7 +24,7 @@ from . import outcomes
 from .administrations import TimePoint
 from .film import Turn
 from .instruments import load_instruments
-from .media.ffmpeg import ffmpeg_exe
+from .media.ffmpeg import ffmpeg_exe, spawn_options
 from .models import Case, ConsentKind, CycleStatus, Stage, new_case
 from .prompts import SHARED_REVIEW, read_prompt_set
 from .prompts import SHIPPED_DIR as PROMPTS_DIR
@@ -48,7 +48,7 @@ def _generated_film(seconds: int) -> Path:
          "-f", "lavfi", "-i", f"sine=frequency=330:beep_factor=2:duration={seconds}",
          "-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p", "-g", "25",
          "-c:a", "aac", "-movflags", "+faststart", "-shortest", str(source)],
-        check=True, capture_output=True)
+        check=True, capture_output=True, **spawn_options())
     return source
 
 

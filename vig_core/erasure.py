@@ -4,7 +4,9 @@ at the end of its retention: what goes, said first.
 The confirmation names what will be erased in counts (films, moments, clips,
 the parent's words, questionnaires, goals), the same words go into the
 anonymous deletion log, and the store checks afterwards that the files are
-gone (see :meth:`~vig_core.store.CaseStore.erase` and ``erase_media``).
+gone (see :meth:`~vig_core.store.CaseStore.erase` and ``erase_media``). An
+erasure is marked before anything goes, so one a crash cut short is finished,
+and logged, when the workbook next starts.
 
 Erasing the films also forgets what exists only because of them: the moments
 marked in them, the clips cut from them and the parent's words about those
@@ -44,12 +46,7 @@ def what_goes_with_films(case: Case) -> str:
 def erase_films(store: CaseStore, case_id: str, today: date) -> str:
     """Erase the case's films, clips and stills and the records made from them; return what was logged."""
     what = what_goes_with_films(store.load(case_id))
-
-    def forget(case: Case) -> None:
-        for recording in list(case.recordings):
-            case.remove_recording(recording.id)
-
-    store.erase_media(case_id, what, today.isoformat(), forget)
+    store.erase_media(case_id, what, today.isoformat())
     return what
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import threading
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -24,7 +25,7 @@ from typing import BinaryIO
 
 from .consent_rules import Use, require
 from .errors import ValidationError
-from .files import new_private_file
+from .files import Writing, new_private_file
 from .film import Recording
 from .jobs import JOBS, Job, JobBusy
 from .media.ffmpeg import run_ffmpeg
@@ -83,8 +84,11 @@ def import_recording(store: CaseStore, case_id: str, cycle: int, source: Path, *
     info = probe(source, name)
     fingerprint = file_fingerprint(source, name)
     recording_id = new_id()
-    folder = store.new_folder(case_id, "recordings", recording_id)
+    # Noted before the folder exists: if the workbook dies before the record is saved, the next start
+    # removes the folder (see recovery); once the record is saved, it keeps it.
+    note = Writing(store.root, store.case_folder(case_id) / "recordings" / recording_id)
     try:
+        folder = store.new_folder(case_id, "recordings", recording_id)
         plan = plan_import(info, source, folder / PLAYABLE_NAME)
         share = 1 - COPY_SHARE if keep_original else 1.0
         run_ffmpeg(plan.args, folder / PLAYABLE_NAME, info.duration, lambda f: report(f * share))
@@ -118,6 +122,8 @@ def import_recording(store: CaseStore, case_id: str, cycle: int, source: Path, *
     except BaseException:
         store.remove_folder(case_id, "recordings", recording_id)
         raise
+    finally:
+        note.close()
     report(1.0)
     return recording
 
@@ -218,7 +224,9 @@ def _copy(source: Path, target: Path, report: Progress) -> None:
 def receive_upload(store: CaseStore, case_id: str, name: str, data: BinaryIO) -> Path:
     """Write an uploaded file into the case's private uploads folder; return its path.
 
-    The caller imports it and then calls :func:`discard_upload`.
+    The caller imports it and then calls :func:`discard_upload`. Until then it is noted
+    as work under way (:class:`~vig_core.files.Writing`): if the workbook dies first, the
+    next start removes it.
     """
     suffix = Path(name).suffix.lower()
     if suffix not in VIDEO_SUFFIXES:
@@ -228,17 +236,31 @@ def receive_upload(store: CaseStore, case_id: str, name: str, data: BinaryIO) ->
         )
     folder = store.new_folder(case_id, UPLOADS)
     target = folder / f"{new_id()}{suffix}"
+    note = Writing(store.root, target)
     try:
         with new_private_file(target) as writer:
             shutil.copyfileobj(data, writer, COPY_CHUNK)
-    except OSError as error:
+    except BaseException as error:
         target.unlink(missing_ok=True)
-        raise plain_os_error(error, "receiving the upload") from error
+        note.close()
+        if isinstance(error, OSError):
+            raise plain_os_error(error, "receiving the upload") from error
+        raise
+    with _uploads_lock:
+        _uploads[target] = note
     return target
+
+
+_uploads: dict[Path, Writing] = {}  # uploads received and not yet discarded, with their notes
+_uploads_lock = threading.Lock()
 
 
 def discard_upload(path: Path) -> None:
     Path(path).unlink(missing_ok=True)
+    with _uploads_lock:
+        note = _uploads.pop(Path(path), None)
+    if note is not None:
+        note.close()
 
 
 def remove_recording(store: CaseStore, case_id: str, recording_id: str) -> Recording:

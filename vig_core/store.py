@@ -34,6 +34,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import shutil
 import threading
 import time
@@ -48,9 +49,12 @@ from tinydb.storages import Storage
 
 from . import activity
 from .errors import NotFoundError, StoreError, ValidationError, VigError
-from .files import DIR_MODE, FILE_MODE, TEMP_SUFFIX, atomic_file, fsync_dir, plain_os_error  # noqa: F401 (also used from here)
+from .files import (  # noqa: F401 (also used from here)
+    DIR_MODE, FILE_MODE, TEMP_SUFFIX, atomic_file, fsync_dir, plain_os_error, remove_if_unowned,
+)
 from .models import Case
 from .records import from_record, to_record
+from .recovery import clean_writers, recover_restore, remove_path
 
 log = logging.getLogger("vig_workbook.store")
 
@@ -80,7 +84,10 @@ MIGRATIONS: dict[int, Callable[[Tables], Tables]] = {
 CASE_FILE = "case.json"
 DELETION_LOG = "deletion-log.jsonl"  # anonymous: date, case code, what was erased
 MEDIA_FOLDERS = ("recordings", "exports", "uploads")  # a case's films, clips, stills and unfinished uploads
-STALE_TEMP_SECONDS = 60  # a temp file older than this has no live writer
+ERASING = ".erasing.json"  # in a case's folder: the case is being erased (with the deletion log's line)
+ERASING_FILMS = ".erasing-films.json"  # in a case's folder: its films are being erased
+ERASING_FOLDER = ".erasing-"  # + case id: a case's folder on its way out, out of the caseload
+_REPLACED_EXPORT = re.compile(r"^\.(cycle-\d+)-old-")  # an export kept until its successor is in place
 
 
 def write_json_atomically(path: Path, data: Any) -> None:
@@ -211,10 +218,14 @@ class CaseStore:
 
     change_note_seconds = 60.0  # the same change noted again within this is not a new line
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, *, recover: bool = True) -> None:
+        """Open the data folder ``root``; unless not ``recover`` (a backup being checked), first put
+        right what a crash left (see :mod:`.recovery`), before any case is read."""
         self.root = Path(root)
         self.cases_dir = self.root / "cases"
         try:
+            if recover:
+                recover_restore(self.root)  # a data folder a crashed restore took away comes back first
             self.cases_dir.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
             os.chmod(self.root, DIR_MODE)
         except OSError as error:
@@ -224,34 +235,99 @@ class CaseStore:
         self._last_change_note: dict[str, tuple[str, float]] = {}  # case id -> (what, when)
         # Asked before every change of a case; raises to refuse it (the app: not while locked).
         self.write_guard: Callable[[], None] = lambda: None
-        self.remove_stale_temp_files()
+        if recover:
+            self.remove_stale_temp_files()
+            self.finish_erasures()  # before any case is listed
 
     # --- housekeeping ---------------------------------------------------
-    def remove_stale_temp_files(self, older_than: float = STALE_TEMP_SECONDS) -> int:
-        """Delete what a crash left behind; return how many went.
+    def remove_stale_temp_files(self) -> int:
+        """Delete what a crash left behind, however recent, once no live writer owns it; return
+        how many went (see :mod:`.recovery`).
 
-        That is: temp files of records, half-made films (``.partial``, which
-        grow while ffmpeg works, so an old one has no live writer), export
-        work folders, uploads never imported, and a crashed import's empty folder.
+        That is: what the notes of dead writers name (an import's folder, unless its
+        record was saved; an export's work folder; a temp zip in a folder the
+        practitioner chose), temp files of records and half-made films (``.partial``)
+        whose writer's lock is free, export work folders and uploads no live writer
+        notes (a replaced export goes back if its successor never arrived), and a case
+        folder that a crashed creation left without its record.
         """
-        cutoff = time.time() - older_than
+        live = {p.absolute() for p in clean_writers(self.root, keep=self._still_needed)}
         removed = 0
-        leftovers = [
+        for path in [
             *self.root.glob(f".*{TEMP_SUFFIX}"), *self.cases_dir.glob(f"*/.*{TEMP_SUFFIX}"),
             *self.cases_dir.glob("*/recordings/*/.*.partial"), *self.cases_dir.glob("*/exports/.*.partial"),
             *self.cases_dir.glob("*/exports/review/.*.partial"),
-            *self.cases_dir.glob("*/exports/.cycle-*"), *self.cases_dir.glob("*/uploads/*"),
-        ]
-        for path in leftovers:
+        ]:
+            removed += remove_if_unowned(path)
+        for path in [*self.cases_dir.glob("*/exports/.*"), *self.cases_dir.glob("*/uploads/*")]:
+            if path.absolute() in live or not path.exists() or path.name.endswith(".partial"):
+                continue
             try:
-                if path.lstat().st_mtime < cutoff:
-                    shutil.rmtree(path) if path.is_dir() else path.unlink()
+                if self._still_needed(path):
+                    path.rename(path.with_name(_REPLACED_EXPORT.match(path.name)[1]))  # a crash in the swap: back
+                else:
+                    remove_path(path)
                     removed += 1
-                    if path.parent.parent.name == "recordings" and not any(path.parent.iterdir()):
-                        path.parent.rmdir()  # the crashed import's own folder
-            except FileNotFoundError:
-                pass
+            except OSError:
+                log.warning("what a crashed export or upload left could not be removed")
+        for folder in [*self.cases_dir.glob("*/recordings/*"), *self.cases_dir.iterdir()]:
+            if folder.absolute() not in live:  # an import's folder is empty until ffmpeg begins
+                removed += self._remove_if_left_empty(folder)
         return removed
+
+    def _still_needed(self, path: Path) -> bool:
+        """Whether a dead writer's ``path`` holds data after all: an import's folder whose record
+        was saved, an unreadable case's film, or an export replaced by one that never arrived."""
+        replaced = _REPLACED_EXPORT.match(path.name)
+        if replaced:
+            return path.parent.name == "exports" and not (path.parent / replaced[1]).exists()
+        try:
+            case_id, kind, recording_id = path.absolute().relative_to(self.cases_dir.absolute()).parts
+        except ValueError:
+            return False
+        if kind != "recordings":
+            return False
+        try:
+            return any(r.id == recording_id for r in self.load(case_id).recordings)
+        except NotFoundError:
+            return False
+        except VigError:
+            return True  # a case that cannot be read now: its films are not judged
+
+    def _remove_if_left_empty(self, folder: Path) -> int:
+        """Remove a case or recording folder holding nothing but free lock files (a creation or an
+        import cut short before its first record); 1 if it went."""
+        if folder.name.startswith(".") or not folder.is_dir() or (folder / CASE_FILE).exists():
+            return 0
+        try:
+            if all(p.name.startswith(".") and p.name.endswith(".lock") and remove_if_unowned(p)
+                   for p in folder.iterdir()):
+                folder.rmdir()
+                return 1
+        except OSError:
+            pass
+        return 0
+
+    def finish_erasures(self) -> int:
+        """Finish every erasure a crash cut short, logging it as it would have been; return how many.
+        One that cannot be finished now (a file in use) is left for the next start, said in the log."""
+        finished = 0
+        for path in [*self.cases_dir.glob(f"{ERASING_FOLDER}*"), *self.cases_dir.glob(f"*/{ERASING}"),
+                     *self.cases_dir.glob(f"*/{ERASING_FILMS}")]:
+            try:
+                if path.parent == self.cases_dir:  # a case's folder out of the caseload already
+                    self._finish_case_erasure(path)
+                elif path.parent.name.startswith("."):  # the mark inside such a folder
+                    continue
+                elif path.name == ERASING:  # marked, not yet out of the caseload
+                    self._erase_marked_case(path.parent.name)
+                else:
+                    with file_lock(self._case_file(path.parent.name)):
+                        self._erase_films(path.parent.name, self.load(path.parent.name), read_json(path))
+                finished += 1
+            except VigError:
+                log.warning("an erasure a crash interrupted could not be finished yet")
+        return finished
 
     def case_folder(self, case_id: str) -> Path:
         if not case_id or not all(ch.isalnum() or ch in "-_" for ch in case_id):
@@ -317,7 +393,8 @@ class CaseStore:
             ) from error
 
     def case_ids(self) -> list[str]:
-        return sorted(p.parent.name for p in self.cases_dir.glob(f"*/{CASE_FILE}"))
+        found = self.cases_dir.glob(f"*/{CASE_FILE}")
+        return sorted(p.parent.name for p in found if not p.parent.name.startswith("."))  # not one being erased
 
     def caseload(self) -> Caseload:
         """Every case, for listing: shared read-only snapshots, never to be changed.
@@ -366,9 +443,13 @@ class CaseStore:
             raise ValidationError("A case with this id exists already.") from error
         except OSError as error:
             raise plain_os_error(error, "creating the case") from error
-        with file_lock(folder / CASE_FILE):
-            self._write(case)
-            self._note(case.id, activity.CREATED, "the case")
+        try:
+            with file_lock(folder / CASE_FILE):
+                self._write(case)
+                self._note(case.id, activity.CREATED, "the case")
+        except BaseException:
+            shutil.rmtree(folder, ignore_errors=True)  # a failed creation leaves no folder (and no lock file)
+            raise
         return case
 
     @contextmanager
@@ -411,6 +492,9 @@ class CaseStore:
         write_json_atomically(self._case_file(case.id), case_to_tables(case))
 
     # --- erasure ----------------------------------------------------------
+    # An erasure is marked in the case's folder before anything goes, with the line it will
+    # add to the deletion log: a crash at any point leaves a mark the next start finds, and
+    # the erasure is then finished and logged (once) before anything is shown.
     def erase(self, case_id: str, what: str, on: str) -> None:
         """Remove the case's folder with every record and file in it, check that nothing is
         left, and add an anonymous line to the deletion log (date, case code, what went).
@@ -419,56 +503,98 @@ class CaseStore:
         note and no file name, so it can be kept after the family's data is gone.
         """
         self.write_guard()
-        folder = self.case_folder(case_id)
-        path = folder / CASE_FILE
+        path = self._case_file(case_id)
         with file_lock(path):
             code = self.load(case_id).code
-            with self._snapshots_lock:
-                self._snapshots.pop(case_id, None)
-            try:
-                shutil.rmtree(folder)
-            except OSError as error:
-                raise plain_os_error(error, "erasing the case") from error
-        if folder.exists():
-            raise StoreError("Some of the case's files could not be erased; close any program using them and try again.")
-        self.append_deletion_log({"date": on, "case_code": code, "erased": what})
+            self._mark(path.parent / ERASING, {"date": on, "case_code": code, "erased": what})
+            self._erase_marked_case(case_id)
 
-    def erase_media(self, case_id: str, what: str, on: str, forget: Callable[[Case], Any]) -> None:
-        """Remove the case's films, clips and stills (:data:`MEDIA_FOLDERS`) and, through
-        ``forget``, the records that describe them; check that the files are gone and
-        log it in the deletion log and the case's activity log.
-
-        The records go first: a crash between the two steps leaves files no record
-        points to (removed by the next erasure), never a record of a missing film.
-        """
-        self.write_guard()
+    def _erase_marked_case(self, case_id: str) -> None:
+        """Take a case marked for erasure out of the caseload in one step (a hidden name), then erase it."""
         folder = self.case_folder(case_id)
-        path = folder / CASE_FILE
+        with self._snapshots_lock:
+            self._snapshots.pop(case_id, None)
+        going = self.cases_dir / f"{ERASING_FOLDER}{case_id}"
+        try:
+            os.rename(folder, going)
+            fsync_dir(self.cases_dir)
+        except OSError as error:
+            raise plain_os_error(error, "erasing the case") from error
+        self._finish_case_erasure(going)
+
+    def _finish_case_erasure(self, going: Path) -> None:
+        mark = read_json(going / ERASING)
+        if isinstance(mark, dict):  # else it went already, with the rest, after the line was logged
+            self._log_once(self.deletion_log_path, mark.get("entry"), mark.get("deletion_log_size", 0))
+        try:
+            shutil.rmtree(going)
+            fsync_dir(self.cases_dir)
+        except OSError as error:
+            raise plain_os_error(error, "erasing the case") from error
+        if going.exists():
+            raise StoreError("Some of the case's files could not be erased; close any program using them. "
+                             "The workbook finishes the erasure when it next starts.")
+
+    def erase_media(self, case_id: str, what: str, on: str) -> None:
+        """Remove the case's films, clips and stills (:data:`MEDIA_FOLDERS`) and the records made
+        from them (moments, clips, the parent's words about them); check that the files are gone
+        and log it in the deletion log and the case's activity log."""
+        self.write_guard()
+        path = self._case_file(case_id)
         with file_lock(path):
             case = self.load(case_id)
-            forget(case)
-            case.validate()
-            write_json_atomically(path, case_to_tables(case))
-            for name in MEDIA_FOLDERS:
-                try:
-                    shutil.rmtree(folder / name)
-                except FileNotFoundError:
-                    pass
-                except OSError as error:
-                    raise plain_os_error(error, "erasing the films") from error
-            if any((folder / name).exists() for name in MEDIA_FOLDERS):
-                raise StoreError("Some films could not be erased; close any program using them and try again.")
-            self._note(case_id, activity.ERASED, what)
-        self.append_deletion_log({"date": on, "case_code": case.code, "erased": what})
+            mark = self._mark(path.parent / ERASING_FILMS, {"date": on, "case_code": case.code, "erased": what})
+            self._erase_films(case_id, case, mark)
+
+    def _erase_films(self, case_id: str, case: Case, mark: Any) -> None:
+        """Finish the films' erasure ``mark`` describes (the case's lock held): the records go
+        first, then the files, then the lines in the logs, then the mark."""
+        folder = self.case_folder(case_id)
+        mark = mark if isinstance(mark, dict) else {}
+        for recording in list(case.recordings):
+            case.remove_recording(recording.id)
+        case.validate()
+        write_json_atomically(folder / CASE_FILE, case_to_tables(case))
+        for name in MEDIA_FOLDERS:
+            try:
+                shutil.rmtree(folder / name)
+            except FileNotFoundError:
+                pass
+            except OSError as error:
+                raise plain_os_error(error, "erasing the films") from error
+        if any((folder / name).exists() for name in MEDIA_FOLDERS):
+            raise StoreError("Some films could not be erased; close any program using them and try again.")
+        entry = mark.get("entry") if isinstance(mark.get("entry"), dict) else {}
+        noted = activity.entry(activity.ERASED, str(entry.get("erased", "the films")))
+        self._log_once(folder / activity.ACTIVITY_LOG, noted, mark.get("activity_size", 0), same=("action", "what"))
+        self._log_once(self.deletion_log_path, entry, mark.get("deletion_log_size", 0))
+        (folder / ERASING_FILMS).unlink(missing_ok=True)
+
+    def _mark(self, path: Path, entry: dict[str, str]) -> dict[str, Any]:
+        """Write the erasure mark ``path``: the deletion log's line, and where each log ended."""
+        mark = {"entry": entry, "deletion_log_size": _size(self.deletion_log_path),
+                "activity_size": _size(path.parent / activity.ACTIVITY_LOG)}
+        write_json_atomically(path, mark)
+        return mark
+
+    def _log_once(self, log_path: Path, entry: Any, since: Any, same: tuple[str, ...] = ()) -> None:
+        """Append ``entry`` to the log ``log_path`` unless a line after byte ``since`` holds it
+        already (the same values of ``same``, or the whole line): an erasure finished after a
+        crash is logged once."""
+        if not isinstance(entry, dict) or not entry:
+            return
+        since = since if isinstance(since, int) and since >= 0 else 0
+        keys = same or tuple(entry)
+        with file_lock(log_path):
+            for line in _read_lines(log_path, "reading a log", since):
+                if all(line.get(k) == entry.get(k) for k in keys):
+                    return
+            _append_line(log_path, entry, "noting the erasure in the logs")
 
     # --- logs -----------------------------------------------------------------
     @property
     def deletion_log_path(self) -> Path:
         return self.root / DELETION_LOG
-
-    def append_deletion_log(self, entry: dict[str, str]) -> None:
-        with file_lock(self.deletion_log_path):
-            _append_line(self.deletion_log_path, entry, "noting the erasure in the deletion log")
 
     def deletion_log(self) -> list[dict[str, str]]:
         return _read_lines(self.deletion_log_path, "reading the deletion log")
@@ -518,9 +644,19 @@ def _append_line(path: Path, entry: dict[str, str], doing: str) -> None:
         raise plain_os_error(error, doing or "writing a log") from error
 
 
-def _read_lines(path: Path, doing: str) -> list[dict[str, str]]:
+def _size(path: Path) -> int:
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        return path.stat().st_size
+    except FileNotFoundError:
+        return 0
+
+
+def _read_lines(path: Path, doing: str, since: int = 0) -> list[dict[str, str]]:
+    """The lines of the log ``path`` (from byte ``since``) as dicts; a line a crash cut short is skipped."""
+    try:
+        with open(path, "rb") as log_file:
+            log_file.seek(since)
+            lines = log_file.read().decode("utf-8", errors="replace").splitlines()
     except FileNotFoundError:
         return []
     except OSError as error:
@@ -528,9 +664,11 @@ def _read_lines(path: Path, doing: str) -> list[dict[str, str]]:
     entries = []
     for line in lines:
         try:
-            entries.append(json.loads(line))
+            entry = json.loads(line)
         except ValueError:
             continue  # a line cut short by a crash; the others still count
+        if isinstance(entry, dict):
+            entries.append(entry)
     return entries
 
 
@@ -540,6 +678,7 @@ class SettingsStore:
     def __init__(self, root: Path) -> None:
         self.path = Path(root) / "settings.json"
         try:
+            recover_restore(self.path.parent)
             self.path.parent.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
         except OSError as error:
             raise plain_os_error(error, "opening the data folder") from error

@@ -288,8 +288,8 @@ def test_a_full_disk_leaves_no_zip_and_says_so_plainly(demo, tmp_path, monkeypat
             return getattr(self.handle, name)
 
     @contextmanager
-    def filling(path, doing):
-        with real(path, doing) as handle:
+    def filling(path, doing, **options):
+        with real(path, doing, **options) as handle:
             yield FillingDisk(handle)
 
     monkeypatch.setattr(case_bundle, "atomic_file", filling)

@@ -331,11 +331,11 @@ def test_an_export_never_overwrites_and_never_goes_into_the_data_folder(demo, ou
 def test_a_failure_half_way_takes_back_the_files_already_written(demo, out, monkeypatch):
     real, calls = save.atomic_file, []
 
-    def failing(path, doing):
+    def failing(path, doing, **options):
         calls.append(path)
         if len(calls) == 3:
             raise StoreError("The disk is full, so saving the export did not happen.")
-        return real(path, doing)
+        return real(path, doing, **options)
 
     monkeypatch.setattr(save, "atomic_file", failing)
     with pytest.raises(StoreError, match="disk is full"):

@@ -12,6 +12,7 @@ import pytest
 from conftest import make_case
 from vig_core import store as store_module
 from vig_core.errors import NotFoundError, StoreError, ValidationError
+from vig_core.files import locked_new_file
 from vig_core.models import ConsentKind
 from vig_core.records import from_record, to_record
 from vig_core.store import CaseStore, SettingsStore
@@ -150,20 +151,23 @@ def test_caseload_sees_a_file_replaced_from_outside(store):
     assert [c.code for c in store.caseload().cases] == ["Z"]
 
 
-def test_stale_temp_files_are_removed_at_start(data_dir):
+def test_temp_files_go_at_start_as_soon_as_no_writer_holds_them(data_dir):
     store = CaseStore(data_dir)
     case = make_case(store)
     folder = store.cases_dir / case.id
-    stale, fresh = folder / ".case.json.dead.tmp", folder / ".case.json.live.tmp"
-    stale.write_text("half")
-    fresh.write_text("in progress")
-    old = time.time() - 3600
-    os.utime(stale, (old, old))
+    dead, live = folder / ".case.json.dead.tmp", folder / ".case.json.live.tmp"
+    dead.write_text("half")  # a moment ago, by a process that is gone
+    held = locked_new_file(live)  # a writer at work
+    try:
+        CaseStore(data_dir)
+        assert not dead.exists() and live.exists()
+    finally:
+        os.close(held)
     CaseStore(data_dir)
-    assert not stale.exists() and fresh.exists()
+    assert not live.exists()
 
 
-def test_half_made_films_and_forgotten_uploads_are_removed_at_start(data_dir):
+def test_half_made_films_and_forgotten_uploads_go_at_start_however_recent(data_dir):
     store = CaseStore(data_dir)
     case = make_case(store)
     folder = store.cases_dir / case.id
@@ -172,12 +176,13 @@ def test_half_made_films_and_forgotten_uploads_are_removed_at_start(data_dir):
     kept = store.new_folder(case.id, "recordings", "r3") / "film.mp4"
     upload = store.new_folder(case.id, "uploads") / "x.mov"
     export = store.new_folder(case.id, "exports", ".cycle-1-abc")
-    for path in (crashed, working, kept, upload):
+    for path in (crashed, kept, upload):
         path.write_bytes(b"film")
-    old = time.time() - 3600
-    for path in (crashed, kept, upload, export, crashed.parent):
-        os.utime(path, (old, old))
-    CaseStore(data_dir)
+    held = locked_new_file(working)
+    try:
+        CaseStore(data_dir)
+    finally:
+        os.close(held)
     assert not crashed.exists() and not upload.exists() and not export.exists()
     assert working.exists() and kept.exists(), "live work and finished films stay"
     assert not (folder / "recordings" / "r1").exists()

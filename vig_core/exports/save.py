@@ -72,7 +72,7 @@ def export(store: CaseStore, case_id: str, fmt: Format | str, folder: Path, *, k
     files, what = _contents(store, shown, fmt, CaptionSource(captions))
     paths = [folder / case_file_name(case, stem, today, suffix) for stem, suffix in (n.rsplit(".", 1) for n in files)]
     check_new_files(paths, store.root)
-    _write_all(dict(zip(paths, files.values())))
+    _write_all(dict(zip(paths, files.values())), store.root)
     store.note_activity(case_id, EXPORTED, f"{what} ({len(paths)} file{'s' * (len(paths) != 1)}"
                                            f"{', with names' if keep_names else ''})")
     if on_progress:
@@ -108,12 +108,13 @@ def _recording_name(case: Case, recording_id: str) -> str:
     return f"cycle-{recording.cycle}-recording-{number}"
 
 
-def _write_all(files: dict[Path, bytes]) -> None:
+def _write_all(files: dict[Path, bytes], root: Path) -> None:
     """Write each file whole; if one fails, take back those already written, so an export is all or nothing."""
     written: list[Path] = []
     try:
         for path, data in files.items():
-            with atomic_file(path, "saving the export") as handle:  # a disk error becomes a plain StoreError
+            # A disk error becomes a plain StoreError; a crash leaves no temp file the next start cannot find.
+            with atomic_file(path, "saving the export", note_in=root) as handle:
                 handle.write(data)
             written.append(path)
     except BaseException:

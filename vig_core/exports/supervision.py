@@ -34,6 +34,7 @@ from ..backup import zip_entry
 from ..case_bundle import stream_file
 from ..consent_rules import Use, require
 from ..errors import ValidationError
+from ..files import Writing
 from ..film import Clip, clip_name
 from ..media.edit import cut_clip
 from ..media.frames import format_time
@@ -87,8 +88,10 @@ def write_supervision_pack(store: CaseStore, case_id: str, out: Path, *, clip_id
     shown = pseudonymised(case)
     principles, _ = load_principles(store.root)
     stems = clip_stems(shown)
-    work = store.new_folder(case_id, "exports", f".supervision-{new_id()}")
+    work = store.case_folder(case_id) / "exports" / f".supervision-{new_id()}"
+    note = Writing(store.root, work)  # a crash leaves neither the cut clips nor the temp zip behind
     try:
+        store.new_folder(case_id, "exports", work.name)
         total, done, cut = sum(c.duration for c in clips), 0.0, []
         for clip in clips:
             source = store.media_path(case_id, case.recording(clip.recording_id).playable)
@@ -101,7 +104,8 @@ def write_supervision_pack(store: CaseStore, case_id: str, out: Path, *, clip_id
         for clip in clips:
             texts[f"clips/{stems[clip.id]}.vtt"] = clip_webvtt(shown, shown.clip(clip.id), CaptionSource.NAMING)
         size = sum(path.stat().st_size for path in cut) or 1
-        with atomic_file(out, "making the supervision pack") as handle, zipfile.ZipFile(handle, "w") as archive:
+        with (atomic_file(out, "making the supervision pack", note_in=store.root) as handle,
+              zipfile.ZipFile(handle, "w") as archive):
             for name, text in texts.items():
                 archive.writestr(zip_entry(name, time.time(), compress=True), text.encode("utf-8"))
             for path in cut:
@@ -109,6 +113,7 @@ def write_supervision_pack(store: CaseStore, case_id: str, out: Path, *, clip_id
                             lambda n: report(min(0.99, 1 - ZIP_SHARE + ZIP_SHARE * n / size)))
     finally:
         shutil.rmtree(work, ignore_errors=True)
+        note.close()
     store.note_activity(case_id, EXPORTED, f"a supervision pack with {len(clips)} clip{'s' * (len(clips) != 1)}")
     report(1.0)
     return PackSummary(out, len(clips), out.stat().st_size)

@@ -2,13 +2,26 @@
 
 Output is written to a temp name beside the target and renamed only when
 ffmpeg succeeds, so a failed or cancelled run leaves nothing half-written.
+
+ffmpeg dies with the workbook: a server killed mid-import must not leave it
+converting for minutes into a file nobody will use. It runs in its own process
+group, which the workbook ends when it exits, and on Linux the kernel kills it
+the moment the thread that started it is gone (a parent-death signal), even
+when the server itself was killed. Its temp file is private from creation and
+locked by the workbook while ffmpeg writes, so the next start removes it at
+once if the workbook died (see :mod:`vig_core.recovery`).
 """
 
 from __future__ import annotations
 
+import atexit
+import ctypes
+import functools
 import logging
 import os
+import signal
 import subprocess
+import sys
 import threading
 from collections import deque
 from collections.abc import Callable
@@ -16,7 +29,7 @@ from pathlib import Path
 
 import imageio_ffmpeg
 
-from ..files import FILE_MODE, new_private_file
+from ..files import FILE_MODE, locked_new_file
 from .plan import progress_fraction
 from .probe import MediaError
 
@@ -29,6 +42,56 @@ def ffmpeg_exe() -> str:
     return imageio_ffmpeg.get_ffmpeg_exe()
 
 
+def _linux_prctl():
+    """``prctl`` from the C library on Linux, else ``None``."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):  # pragma: no cover - an unusual C library
+        return None
+    prctl.argtypes = [ctypes.c_int, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong]
+    return prctl
+
+
+_PRCTL = _linux_prctl()
+PR_SET_PDEATHSIG = 1
+
+
+def _die_with(parent: int) -> None:
+    """In the child between fork and exec (only simple calls here): be killed when the thread that
+    started it ends, and end at once if the workbook died before this was set."""
+    _PRCTL(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:
+        os._exit(1)
+
+
+def spawn_options() -> dict:
+    """``subprocess`` arguments that make an ffmpeg die with the workbook (see module notes)."""
+    if os.name != "posix":  # pragma: no cover - Windows: ended when the workbook exits (atexit)
+        return {}
+    options: dict = {"start_new_session": True}  # its own process group
+    if _PRCTL is not None:
+        options["preexec_fn"] = functools.partial(_die_with, os.getpid())
+    return options
+
+
+_running: set[subprocess.Popen] = set()
+_running_lock = threading.Lock()
+
+
+@atexit.register
+def _end_running() -> None:
+    """When the workbook exits (Ctrl+C), end every ffmpeg it started, with its process group."""
+    with _running_lock:
+        procs = list(_running)
+    for proc in procs:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL) if os.name == "posix" else proc.kill()
+        except OSError:
+            pass
+
+
 def run_ffmpeg(args: list[str], target: Path, duration: float, on_progress: Progress | None = None) -> Path:
     """Run ``ffmpeg args`` whose last argument is ``target``; report progress; return ``target``."""
     target = Path(target)
@@ -37,20 +100,31 @@ def run_ffmpeg(args: list[str], target: Path, duration: float, on_progress: Prog
     partial = target.with_name(f".{target.name}.partial")
     command = [ffmpeg_exe(), *args[:-1], str(partial)]
     tail: deque[str] = deque(maxlen=20)
+    # Made private before ffmpeg writes a byte: it writes into the file it finds (-y), keeping its mode.
+    # The lock held on it tells the next start whether a live workbook is still making it.
+    lock = locked_new_file(partial, replace=True)
     try:
-        # Made private before ffmpeg writes a byte: it writes into the file it finds (-y), keeping its mode.
-        new_private_file(partial, replace=True).close()
         with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                              errors="replace") as proc:
-            # stderr is drained on a thread so a chatty ffmpeg never blocks on a full pipe.
-            reader = threading.Thread(target=lambda: tail.extend(line.rstrip() for line in proc.stderr), daemon=True)
-            reader.start()
-            for line in proc.stdout:
-                key, _, value = line.strip().partition("=")
-                if key == "out_time_us" and on_progress and value.lstrip("-").isdigit():
-                    on_progress(progress_fraction(int(value), duration))
-            code = proc.wait()
-            reader.join(timeout=5)
+                              errors="replace", **spawn_options()) as proc:
+            with _running_lock:
+                _running.add(proc)
+            try:
+                # stderr is drained on a thread so a chatty ffmpeg never blocks on a full pipe.
+                reader = threading.Thread(target=lambda: tail.extend(line.rstrip() for line in proc.stderr),
+                                          daemon=True)
+                reader.start()
+                for line in proc.stdout:
+                    key, _, value = line.strip().partition("=")
+                    if key == "out_time_us" and on_progress and value.lstrip("-").isdigit():
+                        on_progress(progress_fraction(int(value), duration))
+                code = proc.wait()
+                reader.join(timeout=5)
+            except BaseException:
+                proc.kill()  # stopped half-way here: ffmpeg stops too
+                raise
+            finally:
+                with _running_lock:
+                    _running.discard(proc)
         if code != 0:
             log.warning("ffmpeg failed (%s): %s", code, " | ".join(tail))
             raise MediaError(_plain_failure(tail))
@@ -58,6 +132,7 @@ def run_ffmpeg(args: list[str], target: Path, duration: float, on_progress: Prog
         os.replace(partial, target)
     finally:
         partial.unlink(missing_ok=True)
+        os.close(lock)
     if on_progress:
         on_progress(1.0)
     return target

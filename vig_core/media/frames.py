@@ -27,7 +27,7 @@ import av
 
 from ..errors import ValidationError
 from ..files import new_private_file
-from .ffmpeg import ffmpeg_exe
+from .ffmpeg import ffmpeg_exe, spawn_options
 from .probe import MediaError, MediaInfo, probe_copy
 
 # Floating-point slack, in frames: 0.12 s at 25 fps is frame 3, not 2.999…; and a time stored
@@ -161,7 +161,8 @@ def grab_args(video: Path, seek: float, max_width: int | None) -> list[str]:
 
 def _grab(video: Path, seek: float, max_width: int | None) -> bytes:
     try:
-        done = subprocess.run([ffmpeg_exe(), *grab_args(video, seek, max_width)], capture_output=True, timeout=120)
+        done = subprocess.run([ffmpeg_exe(), *grab_args(video, seek, max_width)], capture_output=True, timeout=120,
+                              **spawn_options())
     except (OSError, subprocess.TimeoutExpired) as error:
         raise MediaError("No picture could be taken from the film.") from error
     if done.returncode != 0:
