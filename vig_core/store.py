@@ -47,10 +47,12 @@ from tinydb import TinyDB
 from tinydb.storages import Storage
 
 from . import activity
+from .datafiles import json_problem, repaired
 from .errors import NotFoundError, StoreError, ValidationError, VigError
 from .files import DIR_MODE, FILE_MODE, TEMP_SUFFIX, atomic_file, fsync_dir, plain_os_error  # noqa: F401 (also used from here)
 from .models import Case
 from .records import from_record, to_record
+from .text import code_key
 
 log = logging.getLogger("vig_workbook.store")
 
@@ -81,6 +83,8 @@ CASE_FILE = "case.json"
 DELETION_LOG = "deletion-log.jsonl"  # anonymous: date, case code, what was erased
 MEDIA_FOLDERS = ("recordings", "exports", "uploads")  # a case's films, clips, stills and unfinished uploads
 STALE_TEMP_SECONDS = 60  # a temp file older than this has no live writer
+UNUSABLE_CHANGE = ("This change was not saved: it holds a broken character (half of one) or a number no page "
+                   "can show.")
 
 
 def write_json_atomically(path: Path, data: Any) -> None:
@@ -101,8 +105,8 @@ def read_json(path: Path) -> Any | None:
     if not text.strip():
         return None
     try:
-        return json.loads(text)
-    except ValueError as error:
+        return repaired(json.loads(text), text)  # a broken character of an older record shows as �
+    except (ValueError, RecursionError) as error:
         raise StoreError(
             f"The file {path.name} in {path.parent.name} is damaged and cannot be read; "
             "restore it from a backup."
@@ -202,8 +206,8 @@ class Caseload:
 
     def with_code(self, code: str) -> Case | None:
         """The case whose code is ``code`` (codes are compared as the store keeps them apart)."""
-        wanted = code.strip().casefold()
-        return next((c for c in self.cases if c.code.strip().casefold() == wanted), None)
+        wanted = code_key(code)
+        return next((c for c in self.cases if code_key(c.code) == wanted), None)
 
 
 class CaseStore:
@@ -384,10 +388,12 @@ class CaseStore:
             yield case
             case.validate()
             after = case_to_tables(case)
+            if json_problem(after):  # what validate has no words for: text copied in from elsewhere
+                raise ValidationError(UNUSABLE_CHANGE)
             changed = activity.changed_parts(before, after)
             if not changed:
                 return
-            if case.code.strip().casefold() != code.strip().casefold():
+            if code_key(case.code) != code_key(code):
                 self._check_code_free(case)
             write_json_atomically(path, after)
             self._note(case_id, activity.CHANGED, "; ".join(changed))
@@ -399,8 +405,8 @@ class CaseStore:
         return case
 
     def _check_code_free(self, case: Case) -> None:
-        code = case.code.strip().casefold()
-        if any(o.id != case.id and o.code.strip().casefold() == code for o in self.caseload().cases):
+        code = code_key(case.code)
+        if any(o.id != case.id and code_key(o.code) == code for o in self.caseload().cases):
             raise ValidationError(f"The code “{case.code}” is already used by another case; choose another.")
 
     def _write(self, case: Case) -> None:
@@ -522,8 +528,8 @@ def _read_lines(path: Path, doing: str) -> list[dict[str, str]]:
     entries = []
     for line in lines:
         try:
-            entries.append(json.loads(line))
-        except ValueError:
+            entries.append(repaired(json.loads(line), line))
+        except (ValueError, RecursionError):
             continue  # a line cut short by a crash; the others still count
     return entries
 

@@ -1,10 +1,10 @@
 """Hostile text in every text field: stored verbatim, refused plainly over its limit, shown escaped.
 
-The requirement: text of any kind (any unicode, control characters, NUL, lone
-surrogates, 1 MB pastes, HTML and script tags, Markdown and Streamlit
-directives) typed into any field is kept exactly as typed; text over the
-field's limit is refused with a plain :class:`ValidationError` and loses
-nothing already stored; every place that turns user text into Markdown or HTML
+The requirement: text of any kind (any unicode, control characters, NUL, 1 MB
+pastes, HTML and script tags, Markdown and Streamlit directives) typed into any
+field is kept exactly as typed; text over the field's limit, and text that is
+not valid Unicode (a lone surrogate: half a character, which no page can show),
+is refused with a plain :class:`ValidationError` and loses nothing already stored; every place that turns user text into Markdown or HTML
 escapes it; and no ``unsafe_allow_html``/``st.html`` call ever carries user text.
 
 The text fields are *discovered* by walking the dataclasses from ``Case``
@@ -43,7 +43,7 @@ from vig_core.outcomes import measure_results
 from vig_core.records import to_record
 from vig_core.store import CASE_FILE, CaseStore
 from vig_core.strengths import strengths_html, strengths_items
-from vig_core.text import MAX_GOAL_TEXT, MAX_NOTE_TEXT, MAX_SHORT_TEXT, MAX_TITLE_TEXT
+from vig_core.text import MAX_GOAL_TEXT, MAX_NOTE_TEXT, MAX_SHORT_TEXT, MAX_TITLE_TEXT, is_valid_unicode
 from vig_core.ui.widgets import plain
 
 MB = 1024 * 1024
@@ -78,6 +78,7 @@ NOT_FREE_TEXT = {
     "Recording.playable": "a path inside the case folder, made by the importer",
     "Recording.original": "a path inside the case folder, made by the importer",
     "Clip.exported": "a path inside the case folder, made by the clip export",
+    "Recording.fingerprint": "the imported file's size and hash, made by the importer",
     "Moment.principles[]": "heading ids from the principles file",
     "Ending.chosen_quotes[]": "ids of the parent's words (reflections)",
 }
@@ -313,6 +314,12 @@ def test_hostile_text_is_stored_and_read_back_verbatim(world, field, data):
     else:
         texts = [data.draw(hostile_text(limit, required), label="text")]
     for text in texts:
+        if not is_valid_unicode(text):  # half a character: refused, and what was there stays
+            before = get_text(world.store.load(world.case_id), field)
+            with pytest.raises(ValidationError, match="broken character|was not saved"):
+                world.store.update(world.case_id, lambda c: set_text(c, field, text))
+            assert get_text(world.store.load(world.case_id), field) == before
+            continue
         saved = world.store.update(world.case_id, lambda c: set_text(c, field, text))
         assert get_text(saved, field) == text
         assert get_text(world.store.load(world.case_id), field) == text, f"{field.label} changed on the way"
