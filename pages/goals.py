@@ -6,7 +6,7 @@ import streamlit as st
 from vig_core.models import MAX_GOAL_TEXT, RATING_MAX, RATING_MIN, goal_is_about_the_adult
 from vig_core import text_fields
 from vig_core.ui import session
-from vig_core.ui.widgets import autosave_text, case_title, require_case
+from vig_core.ui.widgets import autosave_text, case_title, require_case, shown
 
 session.begin_page()
 case = require_case()
@@ -88,7 +88,7 @@ if retired:
     with st.expander(f"Retired goals ({len(retired)})"):
         for goal in retired:
             text_col, button_col = st.columns([5, 1], vertical_alignment="center")
-            text_col.text(goal.text)
+            text_col.text(shown(goal.text))
             button_col.button("Restore", key=f"restore-{goal.id}", on_click=set_retired, args=(goal.id, False))
 
 st.caption("Goal ratings follow Goal Based Outcomes (GBO), © Duncan Law, licensed CC BY-NC-SA 4.0.")

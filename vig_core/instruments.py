@@ -23,6 +23,7 @@ from .datafiles import check_json, parse_json, read_data_file
 from .datafiles import is_safe_id as _safe_id
 from .errors import ValidationError
 from .files import private_folder
+from .text import displayable
 from .store import SettingsStore, write_json_atomically
 
 SHIPPED_DIR = Path(__file__).resolve().parent.parent / "data" / "instruments"
@@ -186,8 +187,8 @@ def parse_instrument(data: Any, source: str) -> Instrument:
         score = {}
     low, high = score.get("min"), score.get("max")
     if not (_number(low) and _number(high) and high - low >= MIN_RANGE):
-        problems.add("“score.min” and “score.max”", f"must be numbers from {-MAX_SCORE:,} to {MAX_SCORE:,}, "
-                     f"with min below max (by {MIN_RANGE:g} at least)")
+        problems.add("“score.min” and “score.max”", f"must be numbers with min below max (by {MIN_RANGE:g} at "
+                     f"least), from {-MAX_SCORE:,} to {MAX_SCORE:,}")
         low, high = 0, 0
     if score.get("higher_is") not in ("better", "worse"):
         problems.add("“score.higher_is”", "must be “better” or “worse”")
@@ -316,7 +317,7 @@ def load_instruments(data_root: Path) -> tuple[dict[str, Instrument], list[str]]
             try:
                 found[path.stem] = read_instrument(path)
             except ValidationError as error:
-                warnings.append(f"A questionnaire definition was not used: {error}")
+                warnings.append(displayable(f"A questionnaire definition was not used: {error}"))  # names the file
     return found, warnings
 
 
@@ -347,9 +348,9 @@ def own_instrument_ids(data_root: Path) -> set[str]:
 
 
 def forget_own_instrument(data_root: Path, instrument_id: str) -> bool:
-    """Remove this installation's own definition (a shipped one of the same id comes back)."""
-    path = Path(data_root) / OWN_DIR_NAME / f"{instrument_id}.json"
-    if not _safe_id(instrument_id) or not path.exists():
+    """Remove this installation's own definition (a shipped one of the same id comes back); also a
+    file the folder holds under a name that is no id at all, which was never used but listed to remove."""
+    if instrument_id not in own_instrument_ids(data_root):  # only a file that is there, never a path
         return False
-    path.unlink()
+    (Path(data_root) / OWN_DIR_NAME / f"{instrument_id}.json").unlink()
     return True

@@ -18,7 +18,7 @@ from .datafiles import check_json, read_data_file
 from .errors import ValidationError
 from .files import private_folder
 from .store import write_json_atomically
-from .text import MAX_TITLE_TEXT
+from .text import MAX_TITLE_TEXT, displayable
 
 SHIPPED_DIR = Path(__file__).resolve().parent.parent / "data" / "prompts"
 OWN_DIR_NAME = "prompts"
@@ -90,7 +90,7 @@ def load_prompt_sets(data_root: Path) -> tuple[dict[str, PromptSet], list[str]]:
             try:
                 prompt_set = read_prompt_set(path)
             except ValidationError as error:
-                warnings.append(f"A prompt file was not used: {error}")
+                warnings.append(displayable(f"A prompt file was not used: {error}"))  # names the file
                 continue
             sets[prompt_set.id] = prompt_set
     return sets, warnings

@@ -32,7 +32,7 @@ from vig_core.models import Case
 from vig_core.text_fields import CONFLICT, SAME, SAVE, TextField, merge_typed
 
 from . import messages, session
-from .escape import plain
+from .escape import plain, shown
 
 log = logging.getLogger("vig_workbook")
 
@@ -279,7 +279,7 @@ def _conflict(key: str, label: str) -> None:
     st.warning(f"“{plain(label)}” was changed in another tab or window while you typed here, so your text was "
                "not saved over it. The box shows the newer text; what you typed is below.",
                icon=":material/sync_problem:")
-    st.text(mine)
+    st.text(shown(mine))  # (the text itself is kept as typed: "Use what I typed" saves it)
 
     def use_mine() -> None:
         box = _state(BOXES_KEY)[key]
