@@ -149,3 +149,22 @@ def test_one_case_row_that_cannot_be_drawn_is_named_and_the_later_cases_are_list
     assert any(e.startswith("The case B-1 could not be shown") and "Open it" in e
                for e in messages(at, "error")), messages(at, "error")
     assert f"open-{middle}" in [b.key for b in at.button]
+
+
+# --- half a character typed in the browser (item 12) ------------------------------------------------
+def test_a_box_the_typing_script_mended_says_so_beside_it_and_the_text_is_saved(store):
+    """The typing script puts � for half a character (a lone surrogate, which Streamlit cannot carry:
+    before, the text was silently not saved) and reports the box: the page says so beside it."""
+    from apptest.helpers import send_component_state
+    from vig_core.ui.autosave import WATCH_KEY, class_key
+
+    case = make_case(store)
+    key = f"conv-{case.id}-about_child"
+    at = open_app(case.id, "pages/conversation.py")
+    send_component_state(at, WATCH_KEY, {"typed": {"at": 1, "texts": {class_key(key): "She loves \ufffd stories"},
+                                                   "broken": [class_key(key)]}})
+    assert store.load(case.id).conversation.about_child == "She loves \ufffd stories"
+    warning = [w for w in messages(at, "warning") if "broken character" in w]
+    assert warning and warning[0].startswith("“About your child” held a broken character"), messages(at, "warning")
+    send_component_state(at, WATCH_KEY, {"typed": {"at": 2, "texts": {}, "broken": [""]}})  # a box not saved here
+    assert any(w.startswith("A box held a broken character") for w in messages(at, "warning"))
