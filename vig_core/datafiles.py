@@ -21,7 +21,9 @@ from .text import displayable, is_valid_unicode
 MAX_DEPTH = 32  # the workbook's own files nest 8 levels at most
 MAX_NUMBER = 1e15  # more than any time, size or score the workbook keeps: a number no page can use
 MAX_DATA_FILE_BYTES = 1_000_000  # a definition is a few kilobytes; more is not a definition
-_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
+# A JSON string, or an unterminated one to the end of the text; possessive, so that no text (an
+# unterminated string of escaped quotes) makes the scan go back over itself: linear in the text.
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*+(?:"|\\?\Z)', re.DOTALL)
 _BRACKET = re.compile(r"[\[\]{}]")
 _ESCAPED_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
 

@@ -219,6 +219,15 @@ def test_json_problem_finds_exactly_what_a_page_could_not_use(data):
     assert (json_problem(data) is not None) == bad(data)
 
 
+def test_a_definition_of_endless_escaped_quotes_is_refused_plainly(tmp_path):
+    """An unterminated string of escaped quotes made the nesting scan go back over itself for every quote
+    (hours for a large file, on the page's own thread); the scan reads each character once."""
+    content = ('["' + '\\"' * 333_000).encode()
+    with pytest.raises(DefinitionError, match="not valid JSON"):
+        save_own_instrument(tmp_path, content, "quotes.json")
+    assert nesting_depth('["a\\"]", "[[", ["\\\\"]]') == 2 and nesting_depth('["x\\') == 1
+
+
 def test_nesting_is_measured_without_recursion_and_ignores_brackets_in_text():
     assert nesting_depth(DEEP) == 100_000
     assert nesting_depth('{"a": "[[[[[[", "b": ["]]]\\"[["]}') == 2
