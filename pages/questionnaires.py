@@ -65,7 +65,7 @@ def answer_on_screen(instrument) -> None:
             st.session_state[question_key(instrument.id)] = index + 1
 
     st.markdown(f"**Question {index + 1} of {len(items)}**")
-    st.radio(plain(item.text), values, format_func=labels.get, key=key, on_change=save,
+    st.radio(plain(item.text), values, format_func=lambda v: plain(labels[v]), key=key, on_change=save,  # Markdown
              index=values.index(saved) if saved in values else None)
     messages.show(key)
     back, skip, _ = st.columns([1, 1, 3])

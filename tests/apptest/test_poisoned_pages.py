@@ -168,3 +168,36 @@ def test_a_box_the_typing_script_mended_says_so_beside_it_and_the_text_is_saved(
     assert warning and warning[0].startswith("“About your child” held a broken character"), messages(at, "warning")
     send_component_state(at, WATCH_KEY, {"typed": {"at": 2, "texts": {}, "broken": [""]}})  # a box not saved here
     assert any(w.startswith("A box held a broken character") for w in messages(at, "warning"))
+
+
+def test_the_text_of_an_own_definition_is_shown_as_typed_wherever_it_appears(store, data_dir):
+    """Titles, questions, answers and bands of a definition file reach Markdown (headings, radio answers,
+    captions, the band in a change sentence): each escaped, as a parent's words are."""
+    from apptest.test_hostile_text_pages import escaping_problems
+
+    definition = json.loads((SHIPPED_DIR / "parent-check-in.json").read_text(encoding="utf-8"))
+    piece = "**b** :material/home: https://h.example <script>x</script> \u202eRLO"
+    values = {}
+
+    def hostile(n: int, what: str) -> str:
+        values[f"HOSTILE-{n}"] = what
+        return f"HOSTILE-{n} {piece}"
+
+    definition.update(id="own", title=hostile(1, "title"), plain_title=hostile(2, "plain title"))
+    for n, option in enumerate(definition["options"]):
+        option["label"] = hostile(10 + n, f"answer {n}")
+    for n, item in enumerate(definition["items"]):
+        item["text"] = hostile(20 + n, f"question {n}")
+    (data_dir / "instruments").mkdir(parents=True)
+    (data_dir / "instruments" / "own.json").write_text(json.dumps(definition), encoding="utf-8")
+    case = make_case(store)
+    at = open_app(case.id, "pages/questionnaires.py")
+    no_failure(at)
+    problems = escaping_problems(at.main, values)
+    client_view(data_dir, case.id)
+    at = open_app(page="pages/questionnaires.py")
+    at.button(key="open-own").click().run()
+    no_failure(at)
+    assert at.radio, "the first question is asked"
+    problems += escaping_problems(at.main, values)
+    assert problems == [], "\n".join(problems)
