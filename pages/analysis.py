@@ -189,7 +189,8 @@ if selected:
         st.session_state.setdefault(principles_key, list(selected.principles))
         st.session_state.setdefault(behaviours_key, list(selected.behaviours))
         st.multiselect("Principles", [h.id for h in principles.headings] + [p for p in selected.principles
-                       if principles.heading(p) is None], key=principles_key, format_func=lambda h: shown(principles.title(h)),
+                       if principles.heading(p) is None], key=principles_key,
+                       format_func=lambda h: shown(principles.title(h)),
                        on_change=messages.guarded(principles_key, save_moment),
                        args=(selected.id, "principles", principles_key))
         messages.show(principles_key)

@@ -41,7 +41,8 @@ if pack:
     except ValidationError as error:
         st.error(plain(str(error)), icon=":material/block:")
         ready = False
-    labels = {c.id: shown(f"Cycle {r.cycle}: {clip_name(c, r)} ({format_time(c.start, r.fps)} to {format_time(c.end, r.fps)})")
+    labels = {c.id: shown(f"Cycle {r.cycle}: {clip_name(c, r)} "
+                          f"({format_time(c.start, r.fps)} to {format_time(c.end, r.fps)})")
               for c in case.clips for r in [case.recording(c.recording_id)]}
     chosen = [c.id for cycle in case.cycles for c in case.chosen_clips(cycle.number)]
     clip_ids = st.multiselect("Clips to bring", list(labels), default=chosen, format_func=labels.get,

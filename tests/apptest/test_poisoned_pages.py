@@ -201,3 +201,21 @@ def test_the_text_of_an_own_definition_is_shown_as_typed_wherever_it_appears(sto
     assert at.radio, "the first question is asked"
     problems += escaping_problems(at.main, values)
     assert problems == [], "\n".join(problems)
+
+
+def test_a_film_in_a_folder_whose_name_is_not_utf8_is_listed_with_a_replacement(store, tmp_path):
+    """A file name written in another encoding comes to Python with half characters: the Recordings
+    page failed as a whole when it listed the folder."""
+    import os
+
+    from vig_core.models import ConsentKind
+
+    case = make_case(store)
+    store.update(case.id, lambda c: c.consent.give(ConsentKind.FILMING, date(2026, 1, 5)))
+    folder = tmp_path / "films"
+    folder.mkdir()
+    open(os.fsencode(folder) + b"/caf\xe9 visit.mp4", "wb").close()
+    at = open_app(case.id, "pages/recordings.py")
+    at.text_input(key=f"local-path-{case.id}").input(str(folder)).run()
+    no_failure(at)
+    assert at.selectbox(key=f"local-pick-{case.id}").options == ["caf\ufffd visit.mp4"]

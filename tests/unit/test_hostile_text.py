@@ -4,8 +4,8 @@ The requirement: text of any kind (any unicode, control characters, NUL, 1 MB
 pastes, HTML and script tags, Markdown and Streamlit directives) typed into any
 field is kept exactly as typed; text over the field's limit, and text that is
 not valid Unicode (a lone surrogate: half a character, which no page can show),
-is refused with a plain :class:`ValidationError` and loses nothing already stored; every place that turns user text into Markdown or HTML
-escapes it; and no ``unsafe_allow_html``/``st.html`` call ever carries user text.
+is refused with a plain :class:`ValidationError` and loses nothing already stored;
+every place that turns user text into Markdown or HTML escapes it; and no ``unsafe_allow_html``/``st.html`` call ever carries user text.
 
 The text fields are *discovered* by walking the dataclasses from ``Case``
 down (``dataclasses.fields`` and ``typing.get_type_hints``, through nested
