@@ -12,7 +12,7 @@ from vig_core import text_fields
 from vig_core.ui import messages, session
 from vig_core.ui.frame_stepper import frame_stepper
 from vig_core.ui.media import ANALYSIS_RECORDING_KEY, media_url, still
-from vig_core.ui.widgets import autosave_text, case_title, confirm_button, require_case
+from vig_core.ui.widgets import autosave_text, case_title, confirm_button, plain, require_case, shown
 
 session.begin_page()
 MOMENT_KEY = "analysis_moment"
@@ -22,7 +22,7 @@ case = require_case()
 case_title(case, "Micro-analysis")
 principles, warning = load_principles(data_root())
 if warning:
-    st.warning(warning)
+    st.warning(plain(warning))
 if not case.recordings:
     st.info("No recordings yet. Add the film of a cycle first.")
     st.page_link("pages/recordings.py", label="Go to Recordings", query_params={"case": case.id})
@@ -32,7 +32,7 @@ ids = [r.id for r in case.recordings]
 if st.session_state.get(ANALYSIS_RECORDING_KEY) not in ids:
     st.session_state[ANALYSIS_RECORDING_KEY] = ids[0]
 rid = st.selectbox("Recording", ids, key=ANALYSIS_RECORDING_KEY,
-                   format_func=lambda i: f"Cycle {case.recording(i).cycle}: {case.recording(i).title}")
+                   format_func=lambda i: shown(f"Cycle {case.recording(i).cycle}: {case.recording(i).title}"))
 recording = case.recording(rid)
 position_key, seek_key = f"position-{rid}", f"seek-{rid}"
 
@@ -189,7 +189,8 @@ if selected:
         st.session_state.setdefault(principles_key, list(selected.principles))
         st.session_state.setdefault(behaviours_key, list(selected.behaviours))
         st.multiselect("Principles", [h.id for h in principles.headings] + [p for p in selected.principles
-                       if principles.heading(p) is None], key=principles_key, format_func=principles.title,
+                       if principles.heading(p) is None], key=principles_key,
+                       format_func=lambda h: shown(principles.title(h)),
                        on_change=messages.guarded(principles_key, save_moment),
                        args=(selected.id, "principles", principles_key))
         messages.show(principles_key)
@@ -198,7 +199,7 @@ if selected:
 
         def behaviour_label(behaviour: str) -> str:
             heading = principles.heading_of(behaviour)
-            return behaviour if heading is None or heading.id in chosen else f"{behaviour} ({heading.title})"
+            return shown(behaviour if heading is None or heading.id in chosen else f"{behaviour} ({heading.title})")
 
         st.multiselect("What you see (behaviours)", offered + [b for b in selected.behaviours if b not in offered],
                        key=behaviours_key, format_func=behaviour_label, placeholder="Choose what you see",

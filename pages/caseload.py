@@ -4,9 +4,9 @@ import streamlit as st
 
 from vig_core.caseload import PAGE_SIZE, STATUS_FILTERS, caseload_rows, page_of, past_retention
 from vig_core.models import DEFAULT_CYCLES, MAX_CYCLES, MAX_SHORT_TEXT, MIN_CYCLES, new_case
-from vig_core.ui import session
+from vig_core.ui import messages, session
 from vig_core.ui.protection import erase_case_button
-from vig_core.ui.widgets import plain
+from vig_core.ui.widgets import plain, shown
 
 session.begin_page()
 st.title("Caseload")
@@ -98,19 +98,20 @@ if rows:
 for row in rows[first:last]:
     with st.container(border=True):
         cells = st.columns(WIDTHS, vertical_alignment="center")
-        cells[0].text(row.code)
-        cells[1].text(row.child)
-        cells[2].text(row.step)
-        cells[3].text(row.cycle)
-        cells[4].text(row.next_date)
-        cells[5].text(row.retention)
-        if row.consent_withdrawn:
-            cells[6].error(row.consent, icon=":material/block:")
-        else:
-            cells[6].text(row.consent)
         cells[7].button("Open", key=f"open-{row.case_id}", width="stretch",
                         on_click=lambda case_id=row.case_id: (session.open_case(case_id),
                                                               session.go_to("pages/case.py")))
+        with messages.contained(f"The case {row.code}", "Open it to mend or erase it."):  # the rest still list
+            cells[0].text(shown(row.code))
+            cells[1].text(shown(row.child))
+            cells[2].text(row.step)
+            cells[3].text(row.cycle)
+            cells[4].text(row.next_date)
+            cells[5].text(row.retention)
+            if row.consent_withdrawn:
+                cells[6].error(row.consent, icon=":material/block:")
+            else:
+                cells[6].text(row.consent)
 
 
 def turn_page(by: int) -> None:

@@ -12,7 +12,7 @@ from vig_core import text_fields
 from vig_core.ui import messages, session
 from vig_core.jobs import JOBS
 from vig_core.ui.media import cut_chosen_clips, job_progress, media_url, still
-from vig_core.ui.widgets import autosave_text, case_title, confirm_button, plain, require_case
+from vig_core.ui.widgets import autosave_text, case_title, confirm_button, plain, require_case, shown
 
 session.begin_page()
 case = require_case()
@@ -71,7 +71,7 @@ elif len(chosen) != DEFAULT_CHOSEN_CLIPS:
 for clip in chosen:
     order, title, up, down = st.columns([1, 6, 1, 1], vertical_alignment="center")
     order.markdown(f"**{clip.chosen}.**")
-    title.text(clip_name(clip, case.recording(clip.recording_id)))
+    title.text(shown(clip_name(clip, case.recording(clip.recording_id))))
     up.button("↑", key=f"up-{clip.id}", help="Show earlier", disabled=clip.chosen == 1,
               on_click=messages.guarded("order", move), args=(clip.id, -1))
     down.button("↓", key=f"down-{clip.id}", help="Show later", disabled=clip.chosen == len(chosen),

@@ -14,7 +14,7 @@ from vig_core import text_fields
 from vig_core.ui import messages, session
 from vig_core.ui.media import still
 from vig_core.ui.outcomes import instruments, show_outcomes, shown_results
-from vig_core.ui.widgets import autosave_text, case_title, plain, require_case
+from vig_core.ui.widgets import autosave_text, case_title, plain, require_case, shown
 
 session.begin_page()
 case = require_case()
@@ -38,8 +38,9 @@ if not client_view:
     given = {a.instrument_id for a in case.administrations if a.time_point is not TimePoint.END}
     for instrument_id in sorted(given & set(found)):
         instrument = found[instrument_id]
-        progress = outcomes.progress(case.administration(instrument_id, TimePoint.END), instrument)
-        st.write(f"{plain(instrument.title)}: {plain(progress)}")
+        with messages.contained(f"The questionnaire “{instrument.title}”"):
+            progress = outcomes.progress(case.administration(instrument_id, TimePoint.END), instrument)
+            st.write(f"{plain(instrument.title)}: {plain(progress)}")
     if not given:
         st.caption("No questionnaire was given earlier.")
 
@@ -57,13 +58,13 @@ st.subheader("Your words to keep" if client_view else "Quotes for the celebratio
 reflections = {r.id: r for r in case.reflections}
 if client_view:
     for quote_id in case.ending.chosen_quotes:
-        st.text(f"“{reflections[quote_id].words}”")
+        st.text(shown(f"“{reflections[quote_id].words}”"))
     if not case.ending.chosen_quotes:
         st.caption("None chosen yet.")
 elif reflections:
     key = f"quotes-{case.id}"
     st.multiselect("The parent's words to celebrate", list(reflections), default=case.ending.chosen_quotes,
-                   format_func=lambda rid: reflections[rid].words[:120], key=key,
+                   format_func=lambda rid: shown(reflections[rid].words[:120]), key=key,
                    on_change=lambda: messages.update_case(
                        key, lambda c: setattr(c.ending, "chosen_quotes", list(st.session_state[key]))))
     messages.show(key)
@@ -82,7 +83,7 @@ def remove_future_goal(n: int, goal: str) -> None:
 
 for n, goal in enumerate(case.ending.future_goals):
     text_col, button_col = st.columns([5, 1], vertical_alignment="center")
-    text_col.text(goal)
+    text_col.text(shown(goal))
     button_col.button("Remove", key=f"remove-future-{n}", on_click=remove_future_goal, args=(n, goal))
 
 

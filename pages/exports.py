@@ -17,7 +17,7 @@ from vig_core.paths import data_root, default_save_folder
 from vig_core.principles import load_principles
 from vig_core.ui import messages, session
 from vig_core.ui.media import job_progress
-from vig_core.ui.widgets import case_title, plain, require_case
+from vig_core.ui.widgets import case_title, plain, require_case, shown
 
 session.begin_page()
 case = require_case()
@@ -25,7 +25,7 @@ case_title(case, "Exports")
 EXPORT_AT = "out-go"  # the Export button: its messages and progress show beside it
 principles, warning = load_principles(data_root())
 if warning:
-    st.warning(warning)
+    st.warning(plain(warning))
 
 # --- export --------------------------------------------------------------------------------
 st.subheader("Export for other tools or for supervision")
@@ -41,7 +41,8 @@ if pack:
     except ValidationError as error:
         st.error(plain(str(error)), icon=":material/block:")
         ready = False
-    labels = {c.id: f"Cycle {r.cycle}: {clip_name(c, r)} ({format_time(c.start, r.fps)} to {format_time(c.end, r.fps)})"
+    labels = {c.id: shown(f"Cycle {r.cycle}: {clip_name(c, r)} "
+                          f"({format_time(c.start, r.fps)} to {format_time(c.end, r.fps)})")
               for c in case.clips for r in [case.recording(c.recording_id)]}
     chosen = [c.id for cycle in case.cycles for c in case.chosen_clips(cycle.number)]
     clip_ids = st.multiselect("Clips to bring", list(labels), default=chosen, format_func=labels.get,
@@ -99,7 +100,7 @@ if not case.recordings:
 st.write("Annotations on tiers named after a principle (“Being attentive” …) become moments of the recording, "
          "with the Turn, Notes and Working point tiers beside them. Export the ELAN file above to start with the "
          "right tiers. Nothing is added before you confirm.")
-films = {r.id: f"Cycle {r.cycle}: {r.title}" for r in case.recordings}
+films = {r.id: shown(f"Cycle {r.cycle}: {r.title}") for r in case.recordings}
 recording_id = st.selectbox("Recording", list(films), format_func=films.get, key="elan-recording")
 upload_key = f"elan-file-{st.session_state.get('elan-round', 0)}"  # a new key empties the uploader
 upload = st.file_uploader("ELAN file (.eaf)", type=["eaf"], key=upload_key)

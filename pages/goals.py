@@ -8,7 +8,7 @@ import streamlit as st
 from vig_core.models import MAX_GOAL_TEXT, RATING_MAX, RATING_MIN, goal_is_about_the_adult
 from vig_core import text_fields
 from vig_core.ui import session
-from vig_core.ui.widgets import autosave_text, case_title, confirm_button, require_case
+from vig_core.ui.widgets import autosave_text, case_title, confirm_button, require_case, shown
 
 session.begin_page()
 case = require_case()
@@ -128,7 +128,7 @@ if retired:
                        "Looking back, the celebration summary, the scores CSV) unless you choose to show it.")
         for goal in retired:
             text_col, button_col = st.columns([5, 1], vertical_alignment="center")
-            text_col.text(goal.text)
+            text_col.text(shown(goal.text))
             button_col.button("Restore", key=f"restore-{goal.id}", on_click=set_retired, args=(goal.id, False))
             if private:
                 show_key = f"show-retired-{goal.id}"

@@ -6,7 +6,7 @@ from vig_core.paths import case_file_name
 from vig_core.score_table import scores_csv
 from vig_core.ui import session
 from vig_core.ui.outcomes import instruments, show_outcomes
-from vig_core.ui.widgets import case_title, require_case
+from vig_core.ui.widgets import case_title, plain, require_case
 
 session.begin_page()
 case = require_case()
@@ -15,7 +15,7 @@ case_title(case, "Our progress" if client_view else "Before and after")
 found, warnings = instruments()
 if not client_view:
     for warning in warnings:
-        st.warning(warning)
+        st.warning(plain(warning))
     st.download_button("Download all scores (CSV)", scores_csv(case, found),
                        file_name=case_file_name(case, "scores", session.today(), "csv"), mime="text/csv",
                        key="download-scores", icon=":material/download:", on_click="ignore",

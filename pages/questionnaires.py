@@ -9,9 +9,10 @@ from vig_core.errors import ValidationError
 from vig_core.instruments import (IN_USE_SETTING, OWN_DIR_NAME, SHIPPED_DIR, DefinitionError, forget_own_instrument,
                                   measures_in_use, own_instrument_ids, save_own_instrument, start_using)
 from vig_core.paths import data_root
+from vig_core.text import displayable
 from vig_core.ui import messages, session
 from vig_core.ui.outcomes import instruments
-from vig_core.ui.widgets import case_title, confirm_button, plain, require_case
+from vig_core.ui.widgets import case_title, confirm_button, plain, require_case, shown
 
 session.begin_page()
 case = require_case()
@@ -26,8 +27,9 @@ if st.session_state.get(TIME_KEY) not in list(TimePoint):
     st.session_state[TIME_KEY] = outcomes.default_time_point(case)
 time_point = TimePoint(st.session_state[TIME_KEY])
 # the measures the practitioner uses (Settings) and those this family was given; the rest one click away
+own_ids = own_instrument_ids(data_root())
 in_use, others = outcomes.measures_shown(case, found, measures_in_use(
-    found, session.settings().get(IN_USE_SETTING), own=own_instrument_ids(data_root())))
+    found, session.settings().get(IN_USE_SETTING), own=own_ids))
 
 
 def question_key(instrument_id: str) -> str:
@@ -63,7 +65,7 @@ def answer_on_screen(instrument) -> None:
             st.session_state[question_key(instrument.id)] = index + 1
 
     st.markdown(f"**Question {index + 1} of {len(items)}**")
-    st.radio(plain(item.text), values, format_func=labels.get, key=key, on_change=save,
+    st.radio(plain(item.text), values, format_func=lambda v: plain(labels[v]), key=key, on_change=save,  # Markdown
              index=values.index(saved) if saved in values else None)
     messages.show(key)
     back, skip, _ = st.columns([1, 1, 3])
@@ -102,7 +104,8 @@ def client_page() -> None:
     on_screen = [i for i in in_use if i.kind == "items"]
     open_id = st.session_state.get(ANSWERING)
     if open_id in found and found[open_id].kind == "items":
-        answer_on_screen(found[open_id])
+        with messages.contained(f"The questionnaire “{found[open_id].plain_title}”"):
+            answer_on_screen(found[open_id])
         st.button("Back to the list", key="questionnaire-list", icon=":material/list:", on_click=close_questionnaire)
         return
     st.write(f"{TIME_POINT_LABELS[time_point]}. Take your time; there are no right or wrong answers, "
@@ -111,7 +114,7 @@ def client_page() -> None:
         st.info("There is nothing to fill in here.")
     for instrument in on_screen:
         administration = case.administration(instrument.id, time_point)
-        with st.container(border=True):
+        with st.container(border=True), messages.contained(f"The questionnaire “{instrument.plain_title}”"):
             st.markdown(f"**{plain(instrument.plain_title)}**")
             status = ("Done" if administration and administration.done else
                       f"{len(administration.answers)} of {len(instrument.items)} answered" if administration
@@ -152,7 +155,7 @@ def practitioner_page() -> None:
              help="Usually at the start and again at the ending; midway is optional.")
     st.caption("Goal Based Outcomes need no form: they are the goals' own 0–10 ratings (see Goals).")
     for warning in warnings:
-        st.warning(warning)
+        st.warning(plain(warning))
     for instrument in in_use:
         measure_panel(instrument)
     if not in_use:
@@ -168,7 +171,10 @@ def practitioner_page() -> None:
 def measure_panel(instrument) -> None:
     """One questionnaire at this time point: where it stands, give it or type its total, remove it, about it."""
     administration = case.administration(instrument.id, time_point)
-    with st.container(border=True):
+    own = instrument.id in own_ids
+    with st.container(border=True), messages.contained(
+            f"The questionnaire “{instrument.title}”",
+            "You can remove your definition of it under “Your own questionnaires” below." if own else ""):
         st.markdown(f"**{plain(instrument.title)}**")
         kind = ("answered on screen by the parent" if instrument.kind == "items"
                 else "type the total from your own licensed copy")
@@ -192,9 +198,9 @@ def measure_panel(instrument) -> None:
                                f"save-{key}", lambda c: outcomes.remove(c, aid), "Removed."),
                            key=f"remove-{administration.id}", confirm_label="Yes, remove")
         with st.expander("About this questionnaire", key=f"about-{instrument.id}"):
-            st.text(f"Source: {instrument.citation}\n\nLicence: {instrument.licence}")
+            st.text(shown(f"Source: {instrument.citation}\n\nLicence: {instrument.licence}"))
             if instrument.norms_source:
-                st.text(f"Figures used: {instrument.norms_source}")
+                st.text(shown(f"Figures used: {instrument.norms_source}"))
             if not instrument.has_rci:
                 st.caption("No standard deviation and reliability are given, so the change is shown "
                            "without a reliable-change verdict.")
@@ -233,8 +239,8 @@ def own_definitions() -> None:
     if problems:
         st.error("That file was not added. Please mend these and try again:\n\n"
                  + "\n".join(f"- {plain(p)}" for p in problems))
-    for instrument_id in sorted(own_instrument_ids(data_root())):
-        title = found[instrument_id].title if instrument_id in found else f"{instrument_id} (not valid)"
+    for instrument_id in sorted(own_ids):
+        title = found[instrument_id].title if instrument_id in found else f"{displayable(instrument_id)} (not valid)"
         confirm_button(f"Remove your definition “{plain(title)}”",
                        "Remove this definition? Scores already given keep their title and number.",
                        messages.guarded(OWN_MESSAGES, lambda iid=instrument_id: forget_own_instrument(

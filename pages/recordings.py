@@ -15,7 +15,7 @@ from vig_core.recordings import (
     KEEP_ORIGINALS, VIDEO_SUFFIXES, already_imported, check_can_import, default_cycle, file_fingerprint,
     films_in_folder, fingerprint_of, receive_upload, refuse_while_importing, remove_recording, start_import,
 )
-from vig_core.text import MAX_TITLE_TEXT
+from vig_core.text import MAX_TITLE_TEXT, displayable
 from vig_core import text_fields
 from vig_core.ui import session
 from vig_core.ui.media import ANALYSIS_RECORDING_KEY, job_progress
@@ -142,12 +142,13 @@ def chosen_local_file() -> Path:
 def import_local(again: str | None = None) -> None:
     path = chosen_local_file()
     fingerprint = file_fingerprint(path)
+    name = displayable(path.name)  # a name not in UTF-8 on disk shows with � where it cannot be read
 
     def start(cycle: int) -> None:
-        start_import(store, case.id, cycle, path, name=path.name, fingerprint=fingerprint,
+        start_import(store, case.id, cycle, path, name=name, fingerprint=fingerprint,
                      owner=import_owner(LOCAL), keep_original=keep_originals())
 
-    begin_import(LOCAL, path.name, fingerprint, again, start)
+    begin_import(LOCAL, name, fingerprint, again, start)
 
 
 def import_ended(how: str, job: Job) -> None:
@@ -209,7 +210,7 @@ else:
                     films = []
                     st.error(plain(str(error)))
                 if films:
-                    st.selectbox("Film in this folder", films, key=f"local-pick-{case.id}",
+                    st.selectbox("Film in this folder", films, key=f"local-pick-{case.id}", format_func=displayable,
                                  on_change=forget_notes, args=(LOCAL,))
                 else:
                     st.info("No films found in this folder.")

@@ -16,7 +16,7 @@ from vig_core import text_fields
 from vig_core.ui import session
 from vig_core.ui.media import cut_chosen_clips, job_progress
 from vig_core.ui.review_player import PLAYING, STILL, clip_player
-from vig_core.ui.widgets import autosave_text, case_title, confirm_button, plain, require_case
+from vig_core.ui.widgets import autosave_text, case_title, confirm_button, plain, require_case, shown
 
 session.begin_page()
 case = require_case()
@@ -27,7 +27,7 @@ if not private:
 case_title(case, "Shared review")
 prompt_sets, warnings = load_prompt_sets(data_root())
 for warning in warnings if private else []:
-    st.warning(warning)
+    st.warning(plain(warning))
 prompts = prompt_sets[SHARED_REVIEW].prompts
 parent = f"{plain(case.carer_name)}’s" if case.carer_name else "The parent’s"
 
@@ -96,9 +96,9 @@ if step < finish:
         one_key, at_key = "review-one-at-a-time", f"review-prompt-{clip.id}"
         st.toggle("One question at a time", value=True, key=one_key)
         index = min(st.session_state.get(at_key, 0), len(prompts) - 1)
-        shown = [prompts[index]] if st.session_state[one_key] else list(prompts)
+        asked = [prompts[index]] if st.session_state[one_key] else list(prompts)
         said = words_by_prompt(case, clip.id)
-        for prompt in shown:
+        for prompt in asked:
             st.markdown(f"### {plain(prompt.text)}")
             autosave_text(f"{parent} words", case, text_fields.parent_words(clip.id, prompt, today),
                           key=f"words-{clip.id}-{prompt.id}", max_chars=MAX_NOTE_TEXT, height=110,
@@ -112,7 +112,7 @@ if step < finish:
             st.caption(f"Question {index + 1} of {len(prompts)}")
         for reflection in (r for r in said.values() if r.prompt_id not in {p.id for p in prompts}):
             st.caption(f"Earlier question: {plain(reflection.prompt)}")
-            st.text(reflection.words)
+            st.text(shown(reflection.words))
         if private:
             with st.expander("Practitioner only (hidden in client view)", icon=":material/lock:"):
                 autosave_text("Positive naming: what you see the parent doing well", case,

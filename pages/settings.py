@@ -17,7 +17,7 @@ from vig_core.paths import data_root, default_save_folder, free_file_name
 from vig_core.ui import messages, session
 from vig_core.ui.media import job_progress
 from vig_core.ui.outcomes import instruments
-from vig_core.ui.widgets import plain
+from vig_core.ui.widgets import plain, shown
 
 session.begin_page()
 st.title("Settings and backup")
@@ -109,7 +109,7 @@ def choose_measures() -> None:
 
 st.multiselect("Shown on every family's Questionnaires page", list(found),
                default=measures_in_use(found, settings.get(IN_USE_SETTING), own=own),
-               format_func=lambda i: found[i].title, key="measures-in-use",
+               format_func=lambda i: shown(found[i].title), key="measures-in-use",
                on_change=messages.guarded("measures-in-use", choose_measures),
                help="The others stay one click away under “Other measures”.")
 messages.show("measures-in-use")
@@ -183,7 +183,7 @@ def start_export() -> None:
 
 if cases:
     st.selectbox("Case", [c.id for c in cases], key="export-case",
-                 format_func={c.id: f"{c.code} ({c.child_first_name})" for c in cases}.get)
+                 format_func={c.id: shown(f"{c.code} ({c.child_first_name})") for c in cases}.get)
     st.text_input("Folder to save it in", value=str(default_save_folder()), key="export-folder")
     st.checkbox("Include the films, clips and stills", value=True, key="export-media")
     st.button("Export the case", icon=":material/download:", key="export-case-go",
@@ -202,7 +202,8 @@ except VigError as error:
     st.error(plain(str(error)))
 if erased:
     st.caption("What was erased and when. It holds no names, notes or films, so it can be kept.")
-    st.dataframe(pd.DataFrame(erased).rename(columns={"date": "Date", "case_code": "Case code", "erased": "Erased"}),
+    table = pd.DataFrame(erased).map(lambda value: shown(value) if isinstance(value, str) else value)  # codes
+    st.dataframe(table.rename(columns={"date": "Date", "case_code": "Case code", "erased": "Erased"}),
                  hide_index=True, width="stretch")
 else:
     st.caption("Nothing has been erased yet.")

@@ -7,7 +7,7 @@ from vig_core.paths import case_file_name
 from vig_core.strengths import caption_choices, check_may_keep, strengths_html, strengths_items
 from vig_core.ui import messages, session
 from vig_core.ui.media import still
-from vig_core.ui.widgets import case_title, plain, require_case
+from vig_core.ui.widgets import case_title, plain, require_case, shown
 
 session.begin_page()
 case = require_case()
@@ -33,14 +33,14 @@ for cycle in sorted({i.cycle for i in items}):
     columns = st.columns(2)
     for n, item in enumerate(i for i in items if i.cycle == cycle):
         with columns[n % 2]:
-            st.image(stills[item.clip_id], width="stretch", alt=f"A still from the clip “{item.title}”")
+            st.image(stills[item.clip_id], width="stretch", alt=shown(f"A still from the clip “{item.title}”"))
             who = f"{case.carer_name or 'Parent'}’s words" if item.parents_words else "What we saw"
-            st.text(f"{who}:\n“{item.caption}”" if item.parents_words else f"{who}:\n{item.caption}")
+            st.text(shown(f"{who}:\n“{item.caption}”" if item.parents_words else f"{who}:\n{item.caption}"))
             options = caption_choices(case, case.clip(item.clip_id)) if private else []
             if len(options) > 1 or (options and item.caption not in options):
                 key = f"caption-{item.clip_id}"
                 st.selectbox("Caption", options, index=options.index(item.caption) if item.caption in options
-                             else None, key=key, placeholder="The clip's title",
+                             else None, key=key, placeholder="The clip's title", format_func=shown,
                              help="The parent's words from the review, or your positive naming.",
                              on_change=lambda cid=item.clip_id, k=key: messages.update_case(
                                  k, lambda c: setattr(c.clip(cid), "strengths_caption", st.session_state[k] or "")))

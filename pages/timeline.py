@@ -5,7 +5,7 @@ import streamlit as st
 
 from vig_core.timeline import rating_table, timeline
 from vig_core.ui import session
-from vig_core.ui.widgets import case_title, require_case
+from vig_core.ui.widgets import case_title, require_case, shown
 
 session.begin_page()
 case = require_case()
@@ -16,7 +16,7 @@ for entry in timeline(case):
         when = f"{entry.on:%d %b %Y}" if entry.on else "date to be set"
         st.markdown(f"**{when}** · {entry.title}" + (" *(to come)*" if entry.to_come else ""))
         for line in entry.lines:
-            st.text(line)
+            st.text(shown(line))
 
 rows = rating_table(case)
 if rows:

@@ -19,7 +19,11 @@ Why it is built like this:
 * **A backup is untrusted input.** It may come from anywhere, so the restore
   refuses anything it did not make: entries that would land outside the
   folder (zip-slip) or are links, files the manifest does not list, sizes or
-  fingerprints that do not match, zip bombs, and newer formats.
+  fingerprints that do not match, zip bombs, and newer formats. What it
+  brings in must also pass the checks the app makes of the same files (every
+  case opens and validates; questionnaire, prompt and principles files are
+  valid definitions; no file holds broken text, NaN or absurd numbers, or
+  deep nesting): a file that would break a page is named and nothing changes.
 * **Private.** The zip and everything restored are readable by the
   practitioner's account only (files 0600, folders 0700).
 """
@@ -40,8 +44,14 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from . import activity
+from .datafiles import check_json, parse_json
 from .errors import StoreError, ValidationError, VigError
 from .recovery import recover_restore, restoring
+from .instruments import DefinitionError, read_instrument
+from .principles import OWN_FILE_NAME as OWN_PRINCIPLES
+from .principles import read_principles
+from .prompts import read_prompt_set
 from .store import (
     CASE_FILE, DELETION_LOG, DIR_MODE, FILE_MODE, MEDIA_FOLDERS, SCHEMA_VERSION, TEMP_SUFFIX, CaseStore, atomic_file,
     file_lock, fsync_dir, plain_os_error,
@@ -49,7 +59,7 @@ from .store import (
 
 FORMAT, FORMAT_VERSION, MANIFEST = "vig-workbook-backup", 1, "manifest.json"
 SETTINGS = "settings.json"
-TOP_FILES = (SETTINGS, DELETION_LOG)
+TOP_FILES = (SETTINGS, DELETION_LOG, OWN_PRINCIPLES)
 TOP_FOLDERS = ("cases", "instruments", "prompts")
 MAX_TOTAL_BYTES = 200 * 10**9  # more than any caseload: a zip bomb
 MAX_RATIO = 1000  # unpacked bytes per byte of zip: more is a zip bomb
@@ -361,16 +371,68 @@ def _extract(archive: zipfile.ZipFile, info: zipfile.ZipInfo, expected: tuple[in
 
 
 def _check_cases(work: Path) -> int:
-    """Open every restored case as the app will; return how many there are."""
+    """Check everything restored as the app will read it (see module notes); return how many cases there are."""
+    _checked_json(work, DELETION_LOG, lines=True)
+    settings = _checked_json(work, SETTINGS)
+    if settings is not None and not (isinstance(settings, dict) and all(
+            isinstance(table, dict) and all(isinstance(row, dict) for row in table.values())
+            for table in settings.values())):
+        _refuse(SETTINGS, "it is not a settings file")
+    for path, read in [(work / OWN_PRINCIPLES, read_principles),
+                       *((p, read_instrument) for p in sorted((work / "instruments").glob("*.json"))),
+                       *((p, read_prompt_set) for p in sorted((work / "prompts").glob("*.json")))]:
+        if path.is_file():
+            try:
+                read(path)
+            except DefinitionError as error:
+                _refuse(path.relative_to(work).as_posix(), _detail(error.problems[0], path.name))
+            except ValidationError as error:
+                _refuse(path.relative_to(work).as_posix(), _detail(str(error), path.name))
     store = CaseStore(work, recover=False)  # checked as it came, not tidied
     ids = store.case_ids()
     for case_id in ids:
+        folder = f"cases/{case_id}"
+        _checked_json(work, f"{folder}/{CASE_FILE}")
+        _checked_json(work, f"{folder}/{activity.ACTIVITY_LOG}", lines=True)
         try:
-            store.load(case_id)
+            store.load(case_id).validate()
         except VigError as error:
             raise ValidationError(f"The backup holds a case that cannot be opened ({error}); nothing was "
                                   "restored.") from error
     return len(ids)
+
+
+def _checked_json(work: Path, name: str, *, lines: bool = False) -> object:
+    """The JSON of the restored file ``name`` (``None`` if absent), refused if the app could not use it;
+    of a log (``lines``) each line is checked, a line a crash cut short is left as the app leaves it."""
+    path = work.joinpath(*name.split("/"))
+    if not path.is_file():
+        return None
+    try:
+        text = path.read_text(encoding="utf-8")
+        if lines:
+            for line in text.splitlines():
+                try:
+                    data = json.loads(line)
+                except ValueError:
+                    continue
+                check_json(data, name)
+            return None
+        return check_json(parse_json(text, name), name)
+    except UnicodeDecodeError:
+        _refuse(name, "it is not text")
+    except (ValidationError, RecursionError) as error:
+        _refuse(name, _detail(str(error), name) if isinstance(error, ValidationError) else "nested too deeply")
+
+
+def _detail(message: str, source: str) -> str:
+    """A check's sentence without the file name it starts with (the refusal names the file itself)."""
+    return message.removeprefix(f"{source}: ").removeprefix(f"{Path(source).name}: ").rstrip(".")
+
+
+def _refuse(name: str, why: str) -> None:
+    raise ValidationError(f"The backup holds a file the workbook cannot use (“{name}”: {why}); "
+                          "nothing was restored.")
 
 
 def _swap(work: Path, root: Path, old: Path) -> None:

@@ -14,16 +14,16 @@ skipped and the rest keep working.
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .datafiles import check_json, parse_json, read_data_file
 from .datafiles import is_safe_id as _safe_id
-from .datafiles import read_data_file
 from .errors import ValidationError
 from .files import private_folder
+from .text import displayable
 from .store import SettingsStore, write_json_atomically
 
 SHIPPED_DIR = Path(__file__).resolve().parent.parent / "data" / "instruments"
@@ -33,6 +33,9 @@ RULES = ("sum", "mean")
 MAX_ITEMS = 200
 MAX_TEXT = 500
 MAX_FILE_BYTES = 1_000_000  # a definition is a few kilobytes; more is not a definition
+MAX_SCORE = 1_000_000  # no questionnaire scores beyond this; a page could not draw or compute with more
+MIN_RANGE = 0.01  # scores are kept with 2 decimals: a narrower range cannot be told apart
+MIN_SD_SHARE = 0.001  # an SD below this share of the score range would make any change "reliable"
 IN_USE_SETTING = "measures_in_use"  # installation setting: the ids of the measures the practitioner uses
 DEFAULT_IN_USE = ("parent-check-in",)  # until they choose: our own check-in (and their own definitions)
 
@@ -135,7 +138,9 @@ class DefinitionError(ValidationError):
 
 
 def _number(value: object) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+    """A finite number a score can be (its size checked first: ``math.isfinite`` fails on a huge int)."""
+    return (isinstance(value, (int, float)) and not isinstance(value, bool) and abs(value) <= MAX_SCORE
+            and math.isfinite(value))
 
 
 class _Problems:
@@ -160,6 +165,10 @@ def parse_instrument(data: Any, source: str) -> Instrument:
     problems = _Problems(source)
     if not isinstance(data, dict):
         raise DefinitionError([f"{source}: the file must be an object with id, title, kind and score."])
+    try:
+        check_json(data, source)  # nothing a page cannot show or compute with (broken text, NaN, 1e400)
+    except ValidationError as error:
+        raise DefinitionError([str(error)]) from error
     if not _safe_id(data.get("id")):
         problems.add("“id”", "must be a short name of letters, digits, - or _")
     title = problems.text(data, "title")
@@ -177,8 +186,9 @@ def parse_instrument(data: Any, source: str) -> Instrument:
         problems.add("“score”", "must be an object with min, max, higher_is and rule")
         score = {}
     low, high = score.get("min"), score.get("max")
-    if not (_number(low) and _number(high) and low < high):
-        problems.add("“score.min” and “score.max”", "must be numbers with min below max")
+    if not (_number(low) and _number(high) and high - low >= MIN_RANGE):
+        problems.add("“score.min” and “score.max”", f"must be numbers with min below max (by {MIN_RANGE:g} at "
+                     f"least), from {-MAX_SCORE:,} to {MAX_SCORE:,}")
         low, high = 0, 0
     if score.get("higher_is") not in ("better", "worse"):
         problems.add("“score.higher_is”", "must be “better” or “worse”")
@@ -203,8 +213,9 @@ def parse_instrument(data: Any, source: str) -> Instrument:
     sd, reliability = data.get("sd"), data.get("reliability")
     if (sd is None) != (reliability is None):
         problems.add("“sd” and “reliability”", "must be given together (or both left out)")
-    if sd is not None and not (_number(sd) and sd > 0):
-        problems.add("“sd”", "must be a number above 0")
+    if sd is not None and not (_number(sd) and MIN_SD_SHARE * (high - low) <= sd <= high - low and sd > 0):
+        problems.add("“sd”", f"must be a number above 0, from {MIN_SD_SHARE:g} to 1 times the score range"
+                     + (f" ({MIN_SD_SHARE * (high - low):g} to {high - low:g})" if high > low else ""))
     if reliability is not None and not (_number(reliability) and 0 < reliability < 1):
         problems.add("“reliability”", "must be a number between 0 and 1")
     norms = problems.text(data, "norms_source", required=bool(bands or sd is not None), limit=2000)
@@ -229,9 +240,10 @@ def _parse_items(data: dict, kind: object, problems: _Problems):
         problems.add("“options”", "must be a list of at least two answers")
         raw_options = []
     for n, option in enumerate(raw_options, start=1):
-        if not (isinstance(option, dict) and isinstance(option.get("value"), int) and not isinstance(
-                option.get("value"), bool) and isinstance(option.get("label"), str) and option["label"].strip()):
-            problems.add(f"option {n}", "must have a whole-number “value” and a “label”")
+        if not (isinstance(option, dict) and isinstance(option.get("value"), int) and _number(option["value"])
+                and isinstance(option.get("label"), str) and option["label"].strip()):
+            problems.add(f"option {n}", f"must have a whole-number “value” (at most {MAX_SCORE:,} either way) "
+                                        "and a “label”")
             continue
         options.append(Option(option["value"], option["label"].strip()))
     if len({o.value for o in options}) != len(options):
@@ -305,7 +317,7 @@ def load_instruments(data_root: Path) -> tuple[dict[str, Instrument], list[str]]
             try:
                 found[path.stem] = read_instrument(path)
             except ValidationError as error:
-                warnings.append(f"A questionnaire definition was not used: {error}")
+                warnings.append(displayable(f"A questionnaire definition was not used: {error}"))  # names the file
     return found, warnings
 
 
@@ -319,11 +331,11 @@ def save_own_instrument(data_root: Path, content: bytes, file_name: str) -> Inst
         raise DefinitionError([f"{file_name}: the file is too large for a questionnaire definition "
                                f"({len(content):,} bytes; the limit is {MAX_FILE_BYTES:,})."])
     try:
-        data = json.loads(content.decode("utf-8"))
+        data = parse_json(content.decode("utf-8"), file_name)
     except UnicodeDecodeError as error:
         raise DefinitionError([f"{file_name}: not a text file (a definition is JSON text)."]) from error
-    except ValueError as error:
-        raise DefinitionError([f"{file_name}: not valid JSON ({error})."]) from error
+    except ValidationError as error:
+        raise DefinitionError([str(error)]) from error
     instrument = parse_instrument(data, file_name)
     folder = Path(data_root) / OWN_DIR_NAME
     private_folder(folder)
@@ -336,9 +348,9 @@ def own_instrument_ids(data_root: Path) -> set[str]:
 
 
 def forget_own_instrument(data_root: Path, instrument_id: str) -> bool:
-    """Remove this installation's own definition (a shipped one of the same id comes back)."""
-    path = Path(data_root) / OWN_DIR_NAME / f"{instrument_id}.json"
-    if not _safe_id(instrument_id) or not path.exists():
+    """Remove this installation's own definition (a shipped one of the same id comes back); also a
+    file the folder holds under a name that is no id at all, which was never used but listed to remove."""
+    if instrument_id not in own_instrument_ids(data_root):  # only a file that is there, never a path
         return False
-    path.unlink()
+    (Path(data_root) / OWN_DIR_NAME / f"{instrument_id}.json").unlink()
     return True

@@ -18,7 +18,7 @@ from enum import StrEnum
 from .administrations import Administration, TimePoint
 from .errors import NotFoundError, ValidationError
 from .film import DEFAULT_CHOSEN_CLIPS, Clip, Moment, Recording, Reflection, on_frame
-from .text import MAX_GOAL_TEXT, MAX_NOTE_TEXT, MAX_SHORT_TEXT, check_text, new_id
+from .text import MAX_GOAL_TEXT, MAX_NOTE_TEXT, MAX_SHORT_TEXT, check_name, check_text, new_id
 
 MIN_CYCLES, MAX_CYCLES, DEFAULT_CYCLES = 1, 10, 3
 RETENTION_MONTHS = 2  # recordings are usually erased about two months after the work ends
@@ -692,6 +692,9 @@ def new_case(
     """A validated new case with its planned cycles laid out."""
     if not MIN_CYCLES <= planned_cycles <= MAX_CYCLES:
         raise ValidationError(f"A case plans between {MIN_CYCLES} and {MAX_CYCLES} cycles.")
+    check_name(code.strip(), "The case code", required=True)  # nothing invisible: two codes never look alike
+    check_name(child_first_name.strip(), "The child's first name", required=True)
+    check_name(carer_name.strip(), "The parent or carer's name")
     case = Case(
         id=case_id or new_id(),
         code=code.strip(),

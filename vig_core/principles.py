@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .datafiles import read_data_file
+from .datafiles import check_json, read_data_file
 from .errors import ValidationError
 
 SHIPPED = Path(__file__).resolve().parent.parent / "data" / "principles.json"
@@ -60,6 +60,7 @@ def parse_principles(data: object, source: str) -> Principles:
     def problem(where: str, what: str) -> ValidationError:
         return ValidationError(f"{source}: {where} {what}.")
 
+    check_json(data, source)  # nothing a page cannot show (a broken character, deep nesting)
     if not isinstance(data, dict) or not isinstance(data.get("headings"), list) or not data["headings"]:
         raise problem("“headings”", "must be a non-empty list")
     headings, seen = [], set()

@@ -14,11 +14,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .datafiles import is_safe_id as _safe_id
-from .datafiles import read_data_file
+from .datafiles import check_json, read_data_file
 from .errors import ValidationError
 from .files import private_folder
 from .store import write_json_atomically
-from .text import MAX_TITLE_TEXT
+from .text import MAX_TITLE_TEXT, displayable
 
 SHIPPED_DIR = Path(__file__).resolve().parent.parent / "data" / "prompts"
 OWN_DIR_NAME = "prompts"
@@ -49,6 +49,7 @@ def parse_prompt_set(data: object, source: str) -> PromptSet:
     def problem(where: str, what: str) -> ValidationError:
         return ValidationError(f"{source}: {where} {what}.")
 
+    check_json(data, source)  # nothing a page cannot show (a broken character, deep nesting)
     if not isinstance(data, dict):
         raise problem("the file", "must be an object with id, title and prompts")
     if not _safe_id(data.get("id")):
@@ -89,7 +90,7 @@ def load_prompt_sets(data_root: Path) -> tuple[dict[str, PromptSet], list[str]]:
             try:
                 prompt_set = read_prompt_set(path)
             except ValidationError as error:
-                warnings.append(f"A prompt file was not used: {error}")
+                warnings.append(displayable(f"A prompt file was not used: {error}"))  # names the file
                 continue
             sets[prompt_set.id] = prompt_set
     return sets, warnings

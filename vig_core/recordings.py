@@ -33,7 +33,7 @@ from .media.plan import plan_import
 from .media.probe import MediaError, probe
 from .models import Case
 from .store import CaseStore, plain_os_error
-from .text import MAX_TITLE_TEXT, new_id
+from .text import MAX_TITLE_TEXT, displayable, new_id
 
 KEEP_ORIGINALS = "keep_originals"  # installation setting: keep the imported file beside its copy
 PLAYABLE_NAME = "film.mp4"
@@ -75,7 +75,7 @@ def import_recording(store: CaseStore, case_id: str, cycle: int, source: Path, *
     another); messages name only that.
     """
     source = Path(source)
-    name = original_name or source.name
+    name = displayable(original_name or source.name)  # a file name not in UTF-8 can hold half characters
     report = on_progress or (lambda _fraction: None)
     check_can_import(store, case_id, cycle)
     if not source.is_file():

@@ -10,13 +10,14 @@
   S_diff = √2·SE, RCI = (post − pre) / S_diff; |RCI| > 1.96 is reliable. The
   verdict reads the sign through the instrument's direction, so a fall on a
   "higher is worse" measure is an improvement. Without SD and reliability
-  there is the raw change and no verdict.
+  there is the raw change and no verdict; so too when the SD is too small to divide by
+  (definitions refuse such SDs, see :mod:`instruments`, but a page must never fail on one).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -103,8 +104,9 @@ def reliable_change(instrument: Instrument, pre: float, post: float) -> Change:
     difference = post - pre
     rci = verdict = None
     if instrument.has_rci:
-        s_diff = math.sqrt(2) * instrument.sd * math.sqrt(1 - instrument.reliability)
-        rci = difference / s_diff
+        rci = _quotient(lambda: difference,
+                        lambda: math.sqrt(2) * instrument.sd * math.sqrt(1 - instrument.reliability))
+    if rci is not None:
         improving = rci if instrument.higher_is_better else -rci
         verdict = (Verdict.IMPROVED if improving > RELIABLE_Z else
                    Verdict.DETERIORATED if improving < -RELIABLE_Z else Verdict.NO_CHANGE)
@@ -113,6 +115,23 @@ def reliable_change(instrument: Instrument, pre: float, post: float) -> Change:
     return Change(pre, post, difference, rci, verdict, crossed)
 
 
-def clinical_cutoff(mean_clinical: float, sd_clinical: float, mean_general: float, sd_general: float) -> float:
-    """Jacobson & Truax criterion c: the point between the two populations' means, weighted by their SDs."""
-    return (sd_clinical * mean_general + sd_general * mean_clinical) / (sd_clinical + sd_general)
+def clinical_cutoff(mean_clinical: float, sd_clinical: float, mean_general: float,
+                    sd_general: float) -> float | None:
+    """Jacobson & Truax criterion c: the point between the two populations' means, weighted by their SDs
+    (``None`` when the SDs give no such point: not above 0, or too small or large to compute with)."""
+    if not (sd_clinical > 0 and sd_general > 0):
+        return None
+    return _quotient(lambda: sd_clinical * mean_general + sd_general * mean_clinical,
+                     lambda: sd_clinical + sd_general)
+
+
+def _quotient(top: Callable[[], float], bottom: Callable[[], float]) -> float | None:
+    """``top() / bottom()`` when ``bottom()`` is a finite number above 0 and so is the result, else
+    ``None``: an SD too small to divide by (lost to underflow), or too large to compute with, gives
+    no verdict instead of a failure."""
+    try:
+        divisor = bottom()
+        result = top() / divisor if math.isfinite(divisor) and divisor > 0 else math.nan
+    except (ArithmeticError, ValueError):  # a division by zero, a number too large for a float, √ of < 0
+        return None
+    return result if math.isfinite(result) else None

@@ -48,6 +48,7 @@ from tinydb import TinyDB
 from tinydb.storages import Storage
 
 from . import activity
+from .datafiles import json_problem, repaired
 from .errors import NotFoundError, StoreError, ValidationError, VigError
 from .files import (  # noqa: F401 (also used from here)
     DIR_MODE, FILE_MODE, TEMP_SUFFIX, atomic_file, fsync_dir, plain_os_error, remove_if_unowned,
@@ -55,6 +56,7 @@ from .files import (  # noqa: F401 (also used from here)
 from .models import Case
 from .records import from_record, to_record
 from .recovery import clean_writers, recover_restore, remove_path
+from .text import code_key
 
 log = logging.getLogger("vig_workbook.store")
 
@@ -88,6 +90,8 @@ ERASING = ".erasing.json"  # in a case's folder: the case is being erased (with 
 ERASING_FILMS = ".erasing-films.json"  # in a case's folder: its films are being erased
 ERASING_FOLDER = ".erasing-"  # + case id: a case's folder on its way out, out of the caseload
 _REPLACED_EXPORT = re.compile(r"^\.(cycle-\d+)-old-")  # an export kept until its successor is in place
+UNUSABLE_CHANGE = ("This change was not saved: it holds a broken character (half of one) or a number no page "
+                   "can show.")
 
 
 def write_json_atomically(path: Path, data: Any) -> None:
@@ -108,8 +112,8 @@ def read_json(path: Path) -> Any | None:
     if not text.strip():
         return None
     try:
-        return json.loads(text)
-    except ValueError as error:
+        return repaired(json.loads(text), text)  # a broken character of an older record shows as �
+    except (ValueError, RecursionError) as error:
         raise StoreError(
             f"The file {path.name} in {path.parent.name} is damaged and cannot be read; "
             "restore it from a backup."
@@ -209,8 +213,8 @@ class Caseload:
 
     def with_code(self, code: str) -> Case | None:
         """The case whose code is ``code`` (codes are compared as the store keeps them apart)."""
-        wanted = code.strip().casefold()
-        return next((c for c in self.cases if c.code.strip().casefold() == wanted), None)
+        wanted = code_key(code)
+        return next((c for c in self.cases if code_key(c.code) == wanted), None)
 
 
 class CaseStore:
@@ -469,10 +473,12 @@ class CaseStore:
             yield case
             case.validate()
             after = case_to_tables(case)
+            if json_problem(after):  # what validate has no words for: text copied in from elsewhere
+                raise ValidationError(UNUSABLE_CHANGE)
             changed = activity.changed_parts(before, after)
             if not changed:
                 return
-            if case.code.strip().casefold() != code.strip().casefold():
+            if code_key(case.code) != code_key(code):
                 self._check_code_free(case)
             write_json_atomically(path, after)
             self._note(case_id, activity.CHANGED, "; ".join(changed))
@@ -484,8 +490,8 @@ class CaseStore:
         return case
 
     def _check_code_free(self, case: Case) -> None:
-        code = case.code.strip().casefold()
-        if any(o.id != case.id and o.code.strip().casefold() == code for o in self.caseload().cases):
+        code = code_key(case.code)
+        if any(o.id != case.id and code_key(o.code) == code for o in self.caseload().cases):
             raise ValidationError(f"The code “{case.code}” is already used by another case; choose another.")
 
     def _write(self, case: Case) -> None:
@@ -664,8 +670,8 @@ def _read_lines(path: Path, doing: str, since: int = 0) -> list[dict[str, str]]:
     entries = []
     for line in lines:
         try:
-            entry = json.loads(line)
-        except ValueError:
+            entry = repaired(json.loads(line), line)
+        except (ValueError, RecursionError):
             continue  # a line cut short by a crash; the others still count
         if isinstance(entry, dict):
             entries.append(entry)

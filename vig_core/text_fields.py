@@ -17,6 +17,7 @@ from datetime import date
 from .models import CONVERSATION_FIELDS, ENDING_FIELDS, Case
 from .prompts import Prompt
 from .review import record_words, words_by_prompt
+from .text import MAX_SHORT_TEXT, check_name
 
 
 @dataclass(frozen=True)
@@ -52,16 +53,29 @@ def consent_notes() -> TextField:
     return _attribute(lambda c: c.consent, "notes")
 
 
+def _name(name: str, label: str) -> TextField:
+    """A code or name of the case: one line, stripped, and nothing invisible in it (see ``check_name``).
+    Only a new value is checked, so a record made before the check still opens and saves."""
+    kept = _attribute(lambda c: c, name, strip=True)
+
+    def write(case: Case, text: str) -> None:
+        if text.strip() != kept.read(case):
+            check_name(text.strip(), label, MAX_SHORT_TEXT)
+        kept.write(case, text)
+
+    return TextField(read=kept.read, write=write)
+
+
 def case_code() -> TextField:
-    return _attribute(lambda c: c, "code", strip=True)
+    return _name("code", "The case code")
 
 
 def child_first_name() -> TextField:
-    return _attribute(lambda c: c, "child_first_name", strip=True)
+    return _name("child_first_name", "The child's first name")
 
 
 def carer_name() -> TextField:
-    return _attribute(lambda c: c, "carer_name", strip=True)
+    return _name("carer_name", "The parent or carer's name")
 
 
 def goal_text(goal_id: str) -> TextField:

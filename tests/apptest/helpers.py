@@ -47,8 +47,9 @@ def screen_text(at: AppTest) -> str:
 
 
 def unescaped(markdown: str) -> str:
-    """Text as the reader sees it: messages quote typed text escaped (``FAM\\-07``)."""
-    return re.sub(r"\\(.)", r"\1", markdown).replace("\u00a0", " ")
+    """Text as the reader sees it: messages quote typed text escaped (``FAM\\-07``), with an invisible
+    word joiner where Streamlit would make a link, icon or arrow of it (``plain``)."""
+    return re.sub(r"\\(.)", r"\1", markdown).replace("\u00a0", " ").replace("\u2060", "")
 
 
 def messages(at: AppTest, kind: str = "error") -> list[str]:

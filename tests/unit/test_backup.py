@@ -19,6 +19,9 @@ from conftest import make_case
 from vig_core import backup as backup_module
 from vig_core.backup import MANIFEST, backup, restore, safe_member_name
 from vig_core.errors import StoreError, ValidationError
+from vig_core.instruments import SHIPPED_DIR as SHIPPED_INSTRUMENTS
+from vig_core.principles import SHIPPED as SHIPPED_PRINCIPLES
+from vig_core.prompts import SHIPPED_DIR as SHIPPED_PROMPTS
 from vig_core.store import SCHEMA_VERSION, CaseStore, SettingsStore, case_from_tables, case_to_tables, migrate
 
 FILM = os.urandom(300_000)
@@ -58,14 +61,22 @@ def fill(store: CaseStore) -> list[str]:
     write(case / "recordings" / "r1" / "film.mp4", FILM)
     write(case / "exports" / "cycle-1" / "clip-1-wait.mp4", FILM[:1000])
     write(case / "uploads" / "abc.mov", b"upload")
-    write(root / "instruments" / "my-scale.json", b'{"id": "my-scale"}')
-    write(root / "prompts" / "my-prompts.json", b'{"id": "my-prompts"}')
+    write(root / "instruments" / "my-scale.json", own_definition(SHIPPED_INSTRUMENTS / "parent-check-in.json",
+                                                                  "my-scale"))
+    write(root / "prompts" / "my-prompts.json", own_definition(SHIPPED_PROMPTS / "shared-review.json",
+                                                                "my-prompts"))
+    write(root / "principles.json", SHIPPED_PRINCIPLES.read_bytes())
     write(root / "deletion-log.jsonl", b'{"erased": "FAM-09"}\n')
     write(case / ".case.json.1234abcd.tmp", b"half")  # a crashed write
     write(case / "recordings" / "r2" / ".film.mp4.partial", b"growing")
     write(case / "exports" / ".cycle-2-x" / "clip.mp4", b"work")
     write(root / ".settings.json.99.tmp", b"half")
     return ids
+
+
+def own_definition(shipped: Path, new_id: str) -> bytes:
+    """A valid definition file of the practitioner's own: a shipped one under another id."""
+    return json.dumps({**json.loads(shipped.read_text(encoding="utf-8")), "id": new_id}).encode()
 
 
 def members(zip_path: Path) -> dict[str, bytes]:
@@ -441,3 +452,89 @@ def test_backup_and_restored_files_are_private(filled, tmp_path):
     paths = [target, *target.rglob("*")]
     assert {stat.S_IMODE(p.stat().st_mode) for p in paths if p.is_dir()} == {0o700}
     assert {stat.S_IMODE(p.stat().st_mode) for p in paths if p.is_file()} == {0o600}
+
+
+# --- what a restore brings in must be usable by every page ------------------------------------
+def _case_file(store: CaseStore, case_id: str, change) -> bytes:
+    """The case's record as the store writes it, with ``change`` made to its raw tables."""
+    tables = json.loads((store.cases_dir / case_id / "case.json").read_text())
+    change(tables)
+    return json.dumps(tables, ensure_ascii=True).encode()
+
+
+def _poisoned_definition(shipped: Path, new_id: str, raw_change) -> bytes:
+    return raw_change(own_definition(shipped, new_id).decode()).encode()
+
+
+def _nan_total(tables) -> None:
+    tables["administrations"] = {"1": {"id": "a1", "instrument_id": "wemwbs", "time_point": "baseline",
+                                       "started_on": "2026-01-05", "completed_on": "2026-01-05",
+                                       "position": 1, "total": "TOTAL"}}
+
+
+POISON = {
+    "a case with a broken character in a note": (
+        "cases/{id}/case.json",
+        lambda store, case_id: _case_file(store, case_id, lambda t: t["case"]["1"]["conversation"].update(
+            about_parent="words \ud800 more"))),
+    "a case with a NaN score": (
+        "cases/{id}/case.json",
+        lambda store, case_id: _case_file(store, case_id, _nan_total).replace(b'"TOTAL"', b"NaN")),
+    "a case nested ten thousand deep": (
+        "cases/{id}/case.json",
+        lambda store, case_id: _case_file(store, case_id, lambda t: t["case"]["1"].update(
+            practitioner_notes="DEEP")).replace(b'"DEEP"', b"[" * 10_000 + b"]" * 10_000)),
+    "an activity log line with a broken character": (
+        "cases/{id}/activity.jsonl", lambda store, case_id: b'{"at": "x", "what": "\\udc80"}\n'),
+    "a questionnaire with max 1e400": (
+        "instruments/huge.json", lambda store, case_id: _poisoned_definition(
+            SHIPPED_INSTRUMENTS / "wemwbs.json", "huge", lambda t: t.replace('"max": 70', '"max": 1e400'))),
+    "a questionnaire with sd 5e-324": (
+        "instruments/tiny.json", lambda store, case_id: _poisoned_definition(
+            SHIPPED_INSTRUMENTS / "wemwbs.json", "tiny", lambda t: t.replace('"sd": 8.96', '"sd": 5e-324'))),
+    "a questionnaire with a broken character in its title": (
+        "instruments/broken.json", lambda store, case_id: _poisoned_definition(
+            SHIPPED_INSTRUMENTS / "wemwbs.json", "broken", lambda t: t.replace('"title": "', '"title": "\\ud800'))),
+    "a prompt set with a broken character": (
+        "prompts/shared-review.json", lambda store, case_id: _poisoned_definition(
+            SHIPPED_PROMPTS / "shared-review.json", "shared-review",
+            lambda t: t.replace('"text": "', '"text": "\\udfff', 1))),
+    "principles nested too deep": (
+        "principles.json", lambda store, case_id: b'{"headings": ' + b"[" * 5000 + b"]" * 5000 + b"}"),
+    "settings with Infinity": (
+        "settings.json", lambda store, case_id: b'{"settings": {"1": {"lock_minutes": Infinity}}}'),
+    "a deletion log line with a broken character": (
+        "deletion-log.jsonl", lambda store, case_id: b'{"date": "2026-01-05", "case_code": "\\ud83d"}\n'),
+}
+
+
+@pytest.mark.parametrize("what", list(POISON))
+def test_a_backup_holding_a_file_that_would_break_a_page_is_refused_naming_it(filled, tmp_path, what):
+    """Each of these passed every earlier restore check and then broke Questionnaires, Before and
+    after, Ending or the caseload; now the restore names the file and changes nothing."""
+    store, _ = filled
+    case_id = store.case_ids()[0]
+    name, make = POISON[what]
+    name = name.format(id=case_id)
+    files = {p.relative_to(store.root).as_posix(): p.read_bytes() for p in sorted(store.root.rglob("*"))
+             if p.is_file() and not is_work_file(p.relative_to(store.root).as_posix())
+             and p.relative_to(store.root).parts[0] in ("cases", "instruments", "prompts", "settings.json",
+                                                        "deletion-log.jsonl", "principles.json")}
+    files[name] = make(store, case_id)
+    zip_path = make_zip(tmp_path / "poisoned.zip", files, manifest_for(files))
+    target = tmp_path / "target"
+    with pytest.raises(ValidationError) as refused:
+        restore(zip_path, target)
+    message = str(refused.value)
+    assert "nothing was restored" in message and len(message) < 400, message
+    assert name in message or (name.endswith("case.json") and "cannot be opened" in message), message
+    assert not target.exists()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no work folder left
+
+
+def test_the_same_backup_without_the_poison_restores(filled, tmp_path):
+    """(The files the poison test starts from are a good backup: it is the poison that is refused.)"""
+    store, out = filled
+    make_backup(store, out)
+    summary = restore(out, tmp_path / "target")
+    assert summary.cases == 2 and (tmp_path / "target" / "principles.json").is_file()

@@ -198,7 +198,7 @@ def test_round_trip_keeps_every_frame_at_a_film_rate_that_is_no_whole_number_of_
 def test_hostile_text_is_written_as_valid_xml_and_reimport_adds_nothing():
     case = film_case()
     moment = case.mark_moment("r1", 2.0)
-    moment.note = "a\r\nb \x00 c \ud800 <script>&amp;</script> ]]> \x0b\x1b[31m 😀 \u202e"
+    moment.note = "a\r\nb \x00 c <script>&amp;</script> ]]> \x0b\x1b[31m 😀 \u202e"  # (half a character: refused)
     moment.principles, moment.behaviours = ["attentive"], ["Turning towards", "x; y & <z>"]
     case.add_clip("r1", 1.0, 4.0, title="<b>\x00</b>")
     data = recording_eaf(case, "r1", PRINCIPLES, None)
@@ -208,7 +208,7 @@ def test_hostile_text_is_written_as_valid_xml_and_reimport_adds_nothing():
     assert to_record(case) == before
     reimport(without_moments(case, "r1"), data)
     (back,) = case.moments_of("r1")
-    assert back.note.startswith("a\nb  c  <script>&amp;</script> ]]> [31m 😀 \u202e")
+    assert back.note.startswith("a\nb  c <script>&amp;</script> ]]> [31m 😀 \u202e")
     assert "Being attentive: x; y & <z>" in back.note  # not a behaviour in the file any more: kept in the note
 
 

@@ -1,11 +1,11 @@
 """Hostile text in every text field: stored verbatim, refused plainly over its limit, shown escaped.
 
-The requirement: text of any kind (any unicode, control characters, NUL, lone
-surrogates, 1 MB pastes, HTML and script tags, Markdown and Streamlit
-directives) typed into any field is kept exactly as typed; text over the
-field's limit is refused with a plain :class:`ValidationError` and loses
-nothing already stored; every place that turns user text into Markdown or HTML
-escapes it; and no ``unsafe_allow_html``/``st.html`` call ever carries user text.
+The requirement: text of any kind (any unicode, control characters, NUL, 1 MB
+pastes, HTML and script tags, Markdown and Streamlit directives) typed into any
+field is kept exactly as typed; text over the field's limit, and text that is
+not valid Unicode (a lone surrogate: half a character, which no page can show),
+is refused with a plain :class:`ValidationError` and loses nothing already stored;
+every place that turns user text into Markdown or HTML escapes it; and no ``unsafe_allow_html``/``st.html`` call ever carries user text.
 
 The text fields are *discovered* by walking the dataclasses from ``Case``
 down (``dataclasses.fields`` and ``typing.get_type_hints``, through nested
@@ -43,7 +43,8 @@ from vig_core.outcomes import measure_results
 from vig_core.records import to_record
 from vig_core.store import CASE_FILE, CaseStore
 from vig_core.strengths import strengths_html, strengths_items
-from vig_core.text import MAX_GOAL_TEXT, MAX_NOTE_TEXT, MAX_SHORT_TEXT, MAX_TITLE_TEXT
+from vig_core.text import MAX_GOAL_TEXT, MAX_NOTE_TEXT, MAX_SHORT_TEXT, MAX_TITLE_TEXT, is_valid_unicode
+from vig_core.ui.escape import JOINER, shown
 from vig_core.ui.widgets import plain
 
 MB = 1024 * 1024
@@ -78,6 +79,7 @@ NOT_FREE_TEXT = {
     "Recording.playable": "a path inside the case folder, made by the importer",
     "Recording.original": "a path inside the case folder, made by the importer",
     "Clip.exported": "a path inside the case folder, made by the clip export",
+    "Recording.fingerprint": "the imported file's size and hash, made by the importer",
     "Moment.principles[]": "heading ids from the principles file",
     "Ending.chosen_quotes[]": "ids of the parent's words (reflections)",
 }
@@ -313,6 +315,12 @@ def test_hostile_text_is_stored_and_read_back_verbatim(world, field, data):
     else:
         texts = [data.draw(hostile_text(limit, required), label="text")]
     for text in texts:
+        if not is_valid_unicode(text):  # half a character: refused, and what was there stays
+            before = get_text(world.store.load(world.case_id), field)
+            with pytest.raises(ValidationError, match="broken character|was not saved"):
+                world.store.update(world.case_id, lambda c: set_text(c, field, text))
+            assert get_text(world.store.load(world.case_id), field) == before
+            continue
         saved = world.store.update(world.case_id, lambda c: set_text(c, field, text))
         assert get_text(saved, field) == text
         assert get_text(world.store.load(world.case_id), field) == text, f"{field.label} changed on the way"
@@ -419,7 +427,38 @@ def unescaped_specials(text: str) -> list[str]:
 def test_plain_escapes_every_markdown_character_and_loses_nothing(text):
     escaped = plain(text)
     assert unescaped_specials(escaped) == []
-    assert unescape_markdown(escaped) == text
+    assert as_read(escaped) == without_joiners(shown(text))
+
+
+JOINED = ["https://example.org/x", "HTTP://EXAMPLE.ORG", "www.example.org", "WWW.Example.org", "mail@example.org",
+          "mailto:a@b.co", ":material/home:", ":material_home:", ":smile:", ":+1:", ":-1:", ":100:", ":8ball:",
+          ":streamlit:", " -- ", " -> ", " <- ", " <-> ", " >= ", " <= ", " ~= ", "--", "\u202eRTL\u202c",
+          "a\u2066b\u2069c"]
+# What Streamlit's Markdown turns into something else *after* backslash escapes are read
+# (its frontend bundle: material icons, the logo, remark-emoji, GFM autolink literals, typography).
+AFTER_ESCAPES = [re.compile(p, re.IGNORECASE) for p in (
+    r":material[/_]\w+:", r":streamlit:", r":(\+1|-1|[a-z_][\w-]*|100|1234|8ball):", r"https?://", r"www\.",
+    r"[-.\w+]+@[-\w]+(\.[-\w]+)+", r"(^|\s)(<->|->|<-|--|>=|<=|~=)(\s|$)", "[\u202a-\u202e\u2066-\u2069]")]
+
+
+def without_joiners(text: str) -> str:
+    return text.replace(JOINER, "")
+
+
+def as_read(markdown: str) -> str:
+    """The text a reader gets from ``markdown``, the invisible joiners taken out."""
+    return without_joiners(unescape_markdown(markdown))
+
+
+@given(st.lists(st.sampled_from(JOINED) | st.text(CHARS, max_size=8), max_size=8).map("".join))
+@example("see https://example.org/x, www.example.org or mail@example.org :material/home: :smile: a -- b -> c")
+@settings(max_examples=300, deadline=None)
+def test_plain_leaves_nothing_that_streamlit_turns_into_a_link_an_icon_or_an_arrow(text):
+    """Issue 18, item 11: URLs became links, ``:material/...:`` icons, and a right-to-left override
+    reversed the rest of the line, although every Markdown character was escaped."""
+    read = unescape_markdown(plain(text))  # the text the patterns are looked for in (joiners and all)
+    assert [p.pattern for p in AFTER_ESCAPES if p.search(read)] == []
+    assert as_read(plain(text)) == without_joiners(shown(text))
 
 
 SETEXT_UNDERLINE = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
@@ -475,7 +514,8 @@ def test_plain_text_renders_back_to_itself_through_a_markdown_parser(text):
     assert [t.type for t in tokens] in ([], ["paragraph_open", "inline", "paragraph_close"])
     children = tokens[1].children if tokens else []
     assert {c.type for c in children} <= {"text"}, [c.type for c in children]
-    assert "".join(c.content for c in children).rstrip() == (label + text).rstrip()
+    assert without_joiners("".join(c.content for c in children)).rstrip() == \
+        without_joiners(label + shown(text)).rstrip()
 
 
 # --- HTML escaping: the celebration summary and the strengths record ------------------------

@@ -5,6 +5,8 @@ from __future__ import annotations
 import errno
 import io
 import json
+import os
+import shutil
 import sys
 import threading
 from datetime import date, datetime
@@ -327,3 +329,13 @@ def test_the_first_film_of_a_cycle_moves_a_case_at_the_initial_conversation_into
     import_recording(store, case_id, 1, make("moov_at_end.mp4", films))
     case = store.load(case_id)
     assert case.stage is Stage.CYCLES and case.step == "cycle 1: shared review"
+
+
+def test_a_film_whose_name_is_not_utf8_is_named_with_a_replacement_character(store, case_id, films, tmp_path):
+    """A name written on disk in another encoding comes to Python with lone surrogates (half characters)
+    that no page can show: the record names it with � where a character could not be read."""
+    odd = Path(os.fsdecode(os.fsencode(tmp_path) + b"/caf\xe9 visit.mp4"))
+    shutil.copy(make("h264_aac.mp4", films), odd)
+    recording = import_recording(store, case_id, 1, odd)
+    assert (recording.original_name, recording.title) == ("caf\ufffd visit.mp4", "caf\ufffd visit")
+    store.load(case_id).validate()

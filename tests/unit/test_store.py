@@ -23,7 +23,8 @@ def test_case_round_trips_through_disk(store):
     with store.edit(case.id) as c:
         c.consent.give(ConsentKind.FILMING, date(2026, 1, 6))
         c.add_goal("I will wait.", 4, date(2026, 1, 6))
-        c.conversation.helping_question = "How can I help Ada?\n<script>alert(1)</script> \ud800"
+        # (half a character, a lone surrogate, is refused: see test_poisoned_files)
+        c.conversation.helping_question = "How can I help Ada?\n<script>alert(1)</script> \U0001f600 e\u0301"
     loaded = store.load(case.id)
     assert loaded == c
     assert to_record(from_record(type(loaded), to_record(loaded))) == to_record(loaded)

@@ -32,7 +32,7 @@ from vig_core.models import Case
 from vig_core.text_fields import CONFLICT, SAME, SAVE, TextField, merge_typed
 
 from . import messages, session
-from .escape import plain
+from .escape import plain, shown
 
 log = logging.getLogger("vig_workbook")
 
@@ -59,15 +59,16 @@ export default function (component) {
   if (holder) holder.style.display = 'none';
   const shared = window.__vigTyping;
   if (shared) { shared.component = component; return () => { if (shared.component === component) shared.component = null; }; }
-  const state = window.__vigTyping = { component, pending: {}, timer: null, since: 0 };
+  const state = window.__vigTyping = { component, pending: {}, broken: {}, timer: null, since: 0 };
   const send = () => {
     clearTimeout(state.timer);
     state.timer = null;
-    const texts = state.pending;
+    const texts = state.pending, broken = Object.keys(state.broken);
     state.pending = {};
+    state.broken = {};
     state.since = 0;
-    if (state.component && Object.keys(texts).length) {
-      state.component.setStateValue('typed', { at: Date.now(), texts });
+    if (state.component && (Object.keys(texts).length || broken.length)) {
+      state.component.setStateValue('typed', { at: Date.now(), texts, broken });
     }
   };
   const keyOf = (box) => {
@@ -75,6 +76,22 @@ export default function (component) {
     const name = holder && [...holder.classList].find((c) => c.startsWith('st-key-'));
     return name ? name.slice('st-key-'.length) : null;
   };
+  // Half a character (a lone surrogate, as some pastes carry) cannot travel to the server: Streamlit
+  // drops the whole message, and the text would silently not be saved. Registered first, this puts
+  // U+FFFD in its place before anything reads the box, and tells the page, which says so beside it.
+  const brokenCharacter = /[\\uD800-\\uDBFF](?![\\uDC00-\\uDFFF])|(?<![\\uD800-\\uDBFF])[\\uDC00-\\uDFFF]/g;
+  document.addEventListener('input', (event) => {
+    const box = event.target;
+    if (!(box instanceof HTMLTextAreaElement || box instanceof HTMLInputElement) || event.isComposing) return;
+    const mended = box.value.replace(brokenCharacter, '\\uFFFD');
+    if (mended === box.value) return;
+    const [start, end] = [box.selectionStart, box.selectionEnd];
+    // the prototype's own setter, so that the page's copy of the value (React's) notices the change
+    Object.getOwnPropertyDescriptor(Object.getPrototypeOf(box), 'value').set.call(box, mended);
+    try { box.setSelectionRange(start, end); } catch (error) { /* a box without a cursor */ }
+    state.broken[keyOf(box) || ''] = true;
+    state.timer = state.timer || setTimeout(send, 1000);
+  }, true);
   document.addEventListener('input', (event) => {
     const box = event.target;
     const text = box instanceof HTMLTextAreaElement || (box instanceof HTMLInputElement && box.type === 'text');
@@ -213,6 +230,27 @@ def keep_reported(texts: dict[str, Any], *, locked: bool) -> bool:
     return redraw
 
 
+MENDED = ("“{label}” held a broken character (half of one, as some pastes carry) that cannot be saved: the box "
+          "shows � in its place, and the rest of the text is saved. Please check the text there.")
+MENDED_ELSEWHERE = ("A box held a broken character (half of one, as some pastes carry) that cannot be saved: it "
+                    "shows � in its place. Please check that text before you go on.")
+
+
+def tell_mended(reported: object) -> bool:
+    """Say beside each box (or at the top) that the typing script put � for half a character in it
+    (see :data:`TYPING_JS`); return whether there was any, so that the page is drawn again to say it."""
+    if not isinstance(reported, list) or not reported:
+        return False
+    boxes = {class_key(k): k for k in _state(BOXES_KEY)}
+    for reported_key in reported:
+        key = boxes.get(str(reported_key))
+        if key is None:
+            session.flash("warning", MENDED_ELSEWHERE)
+        else:
+            messages.flash(key, "warning", MENDED.format(label=_state(BOXES_KEY)[key].label))
+    return True
+
+
 # --- the fragment that listens -------------------------------------------------------------
 def _watch() -> None:
     """Mount the typing script (drawing nothing), save what it reports, count typing as use,
@@ -228,6 +266,7 @@ def _watch() -> None:
         app_lock.touch()  # typing, or a film playing in this visible page, is use: the idle time starts again
     locked = app_lock.is_locked()
     redraw = fresh and isinstance(typed.get("texts"), dict) and keep_reported(typed["texts"], locked=locked)
+    redraw = fresh and tell_mended(typed.get("broken")) or redraw
     if locked or redraw or _changed_elsewhere():
         st.rerun(scope="app")
 
@@ -306,7 +345,7 @@ def _conflict(key: str, label: str) -> None:
     st.warning(f"“{plain(label)}” was changed in another tab or window while you typed here, so your text was "
                "not saved over it. The box shows the newer text; what you typed is below.",
                icon=":material/sync_problem:")
-    st.text(mine)
+    st.text(shown(mine))  # (the text itself is kept as typed: "Use what I typed" saves it)
 
     def use_mine() -> None:
         box = _state(BOXES_KEY)[key]

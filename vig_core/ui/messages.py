@@ -14,10 +14,14 @@ failure (a :class:`~vig_core.errors.VigError`, or the generic message, as
 :func:`beside` does the same for a block. Only the last action's messages are kept:
 a message for another key drops those not shown yet, so an old one never turns up
 later somewhere else. Messages may quote what was typed, so they are shown escaped.
+
+:func:`contained` is for pages that draw a list (cases, questionnaires, results): one
+item that cannot be drawn is named in its place, and the page draws the rest.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import wraps
@@ -25,10 +29,13 @@ from typing import Any
 
 import streamlit as st
 
+from vig_core.errors import VigError
 from vig_core.models import Case
 
 from . import session
 from .escape import plain
+
+log = logging.getLogger("vig_workbook")
 
 STATE_KEY = "_messages_beside"
 
@@ -75,3 +82,16 @@ def update_case(key: str, change: Callable[[Case], Any], success: str | None = N
     """:func:`~vig_core.ui.session.update_case` with its messages beside ``key``."""
     with beside(key):
         return session.update_case(change, success)
+
+
+@contextmanager
+def contained(what: str, remedy: str = "") -> Iterator[None]:
+    """Draw one item of a list (a case, a questionnaire, a result); if that fails, say so in its
+    place, naming ``what`` (and ``remedy``: how to mend or remove it), and let the page go on."""
+    try:
+        yield
+    except VigError as error:
+        st.error(plain(f"{what} could not be shown: {error} {remedy}".strip()))
+    except Exception:  # noqa: BLE001 - one bad record or definition must not take the page with it
+        log.exception("one item of a page could not be drawn")
+        st.error(plain(f"{what} could not be shown; the rest of the page is complete. {remedy}".strip()))

@@ -25,6 +25,7 @@ from vig_core.paths import data_root
 from vig_core.scoring import number
 
 from .escape import plain as escaped
+from .messages import contained
 
 CHART_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
 
@@ -74,8 +75,9 @@ def show_outcomes(case: Case, found: Mapping[str, Instrument], *, plain: bool, k
     chart(goals_figure, case, plain=plain, key=f"{key}-goals")
     numbers = {g.id: n for n, g in case.numbered_goals()}
     for change in goal_changes(case):
-        st.markdown(f"**Goal {numbers[change.goal.id]}**: {escaped(change.goal.text)}")
-        st.write(goal_change_sentence(change, plain=plain))
+        with contained(f"Goal {numbers[change.goal.id]}"):
+            st.markdown(f"**Goal {numbers[change.goal.id]}**: {escaped(change.goal.text)}")
+            st.write(escaped(goal_change_sentence(change, plain=plain)))
     hidden = sum(not g.shown for g in case.goals)
     if hidden and not plain:
         st.caption(f"{hidden} retired goal{'s are' if hidden > 1 else ' is'} left out here and in the family's "
@@ -85,15 +87,16 @@ def show_outcomes(case: Case, found: Mapping[str, Instrument], *, plain: bool, k
     results = shown_results(case, found, plain=plain)
     for result in results:
         title = result.instrument.plain_title if plain else result.instrument.title
-        st.subheader(escaped(title), anchor=False)
-        chart(measure_figure, result, plain=plain, key=f"{key}-measure-{result.instrument.id}")
-        if result.change:
-            st.write(change_sentence(result.instrument, result.change, plain=plain))
-        else:
-            st.write("Only one time so far: the change shows once it is done again." if plain else
-                     "One time point so far; the change is shown once there is a second.")
-        if not plain and not result.instrument.validated:
-            st.caption("Not a validated measure: do not use it for clinical decisions.")
+        with contained(f"“{title}”", "" if plain else "Its definition file may need mending (see Questionnaires)."):
+            st.subheader(escaped(title), anchor=False)
+            chart(measure_figure, result, plain=plain, key=f"{key}-measure-{result.instrument.id}")
+            if result.change:  # (a band label in it comes from the definition file)
+                st.write(escaped(change_sentence(result.instrument, result.change, plain=plain)))
+            else:
+                st.write("Only one time so far: the change shows once it is done again." if plain else
+                         "One time point so far; the change is shown once there is a second.")
+            if not plain and not result.instrument.validated:
+                st.caption("Not a validated measure: do not use it for clinical decisions.")
     if not results:
         st.info("No questionnaire is finished yet." if plain else
                 "No questionnaire is finished yet; see Questionnaires.")

@@ -18,7 +18,7 @@ from vig_core.models import Case
 
 from . import session
 from .autosave import autosave_text  # noqa: F401 - pages take every shared widget from here
-from .escape import plain
+from .escape import plain, shown  # noqa: F401 - pages take both from here
 
 CLIENT_VIEW_CSS = """
 <style>
