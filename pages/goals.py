@@ -68,12 +68,12 @@ for index, goal in enumerate(active):
             )
         slider_col, button_col = st.columns([4, 1], vertical_alignment="bottom")
         key = f"rate-{goal.id}"
-        shown = slider_col.slider("Where are things now?", RATING_MIN, RATING_MAX, goal.current_score, key=key,
+        on_screen = slider_col.slider("Where are things now?", RATING_MIN, RATING_MAX, goal.current_score, key=key,
                                   on_change=rate, args=(goal.id, key), help="Kept as soon as the slider is moved.")
         button_col.button("Save rating", key=f"save-{goal.id}", on_click=rate, args=(goal.id, key),
                           help="Rate it again as shown, e.g. when it has not moved.")
-        if shown != goal.current_score:
-            st.caption(f":material/warning: Not saved yet: {shown}/10 is not kept. Move the slider again, "
+        if on_screen != goal.current_score:
+            st.caption(f":material/warning: Not saved yet: {on_screen}/10 is not kept. Move the slider again, "
                        "or press “Save rating”.")
         if len(goal.ratings) > 1:
             with st.expander("Rating history"):

@@ -136,10 +136,10 @@ else:
         numbers = {g.id: n for n, g in case.numbered_goals()}  # as the family's charts number them
         for goal in goals:
             kept, key = rated.get(goal.id), f"rerate-{cycle}-{goal.id}"
-            shown = st.slider(f"Goal {numbers[goal.id]}: {plain(goal.text)}", RATING_MIN, RATING_MAX,
+            on_screen = st.slider(f"Goal {numbers[goal.id]}: {plain(goal.text)}", RATING_MIN, RATING_MAX,
                               goal.current_score if kept is None else kept, key=key,
                               on_change=keep_ratings, args=([goal.id],))
-            st.caption(rating_note(goal, shown, kept))
+            st.caption(rating_note(goal, on_screen, kept))
 
         st.button("Keep the ratings as shown", key="save-ratings", icon=":material/save:",
                   on_click=keep_ratings, args=([g.id for g in goals],),
