@@ -66,7 +66,7 @@ elif reflections:
     st.multiselect("The parent's words to celebrate", list(reflections), default=case.ending.chosen_quotes,
                    format_func=lambda rid: shown(reflections[rid].words[:120]), key=key,
                    on_change=lambda: messages.update_case(
-                       key, lambda c: setattr(c.ending, "chosen_quotes", list(st.session_state[key]))))
+                       key, lambda c: c.ending.choose_quotes(st.session_state[key])))
     messages.show(key)
 else:
     st.caption("The parent's words from the shared reviews appear here to choose from.")

@@ -43,5 +43,5 @@ for cycle in sorted({i.cycle for i in items}):
                              else None, key=key, placeholder="The clip's title", format_func=shown,
                              help="The parent's words from the review, or your positive naming.",
                              on_change=lambda cid=item.clip_id, k=key: messages.update_case(
-                                 k, lambda c: setattr(c.clip(cid), "strengths_caption", st.session_state[k] or "")))
+                                 k, lambda c: c.clip(cid).set_strengths_caption(st.session_state[k])))
                 messages.show(key)

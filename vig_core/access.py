@@ -129,20 +129,21 @@ def cookie_name(port: int) -> str:
     return f"{COOKIE_PREFIX}{port}"
 
 
-def new_session_cookie(root: Path) -> str:
+def new_session_cookie(root: Path, key: bytes | None = None) -> str:
+    """A session cookie's value, signed with the data folder's secret (or ``key``, that secret read once)."""
     session = secrets.token_urlsafe(24)
-    return f"{session}.{_sign(root, session)}"
+    return f"{session}.{_sign(key or secret(root), session)}"
 
 
-def valid_session_cookie(root: Path, value: str | None) -> bool:
+def valid_session_cookie(root: Path, value: str | None, key: bytes | None = None) -> bool:
     if not value or value.count(".") != 1 or len(value) > 200:
         return False
     session, signature = value.split(".")
-    return hmac.compare_digest(signature, _sign(root, session))
+    return hmac.compare_digest(signature, _sign(key or secret(root), session))
 
 
-def _sign(root: Path, session: str) -> str:
-    return hmac.new(secret(root), session.encode(), hashlib.sha256).hexdigest()
+def _sign(key: bytes, session: str) -> str:
+    return hmac.new(key, session.encode(), hashlib.sha256).hexdigest()
 
 
 class AccessMiddleware:
@@ -155,7 +156,7 @@ class AccessMiddleware:
         self.hosts = {f"127.0.0.1:{port}", f"localhost:{port}"}
         self.origins = {f"http://{host}" for host in self.hosts}
         self.cookie = cookie_name(port)
-        secret(self.root)  # made now, not by the first request
+        self.key = secret(self.root)  # read once: every request checks its cookie with it
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] not in ("http", "websocket"):
@@ -175,7 +176,7 @@ class AccessMiddleware:
         except Exception:  # noqa: BLE001 - a malformed cookie header is no cookie
             cookies = SimpleCookie()
         morsel = cookies.get(self.cookie)
-        admitted = valid_session_cookie(self.root, morsel.value if morsel else None)
+        admitted = valid_session_cookie(self.root, morsel.value if morsel else None, self.key)
         if scope["type"] == "http" and scope.get("method") == "GET" and await self._exchange(scope, send, admitted):
             return
         if admitted and not (scope.get("path", "").startswith("/media/") and TOKENS.refuses()):
@@ -198,7 +199,7 @@ class AccessMiddleware:
         headers = [(b"location", (scope.get("path", "/") + (f"?{rest}" if rest else "")).encode("latin-1")),
                    (b"cache-control", b"no-store"), (b"content-length", b"0"), *SECURITY_HEADERS]
         if fresh:
-            cookie = (f"{self.cookie}={new_session_cookie(self.root)}; Path=/; HttpOnly; SameSite=Strict; "
+            cookie = (f"{self.cookie}={new_session_cookie(self.root, self.key)}; Path=/; HttpOnly; SameSite=Strict; "
                       f"Max-Age={400 * 24 * 3600}")
             headers.append((b"set-cookie", cookie.encode("latin-1")))
         await send({"type": "http.response.start", "status": 303, "headers": headers})

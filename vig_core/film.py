@@ -118,6 +118,10 @@ class Clip:
     def duration(self) -> float:
         return self.end - self.start
 
+    def set_strengths_caption(self, caption: str | None) -> None:
+        """The caption of this clip's still in the strengths record; empty means the automatic one."""
+        self.strengths_caption = caption or ""
+
     def validate(self) -> None:
         check_text(self.title, "The clip's title", MAX_TITLE_TEXT)
         check_text(self.naming, "The positive naming", MAX_MOMENT_NOTE)

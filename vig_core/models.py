@@ -200,6 +200,10 @@ class Ending:
     chosen_quotes: list[str] = field(default_factory=list)  # ids of the parent's words to celebrate
     future_goals: list[str] = field(default_factory=list)  # new goals, in the parent's words
 
+    def choose_quotes(self, reflection_ids: list[str]) -> None:
+        """The parent's words (by id) to celebrate in the ending and its summary, in this order."""
+        self.chosen_quotes = list(dict.fromkeys(reflection_ids))
+
     def remove_future_goal(self, goal: str) -> None:
         """Take ``goal`` out, found by its words: a second click on its Remove button takes out no other."""
         if goal in self.future_goals:
