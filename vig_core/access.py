@@ -39,8 +39,8 @@ from urllib.parse import parse_qsl, urlencode
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .media.tokens import TOKENS
-from .store import DIR_MODE, write_json_atomically
+from vig_core.media.tokens import TOKENS
+from vig_core.store import DIR_MODE, write_json_atomically
 
 ACCESS_FOLDER = "access"
 SECRET_FILE, KEYS_FILE = "cookie-secret", "launch-keys.json"

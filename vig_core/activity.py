@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from .models import CONSENT_LABELS, ConsentKind
+from vig_core.models import CONSENT_LABELS, ConsentKind
 
 ACTIVITY_LOG = "activity.jsonl"
 CREATED, CHANGED, EXPORTED, ERASED = "created", "changed", "exported", "erased"

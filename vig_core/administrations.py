@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
-from .errors import ValidationError
+from vig_core.errors import ValidationError
 
 
 class TimePoint(StrEnum):

@@ -44,18 +44,15 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from . import activity
-from .datafiles import check_json, parse_json
-from .errors import StoreError, ValidationError, VigError
-from .recovery import recover_restore, restoring
-from .instruments import DefinitionError, read_instrument
-from .principles import OWN_FILE_NAME as OWN_PRINCIPLES
-from .principles import read_principles
-from .prompts import read_prompt_set
-from .store import (
-    CASE_FILE, DELETION_LOG, DIR_MODE, FILE_MODE, MEDIA_FOLDERS, SCHEMA_VERSION, TEMP_SUFFIX, CaseStore, atomic_file,
-    file_lock, fsync_dir, plain_os_error,
-)
+from vig_core import activity
+from vig_core.datafiles import check_json, parse_json
+from vig_core.errors import StoreError, ValidationError, VigError
+from vig_core.recovery import recover_restore, restoring
+from vig_core.instruments import DefinitionError, read_instrument
+from vig_core.principles import OWN_FILE_NAME as OWN_PRINCIPLES
+from vig_core.principles import read_principles
+from vig_core.prompts import read_prompt_set
+from vig_core.store import CASE_FILE, DELETION_LOG, DIR_MODE, FILE_MODE, MEDIA_FOLDERS, SCHEMA_VERSION, TEMP_SUFFIX, CaseStore, atomic_file, file_lock, fsync_dir, plain_os_error
 
 FORMAT, FORMAT_VERSION, MANIFEST = "vig-workbook-backup", 1, "manifest.json"
 SETTINGS = "settings.json"

@@ -34,16 +34,16 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from .activity import EXPORTED
-from .backup import CHUNK, file_size, walk_files, zip_entry
-from .exports.spreadsheet import csv_files
-from .exports.tables import columns_text, table_frames
-from .instruments import load_instruments
-from .models import Case
-from .paths import case_file_name, check_new_files
-from .principles import load_principles
-from .records import to_record
-from .store import CASE_FILE, CaseStore, atomic_file, file_lock, plain_os_error
+from vig_core.activity import EXPORTED
+from vig_core.backup import CHUNK, file_size, walk_files, zip_entry
+from vig_core.exports.spreadsheet import csv_files
+from vig_core.exports.tables import columns_text, table_frames
+from vig_core.instruments import load_instruments
+from vig_core.models import Case
+from vig_core.paths import case_file_name, check_new_files
+from vig_core.principles import load_principles
+from vig_core.records import to_record
+from vig_core.store import CASE_FILE, CaseStore, atomic_file, file_lock, plain_os_error
 
 MEDIA_DIR = "media"
 LEFT_OUT = ("uploads",)  # files still arriving or never imported: not part of the record

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from .models import CONSENT_LABELS, Case, Stage
+from vig_core.models import CONSENT_LABELS, Case, Stage
 
 # Status filter labels -> the stages they cover.
 STATUS_FILTERS: dict[str, Stage] = {

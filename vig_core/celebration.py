@@ -22,13 +22,13 @@ from __future__ import annotations
 import html
 from datetime import date
 
-from .administrations import TIME_POINT_LABELS
-from .consent_rules import Use, allows
-from .instruments import scale_note
-from .models import ENDING_FIELDS, Case
-from .outcomes import GBO_CREDIT, MeasureResult, goal_changes
-from .scoring import number
-from .strengths import PRINT_CSS, figure_html, strengths_items
+from vig_core.administrations import TIME_POINT_LABELS
+from vig_core.consent_rules import Use, allows
+from vig_core.instruments import scale_note
+from vig_core.models import ENDING_FIELDS, Case
+from vig_core.outcomes import GBO_CREDIT, MeasureResult, goal_changes
+from vig_core.scoring import number
+from vig_core.strengths import PRINT_CSS, figure_html, strengths_items
 
 CELEBRATION_CSS = PRINT_CSS + """
 .intro { font-size: 1.15rem; }

@@ -13,20 +13,20 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from .backup import backup, restore
-from .clip_export import export_cycle
-from .demo import ensure_demo_cases
-from .case_bundle import export_case_bundle
-from .erasure import erase_case, erase_films, what_goes, what_goes_with_films
-from .errors import VigError
-from .exports.save import Format, export
-from .exports.webvtt import CaptionSource
-from .instruments import DefinitionError, read_instrument
-from .lock import PASSPHRASE_HASH
-from .access import new_launch_key
-from .paths import ENV_VAR, data_root
-from .recordings import KEEP_ORIGINALS, default_cycle, import_recording
-from .store import CaseStore, SettingsStore
+from vig_core.backup import backup, restore
+from vig_core.clip_export import export_cycle
+from vig_core.demo import ensure_demo_cases
+from vig_core.case_bundle import export_case_bundle
+from vig_core.erasure import erase_case, erase_films, what_goes, what_goes_with_films
+from vig_core.errors import VigError
+from vig_core.exports.save import Format, export
+from vig_core.exports.webvtt import CaptionSource
+from vig_core.instruments import DefinitionError, read_instrument
+from vig_core.lock import PASSPHRASE_HASH
+from vig_core.access import new_launch_key
+from vig_core.paths import ENV_VAR, data_root
+from vig_core.recordings import KEEP_ORIGINALS, default_cycle, import_recording
+from vig_core.store import CaseStore, SettingsStore
 
 
 def build_parser() -> argparse.ArgumentParser:

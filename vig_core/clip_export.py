@@ -17,16 +17,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .activity import EXPORTED
-from .consent_rules import Use, require
-from .errors import ValidationError
-from .files import Writing
-from .film import Clip, clip_name
-from .media.edit import compile_film, cut_clip, export_stills
-from .models import Case
-from .review import has_clip_file
-from .store import CaseStore, plain_os_error
-from .text import new_id
+from vig_core.activity import EXPORTED
+from vig_core.consent_rules import Use, require
+from vig_core.errors import ValidationError
+from vig_core.files import Writing
+from vig_core.film import Clip, clip_name
+from vig_core.media.edit import compile_film, cut_clip, export_stills
+from vig_core.models import Case
+from vig_core.review import has_clip_file
+from vig_core.store import CaseStore, plain_os_error
+from vig_core.text import new_id
 
 FILM_SHARE = 0.4  # of the progress bar: joining the film re-encodes every clip once more
 

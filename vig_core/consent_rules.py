@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from .errors import ValidationError
-from .models import CONSENT_LABELS, Case, ConsentKind
+from vig_core.errors import ValidationError
+from vig_core.models import CONSENT_LABELS, Case, ConsentKind
 
 
 class Use(StrEnum):

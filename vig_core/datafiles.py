@@ -15,8 +15,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-from .errors import ValidationError
-from .text import displayable, is_valid_unicode
+from vig_core.errors import ValidationError
+from vig_core.text import displayable, is_valid_unicode
 
 MAX_DEPTH = 32  # the workbook's own files nest 8 levels at most
 MAX_NUMBER = 1e15  # more than any time, size or score the workbook keeps: a number no page can use

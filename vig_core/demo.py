@@ -20,17 +20,17 @@ import tempfile
 from datetime import date, timedelta
 from pathlib import Path
 
-from . import outcomes
-from .administrations import TimePoint
-from .film import Turn
-from .instruments import load_instruments
-from .media.ffmpeg import ffmpeg_exe, spawn_options
-from .models import Case, ConsentKind, CycleStatus, Stage, new_case
-from .prompts import SHARED_REVIEW, read_prompt_set
-from .prompts import SHIPPED_DIR as PROMPTS_DIR
-from .recordings import import_recording
-from .review import record_words
-from .store import CaseStore
+from vig_core import outcomes
+from vig_core.administrations import TimePoint
+from vig_core.film import Turn
+from vig_core.instruments import load_instruments
+from vig_core.media.ffmpeg import ffmpeg_exe, spawn_options
+from vig_core.models import Case, ConsentKind, CycleStatus, Stage, new_case
+from vig_core.prompts import SHARED_REVIEW, read_prompt_set
+from vig_core.prompts import SHIPPED_DIR as PROMPTS_DIR
+from vig_core.recordings import import_recording
+from vig_core.review import record_words
+from vig_core.store import CaseStore
 
 DEMO_FILE = Path(__file__).resolve().parent.parent / "data" / "demo" / "case.json"
 ENDING_DEMO_FILE = DEMO_FILE.with_name("ending.json")

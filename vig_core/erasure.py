@@ -17,8 +17,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from .models import Case
-from .store import CaseStore
+from vig_core.models import Case
+from vig_core.store import CaseStore
 
 
 def _count(n: int, one: str, many: str | None = None) -> str:

@@ -29,7 +29,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
-from .errors import StoreError, VigError
+from vig_core.errors import StoreError, VigError
 
 try:  # POSIX: a lock that dies with the process holding it
     import fcntl

@@ -23,10 +23,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 
-from .errors import ValidationError
-from .media.frames import format_time, frame_index, last_frame_index
-from .principles import Principles
-from .text import MAX_NOTE_TEXT, MAX_SHORT_TEXT, MAX_TITLE_TEXT, check_text
+from vig_core.errors import ValidationError
+from vig_core.media.frames import format_time, frame_index, last_frame_index
+from vig_core.principles import Principles
+from vig_core.text import MAX_NOTE_TEXT, MAX_SHORT_TEXT, MAX_TITLE_TEXT, check_text
 
 MAX_MOMENT_NOTE = 2_000
 MIN_CLIP_SECONDS, MAX_CLIP_SECONDS = 2.0, 60.0  # services mostly use 3-10 s, never over a minute

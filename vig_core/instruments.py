@@ -19,12 +19,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .datafiles import check_json, parse_json, read_data_file
-from .datafiles import is_safe_id as _safe_id
-from .errors import ValidationError
-from .files import private_folder
-from .text import displayable
-from .store import SettingsStore, write_json_atomically
+from vig_core.datafiles import check_json, parse_json, read_data_file
+from vig_core.datafiles import is_safe_id as _safe_id
+from vig_core.errors import ValidationError
+from vig_core.files import private_folder
+from vig_core.text import displayable
+from vig_core.store import SettingsStore, write_json_atomically
 
 SHIPPED_DIR = Path(__file__).resolve().parent.parent / "data" / "instruments"
 OWN_DIR_NAME = "instruments"

@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .errors import VigError
+from vig_core.errors import VigError
 
 log = logging.getLogger("vig_workbook.jobs")
 

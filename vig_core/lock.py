@@ -35,9 +35,9 @@ from collections.abc import Callable
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from .errors import ValidationError
-from .media.tokens import TOKENS, MediaTokens
-from .store import SettingsStore
+from vig_core.errors import ValidationError
+from vig_core.media.tokens import TOKENS, MediaTokens
+from vig_core.store import SettingsStore
 
 PASSPHRASE_HASH = "passphrase_hash"
 LOCK_MINUTES = "lock_after_minutes"

@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
-from .administrations import Administration, TimePoint
-from .errors import NotFoundError, ValidationError
-from .film import DEFAULT_CHOSEN_CLIPS, Clip, Moment, Recording, Reflection, on_frame
-from .text import MAX_GOAL_TEXT, MAX_NOTE_TEXT, MAX_SHORT_TEXT, check_name, check_text, new_id
+from vig_core.administrations import Administration, TimePoint
+from vig_core.errors import NotFoundError, ValidationError
+from vig_core.film import DEFAULT_CHOSEN_CLIPS, Clip, Moment, Recording, Reflection, on_frame
+from vig_core.text import MAX_GOAL_TEXT, MAX_NOTE_TEXT, MAX_SHORT_TEXT, check_name, check_text, new_id
 
 MIN_CYCLES, MAX_CYCLES, DEFAULT_CYCLES = 1, 10, 3
 RETENTION_MONTHS = 2  # recordings are usually erased about two months after the work ends

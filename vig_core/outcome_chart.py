@@ -32,11 +32,11 @@ from html import escape
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from .administrations import TIME_POINT_LABELS
-from .instruments import Instrument, scale_note
-from .models import Case, CycleStatus, Goal
-from .outcomes import GBO_RELIABLE_POINTS, GoalChange, MeasureResult
-from .scoring import RELIABLE_Z, Change, Verdict, number
+from vig_core.administrations import TIME_POINT_LABELS
+from vig_core.instruments import Instrument, scale_note
+from vig_core.models import Case, CycleStatus, Goal
+from vig_core.outcomes import GBO_RELIABLE_POINTS, GoalChange, MeasureResult
+from vig_core.scoring import RELIABLE_Z, Change, Verdict, number
 
 PLAIN_FONT = 18
 PRACTITIONER_FONT = 14

@@ -18,12 +18,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from .administrations import Administration, TimePoint
-from .errors import ValidationError
-from .instruments import Instrument, scale_note
-from .models import Case, Goal, Stage
-from .scoring import Change, Score, Verdict, item_value, number, reliable_change, score_entry, score_items
-from .text import new_id
+from vig_core.administrations import Administration, TimePoint
+from vig_core.errors import ValidationError
+from vig_core.instruments import Instrument, scale_note
+from vig_core.models import Case, Goal, Stage
+from vig_core.scoring import Change, Score, Verdict, item_value, number, reliable_change, score_entry, score_items
+from vig_core.text import new_id
 
 GBO_ID = "gbo"
 GBO_TITLE = "Goal Based Outcomes (GBO)"

@@ -16,10 +16,10 @@ from typing import TYPE_CHECKING
 
 import platformdirs
 
-from .errors import ValidationError
+from vig_core.errors import ValidationError
 
 if TYPE_CHECKING:
-    from .models import Case
+    from vig_core.models import Case
 
 ENV_VAR = "VIG_DATA_DIR"
 APP_NAME = "vig-workbook"

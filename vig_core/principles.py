@@ -13,8 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .datafiles import check_json, read_data_file
-from .errors import ValidationError
+from vig_core.datafiles import check_json, read_data_file
+from vig_core.errors import ValidationError
 
 SHIPPED = Path(__file__).resolve().parent.parent / "data" / "principles.json"
 OWN_FILE_NAME = "principles.json"

@@ -13,12 +13,12 @@ import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .datafiles import is_safe_id as _safe_id
-from .datafiles import check_json, read_data_file
-from .errors import ValidationError
-from .files import private_folder
-from .store import write_json_atomically
-from .text import MAX_TITLE_TEXT, displayable
+from vig_core.datafiles import is_safe_id as _safe_id
+from vig_core.datafiles import check_json, read_data_file
+from vig_core.errors import ValidationError
+from vig_core.files import private_folder
+from vig_core.store import write_json_atomically
+from vig_core.text import MAX_TITLE_TEXT, displayable
 
 SHIPPED_DIR = Path(__file__).resolve().parent.parent / "data" / "prompts"
 OWN_DIR_NAME = "prompts"

@@ -23,17 +23,17 @@ from datetime import datetime
 from pathlib import Path
 from typing import BinaryIO
 
-from .consent_rules import Use, require
-from .errors import ValidationError
-from .files import Writing, new_private_file
-from .film import Recording
-from .jobs import JOBS, Job, JobBusy
-from .media.ffmpeg import run_ffmpeg
-from .media.plan import plan_import
-from .media.probe import MediaError, probe
-from .models import Case
-from .store import CaseStore, plain_os_error
-from .text import MAX_TITLE_TEXT, displayable, new_id
+from vig_core.consent_rules import Use, require
+from vig_core.errors import ValidationError
+from vig_core.files import Writing, new_private_file
+from vig_core.film import Recording
+from vig_core.jobs import JOBS, Job, JobBusy
+from vig_core.media.ffmpeg import run_ffmpeg
+from vig_core.media.plan import plan_import
+from vig_core.media.probe import MediaError, probe
+from vig_core.models import Case
+from vig_core.store import CaseStore, plain_os_error
+from vig_core.text import MAX_TITLE_TEXT, displayable, new_id
 
 KEEP_ORIGINALS = "keep_originals"  # installation setting: keep the imported file beside its copy
 PLAYABLE_NAME = "film.mp4"

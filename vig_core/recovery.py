@@ -27,8 +27,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from .errors import ValidationError
-from .files import TEMP_SUFFIX, WRITERS, fsync_dir, locked_new_file, take_if_unowned
+from vig_core.errors import ValidationError
+from vig_core.files import TEMP_SUFFIX, WRITERS, fsync_dir, locked_new_file, take_if_unowned
 
 log = logging.getLogger("vig_workbook.recovery")
 

@@ -12,11 +12,11 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from .errors import ValidationError
-from .film import Clip, Reflection
-from .models import Case, CycleStatus, Goal, Stage
-from .prompts import Prompt
-from .text import new_id
+from vig_core.errors import ValidationError
+from vig_core.film import Clip, Reflection
+from vig_core.models import Case, CycleStatus, Goal, Stage
+from vig_core.prompts import Prompt
+from vig_core.text import new_id
 
 
 def record_words(case: Case, clip_id: str, prompt: Prompt, words: str, today: date) -> Reflection | None:

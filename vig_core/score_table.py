@@ -17,10 +17,10 @@ from collections.abc import Callable, Mapping
 
 import pandas as pd
 
-from .administrations import TimePoint
-from .instruments import Instrument
-from .models import Case
-from .outcomes import GBO_ID, GBO_TITLE
+from vig_core.administrations import TimePoint
+from vig_core.instruments import Instrument
+from vig_core.models import Case
+from vig_core.outcomes import GBO_ID, GBO_TITLE
 
 COLUMNS = ["case_code", "measure_id", "measure", "time_point", "date", "score", "band", "how", "goal", "cycle"]
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

@@ -21,8 +21,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
-from .errors import ValidationError
-from .instruments import Band, Instrument, Item
+from vig_core.errors import ValidationError
+from vig_core.instruments import Band, Instrument, Item
 
 RELIABLE_Z = 1.96
 

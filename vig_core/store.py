@@ -47,16 +47,14 @@ from typing import Any
 from tinydb import TinyDB
 from tinydb.storages import Storage
 
-from . import activity
-from .datafiles import json_problem, repaired
-from .errors import NotFoundError, StoreError, ValidationError, VigError
-from .files import (  # noqa: F401 (also used from here)
-    DIR_MODE, FILE_MODE, TEMP_SUFFIX, atomic_file, fsync_dir, plain_os_error, remove_if_unowned,
-)
-from .models import Case
-from .records import from_record, to_record
-from .recovery import clean_writers, recover_restore, remove_path
-from .text import code_key
+from vig_core import activity
+from vig_core.datafiles import json_problem, repaired
+from vig_core.errors import NotFoundError, StoreError, ValidationError, VigError
+from vig_core.files import DIR_MODE, FILE_MODE, TEMP_SUFFIX, atomic_file, fsync_dir, plain_os_error, remove_if_unowned
+from vig_core.models import Case
+from vig_core.records import from_record, to_record
+from vig_core.recovery import clean_writers, recover_restore, remove_path
+from vig_core.text import code_key
 
 log = logging.getLogger("vig_workbook.store")
 

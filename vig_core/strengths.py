@@ -14,10 +14,10 @@ import html
 from dataclasses import dataclass
 from datetime import date
 
-from .consent_rules import Use, allows
-from .errors import ValidationError
-from .film import Clip, clip_name, on_frame
-from .models import Case
+from vig_core.consent_rules import Use, allows
+from vig_core.errors import ValidationError
+from vig_core.film import Clip, clip_name, on_frame
+from vig_core.models import Case
 
 
 @dataclass(frozen=True)

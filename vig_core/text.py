@@ -6,7 +6,7 @@ import re
 import secrets
 import unicodedata
 
-from .errors import ValidationError
+from vig_core.errors import ValidationError
 
 MAX_SHORT_TEXT = 80  # codes and first names: one line on the caseload
 MAX_TITLE_TEXT = 120  # a clip or recording title

@@ -14,10 +14,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from .models import CONVERSATION_FIELDS, ENDING_FIELDS, Case
-from .prompts import Prompt
-from .review import record_words, words_by_prompt
-from .text import MAX_SHORT_TEXT, check_name
+from vig_core.models import CONVERSATION_FIELDS, ENDING_FIELDS, Case
+from vig_core.prompts import Prompt
+from vig_core.review import record_words, words_by_prompt
+from vig_core.text import MAX_SHORT_TEXT, check_name
 
 
 @dataclass(frozen=True)

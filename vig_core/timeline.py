@@ -10,8 +10,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from .film import clip_name
-from .models import Case, CycleStatus, RatedAt, Stage
+from vig_core.film import clip_name
+from vig_core.models import Case, CycleStatus, RatedAt, Stage
 
 
 @dataclass(frozen=True)

@@ -19,20 +19,20 @@ from datetime import date
 from enum import StrEnum
 from pathlib import Path
 
-from ..activity import EXPORTED
-from ..errors import ValidationError
-from ..instruments import load_instruments
-from ..models import Case
-from ..paths import case_file_name, check_new_files
-from ..principles import load_principles
-from ..store import CaseStore, atomic_file
-from .elan import recording_eaf
-from .names import names_in, pseudonymised
-from .numbering import clip_stems
-from .spreadsheet import csv_files, xlsx_bytes
-from .supervision import write_supervision_pack
-from .tables import columns_text, table_frames
-from .webvtt import CAPTION_LABELS, CaptionSource, clip_webvtt
+from vig_core.activity import EXPORTED
+from vig_core.errors import ValidationError
+from vig_core.instruments import load_instruments
+from vig_core.models import Case
+from vig_core.paths import case_file_name, check_new_files
+from vig_core.principles import load_principles
+from vig_core.store import CaseStore, atomic_file
+from vig_core.exports.elan import recording_eaf
+from vig_core.exports.names import names_in, pseudonymised
+from vig_core.exports.numbering import clip_stems
+from vig_core.exports.spreadsheet import csv_files, xlsx_bytes
+from vig_core.exports.supervision import write_supervision_pack
+from vig_core.exports.tables import columns_text, table_frames
+from vig_core.exports.webvtt import CAPTION_LABELS, CaptionSource, clip_webvtt
 
 
 class Format(StrEnum):

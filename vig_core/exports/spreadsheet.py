@@ -13,8 +13,8 @@ import io
 
 import pandas as pd
 
-from ..score_table import safe_cells
-from .tables import TABLES
+from vig_core.score_table import safe_cells
+from vig_core.exports.tables import TABLES
 
 EXCEL_CELL_LIMIT = 32_767  # characters Excel keeps in one cell
 CUT_MARK = " […]"

@@ -29,23 +29,23 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from ..activity import EXPORTED
-from ..backup import zip_entry
-from ..case_bundle import stream_file
-from ..consent_rules import Use, require
-from ..errors import ValidationError
-from ..files import Writing
-from ..film import Clip, clip_name
-from ..media.edit import cut_clip
-from ..media.frames import format_time
-from ..models import Case, ConsentKind
-from ..paths import check_new_files
-from ..principles import Principles, load_principles
-from ..store import CaseStore, atomic_file
-from ..text import new_id
-from .names import names_in, pseudonymised
-from .numbering import clip_stems
-from .webvtt import CaptionSource, clip_webvtt
+from vig_core.activity import EXPORTED
+from vig_core.backup import zip_entry
+from vig_core.case_bundle import stream_file
+from vig_core.consent_rules import Use, require
+from vig_core.errors import ValidationError
+from vig_core.files import Writing
+from vig_core.film import Clip, clip_name
+from vig_core.media.edit import cut_clip
+from vig_core.media.frames import format_time
+from vig_core.models import Case, ConsentKind
+from vig_core.paths import check_new_files
+from vig_core.principles import Principles, load_principles
+from vig_core.store import CaseStore, atomic_file
+from vig_core.text import new_id
+from vig_core.exports.names import names_in, pseudonymised
+from vig_core.exports.numbering import clip_stems
+from vig_core.exports.webvtt import CaptionSource, clip_webvtt
 
 ZIP_SHARE = 0.1  # of the progress bar: copying the cut clips into the zip
 

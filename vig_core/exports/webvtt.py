@@ -20,10 +20,10 @@ import html
 import textwrap
 from enum import StrEnum
 
-from ..film import Clip
-from ..media.frames import format_time
-from ..models import Case
-from .numbering import clip_stems
+from vig_core.film import Clip
+from vig_core.media.frames import format_time
+from vig_core.models import Case
+from vig_core.exports.numbering import clip_stems
 
 LINE_LENGTH = 42
 LINES_PER_CUE = 2

@@ -14,7 +14,7 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
-from .probe import MediaInfo
+from vig_core.media.probe import MediaInfo
 
 PLAYABLE_VIDEO = {"h264"}
 PLAYABLE_AUDIO = {"aac", None}

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import av
 
-from ..errors import VigError
+from vig_core.errors import VigError
 
 
 class MediaError(VigError):

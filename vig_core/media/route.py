@@ -23,7 +23,7 @@ from starlette.responses import FileResponse, PlainTextResponse, Response
 from starlette.routing import Route
 from starlette.types import Message, Receive, Scope, Send
 
-from .tokens import TOKENS, URL_PREFIX, MediaTokens, media_url
+from vig_core.media.tokens import TOKENS, URL_PREFIX, MediaTokens, media_url
 
 __all__ = ["SECURITY_HEADERS", "media_routes", "media_url"]
 

@@ -31,8 +31,8 @@ from vig_core.errors import LockedError, VigError
 from vig_core.models import Case
 from vig_core.text_fields import CONFLICT, SAME, SAVE, TextField, merge_typed
 
-from . import messages, session
-from .escape import plain, shown
+from vig_core.ui import messages, session
+from vig_core.ui.escape import plain, shown
 
 log = logging.getLogger("vig_workbook")
 

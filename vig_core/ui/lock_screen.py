@@ -15,9 +15,9 @@ import streamlit as st
 from vig_core import lock
 from vig_core.errors import VigError
 
-from . import session
-from .autosave import typing_watch
-from .widgets import confirm_button
+from vig_core.ui import session
+from vig_core.ui.autosave import typing_watch
+from vig_core.ui.widgets import confirm_button
 
 
 def gate() -> bool:

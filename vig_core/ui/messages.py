@@ -32,8 +32,8 @@ import streamlit as st
 from vig_core.errors import VigError
 from vig_core.models import Case
 
-from . import session
-from .escape import plain
+from vig_core.ui import session
+from vig_core.ui.escape import plain
 
 log = logging.getLogger("vig_workbook")
 

@@ -24,8 +24,8 @@ from vig_core.outcomes import GBO_CREDIT, goal_changes, measure_results, unknown
 from vig_core.paths import data_root
 from vig_core.scoring import number
 
-from .escape import plain as escaped
-from .messages import contained
+from vig_core.ui.escape import plain as escaped
+from vig_core.ui.messages import contained
 
 CHART_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
 

@@ -16,8 +16,8 @@ from vig_core.consent_rules import withdrawals
 from vig_core.erasure import erase_case, erase_films, what_goes, what_goes_with_films
 from vig_core.models import CONSENT_LABELS, Case, ConsentKind
 
-from . import session
-from .widgets import confirm_button, plain
+from vig_core.ui import session
+from vig_core.ui.widgets import confirm_button, plain
 
 
 def erase_case_button(case: Case, today: date, *, key: str) -> None:

@@ -21,8 +21,8 @@ from vig_core.film import Clip, Recording
 from vig_core.media.frames import format_time
 from vig_core.review import has_clip_file
 
-from . import session
-from .media import cutting, job_progress, media_url, still
+from vig_core.ui import session
+from vig_core.ui.media import cutting, job_progress, media_url, still
 
 SPEEDS = {1.0: "Normal speed", 0.5: "Slow (½×)", 0.25: "Very slow (¼×)"}
 PLAYING, LOOP, SPEED, STILL = "review-playing", "review-loop", "review-speed", "review-still"

@@ -16,9 +16,9 @@ import streamlit as st
 
 from vig_core.models import Case
 
-from . import session
-from .autosave import autosave_text  # noqa: F401 - pages take every shared widget from here
-from .escape import plain, shown  # noqa: F401 - pages take both from here
+from vig_core.ui import session
+from vig_core.ui.autosave import autosave_text  # noqa: F401 - pages take every shared widget from here
+from vig_core.ui.escape import plain, shown  # noqa: F401 - pages take both from here
 
 CLIENT_VIEW_CSS = """
 <style>
@@ -84,7 +84,7 @@ def case_title(case: Case, page: str) -> None:
         st.header(who, anchor=False)  # h2 under the page's h1 (headings step down one level at a time)
     else:
         st.caption(f"Case {plain(case.code)} · {who} · {case.step}")
-        from .protection import case_banners  # a widget module of its own that uses these widgets
+        from vig_core.ui.protection import case_banners  # a widget module of its own that uses these widgets
 
         case_banners(case, session.today())
 
