@@ -56,9 +56,9 @@ from playwright.sync_api import sync_playwright  # noqa: E402
 from browser.conftest import CHROMIUM, CHROMIUM_ARGS, answering, free_port, let_in  # noqa: E402
 from conftest import skip_first_start  # noqa: E402
 from report import Row, median, p95, table  # noqa: E402
-from vig_core.caseload import caseload_rows, page_of  # noqa: E402
-from vig_core.demo import ensure_demo_cases  # noqa: E402
-from vig_core.store import CaseStore  # noqa: E402
+from vig_core.case.caseload import caseload_rows, page_of  # noqa: E402
+from vig_core.services.demo import ensure_demo_cases  # noqa: E402
+from vig_core.storage.store import CaseStore  # noqa: E402
 
 RUNS = 5
 CASELOAD_TARGET_S = 1.5

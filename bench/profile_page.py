@@ -30,8 +30,8 @@ def loop(root: str, page: str, runs: int) -> None:
     from report import quiet_streamlit
     from streamlit.testing.v1 import AppTest
 
-    from vig_core.lock import OFFERED
-    from vig_core.store import CaseStore, SettingsStore
+    from vig_core.services.lock import OFFERED
+    from vig_core.storage.store import CaseStore, SettingsStore
 
     quiet_streamlit()
     os.environ["VIG_DATA_DIR"] = root

@@ -4,11 +4,11 @@ import streamlit as st
 from streamlit_player import st_player
 
 from vig_core.errors import ValidationError
-from vig_core.film import MAX_MOMENT_NOTE, Clip, Moment, Turn, clip_name, on_frame, title_from_coding
+from vig_core.case.film import MAX_MOMENT_NOTE, Clip, Moment, Turn, clip_name, on_frame, title_from_coding
 from vig_core.media.frames import TIME_CHARS, format_time, parse_time, step
-from vig_core.paths import data_root
-from vig_core.principles import load_principles
-from vig_core import text_fields
+from vig_core.storage.paths import data_root
+from vig_core.vocab.principles import load_principles
+from vig_core.case import text_fields
 from vig_core.ui import messages, session
 from vig_core.ui.frame_stepper import frame_stepper
 from vig_core.ui.media import ANALYSIS_RECORDING_KEY, media_url, still

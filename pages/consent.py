@@ -3,8 +3,8 @@
 import pandas as pd
 import streamlit as st
 
-from vig_core.models import CONSENT_LABELS, MAX_NOTE_TEXT, ConsentKind
-from vig_core import text_fields
+from vig_core.case.models import CONSENT_LABELS, MAX_NOTE_TEXT, ConsentKind
+from vig_core.case import text_fields
 from vig_core.ui import session
 from vig_core.ui.widgets import autosave_text, case_title, require_case
 

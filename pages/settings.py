@@ -7,13 +7,13 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from vig_core import lock
-from vig_core.backup import backup, restore
-from vig_core.case_bundle import default_bundle_name, export_case_bundle
+from vig_core.services import lock
+from vig_core.storage.backup import backup, restore
+from vig_core.exports.bundle import default_bundle_name, export_case_bundle
 from vig_core.errors import ValidationError, VigError
-from vig_core.instruments import IN_USE_SETTING, measures_in_use, own_instrument_ids
-from vig_core.jobs import JOBS
-from vig_core.paths import data_root, default_save_folder, free_file_name
+from vig_core.vocab.instruments import IN_USE_SETTING, measures_in_use, own_instrument_ids
+from vig_core.services.jobs import JOBS
+from vig_core.storage.paths import data_root, default_save_folder, free_file_name
 from vig_core.ui import messages, session
 from vig_core.ui.media import job_progress
 from vig_core.ui.outcomes import instruments

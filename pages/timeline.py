@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from vig_core.timeline import rating_table, timeline
+from vig_core.case.timeline import rating_table, timeline
 from vig_core.ui import session
 from vig_core.ui.widgets import case_title, require_case, shown
 

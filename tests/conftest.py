@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 import streamlit as st
 
-from vig_core.demo import ensure_demo_cases
-from vig_core.models import Case, new_case
-from vig_core.lock import OFFERED
-from vig_core.store import CaseStore, SettingsStore
+from vig_core.services.demo import ensure_demo_cases
+from vig_core.case.models import Case, new_case
+from vig_core.services.lock import OFFERED
+from vig_core.storage.store import CaseStore, SettingsStore
 
 ROOT = Path(__file__).resolve().parent.parent
 

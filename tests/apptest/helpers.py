@@ -9,7 +9,7 @@ from streamlit.proto.WidgetStates_pb2 import WidgetState
 from streamlit.testing.v1 import AppTest
 
 from conftest import ROOT, skip_first_start
-from vig_core.paths import data_root
+from vig_core.storage.paths import data_root
 
 
 def open_app(case_id: str | None = None, page: str | None = None, *, first_start: bool = False,

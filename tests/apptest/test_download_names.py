@@ -10,7 +10,7 @@ import pytest
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 
 from apptest.helpers import open_app
-from vig_core.demo import ENDING_DEMO_FILE, ensure_demo_case
+from vig_core.services.demo import ENDING_DEMO_FILE, ensure_demo_case
 
 
 @pytest.fixture

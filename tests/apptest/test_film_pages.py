@@ -11,10 +11,10 @@ import pytest
 from apptest.helpers import messages, open_app, screen_text, send_component_state, unescaped
 from conftest import make_case
 from media_fixtures import make
-from vig_core.demo import ensure_demo_case
-from vig_core.jobs import JOBS
-from vig_core.media.tokens import TOKENS
-from vig_core.models import ConsentKind
+from vig_core.services.demo import ensure_demo_case
+from vig_core.services.jobs import JOBS
+from vig_core.web.tokens import TOKENS
+from vig_core.case.models import ConsentKind
 
 
 @pytest.fixture
@@ -118,7 +118,7 @@ def test_a_missing_path_is_said_under_its_own_button_and_goes_when_the_path_chan
 
 
 def test_a_second_press_while_importing_does_not_start_a_second_import(store, demo, tmp_path, monkeypatch):
-    import vig_core.recordings as recordings
+    import vig_core.services.recordings as recordings
     import vig_core.ui.session as session_module
 
     gate, real = threading.Event(), recordings.import_recording

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from apptest.helpers import open_app
 from conftest import make_case
-from vig_core.jobs import JOBS
+from vig_core.services.jobs import JOBS
 from vig_core.ui import session
 
 ADD = "FormSubmitter:future-goal-Add goal for the future"

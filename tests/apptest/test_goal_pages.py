@@ -9,8 +9,8 @@ import pytest
 from apptest.helpers import messages, open_app, screen_text
 from apptest.test_review_pages import client_view
 from conftest import make_case
-from vig_core.models import CycleStatus, RatedAt, Stage
-from vig_core.review import close_cycle, rerate_goals
+from vig_core.case.models import CycleStatus, RatedAt, Stage
+from vig_core.case.review import close_cycle, rerate_goals
 
 GOAL = "I wait for Ada to lead"
 

@@ -8,10 +8,10 @@ from datetime import date
 
 from apptest.helpers import messages, open_app, screen_text
 from conftest import make_case
-from vig_core import lock
-from vig_core.demo import ensure_demo_case
-from vig_core.media.tokens import TOKENS
-from vig_core.store import SettingsStore
+from vig_core.services import lock
+from vig_core.services.demo import ensure_demo_case
+from vig_core.web.tokens import TOKENS
+from vig_core.storage.store import SettingsStore
 from vig_core.ui import session
 
 PASS = "quiet river morning"

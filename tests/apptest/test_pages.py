@@ -6,10 +6,10 @@ import pytest
 
 from apptest.helpers import messages, open_app, screen_text
 from conftest import make_case
-from vig_core.caseload import PAGE_SIZE
-from vig_core.demo import ensure_demo_case
-from vig_core.models import MAX_NOTE_TEXT, ConsentKind, CycleStatus, Stage
-from vig_core.store import SettingsStore
+from vig_core.case.caseload import PAGE_SIZE
+from vig_core.services.demo import ensure_demo_case
+from vig_core.case.models import MAX_NOTE_TEXT, ConsentKind, CycleStatus, Stage
+from vig_core.storage.store import SettingsStore
 
 TODAY = date.today()
 

@@ -9,9 +9,9 @@ import pytest
 
 from apptest.helpers import messages, open_app
 from conftest import make_case
-from vig_core.demo import ensure_demo_case
-from vig_core.jobs import JOBS
-from vig_core.models import ConsentKind
+from vig_core.services.demo import ensure_demo_case
+from vig_core.services.jobs import JOBS
+from vig_core.case.models import ConsentKind
 
 TODAY = date.today()
 

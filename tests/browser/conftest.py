@@ -17,7 +17,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 from conftest import ROOT, skip_first_start
-from vig_core.access import cookie_name, new_session_cookie
+from vig_core.web.access import cookie_name, new_session_cookie
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",

@@ -18,8 +18,8 @@ from playwright.sync_api import Browser, expect
 
 from browser.conftest import answering, free_port, settle
 from conftest import make_case
-from vig_core.access import cookie_name, new_launch_key, new_session_cookie
-from vig_core.store import CaseStore
+from vig_core.web.access import cookie_name, new_launch_key, new_session_cookie
+from vig_core.storage.store import CaseStore
 
 pytestmark = pytest.mark.browser
 HANDSHAKE = Path(__file__).with_name("raw_websocket.py")

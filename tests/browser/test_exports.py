@@ -8,9 +8,9 @@ import re
 from playwright.sync_api import Page, expect
 
 from browser.conftest import ARTIFACTS, settle
-from vig_core.demo import ensure_demo_case
+from vig_core.services.demo import ensure_demo_case
 from vig_core.exports.save import export
-from vig_core.store import CaseStore
+from vig_core.storage.store import CaseStore
 
 
 def test_coding_from_elan_comes_back_through_the_page(server: str, page: Page, data_dir, tmp_path) -> None:

@@ -10,8 +10,8 @@ from playwright.sync_api import Page, expect
 
 from browser.conftest import settle
 from media_fixtures import make
-from vig_core.demo import ensure_demo_case
-from vig_core.store import CaseStore
+from vig_core.services.demo import ensure_demo_case
+from vig_core.storage.store import CaseStore
 
 pytestmark = pytest.mark.browser
 

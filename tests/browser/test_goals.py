@@ -8,8 +8,8 @@ from playwright.sync_api import Page, expect
 
 from browser.conftest import settle
 from conftest import make_case
-from vig_core.models import CycleStatus, RatedAt
-from vig_core.store import CaseStore
+from vig_core.case.models import CycleStatus, RatedAt
+from vig_core.storage.store import CaseStore
 
 pytestmark = pytest.mark.browser
 

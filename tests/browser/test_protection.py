@@ -12,9 +12,9 @@ from playwright.sync_api import Page, expect
 from browser.conftest import ARTIFACTS, settle
 from browser.test_film import player_video
 from browser.test_review import check_screen
-from vig_core import lock
-from vig_core.demo import ensure_demo_case
-from vig_core.store import CaseStore, SettingsStore
+from vig_core.services import lock
+from vig_core.services.demo import ensure_demo_case
+from vig_core.storage.store import CaseStore, SettingsStore
 
 pytestmark = pytest.mark.browser
 PASS = "quiet river morning"

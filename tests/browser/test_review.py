@@ -16,9 +16,9 @@ from playwright.sync_api import Page, expect
 
 from browser.conftest import ARTIFACTS, settle
 from conftest import make_case
-from vig_core.demo import ensure_demo_case
-from vig_core.models import CycleStatus
-from vig_core.store import CaseStore
+from vig_core.services.demo import ensure_demo_case
+from vig_core.case.models import CycleStatus
+from vig_core.storage.store import CaseStore
 
 pytestmark = pytest.mark.browser
 PRIVATE = ["PRIVATE-CLIP-NOTE", "PRIVATE-REVIEW-NOTE", "Demo only: an example of a note", "FAM-22", "Quentin",

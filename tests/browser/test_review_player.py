@@ -13,11 +13,11 @@ from browser.conftest import settle
 from browser.test_film import player_video
 from conftest import make_case
 from media_fixtures import ffmpeg
-from vig_core.clip_export import prepare_review_clips
-from vig_core.demo import ensure_demo_case
-from vig_core.models import ConsentKind
-from vig_core.recordings import import_recording
-from vig_core.store import CaseStore, SettingsStore
+from vig_core.services.clips import prepare_review_clips
+from vig_core.services.demo import ensure_demo_case
+from vig_core.case.models import ConsentKind
+from vig_core.services.recordings import import_recording
+from vig_core.storage.store import CaseStore, SettingsStore
 
 pytestmark = pytest.mark.browser
 

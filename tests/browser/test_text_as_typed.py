@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 
 from browser.conftest import ARTIFACTS, settle
 from conftest import make_case
-from vig_core.store import CaseStore
+from vig_core.storage.store import CaseStore
 
 pytestmark = pytest.mark.browser
 JOINER = "\u2060"  # invisible; plain() puts it into patterns Streamlit would turn into links or icons

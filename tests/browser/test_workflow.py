@@ -10,9 +10,9 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from browser.conftest import ARTIFACTS, settle
-from vig_core.demo import ensure_demo_case
-from vig_core.models import new_case
-from vig_core.store import CaseStore
+from vig_core.services.demo import ensure_demo_case
+from vig_core.case.models import new_case
+from vig_core.storage.store import CaseStore
 
 pytestmark = pytest.mark.browser
 
@@ -103,7 +103,7 @@ def test_new_case_conversation_goals_and_client_view(server: str, page: Page, da
 
 def test_a_fresh_server_never_runs_a_page_around_the_gate(data_dir, server_factory, page: Page) -> None:
     """Directly typed page URLs on a just-started server still go through app.py."""
-    from vig_core.store import SettingsStore
+    from vig_core.storage.store import SettingsStore
 
     store = CaseStore(data_dir)
     demo = ensure_demo_case(store)

@@ -14,8 +14,8 @@ from starlette.responses import PlainTextResponse
 from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-from vig_core import access
-from vig_core.access import AccessMiddleware, cookie_name, new_launch_key, new_session_cookie, use_launch_key
+from vig_core.web import access
+from vig_core.web.access import AccessMiddleware, cookie_name, new_launch_key, new_session_cookie, use_launch_key
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")

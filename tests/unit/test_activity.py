@@ -7,10 +7,10 @@ from datetime import date
 import pytest
 
 from conftest import make_case
-from vig_core import activity
+from vig_core.case import activity
 from vig_core.errors import ValidationError
-from vig_core.models import ConsentKind
-from vig_core.store import case_to_tables
+from vig_core.case.models import ConsentKind
+from vig_core.storage.store import case_to_tables
 
 
 def actions(store, case_id) -> list[tuple[str, str]]:
@@ -69,7 +69,7 @@ def test_typing_saved_every_few_seconds_is_one_line_a_minute(store, monkeypatch)
     """A box saves itself while typing; the log says the part changed, not each save."""
     case = make_case(store)
     now = [100.0]
-    monkeypatch.setattr("vig_core.store.time.monotonic", lambda: now[0])
+    monkeypatch.setattr("vig_core.storage.store.time.monotonic", lambda: now[0])
     for step in range(10):
         store.update(case.id, lambda c, s=step: setattr(c.conversation, "going_well", f"draft {s}"))
         now[0] += 5

@@ -1,7 +1,7 @@
 from datetime import date
 
-from vig_core.caseload import caseload_rows
-from vig_core.models import ConsentKind, Stage, new_case
+from vig_core.case.caseload import caseload_rows
+from vig_core.case.models import ConsentKind, Stage, new_case
 
 TODAY = date(2026, 6, 1)
 

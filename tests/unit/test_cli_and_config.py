@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from vig_core.models import Stage
-from vig_core.store import CaseStore
+from vig_core.case.models import Stage
+from vig_core.storage.store import CaseStore
 
 
 def run_cli(*args, data_dir):
@@ -80,7 +80,7 @@ def test_import_recording_prints_the_id_or_one_line_why_not(data_dir, tmp_path):
     from datetime import date
 
     from media_fixtures import make
-    from vig_core.models import ConsentKind, new_case
+    from vig_core.case.models import ConsentKind, new_case
 
     store = CaseStore(data_dir)
     case = new_case("CLI", "Ada", date(2026, 1, 5))

@@ -7,11 +7,11 @@ from datetime import date
 import pytest
 
 from conftest import make_case
-from vig_core.caseload import past_retention
-from vig_core.clip_export import export_cycle
-from vig_core.consent_rules import NEEDS, Use, allows, require, withdrawals
+from vig_core.case.caseload import past_retention
+from vig_core.services.clips import export_cycle
+from vig_core.case.consent_rules import NEEDS, Use, allows, require, withdrawals
 from vig_core.errors import ValidationError
-from vig_core.models import ConsentKind
+from vig_core.case.models import ConsentKind
 
 GIVEN, WITHDRAWN = date(2026, 1, 6), date(2026, 2, 1)
 

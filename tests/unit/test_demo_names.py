@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 
 from conftest import ROOT
-from vig_core.demo import DEMO_FILE
+from vig_core.services.demo import DEMO_FILE
 
 TEXT_SUFFIXES = {".py", ".json", ".md", ".toml", ".txt", ".css", ".html", ".js", ".yaml", ".yml", ".cfg", ".ini"}
 LEFT_OUT_DIRS = {".git", ".venv", "__pycache__", "tests", ".pytest_cache", ".hypothesis"}

@@ -17,10 +17,10 @@ from vig_core.errors import ValidationError
 from vig_core.exports.elan import (CLIPS_TIER, FIXED_TIERS, NOTES_TIER, RECORDING_PROPERTY, TURN_TIER,
                                    WORKING_POINT_TIER, build_eaf, eaf_bytes, heading_tiers, recording_eaf)
 from vig_core.exports.elan_import import MAX_EAF_BYTES, ElanPlan, apply_import, plan_import, read_eaf
-from vig_core.film import MAX_MOMENT_NOTE, Recording, Turn
-from vig_core.models import Case, new_case
-from vig_core.principles import SHIPPED, Heading, Principles, read_principles
-from vig_core.records import to_record
+from vig_core.case.film import MAX_MOMENT_NOTE, Recording, Turn
+from vig_core.case.models import Case, new_case
+from vig_core.vocab.principles import SHIPPED, Heading, Principles, read_principles
+from vig_core.storage.codec import to_record
 
 PRINCIPLES = read_principles(SHIPPED)
 

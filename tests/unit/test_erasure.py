@@ -10,11 +10,11 @@ import pytest
 
 from conftest import make_case
 from unit.test_cli_and_config import run_cli
-from vig_core.erasure import erase_case, erase_films, what_goes
+from vig_core.services.erasure import erase_case, erase_films, what_goes
 from vig_core.errors import NotFoundError
-from vig_core import lock
-from vig_core.demo import ENDING_DEMO_FILE, ensure_demo_case
-from vig_core.store import CaseStore, SettingsStore
+from vig_core.services import lock
+from vig_core.services.demo import ENDING_DEMO_FILE, ensure_demo_case
+from vig_core.storage.store import CaseStore, SettingsStore
 
 
 def every_file(root) -> set[str]:

@@ -28,11 +28,11 @@ from vig_core.exports.supervision import write_supervision_pack
 from vig_core.exports.tables import TABLES, table_frames
 from vig_core.exports.webvtt import CaptionSource, captioned_by_title, clip_webvtt, title_note
 from vig_core.exports.webvtt import webvtt as make_webvtt
-from vig_core.instruments import load_instruments
-from vig_core.models import ConsentKind
-from vig_core.principles import load_principles
-from vig_core.records import to_record
-from vig_core.store import StoreError
+from vig_core.vocab.instruments import load_instruments
+from vig_core.case.models import ConsentKind
+from vig_core.vocab.principles import load_principles
+from vig_core.storage.codec import to_record
+from vig_core.storage.store import StoreError
 
 from conftest import make_case
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from vig_core.case_bundle import default_bundle_name
+from vig_core.exports.bundle import default_bundle_name
 from vig_core.exports.save import Format, export
-from vig_core.paths import case_file_name
+from vig_core.storage.paths import case_file_name
 
 from conftest import make_case
 

@@ -15,17 +15,17 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from vig_core.celebration import celebration_html
+from vig_core.printables.celebration import celebration_html
 from vig_core.exports.tables import table_frames
-from vig_core.models import CycleStatus, Goal, GoalRating, RatedAt, Stage, new_case
-from vig_core.outcome_chart import goal_change_sentence, goals_figure
-from vig_core.outcomes import goal_changes
-from vig_core.principles import Principles
-from vig_core.records import from_record
-from vig_core.review import close_cycle, rated_at_review, rerate_goals
-from vig_core.score_table import scores_csv
-from vig_core.store import CASE_FILE, CaseStore
-from vig_core.timeline import rating_table, timeline
+from vig_core.case.models import CycleStatus, Goal, GoalRating, RatedAt, Stage, new_case
+from vig_core.printables.outcome_chart import goal_change_sentence, goals_figure
+from vig_core.case.outcomes import goal_changes
+from vig_core.vocab.principles import Principles
+from vig_core.storage.codec import from_record
+from vig_core.case.review import close_cycle, rated_at_review, rerate_goals
+from vig_core.exports.score_table import scores_csv
+from vig_core.storage.store import CASE_FILE, CaseStore
+from vig_core.case.timeline import rating_table, timeline
 
 DAY, LATER = date(2026, 3, 2), date(2026, 3, 9)
 
@@ -158,7 +158,7 @@ def test_ratings_stored_before_time_points_were_kept_still_load_and_get_their_ti
 
 
 def test_beside_a_review_slider_a_value_not_kept_never_looks_kept(case):
-    from vig_core.review import rating_note
+    from vig_core.case.review import rating_note
 
     goal = case.goals[0]  # latest: 7, at the cycle 2 review
     assert rating_note(goal, 7, None) == f"Not rated at this review yet (last rated 7/10 on {DAY:%d %b %Y}, cycle 2 review)."

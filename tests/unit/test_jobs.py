@@ -7,7 +7,7 @@ import threading
 import pytest
 
 from vig_core.errors import ValidationError
-from vig_core.jobs import CANCELLED, DONE, FAILED, UNEXPECTED, Job, JobBusy, Jobs
+from vig_core.services.jobs import CANCELLED, DONE, FAILED, UNEXPECTED, Job, JobBusy, Jobs
 
 
 def test_a_job_reports_progress_and_its_result():

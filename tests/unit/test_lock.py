@@ -6,11 +6,11 @@ import json
 
 import pytest
 
-from vig_core import lock
+from vig_core.services import lock
 from vig_core.errors import ValidationError
-from vig_core.lock import AppLock, LockError
-from vig_core.media.tokens import MediaTokens
-from vig_core.store import SettingsStore
+from vig_core.services.lock import AppLock, LockError
+from vig_core.web.tokens import MediaTokens
+from vig_core.storage.store import SettingsStore
 
 PASS = "quiet river morning"
 
@@ -109,7 +109,7 @@ def test_fetching_a_film_is_not_use_and_the_route_locks_by_itself(settings, cloc
     from starlette.applications import Starlette
     from starlette.testclient import TestClient
 
-    from vig_core.media.route import media_routes
+    from vig_core.web.route import media_routes
 
     app = locked_app(settings, clock, tokens)
     app.unlock(PASS)
@@ -151,7 +151,7 @@ def test_wrong_passphrases_are_refused_and_many_make_it_wait(settings, clock, to
 def test_every_passphrase_check_counts_the_count_outlives_a_restart_and_waits_grow(settings, clock, tokens,
                                                                                     monkeypatch):
     """Issue 18, item 7: the checks in Settings had no try counter, and a restart reset the wait."""
-    monkeypatch.setattr("vig_core.lock.time.time", clock)  # Settings' checks read the wall clock
+    monkeypatch.setattr("vig_core.services.lock.time.time", clock)  # Settings' checks read the wall clock
     lock.set_passphrase(settings, PASS, PASS)
     for _ in range(lock.MAX_FAILURES - 1):
         with pytest.raises(ValidationError, match="not right"):

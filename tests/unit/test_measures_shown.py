@@ -9,12 +9,12 @@ from datetime import date
 
 import pytest
 
-from vig_core import outcomes
-from vig_core.administrations import TimePoint
-from vig_core.instruments import load_instruments, measures_in_use, scale_note
-from vig_core.models import new_case
-from vig_core.outcome_chart import measure_figure
-from vig_core.score_table import scores_csv
+from vig_core.case import outcomes
+from vig_core.case.questionnaires import TimePoint
+from vig_core.vocab.instruments import load_instruments, measures_in_use, scale_note
+from vig_core.case.models import new_case
+from vig_core.printables.outcome_chart import measure_figure
+from vig_core.exports.score_table import scores_csv
 
 DAY = date(2026, 1, 5)
 

@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 from starlette.applications import Starlette
 
-from vig_core.media import route as route_module
-from vig_core.media.route import media_routes
-from vig_core.media.tokens import TOKENS, MediaTokens, media_url, safe_name
+from vig_core.web import route as route_module
+from vig_core.web.route import media_routes
+from vig_core.web.tokens import TOKENS, MediaTokens, media_url, safe_name
 
 with warnings.catch_warnings():
     # Starlette 1.10 prefers the "httpx2" package; httpx 0.28 still works.

@@ -3,7 +3,7 @@ from datetime import date
 import pytest
 
 from vig_core.errors import NotFoundError, ValidationError
-from vig_core.models import (
+from vig_core.case.models import (
     MAX_GOAL_TEXT,
     MAX_NOTE_TEXT,
     ConsentKind,

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from vig_core import outcomes
-from vig_core.administrations import TimePoint
-from vig_core.instruments import SHIPPED_DIR, Instrument, load_instruments
-from vig_core.models import Case, CycleStatus, new_case
-from vig_core.outcome_chart import (
+from vig_core.case import outcomes
+from vig_core.case.questionnaires import TimePoint
+from vig_core.vocab.instruments import SHIPPED_DIR, Instrument, load_instruments
+from vig_core.case.models import Case, CycleStatus, new_case
+from vig_core.printables.outcome_chart import (
     NO_GOAL_RATINGS,
     change_sentence,
     goal_change_sentence,
@@ -20,7 +20,7 @@ from vig_core.outcome_chart import (
     measure_figure,
     number,
 )
-from vig_core.scoring import reliable_change
+from vig_core.case.scoring import reliable_change
 
 START, MID, END = date(2026, 1, 12), date(2026, 3, 2), date(2026, 5, 4)
 JARGON = ("RCI", "reliable change index", "SD", "GBO")

@@ -7,14 +7,14 @@ from datetime import date
 
 import pytest
 
-from vig_core import outcomes
-from vig_core import store as store_module
-from vig_core.administrations import TimePoint
+from vig_core.case import outcomes
+from vig_core.storage import store as store_module
+from vig_core.case.questionnaires import TimePoint
 from vig_core.errors import ValidationError
-from vig_core.instruments import load_instruments
-from vig_core.models import new_case
-from vig_core.scoring import Verdict
-from vig_core.store import CaseStore
+from vig_core.vocab.instruments import load_instruments
+from vig_core.case.models import new_case
+from vig_core.case.scoring import Verdict
+from vig_core.storage.store import CaseStore
 
 START, MIDDLE, END = date(2026, 1, 5), date(2026, 2, 2), date(2026, 3, 2)
 
@@ -169,7 +169,7 @@ def test_one_questionnaire_per_time_point_and_blank_future_goals_are_refused(cas
 
 
 def test_an_uploaded_definition_is_kept_only_when_valid(tmp_path):
-    from vig_core.instruments import (SHIPPED_DIR, DefinitionError, forget_own_instrument, load_instruments,
+    from vig_core.vocab.instruments import (SHIPPED_DIR, DefinitionError, forget_own_instrument, load_instruments,
                                       save_own_instrument)
     good = json.loads((SHIPPED_DIR / "parent-check-in.json").read_text())
     good.update(id="my-check", title="My check-in")
@@ -191,7 +191,7 @@ def test_all_scores_as_csv_with_stable_columns_and_no_formulas(case, instruments
 
     import pandas as pd
 
-    from vig_core.score_table import COLUMNS, scores_csv
+    from vig_core.exports.score_table import COLUMNS, scores_csv
     goal = case.add_goal("=HYPERLINK(\"http://x\") é", 3, START)
     goal.rate(7, END, cycle=2)
     outcomes.enter_total(case, instruments["wemwbs"], TimePoint.BASELINE, 40, START)

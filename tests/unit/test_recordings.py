@@ -20,10 +20,10 @@ from media_fixtures import BROKEN, CREATED_UTC, STILL, make
 from vig_core.errors import StoreError, ValidationError
 from vig_core.media.ffmpeg import ffmpeg_exe
 from vig_core.media.probe import MediaError, probe
-from vig_core.models import ConsentKind, Stage
-from vig_core import recordings
-from vig_core.jobs import JOBS
-from vig_core.recordings import (
+from vig_core.case.models import ConsentKind, Stage
+from vig_core.services import recordings
+from vig_core.services.jobs import JOBS
+from vig_core.services.recordings import (
     already_imported, file_fingerprint, fingerprint_of, films_in_folder, import_recording, imported_before,
     receive_upload, refuse_while_importing, remove_recording, start_import,
 )
@@ -198,7 +198,7 @@ def test_a_copy_that_cannot_be_read_back_is_not_named_by_its_internal_name(store
         Path(target).write_bytes(b"not a film at all" * 100)
         return target
 
-    monkeypatch.setattr("vig_core.recordings.run_ffmpeg", garbage)
+    monkeypatch.setattr("vig_core.services.recordings.run_ffmpeg", garbage)
     with pytest.raises(MediaError) as raised:
         import_recording(store, case_id, 1, make("h264_aac.mp4", films), original_name="Yusuf_film.mp4")
     assert "film.mp4”" not in str(raised.value).replace("“Yusuf_film.mp4”", "")
@@ -242,7 +242,7 @@ def test_a_film_dated_after_the_review_still_imports_and_leaves_the_date_open(st
 
 
 def test_after_an_import_the_timeline_puts_the_filming_before_the_review(store, case_id, films):
-    from vig_core.timeline import timeline
+    from vig_core.case.timeline import timeline
 
     import_recording(store, case_id, 1, make("dated.mp4", films))
     store.update(case_id, lambda c: setattr(c.cycle(1), "review_date", date(2026, 4, 2)))
@@ -293,7 +293,7 @@ def test_a_second_import_of_the_same_file_is_refused_while_the_first_runs(store,
         gate.wait(10)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr("vig_core.recordings.import_recording", slow)
+    monkeypatch.setattr("vig_core.services.recordings.import_recording", slow)
     source = make("h264_aac.mp4", films)
     fingerprint = file_fingerprint(source)
     first = start_import(store, case_id, 1, source, name="visit.mp4", fingerprint=fingerprint, owner="o")
@@ -315,7 +315,7 @@ def test_a_second_import_of_the_same_file_is_refused_while_the_first_runs(store,
 
 
 def test_a_system_error_is_told_without_the_path_it_carries():
-    from vig_core.files import plain_os_error
+    from vig_core.storage.files import plain_os_error
 
     told = str(plain_os_error(OSError("cannot write /data/cases/5ab407d7c3ed/uploads/9f3e.mp4"), "receiving the upload"))
     assert "5ab407d7c3ed" not in told and told.startswith("Receiving the upload did not happen")

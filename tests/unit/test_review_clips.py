@@ -5,8 +5,8 @@ from __future__ import annotations
 import av
 import pytest
 
-from vig_core.clip_export import client_may_play, prepare_review_clips
-from vig_core.demo import ensure_demo_case
+from vig_core.services.clips import client_may_play, prepare_review_clips
+from vig_core.services.demo import ensure_demo_case
 
 
 def seconds(path) -> float:

@@ -10,12 +10,12 @@ from datetime import date
 import pytest
 
 from conftest import make_case
-from vig_core import store as store_module
+from vig_core.storage import store as store_module
 from vig_core.errors import NotFoundError, StoreError, ValidationError
-from vig_core.files import locked_new_file
-from vig_core.models import ConsentKind
-from vig_core.records import from_record, to_record
-from vig_core.store import CaseStore, SettingsStore
+from vig_core.storage.files import locked_new_file
+from vig_core.case.models import ConsentKind
+from vig_core.storage.codec import from_record, to_record
+from vig_core.storage.store import CaseStore, SettingsStore
 
 
 def test_case_round_trips_through_disk(store):

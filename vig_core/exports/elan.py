@@ -37,9 +37,9 @@ from xml.etree import ElementTree
 
 from pympi import Elan
 
-from vig_core.film import Moment, Recording, clip_name
-from vig_core.models import Case
-from vig_core.principles import Principles
+from vig_core.case.film import Moment, Recording, clip_name
+from vig_core.case.models import Case
+from vig_core.vocab.principles import Principles
 
 TURN_TIER, NOTES_TIER, WORKING_POINT_TIER, CLIPS_TIER = "Turn", "Notes", "Working point", "Clips"
 FIXED_TIERS = (TURN_TIER, NOTES_TIER, WORKING_POINT_TIER, CLIPS_TIER)

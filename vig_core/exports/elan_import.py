@@ -48,11 +48,11 @@ from defusedxml import DefusedXmlException
 from pympi import Elan
 
 from vig_core.errors import ValidationError
-from vig_core.film import MAX_MOMENT_NOTE, Moment, Recording, Turn, on_frame
+from vig_core.case.film import MAX_MOMENT_NOTE, Moment, Recording, Turn, on_frame
 from vig_core.media.frames import format_time
-from vig_core.models import Case
-from vig_core.principles import Principles
-from vig_core.records import to_record
+from vig_core.case.models import Case
+from vig_core.vocab.principles import Principles
+from vig_core.storage.codec import to_record
 from vig_core.exports.elan import BEHAVIOURS_LINE, CLIPS_TIER, NOTES_TIER, RECORDING_PROPERTY, TURN_TIER, WORKING_POINT_TIER, WORKING_POINT_VALUE, heading_tiers, xml_text
 from vig_core.exports.names import name_restorer
 

@@ -19,13 +19,13 @@ from datetime import date
 from enum import StrEnum
 from pathlib import Path
 
-from vig_core.activity import EXPORTED
+from vig_core.case.activity import EXPORTED
 from vig_core.errors import ValidationError
-from vig_core.instruments import load_instruments
-from vig_core.models import Case
-from vig_core.paths import case_file_name, check_new_files
-from vig_core.principles import load_principles
-from vig_core.store import CaseStore, atomic_file
+from vig_core.vocab.instruments import load_instruments
+from vig_core.case.models import Case
+from vig_core.storage.paths import case_file_name, check_new_files
+from vig_core.vocab.principles import load_principles
+from vig_core.storage.store import CaseStore, atomic_file
 from vig_core.exports.elan import recording_eaf
 from vig_core.exports.names import names_in, pseudonymised
 from vig_core.exports.numbering import clip_stems
@@ -56,7 +56,7 @@ def export(store: CaseStore, case_id: str, fmt: Format | str, folder: Path, *, k
            captions: CaptionSource | str = CaptionSource.NAMING, clip_ids: list[str] | None = None,
            on_progress: Callable[[float], None] | None = None, today: date | None = None) -> list[Path]:
     """Write the export ``fmt`` of ``case_id`` into ``folder``; return the files written (see module notes).
-    Each file is named by :func:`~vig_core.paths.case_file_name`: case code, what it is, ``today``'s date."""
+    Each file is named by :func:`~vig_core.storage.paths.case_file_name`: case code, what it is, ``today``'s date."""
     fmt = Format(fmt)
     folder = Path(folder).expanduser()
     case = store.load(case_id)

@@ -13,7 +13,7 @@ import io
 
 import pandas as pd
 
-from vig_core.score_table import safe_cells
+from vig_core.exports.score_table import safe_cells
 from vig_core.exports.tables import TABLES
 
 EXCEL_CELL_LIMIT = 32_767  # characters Excel keeps in one cell

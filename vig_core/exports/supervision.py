@@ -29,19 +29,19 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from vig_core.activity import EXPORTED
-from vig_core.backup import zip_entry
-from vig_core.case_bundle import stream_file
-from vig_core.consent_rules import Use, require
+from vig_core.case.activity import EXPORTED
+from vig_core.storage.backup import zip_entry
+from vig_core.exports.bundle import stream_file
+from vig_core.case.consent_rules import Use, require
 from vig_core.errors import ValidationError
-from vig_core.files import Writing
-from vig_core.film import Clip, clip_name
+from vig_core.storage.files import Writing
+from vig_core.case.film import Clip, clip_name
 from vig_core.media.edit import cut_clip
 from vig_core.media.frames import format_time
-from vig_core.models import Case, ConsentKind
-from vig_core.paths import check_new_files
-from vig_core.principles import Principles, load_principles
-from vig_core.store import CaseStore, atomic_file
+from vig_core.case.models import Case, ConsentKind
+from vig_core.storage.paths import check_new_files
+from vig_core.vocab.principles import Principles, load_principles
+from vig_core.storage.store import CaseStore, atomic_file
 from vig_core.text import new_id
 from vig_core.exports.names import names_in, pseudonymised
 from vig_core.exports.numbering import clip_stems

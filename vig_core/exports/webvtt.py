@@ -20,9 +20,9 @@ import html
 import textwrap
 from enum import StrEnum
 
-from vig_core.film import Clip
+from vig_core.case.film import Clip
 from vig_core.media.frames import format_time
-from vig_core.models import Case
+from vig_core.case.models import Case
 from vig_core.exports.numbering import clip_stems
 
 LINE_LENGTH = 42

@@ -9,7 +9,7 @@ group, which the workbook ends when it exits, and on Linux the kernel kills it
 the moment the thread that started it is gone (a parent-death signal), even
 when the server itself was killed. Its temp file is private from creation and
 locked by the workbook while ffmpeg writes, so the next start removes it at
-once if the workbook died (see :mod:`vig_core.recovery`).
+once if the workbook died (see :mod:`vig_core.storage.recovery`).
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from pathlib import Path
 
 import imageio_ffmpeg
 
-from vig_core.files import FILE_MODE, locked_new_file
+from vig_core.storage.files import FILE_MODE, locked_new_file
 from vig_core.media.plan import progress_fraction
 from vig_core.media.probe import MediaError
 

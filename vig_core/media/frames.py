@@ -26,7 +26,7 @@ from pathlib import Path
 import av
 
 from vig_core.errors import ValidationError
-from vig_core.files import new_private_file
+from vig_core.storage.files import new_private_file
 from vig_core.media.ffmpeg import ffmpeg_exe, spawn_options
 from vig_core.media.probe import MediaError, MediaInfo, probe_copy
 

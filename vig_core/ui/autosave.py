@@ -12,7 +12,7 @@ The same script makes a page link clicked while a box has the cursor go on the f
 click (leaving the box sends its text, and Streamlit dropped the change of page).
 
 Every save compares the text the box started from (its *base*) with the text
-stored now (:func:`vig_core.text_fields.merge_typed`): when another tab or window
+stored now (:func:`vig_core.case.text_fields.merge_typed`): when another tab or window
 changed it meanwhile, the typed text is not written over the newer one; the box
 shows the newer text and the typed text stays below it, with a choice to use it.
 A box that was not typed in simply shows the newer text on its next run.
@@ -28,8 +28,8 @@ from typing import Any
 import streamlit as st
 
 from vig_core.errors import LockedError, VigError
-from vig_core.models import Case
-from vig_core.text_fields import CONFLICT, SAME, SAVE, TextField, merge_typed
+from vig_core.case.models import Case
+from vig_core.case.text_fields import CONFLICT, SAME, SAVE, TextField, merge_typed
 
 from vig_core.ui import messages, session
 from vig_core.ui.escape import plain, shown
@@ -136,7 +136,7 @@ export default function (component) {
   });
   window.addEventListener('pagehide', send);
   // A film playing in a visible page is use (a long clip watched with the parent must not lock);
-  // a film merely fetched is not (see vig_core.lock).
+  // a film merely fetched is not (see vig_core.services.lock).
   setInterval(() => {
     if (document.visibilityState !== 'visible' || !state.component) return;
     const videos = [...document.querySelectorAll('video')];

@@ -3,7 +3,7 @@ passphrase, and the unlock form while the workbook is locked.
 
 :func:`gate` runs at the top of every page run. While it returns ``False`` the
 app draws nothing else (no sidebar, no page), so a locked screen holds no
-case data. The rules themselves live in :mod:`vig_core.lock`.
+case data. The rules themselves live in :mod:`vig_core.services.lock`.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from vig_core import lock
+from vig_core.services import lock
 from vig_core.errors import VigError
 
 from vig_core.ui import session

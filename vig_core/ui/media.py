@@ -1,7 +1,7 @@
 """Streamlit pieces shared by the film pages: playable URLs, stills, job progress.
 
 Recordings reach the browser only through the app's media route, by an
-unguessable token that expires (``vig_core.media.tokens``); the page never
+unguessable token that expires (``vig_core.web.tokens``); the page never
 hands a path or a whole file to the browser (no ``st.video``). In client view
 only films cut for the family get a URL, never a whole recording.
 """
@@ -13,13 +13,13 @@ from pathlib import Path
 
 import streamlit as st
 
-from vig_core.clip_export import client_may_play, prepare_review_clips
+from vig_core.services.clips import client_may_play, prepare_review_clips
 from vig_core.errors import VigError
-from vig_core.jobs import CANCELLED, DONE, JOBS, RUNNING, Job
+from vig_core.services.jobs import CANCELLED, DONE, JOBS, RUNNING, Job
 from vig_core.media.frames import still_png
-from vig_core.media.tokens import TOKENS
-from vig_core.models import Case
-from vig_core.review import has_clip_file
+from vig_core.web.tokens import TOKENS
+from vig_core.case.models import Case
+from vig_core.case.review import has_clip_file
 from vig_core.ui import messages, session
 from vig_core.ui.escape import plain
 

@@ -30,7 +30,7 @@ from typing import Any
 import streamlit as st
 
 from vig_core.errors import VigError
-from vig_core.models import Case
+from vig_core.case.models import Case
 
 from vig_core.ui import session
 from vig_core.ui.escape import plain

@@ -25,10 +25,10 @@ from streamlit import runtime
 from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
 from vig_core.errors import LockedError, NotFoundError, VigError
-from vig_core.lock import AppLock
-from vig_core.models import Case
-from vig_core.paths import data_root
-from vig_core.store import CaseStore, SettingsStore
+from vig_core.services.lock import AppLock
+from vig_core.case.models import Case
+from vig_core.storage.paths import data_root
+from vig_core.storage.store import CaseStore, SettingsStore
 from vig_core.ui.escape import plain
 
 log = logging.getLogger("vig_workbook")

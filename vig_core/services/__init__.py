@@ -1,0 +1,1 @@
+"""Named practitioner actions that combine the store with files, media and jobs."""

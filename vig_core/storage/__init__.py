@@ -1,0 +1,1 @@
+"""Everything that touches the data folder: the only layer that writes there."""

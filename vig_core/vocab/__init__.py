@@ -1,0 +1,1 @@
+"""Shipped definitions (principles, prompts, instruments) and the practitioner's own versions."""

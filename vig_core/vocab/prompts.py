@@ -1,0 +1,141 @@
+"""Reflective prompt sets for the shared review, kept as data files.
+
+Shipped sets live in ``data/prompts/*.json``. A practitioner's own edit of a
+set is saved under the data folder (``prompts/<id>.json``) and takes the place
+of the shipped set with the same id, so an update of the workbook never
+overwrites it. Every file is validated on load; a malformed one is named with
+the problem and skipped (its shipped version, if any, is used instead).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from vig_core.shipped import SHIPPED_DATA
+from vig_core.datafiles import is_safe_id as _safe_id
+from vig_core.datafiles import check_json, read_data_file
+from vig_core.errors import ValidationError
+from vig_core.storage.files import private_folder
+from vig_core.storage.store import write_json_atomically
+from vig_core.text import MAX_TITLE_TEXT, displayable
+
+SHIPPED_DIR = SHIPPED_DATA / "prompts"
+OWN_DIR_NAME = "prompts"
+SHARED_REVIEW = "shared-review"  # the id of the set the shared review uses
+MAX_PROMPT_TEXT = 300
+MAX_PROMPTS = 30
+
+
+@dataclass(frozen=True)
+class Prompt:
+    id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class PromptSet:
+    id: str
+    title: str
+    prompts: tuple[Prompt, ...]
+
+    def to_data(self) -> dict:
+        return {"id": self.id, "title": self.title, "prompts": [{"id": p.id, "text": p.text} for p in self.prompts]}
+
+
+def parse_prompt_set(data: object, source: str) -> PromptSet:
+    """Check a prompt set's structure; raise one sentence naming the file, the field and the problem."""
+
+    def problem(where: str, what: str) -> ValidationError:
+        return ValidationError(f"{source}: {where} {what}.")
+
+    check_json(data, source)  # nothing a page cannot show (a broken character, deep nesting)
+    if not isinstance(data, dict):
+        raise problem("the file", "must be an object with id, title and prompts")
+    if not _safe_id(data.get("id")):
+        raise problem("“id”", "must be a short name of letters, digits, - or _")
+    title = data.get("title")
+    if not isinstance(title, str) or not title.strip() or len(title) > MAX_TITLE_TEXT:
+        raise problem("“title”", f"must be text of 1 to {MAX_TITLE_TEXT} characters")
+    raw = data.get("prompts")
+    if not isinstance(raw, list) or not 1 <= len(raw) <= MAX_PROMPTS:
+        raise problem("“prompts”", f"must be a list of 1 to {MAX_PROMPTS} prompts")
+    prompts, seen = [], set()
+    for n, item in enumerate(raw, start=1):
+        where = f"prompt {n}"
+        if not isinstance(item, dict):
+            raise problem(where, "must be an object with id and text")
+        if not _safe_id(item.get("id")):
+            raise problem(f"{where} “id”", "must be a short name of letters, digits, - or _")
+        if item["id"] in seen:
+            raise problem(where, f"repeats the id “{item['id']}”")
+        text = item.get("text")
+        if not isinstance(text, str) or not text.strip() or len(text) > MAX_PROMPT_TEXT:
+            raise problem(f"{where} “text”", f"must be text of 1 to {MAX_PROMPT_TEXT} characters")
+        seen.add(item["id"])
+        prompts.append(Prompt(item["id"], text.strip()))
+    return PromptSet(data["id"], title.strip(), tuple(prompts))
+
+
+def read_prompt_set(path: Path) -> PromptSet:
+    return parse_prompt_set(read_data_file(path), Path(path).name)
+
+
+def load_prompt_sets(data_root: Path) -> tuple[dict[str, PromptSet], list[str]]:
+    """Every usable prompt set by id (own edits over shipped ones), and a warning per refused file."""
+    sets: dict[str, PromptSet] = {}
+    warnings: list[str] = []
+    for folder in (SHIPPED_DIR, Path(data_root) / OWN_DIR_NAME):
+        for path in sorted(folder.glob("*.json")):
+            try:
+                prompt_set = read_prompt_set(path)
+            except ValidationError as error:
+                warnings.append(displayable(f"A prompt file was not used: {error}"))  # names the file
+                continue
+            sets[prompt_set.id] = prompt_set
+    return sets, warnings
+
+
+def save_own_prompt_set(data_root: Path, prompt_set: PromptSet) -> Path:
+    """Keep the practitioner's edit of a set for this installation (validated first)."""
+    parse_prompt_set(prompt_set.to_data(), f"{prompt_set.id}.json")
+    folder = Path(data_root) / OWN_DIR_NAME
+    private_folder(folder)
+    path = folder / f"{prompt_set.id}.json"
+    write_json_atomically(path, prompt_set.to_data())
+    return path
+
+
+def edited_prompt_set(base: PromptSet, lines: str) -> PromptSet:
+    """The set with one prompt per non-empty line, in that order.
+
+    This is how a practitioner edits, reorders and adds prompts in one box. A
+    line that matches an existing prompt keeps its id (so the parent's words
+    stay attached to it); a new or reworded line gets a new id.
+    """
+    known = {p.text: p.id for p in base.prompts}
+    prompts, used = [], set()
+    for line in (raw.strip() for raw in lines.splitlines()):
+        if not line:
+            continue
+        prompt_id = known.get(line)
+        if prompt_id is None or prompt_id in used:
+            stem = re.sub(r"[^a-z0-9]+", "-", line.casefold()).strip("-")[:30].strip("-") or "prompt"
+            prompt_id, n = stem, 2
+            while prompt_id in used or prompt_id in known.values():
+                prompt_id, n = f"{stem}-{n}", n + 1
+        used.add(prompt_id)
+        prompts.append(Prompt(prompt_id, line))
+    edited = replace(base, prompts=tuple(prompts))
+    parse_prompt_set(edited.to_data(), "Your questions")
+    return edited
+
+
+def forget_own_prompt_set(data_root: Path, set_id: str) -> bool:
+    """Go back to the shipped set: remove this installation's own edit, if any."""
+    path = Path(data_root) / OWN_DIR_NAME / f"{set_id}.json"
+    if not _safe_id(set_id) or not path.exists():
+        return False
+    path.unlink()
+    return True

@@ -1,0 +1,1 @@
+"""The HTTP side: who may connect, and the media route with its tokens."""
