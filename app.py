@@ -18,11 +18,11 @@ import logging
 import streamlit as st
 
 from vig_core.errors import VigError
-from vig_core.web.route import media_routes
 from vig_core.ui import session
 from vig_core.ui.autosave import page_drawn
 from vig_core.ui.lock_screen import gate, leave_client_view_button, lock_button
 from vig_core.ui.widgets import CLIENT_VIEW_CSS, plain
+from vig_core.web.route import media_routes
 
 log = logging.getLogger("vig_workbook")
 
@@ -123,8 +123,8 @@ else:
     from starlette.middleware import Middleware
     from streamlit import net_util
 
-    from vig_core.web.access import AccessMiddleware
     from vig_core.storage.paths import data_root
+    from vig_core.web.access import AccessMiddleware
 
     # Streamlit asks an internet service for this machine's address (and opens a socket towards
     # a public one for its local address) when it meets an unknown origin: never, here.

@@ -29,6 +29,7 @@ import media_memory  # noqa: E402
 import media_speed  # noqa: E402
 import scale  # noqa: E402
 from report import Row, table  # noqa: E402
+
 from vig_core.media.ffmpeg import ffmpeg_exe  # noqa: E402
 
 BENCHES = {"scale": scale, "memory": media_memory, "media": media_speed, "first-view": first_view}

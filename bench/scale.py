@@ -27,10 +27,9 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from report import Row, median, p95, quiet_streamlit, table  # noqa: E402
-
 from streamlit.testing.v1 import AppTest  # noqa: E402
-
 from synthetic import build  # noqa: E402
+
 from vig_core.services.lock import OFFERED  # noqa: E402
 from vig_core.storage.store import CaseStore, SettingsStore  # noqa: E402
 

@@ -3,16 +3,16 @@
 import streamlit as st
 from streamlit_player import st_player
 
-from vig_core.errors import ValidationError
+from vig_core.case import text_fields
 from vig_core.case.film import MAX_MOMENT_NOTE, Clip, Moment, Turn, clip_name, on_frame, title_from_coding
+from vig_core.errors import ValidationError
 from vig_core.media.frames import TIME_CHARS, format_time, parse_time, step
 from vig_core.storage.paths import data_root
-from vig_core.vocab.principles import load_principles
-from vig_core.case import text_fields
 from vig_core.ui import messages, session
 from vig_core.ui.frame_stepper import frame_stepper
 from vig_core.ui.media import ANALYSIS_RECORDING_KEY, media_url, still
 from vig_core.ui.widgets import autosave_text, case_title, confirm_button, plain, require_case, shown
+from vig_core.vocab.principles import load_principles
 
 session.begin_page()
 MOMENT_KEY = "analysis_moment"

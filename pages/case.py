@@ -3,8 +3,9 @@
 import pandas as pd
 import streamlit as st
 
-from vig_core.case.models import MAX_CYCLES, MAX_SHORT_TEXT, MIN_CYCLES, CycleStatus, Stage
 from vig_core.case import text_fields
+from vig_core.case.cycles import MAX_CYCLES, MIN_CYCLES, CycleStatus, Stage
+from vig_core.text import MAX_SHORT_TEXT
 from vig_core.ui import session
 from vig_core.ui.protection import erase_case_button, erase_films_button
 from vig_core.ui.widgets import autosave_date, autosave_text, case_title, confirm_button, plain, require_case

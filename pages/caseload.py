@@ -3,7 +3,9 @@
 import streamlit as st
 
 from vig_core.case.caseload import PAGE_SIZE, STATUS_FILTERS, caseload_rows, page_of, past_retention
-from vig_core.case.models import DEFAULT_CYCLES, MAX_CYCLES, MAX_SHORT_TEXT, MIN_CYCLES, new_case
+from vig_core.case.cycles import DEFAULT_CYCLES, MAX_CYCLES, MIN_CYCLES
+from vig_core.case.record import new_case
+from vig_core.text import MAX_SHORT_TEXT
 from vig_core.ui import messages, session
 from vig_core.ui.protection import erase_case_button
 from vig_core.ui.widgets import plain, shown

@@ -3,14 +3,14 @@
 import streamlit as st
 from streamlit_player import st_player
 
-from vig_core.services.clips import export_cycle
+from vig_core.case import text_fields
 from vig_core.case.film import DEFAULT_CHOSEN_CLIPS, clip_name
 from vig_core.media.frames import TIME_CHARS, format_time, parse_time
+from vig_core.services.clips import export_cycle
+from vig_core.services.jobs import JOBS
 from vig_core.services.recordings import default_cycle
 from vig_core.text import MAX_TITLE_TEXT
-from vig_core.case import text_fields
 from vig_core.ui import messages, session
-from vig_core.services.jobs import JOBS
 from vig_core.ui.media import cut_chosen_clips, job_progress, media_url, still
 from vig_core.ui.widgets import autosave_text, case_title, confirm_button, plain, require_case, shown
 

@@ -3,8 +3,9 @@
 import pandas as pd
 import streamlit as st
 
-from vig_core.case.models import CONSENT_LABELS, MAX_NOTE_TEXT, ConsentKind
 from vig_core.case import text_fields
+from vig_core.case.consent import CONSENT_LABELS, ConsentKind
+from vig_core.text import MAX_NOTE_TEXT
 from vig_core.ui import session
 from vig_core.ui.widgets import autosave_text, case_title, require_case
 

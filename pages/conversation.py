@@ -2,8 +2,9 @@
 
 import streamlit as st
 
-from vig_core.case.models import CONVERSATION_FIELDS, MAX_NOTE_TEXT
 from vig_core.case import text_fields
+from vig_core.case.conversation import CONVERSATION_FIELDS
+from vig_core.text import MAX_NOTE_TEXT
 from vig_core.ui import session
 from vig_core.ui.widgets import autosave_text, case_title, require_case
 

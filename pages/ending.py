@@ -3,14 +3,15 @@ summary to print, and goals for the future."""
 
 import streamlit as st
 
-from vig_core.case import outcomes
+from vig_core.case import outcomes, text_fields
+from vig_core.case.consent_rules import Use, allows
+from vig_core.case.conversation import ENDING_FIELDS, MAX_FUTURE_GOALS
+from vig_core.case.cycles import Stage
 from vig_core.case.questionnaires import TIME_POINT_LABELS, TimePoint
 from vig_core.printables.celebration import celebration_html
-from vig_core.case.consent_rules import Use, allows
-from vig_core.case.models import ENDING_FIELDS, MAX_FUTURE_GOALS, MAX_GOAL_TEXT, MAX_NOTE_TEXT, Stage
-from vig_core.storage.paths import case_file_name
 from vig_core.printables.strengths import strengths_items
-from vig_core.case import text_fields
+from vig_core.storage.paths import case_file_name
+from vig_core.text import MAX_GOAL_TEXT, MAX_NOTE_TEXT
 from vig_core.ui import messages, session
 from vig_core.ui.media import still
 from vig_core.ui.outcomes import instruments, show_outcomes, shown_results

@@ -5,8 +5,9 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from vig_core.case.models import MAX_GOAL_TEXT, RATING_MAX, RATING_MIN, goal_is_about_the_adult
 from vig_core.case import text_fields
+from vig_core.case.goals import RATING_MAX, RATING_MIN, goal_is_about_the_adult
+from vig_core.text import MAX_GOAL_TEXT
 from vig_core.ui import session
 from vig_core.ui.widgets import autosave_text, case_title, confirm_button, require_case, shown
 

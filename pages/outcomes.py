@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from vig_core.storage.paths import case_file_name
 from vig_core.exports.score_table import scores_csv
+from vig_core.storage.paths import case_file_name
 from vig_core.ui import session
 from vig_core.ui.outcomes import instruments, show_outcomes
 from vig_core.ui.widgets import case_title, plain, require_case

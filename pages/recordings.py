@@ -7,16 +7,26 @@ from pathlib import Path
 
 import streamlit as st
 
+from vig_core.case import text_fields
+from vig_core.case.consent import ConsentKind
 from vig_core.errors import VigError
-from vig_core.services.jobs import DONE, JOBS, Job
 from vig_core.media.frames import format_time
-from vig_core.case.models import ConsentKind
+from vig_core.services.jobs import DONE, JOBS, Job
 from vig_core.services.recordings import (
-    KEEP_ORIGINALS, VIDEO_SUFFIXES, already_imported, check_can_import, default_cycle, file_fingerprint,
-    films_in_folder, fingerprint_of, receive_upload, refuse_while_importing, remove_recording, start_import,
+    KEEP_ORIGINALS,
+    VIDEO_SUFFIXES,
+    already_imported,
+    check_can_import,
+    default_cycle,
+    file_fingerprint,
+    films_in_folder,
+    fingerprint_of,
+    receive_upload,
+    refuse_while_importing,
+    remove_recording,
+    start_import,
 )
 from vig_core.text import MAX_TITLE_TEXT, displayable
-from vig_core.case import text_fields
 from vig_core.ui import session
 from vig_core.ui.media import ANALYSIS_RECORDING_KEY, job_progress
 from vig_core.ui.widgets import autosave_text, case_title, confirm_button, plain, require_case

@@ -3,20 +3,34 @@ goals re-rated and the cycle closed. In client view nothing private is drawn."""
 
 import streamlit as st
 
-from vig_core.case.consent_rules import Use, allows
-from vig_core.case.film import MAX_MOMENT_NOTE, clip_name
-from vig_core.case.models import RATING_MAX, RATING_MIN, CycleStatus
-from vig_core.storage.paths import data_root
-from vig_core.vocab.prompts import (SHARED_REVIEW, edited_prompt_set, forget_own_prompt_set, load_prompt_sets,
-                              save_own_prompt_set)
-from vig_core.case.review import (close_cycle, has_clip_file, rated_at_review, rating_note, reopen_cycle, rerate_goals,
-                             review_cycle, words_by_prompt)
-from vig_core.text import MAX_NOTE_TEXT
 from vig_core.case import text_fields
+from vig_core.case.consent_rules import Use, allows
+from vig_core.case.cycles import CycleStatus
+from vig_core.case.film import MAX_MOMENT_NOTE, clip_name
+from vig_core.case.goals import RATING_MAX, RATING_MIN
+from vig_core.case.review import (
+    close_cycle,
+    has_clip_file,
+    rated_at_review,
+    rating_note,
+    reopen_cycle,
+    rerate_goals,
+    review_cycle,
+    words_by_prompt,
+)
+from vig_core.storage.paths import data_root
+from vig_core.text import MAX_NOTE_TEXT
 from vig_core.ui import session
 from vig_core.ui.media import cut_chosen_clips, job_progress
 from vig_core.ui.review_player import PLAYING, STILL, clip_player
 from vig_core.ui.widgets import autosave_text, case_title, confirm_button, plain, require_case, shown
+from vig_core.vocab.prompts import (
+    SHARED_REVIEW,
+    edited_prompt_set,
+    forget_own_prompt_set,
+    load_prompt_sets,
+    save_own_prompt_set,
+)
 
 session.begin_page()
 case = require_case()

@@ -7,17 +7,17 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from vig_core.services import lock
-from vig_core.storage.backup import backup, restore
-from vig_core.exports.bundle import default_bundle_name, export_case_bundle
 from vig_core.errors import ValidationError, VigError
-from vig_core.vocab.instruments import IN_USE_SETTING, measures_in_use, own_instrument_ids
+from vig_core.exports.bundle import default_bundle_name, export_case_bundle
+from vig_core.services import lock
 from vig_core.services.jobs import JOBS
+from vig_core.storage.backup import backup, restore
 from vig_core.storage.paths import data_root, default_save_folder, free_file_name
 from vig_core.ui import messages, session
 from vig_core.ui.media import job_progress
 from vig_core.ui.outcomes import instruments
 from vig_core.ui.widgets import plain, shown
+from vig_core.vocab.instruments import IN_USE_SETTING, measures_in_use, own_instrument_ids
 
 session.begin_page()
 st.title("Settings and backup")

@@ -3,8 +3,8 @@
 import streamlit as st
 
 from vig_core.errors import ValidationError
-from vig_core.storage.paths import case_file_name
 from vig_core.printables.strengths import caption_choices, check_may_keep, strengths_html, strengths_items
+from vig_core.storage.paths import case_file_name
 from vig_core.ui import messages, session
 from vig_core.ui.media import still
 from vig_core.ui.widgets import case_title, plain, require_case, shown

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 import streamlit as st
 
+from vig_core.case.record import Case, new_case
 from vig_core.services.demo import ensure_demo_cases
-from vig_core.case.models import Case, new_case
 from vig_core.services.lock import OFFERED
 from vig_core.storage.store import CaseStore, SettingsStore
 

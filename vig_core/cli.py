@@ -13,20 +13,20 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from vig_core.storage.backup import backup, restore
-from vig_core.services.clips import export_cycle
-from vig_core.services.demo import ensure_demo_cases
-from vig_core.exports.bundle import export_case_bundle
-from vig_core.services.erasure import erase_case, erase_films, what_goes, what_goes_with_films
 from vig_core.errors import VigError
+from vig_core.exports.bundle import export_case_bundle
 from vig_core.exports.save import Format, export
 from vig_core.exports.webvtt import CaptionSource
-from vig_core.vocab.instruments import DefinitionError, read_instrument
+from vig_core.services.clips import export_cycle
+from vig_core.services.demo import ensure_demo_cases
+from vig_core.services.erasure import erase_case, erase_films, what_goes, what_goes_with_films
 from vig_core.services.lock import PASSPHRASE_HASH
-from vig_core.web.access import new_launch_key
-from vig_core.storage.paths import ENV_VAR, data_root
 from vig_core.services.recordings import KEEP_ORIGINALS, default_cycle, import_recording
+from vig_core.storage.backup import backup, restore
+from vig_core.storage.paths import ENV_VAR, data_root
 from vig_core.storage.store import CaseStore, SettingsStore
+from vig_core.vocab.instruments import DefinitionError, read_instrument
+from vig_core.web.access import new_launch_key
 
 
 def build_parser() -> argparse.ArgumentParser:

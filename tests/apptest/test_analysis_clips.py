@@ -9,8 +9,8 @@ from apptest.helpers import open_app, send_component_state, unescaped
 from apptest.test_export_pages import choose
 from vig_core.exports.save import Format
 from vig_core.services.demo import ensure_demo_case
-from vig_core.vocab.principles import SHIPPED, read_principles
 from vig_core.ui import session
+from vig_core.vocab.principles import SHIPPED, read_principles
 
 
 @pytest.fixture

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from apptest.helpers import messages, open_app
 from conftest import make_case
+
+from apptest.helpers import messages, open_app
 
 
 def _case_with_goal(store):

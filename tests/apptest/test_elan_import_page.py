@@ -8,10 +8,10 @@ import threading
 import pytest
 
 from apptest.helpers import messages, open_app, unescaped
-from vig_core.services.demo import ensure_demo_case
+from vig_core.case.film import Recording
 from vig_core.exports import elan_import
 from vig_core.exports.elan import recording_eaf
-from vig_core.case.film import Recording
+from vig_core.services.demo import ensure_demo_case
 from vig_core.services.jobs import JOBS
 from vig_core.vocab.principles import load_principles
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from apptest.helpers import open_app
 from conftest import make_case
+
+from apptest.helpers import open_app
 from vig_core.services.jobs import JOBS
 from vig_core.ui import session
 

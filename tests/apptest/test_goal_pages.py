@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from conftest import make_case
 
 from apptest.helpers import messages, open_app, screen_text
 from apptest.test_review_pages import client_view
-from conftest import make_case
-from vig_core.case.models import CycleStatus, RatedAt, Stage
+from vig_core.case.cycles import CycleStatus, Stage
+from vig_core.case.goals import RatedAt
 from vig_core.case.review import close_cycle, rerate_goals
 
 GOAL = "I wait for Ada to lead"

@@ -30,16 +30,16 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from unit.test_hostile_text import AFTER_ESCAPES, TYPED, _limit, every_instance, unescape_markdown
 
 from apptest.helpers import messages, open_app
-from unit.test_hostile_text import AFTER_ESCAPES, TYPED, _limit, every_instance, unescape_markdown
+from vig_core.case.consent import ConsentKind
+from vig_core.case.review import review_cycle
 from vig_core.services.clips import prepare_review_clips
 from vig_core.services.demo import ensure_demo_cases
-from vig_core.case.models import ConsentKind
-from vig_core.vocab.prompts import SHARED_REVIEW, Prompt, PromptSet, save_own_prompt_set
-from vig_core.case.review import review_cycle
 from vig_core.storage.store import CaseStore, SettingsStore
 from vig_core.ui.session import CLIENT_VIEW_SETTING, GENERIC_ERROR
+from vig_core.vocab.prompts import SHARED_REVIEW, Prompt, PromptSet, save_own_prompt_set
 
 pytestmark = pytest.mark.timeout(600)
 
@@ -337,6 +337,7 @@ def test_a_lone_surrogate_in_a_field_does_not_break_the_page(store, data_dir):
     """Half a character is refused when typed (see unit/test_poisoned_files.py); one already in a record
     (made before, or by hand) shows as � and the page works."""
     from conftest import make_case
+
     from vig_core.storage.store import CASE_FILE
 
     case = make_case(store, "S-1", "Ada")

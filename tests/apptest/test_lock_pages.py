@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import streamlit as st
-
 from datetime import date
 
-from apptest.helpers import messages, open_app, screen_text
+import streamlit as st
 from conftest import make_case
+
+from apptest.helpers import messages, open_app, screen_text
 from vig_core.services import lock
 from vig_core.services.demo import ensure_demo_case
-from vig_core.web.tokens import TOKENS
 from vig_core.storage.store import SettingsStore
 from vig_core.ui import session
+from vig_core.web.tokens import TOKENS
 
 PASS = "quiet river morning"
 

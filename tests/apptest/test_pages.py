@@ -3,13 +3,15 @@
 from datetime import date, timedelta
 
 import pytest
+from conftest import make_case
 
 from apptest.helpers import messages, open_app, screen_text
-from conftest import make_case
 from vig_core.case.caseload import PAGE_SIZE
+from vig_core.case.consent import ConsentKind
+from vig_core.case.cycles import CycleStatus, Stage
 from vig_core.services.demo import ensure_demo_case
-from vig_core.case.models import MAX_NOTE_TEXT, ConsentKind, CycleStatus, Stage
 from vig_core.storage.store import SettingsStore
+from vig_core.text import MAX_NOTE_TEXT
 
 TODAY = date.today()
 

@@ -11,15 +11,15 @@ import json
 from datetime import date
 
 import pytest
+from conftest import make_case
 
 from apptest.helpers import messages, open_app
 from apptest.test_review_pages import client_view
-from conftest import make_case
 from vig_core.case import outcomes
 from vig_core.case.questionnaires import TimePoint
-from vig_core.vocab.instruments import SHIPPED_DIR, load_instruments
 from vig_core.storage.store import CASE_FILE
 from vig_core.ui.session import GENERIC_ERROR
+from vig_core.vocab.instruments import SHIPPED_DIR, load_instruments
 
 WEMWBS = json.loads((SHIPPED_DIR / "wemwbs.json").read_text(encoding="utf-8"))
 DEEP = "[" * 50_000 + "]" * 50_000
@@ -208,7 +208,7 @@ def test_a_film_in_a_folder_whose_name_is_not_utf8_is_listed_with_a_replacement(
     page failed as a whole when it listed the folder."""
     import os
 
-    from vig_core.case.models import ConsentKind
+    from vig_core.case.consent import ConsentKind
 
     case = make_case(store)
     store.update(case.id, lambda c: c.consent.give(ConsentKind.FILMING, date(2026, 1, 5)))

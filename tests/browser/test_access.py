@@ -14,12 +14,12 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from conftest import make_case
 from playwright.sync_api import Browser, expect
 
 from browser.conftest import answering, free_port, settle
-from conftest import make_case
-from vig_core.web.access import cookie_name, new_launch_key, new_session_cookie
 from vig_core.storage.store import CaseStore
+from vig_core.web.access import cookie_name, new_launch_key, new_session_cookie
 
 pytestmark = pytest.mark.browser
 HANDSHAKE = Path(__file__).with_name("raw_websocket.py")

@@ -9,15 +9,15 @@ import json
 from urllib.parse import urlsplit
 
 import pytest
+from conftest import make_case
 from playwright.sync_api import Page, expect
 
 from browser.conftest import ARTIFACTS, settle
 from browser.test_review import check_screen
-from conftest import make_case
 from vig_core.case.questionnaires import TimePoint
 from vig_core.services.demo import ENDING_DEMO_FILE, ensure_demo_case
-from vig_core.vocab.instruments import SHIPPED_DIR
 from vig_core.storage.store import CaseStore
+from vig_core.vocab.instruments import SHIPPED_DIR
 
 pytestmark = pytest.mark.browser
 START_ANSWERS = ["A little", "Somewhat", "A little", "Somewhat", "A little", "Quite a lot"]

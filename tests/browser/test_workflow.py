@@ -10,8 +10,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from browser.conftest import ARTIFACTS, settle
+from vig_core.case.record import new_case
 from vig_core.services.demo import ensure_demo_case
-from vig_core.case.models import new_case
 from vig_core.storage.store import CaseStore
 
 pytestmark = pytest.mark.browser

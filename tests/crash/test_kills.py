@@ -20,16 +20,16 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-
 from conftest import make_case
 from crash_harness import chosen_steps, crash, hidden_leftovers, random_moments, steps_of, wait_for_no_ffmpeg
 from media_fixtures import make
-from vig_core.storage.backup import backup, restore
+
+from vig_core.case.consent import ConsentKind
 from vig_core.exports.bundle import export_case_bundle
 from vig_core.services.clips import export_cycle
 from vig_core.services.erasure import erase_case, erase_films
-from vig_core.case.models import ConsentKind
 from vig_core.services.recordings import discard_upload, import_recording, receive_upload
+from vig_core.storage.backup import backup, restore
 from vig_core.storage.store import CaseStore
 
 DAY = date(2026, 3, 2)

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-
 from conftest import make_case
+
 from vig_core.case import activity
+from vig_core.case.consent import ConsentKind
 from vig_core.errors import ValidationError
-from vig_core.case.models import ConsentKind
 from vig_core.storage.store import case_to_tables
 
 

@@ -14,15 +14,15 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
 from conftest import make_case
+
+from vig_core.errors import StoreError, ValidationError
 from vig_core.storage import backup as backup_module
 from vig_core.storage.backup import MANIFEST, backup, restore, safe_member_name
-from vig_core.errors import StoreError, ValidationError
+from vig_core.storage.store import SCHEMA_VERSION, CaseStore, SettingsStore, case_from_tables, case_to_tables, migrate
 from vig_core.vocab.instruments import SHIPPED_DIR as SHIPPED_INSTRUMENTS
 from vig_core.vocab.principles import SHIPPED as SHIPPED_PRINCIPLES
 from vig_core.vocab.prompts import SHIPPED_DIR as SHIPPED_PROMPTS
-from vig_core.storage.store import SCHEMA_VERSION, CaseStore, SettingsStore, case_from_tables, case_to_tables, migrate
 
 FILM = os.urandom(300_000)
 

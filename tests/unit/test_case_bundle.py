@@ -14,19 +14,19 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
-
 from conftest import make_case
+
+from vig_core.case.film import Recording, Reflection
+from vig_core.case.record import Case
+from vig_core.errors import NotFoundError, StoreError, ValidationError
 from vig_core.exports import bundle as case_bundle
 from vig_core.exports.bundle import default_bundle_name, export_case_bundle
-from vig_core.exports.tables import TABLES
-from vig_core.errors import NotFoundError, StoreError, ValidationError
-from vig_core.case.film import Recording, Reflection
-from vig_core.vocab.instruments import load_instruments
-from vig_core.case.models import Case
-from vig_core.storage.codec import from_record, to_record
 from vig_core.exports.score_table import COLUMNS as SCORE_COLUMNS
 from vig_core.exports.score_table import scores_csv, scores_frame
+from vig_core.exports.tables import TABLES
+from vig_core.storage.codec import from_record, to_record
 from vig_core.storage.store import CaseStore
+from vig_core.vocab.instruments import load_instruments
 
 HEADERS = {  # spelled out: these names are a promise to whoever reads the files
     "moments.csv": ["recording", "cycle", "time_seconds", "time", "principles", "behaviours", "turn",

@@ -1,7 +1,9 @@
 from datetime import date
 
 from vig_core.case.caseload import caseload_rows
-from vig_core.case.models import ConsentKind, Stage, new_case
+from vig_core.case.consent import ConsentKind
+from vig_core.case.cycles import Stage
+from vig_core.case.record import new_case
 
 TODAY = date(2026, 6, 1)
 

@@ -10,14 +10,16 @@ from datetime import date
 import pytest
 
 from unit.test_film import recording
-from vig_core.case.questionnaires import TimePoint
-from vig_core.printables.celebration import celebration_html
-from vig_core.vocab.instruments import Instrument
-from vig_core.case.models import ConsentKind, Stage, new_case
+from vig_core.case.consent import ConsentKind
+from vig_core.case.cycles import Stage
 from vig_core.case.outcomes import enter_total, measure_results
-from vig_core.vocab.prompts import Prompt
+from vig_core.case.questionnaires import TimePoint
+from vig_core.case.record import new_case
 from vig_core.case.review import record_words
+from vig_core.printables.celebration import celebration_html
 from vig_core.printables.strengths import PRINT_CSS
+from vig_core.vocab.instruments import Instrument
+from vig_core.vocab.prompts import Prompt
 
 OPENED, REVIEW, LATER, MADE = date(2026, 1, 5), date(2026, 2, 2), date(2026, 3, 2), date(2026, 4, 6)
 SEE, MORE = Prompt("see", "What do you see?"), Prompt("more-of", "What would you like to see more of?")

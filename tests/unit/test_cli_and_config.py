@@ -6,9 +6,9 @@ import tomllib
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT
-from vig_core.case.models import Stage
+
+from vig_core.case.cycles import Stage
 from vig_core.storage.store import CaseStore
 
 
@@ -80,7 +80,9 @@ def test_import_recording_prints_the_id_or_one_line_why_not(data_dir, tmp_path):
     from datetime import date
 
     from media_fixtures import make
-    from vig_core.case.models import ConsentKind, new_case
+
+    from vig_core.case.consent import ConsentKind
+    from vig_core.case.record import new_case
 
     store = CaseStore(data_dir)
     case = new_case("CLI", "Ada", date(2026, 1, 5))

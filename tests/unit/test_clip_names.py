@@ -7,16 +7,18 @@ from pathlib import Path
 
 import pytest
 
-from vig_core.services import clips as clip_export
+from vig_core.case.consent import ConsentKind
+from vig_core.case.cycles import CycleStatus
+from vig_core.case.film import Recording, Reflection
+from vig_core.case.record import new_case
+from vig_core.case.timeline import timeline
 from vig_core.exports.elan import CLIPS_TIER, build_eaf
 from vig_core.exports.numbering import clip_stems
 from vig_core.exports.supervision import _clip_section
 from vig_core.exports.tables import table_frames
-from vig_core.case.film import Recording, Reflection
-from vig_core.case.models import ConsentKind, CycleStatus, new_case
-from vig_core.vocab.principles import SHIPPED, read_principles
 from vig_core.printables.strengths import strengths_html, strengths_items
-from vig_core.case.timeline import timeline
+from vig_core.services import clips as clip_export
+from vig_core.vocab.principles import SHIPPED, read_principles
 
 UNTITLED = "Clip at 1:05.40"
 OLD_NAMES = ("untitled", "Untitled", "moment together")

@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-
 from conftest import make_case
+
 from vig_core.case.caseload import past_retention
-from vig_core.services.clips import export_cycle
+from vig_core.case.consent import ConsentKind
 from vig_core.case.consent_rules import NEEDS, Use, allows, require, withdrawals
 from vig_core.errors import ValidationError
-from vig_core.case.models import ConsentKind
+from vig_core.services.clips import export_cycle
 
 GIVEN, WITHDRAWN = date(2026, 1, 6), date(2026, 2, 1)
 

@@ -13,14 +13,24 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pympi import Elan
 
-from vig_core.errors import ValidationError
-from vig_core.exports.elan import (CLIPS_TIER, FIXED_TIERS, NOTES_TIER, RECORDING_PROPERTY, TURN_TIER,
-                                   WORKING_POINT_TIER, build_eaf, eaf_bytes, heading_tiers, recording_eaf)
-from vig_core.exports.elan_import import MAX_EAF_BYTES, ElanPlan, apply_import, plan_import, read_eaf
 from vig_core.case.film import MAX_MOMENT_NOTE, Recording, Turn
-from vig_core.case.models import Case, new_case
-from vig_core.vocab.principles import SHIPPED, Heading, Principles, read_principles
+from vig_core.case.record import Case, new_case
+from vig_core.errors import ValidationError
+from vig_core.exports.elan import (
+    CLIPS_TIER,
+    FIXED_TIERS,
+    NOTES_TIER,
+    RECORDING_PROPERTY,
+    TURN_TIER,
+    WORKING_POINT_TIER,
+    build_eaf,
+    eaf_bytes,
+    heading_tiers,
+    recording_eaf,
+)
+from vig_core.exports.elan_import import MAX_EAF_BYTES, ElanPlan, apply_import, plan_import, read_eaf
 from vig_core.storage.codec import to_record
+from vig_core.vocab.principles import SHIPPED, Heading, Principles, read_principles
 
 PRINCIPLES = read_principles(SHIPPED)
 

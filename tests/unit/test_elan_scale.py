@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 
 from unit.test_elan import PRINCIPLES, coding, film_case, hand_made
+from vig_core.case.film import MAX_MOMENT_NOTE
 from vig_core.errors import ValidationError
 from vig_core.exports import elan_import
 from vig_core.exports.elan_import import MAX_IMPORTED_MOMENTS, plan_import, read_and_plan, read_eaf
-from vig_core.case.film import MAX_MOMENT_NOTE
 
 
 @pytest.fixture

@@ -7,13 +7,13 @@ import os
 from datetime import date
 
 import pytest
-
 from conftest import make_case
+
 from unit.test_cli_and_config import run_cli
-from vig_core.services.erasure import erase_case, erase_films, what_goes
 from vig_core.errors import NotFoundError
 from vig_core.services import lock
 from vig_core.services.demo import ENDING_DEMO_FILE, ensure_demo_case
+from vig_core.services.erasure import erase_case, erase_films, what_goes
 from vig_core.storage.store import CaseStore, SettingsStore
 
 

@@ -17,8 +17,10 @@ import openpyxl
 import pandas as pd
 import pytest
 import webvtt
+from conftest import make_case
 
 from vig_core import cli
+from vig_core.case.consent import ConsentKind
 from vig_core.errors import ValidationError
 from vig_core.exports import save
 from vig_core.exports.names import name_replacer, pseudonymised
@@ -28,13 +30,10 @@ from vig_core.exports.supervision import write_supervision_pack
 from vig_core.exports.tables import TABLES, table_frames
 from vig_core.exports.webvtt import CaptionSource, captioned_by_title, clip_webvtt, title_note
 from vig_core.exports.webvtt import webvtt as make_webvtt
-from vig_core.vocab.instruments import load_instruments
-from vig_core.case.models import ConsentKind
-from vig_core.vocab.principles import load_principles
 from vig_core.storage.codec import to_record
 from vig_core.storage.store import StoreError
-
-from conftest import make_case
+from vig_core.vocab.instruments import load_instruments
+from vig_core.vocab.principles import load_principles
 
 DAY = date(2026, 11, 29)
 CHILD, CARER = "Zephyrine", "Quillon Marchbanks"  # names that appear nowhere by chance, not even in a film's bytes

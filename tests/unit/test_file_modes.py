@@ -15,26 +15,26 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-
 from conftest import make_case
 from media_fixtures import make
-from vig_core.storage.backup import backup, restore
+
+from vig_core.case.consent import ConsentKind
+from vig_core.case.review import record_words
 from vig_core.exports.bundle import export_case_bundle
-from vig_core.services.clips import export_cycle, prepare_review_clips
-from vig_core.services.demo import ensure_demo_cases
-from vig_core.services.erasure import erase_case
 from vig_core.exports.save import Format, export
-from vig_core.storage.files import new_private_file, private_folder
-from vig_core.vocab.instruments import save_own_instrument
-from vig_core.services.lock import set_passphrase
 from vig_core.media.ffmpeg import run_ffmpeg
 from vig_core.media.plan import plan_import
 from vig_core.media.probe import probe
-from vig_core.case.models import ConsentKind
-from vig_core.vocab.prompts import edited_prompt_set, load_prompt_sets, save_own_prompt_set
+from vig_core.services.clips import export_cycle, prepare_review_clips
+from vig_core.services.demo import ensure_demo_cases
+from vig_core.services.erasure import erase_case
+from vig_core.services.lock import set_passphrase
 from vig_core.services.recordings import discard_upload, import_recording, receive_upload
-from vig_core.case.review import record_words
+from vig_core.storage.backup import backup, restore
+from vig_core.storage.files import new_private_file, private_folder
 from vig_core.storage.store import CaseStore, SettingsStore
+from vig_core.vocab.instruments import save_own_instrument
+from vig_core.vocab.prompts import edited_prompt_set, load_prompt_sets, save_own_prompt_set
 
 DAY = date(2026, 3, 2)
 ROOT = Path(__file__).resolve().parents[2]

@@ -8,12 +8,11 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from conftest import make_case
 
 from vig_core.exports.bundle import default_bundle_name
 from vig_core.exports.save import Format, export
 from vig_core.storage.paths import case_file_name
-
-from conftest import make_case
 
 DAY = date(2026, 11, 29)
 

@@ -9,11 +9,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from vig_core.errors import NotFoundError, ValidationError
 from vig_core.case.film import Clip, Moment, Recording, Turn, clip_name, on_frame, title_from_coding
-from vig_core.case.models import new_case
-from vig_core.vocab.principles import SHIPPED, load_principles, parse_principles, read_principles
+from vig_core.case.record import new_case
+from vig_core.errors import NotFoundError, ValidationError
 from vig_core.storage.codec import from_record, to_record
+from vig_core.vocab.principles import SHIPPED, load_principles, parse_principles, read_principles
 
 
 def recording(rid: str = "r1", cycle: int = 1, duration: float = 10.0, fps: float = 25) -> Recording:

@@ -15,17 +15,19 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from vig_core.printables.celebration import celebration_html
-from vig_core.exports.tables import table_frames
-from vig_core.case.models import CycleStatus, Goal, GoalRating, RatedAt, Stage, new_case
-from vig_core.printables.outcome_chart import goal_change_sentence, goals_figure
+from vig_core.case.cycles import CycleStatus, Stage
+from vig_core.case.goals import Goal, GoalRating, RatedAt
 from vig_core.case.outcomes import goal_changes
-from vig_core.vocab.principles import Principles
-from vig_core.storage.codec import from_record
+from vig_core.case.record import new_case
 from vig_core.case.review import close_cycle, rated_at_review, rerate_goals
-from vig_core.exports.score_table import scores_csv
-from vig_core.storage.store import CASE_FILE, CaseStore
 from vig_core.case.timeline import rating_table, timeline
+from vig_core.exports.score_table import scores_csv
+from vig_core.exports.tables import table_frames
+from vig_core.printables.celebration import celebration_html
+from vig_core.printables.outcome_chart import goal_change_sentence, goals_figure
+from vig_core.storage.codec import from_record
+from vig_core.storage.store import CASE_FILE, CaseStore
+from vig_core.vocab.principles import Principles
 
 DAY, LATER = date(2026, 3, 2), date(2026, 3, 9)
 

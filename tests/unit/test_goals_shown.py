@@ -10,16 +10,18 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from vig_core.printables.celebration import celebration_html
-from vig_core.errors import ValidationError
-from vig_core.exports.tables import table_frames
-from vig_core.case.models import Goal, Stage, new_case
-from vig_core.printables.outcome_chart import goals_figure
+from vig_core.case.cycles import Stage
+from vig_core.case.goals import Goal
 from vig_core.case.outcomes import goal_changes
-from vig_core.vocab.principles import Principles
-from vig_core.storage.codec import from_record
-from vig_core.exports.score_table import scores_csv
+from vig_core.case.record import new_case
 from vig_core.case.timeline import rating_table, timeline
+from vig_core.errors import ValidationError
+from vig_core.exports.score_table import scores_csv
+from vig_core.exports.tables import table_frames
+from vig_core.printables.celebration import celebration_html
+from vig_core.printables.outcome_chart import goals_figure
+from vig_core.storage.codec import from_record
+from vig_core.vocab.principles import Principles
 
 OPENED, REVIEW = date(2026, 1, 5), date(2026, 2, 2)
 

@@ -29,23 +29,24 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from conftest import ROOT
-from vig_core.printables.celebration import celebration_html
-from vig_core.services.demo import ENDING_DEMO_FILE, ensure_demo_case
-from vig_core.errors import ValidationError
+from vig_core.case.consent import ConsentKind
 from vig_core.case.film import MAX_MOMENT_NOTE
-from vig_core.vocab.instruments import load_instruments
-from vig_core.case.models import Case, ConsentKind
 from vig_core.case.outcomes import measure_results
+from vig_core.case.record import Case
+from vig_core.errors import ValidationError
+from vig_core.printables.celebration import celebration_html
+from vig_core.printables.strengths import strengths_html, strengths_items
+from vig_core.services.demo import ENDING_DEMO_FILE, ensure_demo_case
 from vig_core.storage.codec import to_record
 from vig_core.storage.store import CASE_FILE, CaseStore
-from vig_core.printables.strengths import strengths_html, strengths_items
 from vig_core.text import MAX_GOAL_TEXT, MAX_NOTE_TEXT, MAX_SHORT_TEXT, MAX_TITLE_TEXT, is_valid_unicode
 from vig_core.ui.escape import JOINER, shown
 from vig_core.ui.widgets import plain
+from vig_core.vocab.instruments import load_instruments
 
 MB = 1024 * 1024
 PROBE_CEILING = 2 * MB  # a field that accepts this much has no limit at all

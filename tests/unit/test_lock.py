@@ -6,11 +6,11 @@ import json
 
 import pytest
 
-from vig_core.services import lock
 from vig_core.errors import ValidationError
+from vig_core.services import lock
 from vig_core.services.lock import AppLock, LockError
-from vig_core.web.tokens import MediaTokens
 from vig_core.storage.store import SettingsStore
+from vig_core.web.tokens import MediaTokens
 
 PASS = "quiet river morning"
 

@@ -11,10 +11,10 @@ import pytest
 
 from vig_core.case import outcomes
 from vig_core.case.questionnaires import TimePoint
-from vig_core.vocab.instruments import load_instruments, measures_in_use, scale_note
-from vig_core.case.models import new_case
-from vig_core.printables.outcome_chart import measure_figure
+from vig_core.case.record import new_case
 from vig_core.exports.score_table import scores_csv
+from vig_core.printables.outcome_chart import measure_figure
+from vig_core.vocab.instruments import load_instruments, measures_in_use, scale_note
 
 DAY = date(2026, 1, 5)
 

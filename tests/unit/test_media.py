@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
-
-from datetime import date, datetime
-
 from media_fixtures import CREATED_UTC, PLAYABLE, SECONDS, STILL, make
+
 from vig_core.media.ffmpeg import run_ffmpeg
 from vig_core.media.plan import plan_import, progress_fraction
 from vig_core.media.probe import MediaError, probe

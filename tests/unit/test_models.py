@@ -2,17 +2,12 @@ from datetime import date
 
 import pytest
 
+from vig_core.case.consent import ConsentKind
+from vig_core.case.cycles import CycleStatus, Stage, add_months
+from vig_core.case.goals import goal_is_about_the_adult
+from vig_core.case.record import new_case
 from vig_core.errors import NotFoundError, ValidationError
-from vig_core.case.models import (
-    MAX_GOAL_TEXT,
-    MAX_NOTE_TEXT,
-    ConsentKind,
-    CycleStatus,
-    Stage,
-    add_months,
-    goal_is_about_the_adult,
-    new_case,
-)
+from vig_core.text import MAX_GOAL_TEXT, MAX_NOTE_TEXT
 
 DAY = date(2026, 3, 10)
 

@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 
 from vig_core.case import outcomes
+from vig_core.case.cycles import CycleStatus
 from vig_core.case.questionnaires import TimePoint
-from vig_core.vocab.instruments import SHIPPED_DIR, Instrument, load_instruments
-from vig_core.case.models import Case, CycleStatus, new_case
+from vig_core.case.record import Case, new_case
+from vig_core.case.scoring import reliable_change
 from vig_core.printables.outcome_chart import (
     NO_GOAL_RATINGS,
     change_sentence,
@@ -20,7 +21,7 @@ from vig_core.printables.outcome_chart import (
     measure_figure,
     number,
 )
-from vig_core.case.scoring import reliable_change
+from vig_core.vocab.instruments import SHIPPED_DIR, Instrument, load_instruments
 
 START, MID, END = date(2026, 1, 12), date(2026, 3, 2), date(2026, 5, 4)
 JARGON = ("RCI", "reliable change index", "SD", "GBO")

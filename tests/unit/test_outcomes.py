@@ -8,13 +8,13 @@ from datetime import date
 import pytest
 
 from vig_core.case import outcomes
-from vig_core.storage import store as store_module
 from vig_core.case.questionnaires import TimePoint
-from vig_core.errors import ValidationError
-from vig_core.vocab.instruments import load_instruments
-from vig_core.case.models import new_case
+from vig_core.case.record import new_case
 from vig_core.case.scoring import Verdict
+from vig_core.errors import ValidationError
+from vig_core.storage import store as store_module
 from vig_core.storage.store import CaseStore
+from vig_core.vocab.instruments import load_instruments
 
 START, MIDDLE, END = date(2026, 1, 5), date(2026, 2, 2), date(2026, 3, 2)
 
@@ -169,8 +169,13 @@ def test_one_questionnaire_per_time_point_and_blank_future_goals_are_refused(cas
 
 
 def test_an_uploaded_definition_is_kept_only_when_valid(tmp_path):
-    from vig_core.vocab.instruments import (SHIPPED_DIR, DefinitionError, forget_own_instrument, load_instruments,
-                                      save_own_instrument)
+    from vig_core.vocab.instruments import (
+        SHIPPED_DIR,
+        DefinitionError,
+        forget_own_instrument,
+        load_instruments,
+        save_own_instrument,
+    )
     good = json.loads((SHIPPED_DIR / "parent-check-in.json").read_text())
     good.update(id="my-check", title="My check-in")
     assert save_own_instrument(tmp_path, json.dumps(good).encode(), "upload.json").id == "my-check"

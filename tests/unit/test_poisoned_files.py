@@ -14,20 +14,26 @@ import math
 from datetime import date
 
 import pytest
+from conftest import make_case
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from conftest import make_case
 from unit.test_cli_and_config import run_cli
 from unit.test_scoring import SCORE_ENTRY, check_in
+from vig_core.case.scoring import clinical_cutoff, reliable_change, score_entry, score_items
 from vig_core.datafiles import MAX_DEPTH, json_problem, nesting_depth
 from vig_core.errors import ValidationError
-from vig_core.vocab.instruments import (DefinitionError, Instrument, load_instruments, parse_instrument,
-                                  save_own_instrument, scale_note)
+from vig_core.storage.store import CASE_FILE
+from vig_core.vocab.instruments import (
+    DefinitionError,
+    Instrument,
+    load_instruments,
+    parse_instrument,
+    save_own_instrument,
+    scale_note,
+)
 from vig_core.vocab.principles import load_principles
 from vig_core.vocab.prompts import load_prompt_sets
-from vig_core.case.scoring import clinical_cutoff, reliable_change, score_entry, score_items
-from vig_core.storage.store import CASE_FILE
 
 DEEP = "[" * 100_000 + "]" * 100_000
 

@@ -14,18 +14,27 @@ from pathlib import Path
 
 import av
 import pytest
-
 from conftest import make_case
 from media_fixtures import BROKEN, CREATED_UTC, STILL, make
+
+from vig_core.case.consent import ConsentKind
+from vig_core.case.cycles import Stage
 from vig_core.errors import StoreError, ValidationError
 from vig_core.media.ffmpeg import ffmpeg_exe
 from vig_core.media.probe import MediaError, probe
-from vig_core.case.models import ConsentKind, Stage
 from vig_core.services import recordings
 from vig_core.services.jobs import JOBS
 from vig_core.services.recordings import (
-    already_imported, file_fingerprint, fingerprint_of, films_in_folder, import_recording, imported_before,
-    receive_upload, refuse_while_importing, remove_recording, start_import,
+    already_imported,
+    file_fingerprint,
+    films_in_folder,
+    fingerprint_of,
+    import_recording,
+    imported_before,
+    receive_upload,
+    refuse_while_importing,
+    remove_recording,
+    start_import,
 )
 
 

@@ -15,19 +15,19 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-
 from conftest import make_case
 from crash_harness import crash, ffmpeg_working_on, hidden_leftovers, steps_of, wait_for_no_ffmpeg
 from media_fixtures import make
-from vig_core.storage import store as store_module
-from vig_core.storage.backup import backup, restore
+
+from vig_core.case.consent import ConsentKind
+from vig_core.errors import StoreError
+from vig_core.media.ffmpeg import run_ffmpeg
 from vig_core.services.clips import export_cycle
 from vig_core.services.erasure import erase_case, erase_films
-from vig_core.errors import StoreError
-from vig_core.storage.files import Writing, locked_new_file, remove_if_unowned
-from vig_core.media.ffmpeg import run_ffmpeg
-from vig_core.case.models import ConsentKind
 from vig_core.services.recordings import discard_upload, import_recording, receive_upload
+from vig_core.storage import store as store_module
+from vig_core.storage.backup import backup, restore
+from vig_core.storage.files import Writing, locked_new_file, remove_if_unowned
 from vig_core.storage.recovery import restoring
 from vig_core.storage.store import CaseStore, SettingsStore
 

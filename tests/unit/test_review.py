@@ -10,12 +10,14 @@ from datetime import date
 import pytest
 
 from unit.test_film import recording
-from vig_core.errors import ValidationError
-from vig_core.case.models import ConsentKind, CycleStatus, Stage, new_case
-from vig_core.vocab.prompts import Prompt
+from vig_core.case.consent import ConsentKind
+from vig_core.case.cycles import CycleStatus, Stage
+from vig_core.case.record import new_case
 from vig_core.case.review import close_cycle, rated_at_review, record_words, reopen_cycle, rerate_goals, review_cycle
-from vig_core.printables.strengths import caption_of, check_may_keep, still_time, strengths_html, strengths_items
 from vig_core.case.timeline import rating_table, timeline
+from vig_core.errors import ValidationError
+from vig_core.printables.strengths import caption_of, check_may_keep, still_time, strengths_html, strengths_items
+from vig_core.vocab.prompts import Prompt
 
 OPENED, REVIEW = date(2026, 1, 5), date(2026, 2, 2)
 SEE, MORE = Prompt("see", "What do you see?"), Prompt("more-of", "What would you like to see more of?")

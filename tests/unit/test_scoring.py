@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from vig_core.case.scoring import Verdict, clinical_cutoff, reliable_change, score_entry, score_items
 from vig_core.errors import ValidationError
 from vig_core.vocab.instruments import DefinitionError, load_instruments, parse_instrument, read_instrument
-from vig_core.case.scoring import Verdict, clinical_cutoff, reliable_change, score_entry, score_items
 
 
 def check_in(**changes) -> dict:

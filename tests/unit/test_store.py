@@ -8,13 +8,13 @@ import time
 from datetime import date
 
 import pytest
-
 from conftest import make_case
-from vig_core.storage import store as store_module
+
+from vig_core.case.consent import ConsentKind
 from vig_core.errors import NotFoundError, StoreError, ValidationError
-from vig_core.storage.files import locked_new_file
-from vig_core.case.models import ConsentKind
+from vig_core.storage import store as store_module
 from vig_core.storage.codec import from_record, to_record
+from vig_core.storage.files import locked_new_file
 from vig_core.storage.store import CaseStore, SettingsStore
 
 

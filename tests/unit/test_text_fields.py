@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-
 from conftest import make_case
+
 from vig_core.case import text_fields
-from vig_core.vocab.prompts import Prompt
 from vig_core.case.text_fields import CONFLICT, SAME, SAVE, merge_typed
+from vig_core.vocab.prompts import Prompt
 
 
 @pytest.mark.parametrize(("base", "current", "typed", "verdict"), [
@@ -66,8 +66,8 @@ INVISIBLE = ["A\x00B", "FAM\t07", "FAM-\u202e70", "FAM\u200b-07", "FAM-07\u2066"
 def test_a_code_or_name_with_an_invisible_or_control_character_is_refused(store, code) -> None:
     """Two codes must never look the same: NUL, TAB, bidi overrides and isolates, zero-width spaces,
     byte-order marks, separators and soft hyphens are refused in codes and names, in a sentence."""
+    from vig_core.case.record import new_case
     from vig_core.errors import ValidationError
-    from vig_core.case.models import new_case
 
     for field, args in [("case code", (code, "Ada")), ("first name", ("FAM-1", code))]:
         with pytest.raises(ValidationError, match=f"{field} holds an invisible or control character"):

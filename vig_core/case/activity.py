@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from vig_core.case.models import CONSENT_LABELS, ConsentKind
+from vig_core.case.consent import CONSENT_LABELS, ConsentKind
 
 ACTIVITY_LOG = "activity.jsonl"
 CREATED, CHANGED, EXPORTED, ERASED = "created", "changed", "exported", "erased"

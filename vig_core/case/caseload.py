@@ -6,7 +6,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from vig_core.case.models import CONSENT_LABELS, Case, Stage
+from vig_core.case.consent import CONSENT_LABELS
+from vig_core.case.cycles import Stage
+from vig_core.case.record import Case
 
 # Status filter labels -> the stages they cover.
 STATUS_FILTERS: dict[str, Stage] = {

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from vig_core.case.consent import CONSENT_LABELS, ConsentKind
+from vig_core.case.record import Case
 from vig_core.errors import ValidationError
-from vig_core.case.models import CONSENT_LABELS, Case, ConsentKind
 
 
 class Use(StrEnum):

@@ -25,8 +25,8 @@ from enum import StrEnum
 
 from vig_core.errors import ValidationError
 from vig_core.media.frames import format_time, frame_index, last_frame_index
-from vig_core.vocab.principles import Principles
 from vig_core.text import MAX_NOTE_TEXT, MAX_SHORT_TEXT, MAX_TITLE_TEXT, check_text
+from vig_core.vocab.principles import Principles
 
 MAX_MOMENT_NOTE = 2_000
 MIN_CLIP_SECONDS, MAX_CLIP_SECONDS = 2.0, 60.0  # services mostly use 3-10 s, never over a minute

@@ -1,6 +1,6 @@
 """Before and after: giving questionnaires, and the change in them and in the goals.
 
-Plain functions over a :class:`~vig_core.case.models.Case` (the store saves the
+Plain functions over a :class:`~vig_core.case.record.Case` (the store saves the
 result), like :mod:`review`. A questionnaire is given once per time point;
 answering saves each answer as it comes, finishing scores it (see
 :mod:`scoring`) and keeps the score with the administration.
@@ -18,12 +18,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
+from vig_core.case.cycles import Stage
+from vig_core.case.goals import Goal
 from vig_core.case.questionnaires import Administration, TimePoint
-from vig_core.errors import ValidationError
-from vig_core.vocab.instruments import Instrument, scale_note
-from vig_core.case.models import Case, Goal, Stage
+from vig_core.case.record import Case
 from vig_core.case.scoring import Change, Score, Verdict, item_value, number, reliable_change, score_entry, score_items
+from vig_core.errors import ValidationError
 from vig_core.text import new_id
+from vig_core.vocab.instruments import Instrument, scale_note
 
 GBO_ID = "gbo"
 GBO_TITLE = "Goal Based Outcomes (GBO)"

@@ -1,7 +1,7 @@
 """The shared review of a cycle: the parent's words, goal re-rating, closing the cycle.
 
 These are the rules of the review hour, as plain functions over a
-:class:`~vig_core.case.models.Case` (the store saves the result). Closing a cycle
+:class:`~vig_core.case.record.Case` (the store saves the result). Closing a cycle
 is what moves the work on: to the next cycle's filming, or, after the last
 planned cycle, to the ending. Closing can be undone by reopening the cycle,
 so a slip of the mouse in front of the parent costs nothing.
@@ -12,11 +12,13 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from vig_core.errors import ValidationError
+from vig_core.case.cycles import CycleStatus, Stage
 from vig_core.case.film import Clip, Reflection
-from vig_core.case.models import Case, CycleStatus, Goal, Stage
-from vig_core.vocab.prompts import Prompt
+from vig_core.case.goals import Goal
+from vig_core.case.record import Case
+from vig_core.errors import ValidationError
 from vig_core.text import new_id
+from vig_core.vocab.prompts import Prompt
 
 
 def record_words(case: Case, clip_id: str, prompt: Prompt, words: str, today: date) -> Reflection | None:

@@ -14,10 +14,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from vig_core.case.models import CONVERSATION_FIELDS, ENDING_FIELDS, Case
-from vig_core.vocab.prompts import Prompt
+from vig_core.case.conversation import CONVERSATION_FIELDS, ENDING_FIELDS
+from vig_core.case.record import Case
 from vig_core.case.review import record_words, words_by_prompt
 from vig_core.text import MAX_SHORT_TEXT, check_name
+from vig_core.vocab.prompts import Prompt
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
+from vig_core.case.cycles import CycleStatus, Stage
 from vig_core.case.film import clip_name
-from vig_core.case.models import Case, CycleStatus, RatedAt, Stage
+from vig_core.case.goals import RatedAt
+from vig_core.case.record import Case
 
 
 @dataclass(frozen=True)

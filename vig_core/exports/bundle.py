@@ -35,15 +35,15 @@ from datetime import date
 from pathlib import Path
 
 from vig_core.case.activity import EXPORTED
-from vig_core.storage.backup import CHUNK, file_size, walk_files, zip_entry
+from vig_core.case.record import Case
 from vig_core.exports.spreadsheet import csv_files
 from vig_core.exports.tables import columns_text, table_frames
-from vig_core.vocab.instruments import load_instruments
-from vig_core.case.models import Case
-from vig_core.storage.paths import case_file_name, check_new_files
-from vig_core.vocab.principles import load_principles
+from vig_core.storage.backup import CHUNK, file_size, walk_files, zip_entry
 from vig_core.storage.codec import to_record
+from vig_core.storage.paths import case_file_name, check_new_files
 from vig_core.storage.store import CASE_FILE, CaseStore, atomic_file, file_lock, plain_os_error
+from vig_core.vocab.instruments import load_instruments
+from vig_core.vocab.principles import load_principles
 
 MEDIA_DIR = "media"
 LEFT_OUT = ("uploads",)  # files still arriving or never imported: not part of the record

@@ -38,7 +38,7 @@ from xml.etree import ElementTree
 from pympi import Elan
 
 from vig_core.case.film import Moment, Recording, clip_name
-from vig_core.case.models import Case
+from vig_core.case.record import Case
 from vig_core.vocab.principles import Principles
 
 TURN_TIER, NOTES_TIER, WORKING_POINT_TIER, CLIPS_TIER = "Turn", "Notes", "Working point", "Clips"

@@ -47,14 +47,24 @@ import defusedxml.ElementTree as SafeTree
 from defusedxml import DefusedXmlException
 from pympi import Elan
 
-from vig_core.errors import ValidationError
 from vig_core.case.film import MAX_MOMENT_NOTE, Moment, Recording, Turn, on_frame
-from vig_core.media.frames import format_time
-from vig_core.case.models import Case
-from vig_core.vocab.principles import Principles
-from vig_core.storage.codec import to_record
-from vig_core.exports.elan import BEHAVIOURS_LINE, CLIPS_TIER, NOTES_TIER, RECORDING_PROPERTY, TURN_TIER, WORKING_POINT_TIER, WORKING_POINT_VALUE, heading_tiers, xml_text
+from vig_core.case.record import Case
+from vig_core.errors import ValidationError
+from vig_core.exports.elan import (
+    BEHAVIOURS_LINE,
+    CLIPS_TIER,
+    NOTES_TIER,
+    RECORDING_PROPERTY,
+    TURN_TIER,
+    WORKING_POINT_TIER,
+    WORKING_POINT_VALUE,
+    heading_tiers,
+    xml_text,
+)
 from vig_core.exports.names import name_restorer
+from vig_core.media.frames import format_time
+from vig_core.storage.codec import to_record
+from vig_core.vocab.principles import Principles
 
 MAX_EAF_BYTES = 20_000_000
 MAX_IMPORTED_MOMENTS = 2_000  # a moment every half second of a 15-minute film; a busy year's coding in all

@@ -20,7 +20,7 @@ import re
 from collections.abc import Callable
 from enum import Enum
 
-from vig_core.case.models import Case
+from vig_core.case.record import Case
 
 # Fields that hold identifiers or file paths, never typed text: left exactly as they are.
 NOT_TEXT = {"id", "playable", "original", "exported", "principles", "chosen_quotes", "answers"}

@@ -8,9 +8,9 @@ with the same name as the clip beside it is picked up by players such as VLC.
 
 from __future__ import annotations
 
-from vig_core.services.clips import slug
 from vig_core.case.film import clip_name
-from vig_core.case.models import Case
+from vig_core.case.record import Case
+from vig_core.services.clips import slug
 
 
 def clip_stems(case: Case) -> dict[str, str]:

@@ -20,12 +20,8 @@ from enum import StrEnum
 from pathlib import Path
 
 from vig_core.case.activity import EXPORTED
+from vig_core.case.record import Case
 from vig_core.errors import ValidationError
-from vig_core.vocab.instruments import load_instruments
-from vig_core.case.models import Case
-from vig_core.storage.paths import case_file_name, check_new_files
-from vig_core.vocab.principles import load_principles
-from vig_core.storage.store import CaseStore, atomic_file
 from vig_core.exports.elan import recording_eaf
 from vig_core.exports.names import names_in, pseudonymised
 from vig_core.exports.numbering import clip_stems
@@ -33,6 +29,10 @@ from vig_core.exports.spreadsheet import csv_files, xlsx_bytes
 from vig_core.exports.supervision import write_supervision_pack
 from vig_core.exports.tables import columns_text, table_frames
 from vig_core.exports.webvtt import CAPTION_LABELS, CaptionSource, clip_webvtt
+from vig_core.storage.paths import case_file_name, check_new_files
+from vig_core.storage.store import CaseStore, atomic_file
+from vig_core.vocab.instruments import load_instruments
+from vig_core.vocab.principles import load_principles
 
 
 class Format(StrEnum):

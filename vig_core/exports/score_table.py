@@ -17,10 +17,10 @@ from collections.abc import Callable, Mapping
 
 import pandas as pd
 
-from vig_core.case.questionnaires import TimePoint
-from vig_core.vocab.instruments import Instrument
-from vig_core.case.models import Case
 from vig_core.case.outcomes import GBO_ID, GBO_TITLE
+from vig_core.case.questionnaires import TimePoint
+from vig_core.case.record import Case
+from vig_core.vocab.instruments import Instrument
 
 COLUMNS = ["case_code", "measure_id", "measure", "time_point", "date", "score", "band", "how", "goal", "cycle"]
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

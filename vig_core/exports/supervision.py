@@ -30,22 +30,23 @@ from datetime import date
 from pathlib import Path
 
 from vig_core.case.activity import EXPORTED
-from vig_core.storage.backup import zip_entry
-from vig_core.exports.bundle import stream_file
+from vig_core.case.consent import ConsentKind
 from vig_core.case.consent_rules import Use, require
-from vig_core.errors import ValidationError
-from vig_core.storage.files import Writing
 from vig_core.case.film import Clip, clip_name
-from vig_core.media.edit import cut_clip
-from vig_core.media.frames import format_time
-from vig_core.case.models import Case, ConsentKind
-from vig_core.storage.paths import check_new_files
-from vig_core.vocab.principles import Principles, load_principles
-from vig_core.storage.store import CaseStore, atomic_file
-from vig_core.text import new_id
+from vig_core.case.record import Case
+from vig_core.errors import ValidationError
+from vig_core.exports.bundle import stream_file
 from vig_core.exports.names import names_in, pseudonymised
 from vig_core.exports.numbering import clip_stems
 from vig_core.exports.webvtt import CaptionSource, clip_webvtt
+from vig_core.media.edit import cut_clip
+from vig_core.media.frames import format_time
+from vig_core.storage.backup import zip_entry
+from vig_core.storage.files import Writing
+from vig_core.storage.paths import check_new_files
+from vig_core.storage.store import CaseStore, atomic_file
+from vig_core.text import new_id
+from vig_core.vocab.principles import Principles, load_principles
 
 ZIP_SHARE = 0.1  # of the progress bar: copying the cut clips into the zip
 

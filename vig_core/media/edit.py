@@ -25,11 +25,20 @@ from pathlib import Path
 from PIL import Image, ImageDraw, ImageFont
 
 from vig_core.errors import ValidationError
-from vig_core.storage.files import new_private_file, private_folder
 from vig_core.media.ffmpeg import Progress, run_ffmpeg
-from vig_core.media.frames import LEAD, ffmpeg_time, format_time, frame_index, last_frame_index, last_frame_start, save_still, seek_point
+from vig_core.media.frames import (
+    LEAD,
+    ffmpeg_time,
+    format_time,
+    frame_index,
+    last_frame_index,
+    last_frame_start,
+    save_still,
+    seek_point,
+)
 from vig_core.media.plan import DEFAULT_FPS, MAX_FPS
 from vig_core.media.probe import MediaError, MediaInfo, probe_copy
+from vig_core.storage.files import new_private_file, private_folder
 
 CARD_GREEN = (0x2F, 0x6F, 0x5E)
 CARD_TEXT = (0xF7, 0xF5, 0xEF)

@@ -29,9 +29,9 @@ from pathlib import Path
 
 import imageio_ffmpeg
 
-from vig_core.storage.files import FILE_MODE, locked_new_file
 from vig_core.media.plan import progress_fraction
 from vig_core.media.probe import MediaError
+from vig_core.storage.files import FILE_MODE, locked_new_file
 
 log = logging.getLogger("vig_workbook.media")
 

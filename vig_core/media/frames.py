@@ -26,9 +26,9 @@ from pathlib import Path
 import av
 
 from vig_core.errors import ValidationError
-from vig_core.storage.files import new_private_file
 from vig_core.media.ffmpeg import ffmpeg_exe, spawn_options
 from vig_core.media.probe import MediaError, MediaInfo, probe_copy
+from vig_core.storage.files import new_private_file
 
 # Floating-point slack, in frames: 0.12 s at 25 fps is frame 3, not 2.999…; and a time stored
 # rounded to the microsecond (up to 3e-5 of a frame early at 60 fps) still names its frame.

@@ -22,13 +22,14 @@ from __future__ import annotations
 import html
 from datetime import date
 
-from vig_core.case.questionnaires import TIME_POINT_LABELS
 from vig_core.case.consent_rules import Use, allows
-from vig_core.vocab.instruments import scale_note
-from vig_core.case.models import ENDING_FIELDS, Case
+from vig_core.case.conversation import ENDING_FIELDS
 from vig_core.case.outcomes import GBO_CREDIT, MeasureResult, goal_changes
+from vig_core.case.questionnaires import TIME_POINT_LABELS
+from vig_core.case.record import Case
 from vig_core.case.scoring import number
 from vig_core.printables.strengths import PRINT_CSS, figure_html, strengths_items
+from vig_core.vocab.instruments import scale_note
 
 CELEBRATION_CSS = PRINT_CSS + """
 .intro { font-size: 1.15rem; }

@@ -13,7 +13,7 @@ Bands come from the instrument's definition and are shaded in soft neutral
 colours, never red or green: the band's label says what it means. Nothing the
 practitioner wrote privately (notes, review notes) ever appears in a figure.
 
-Pure functions over :mod:`outcomes` results and a :class:`~vig_core.case.models.Case`;
+Pure functions over :mod:`outcomes` results and a :class:`~vig_core.case.record.Case`;
 the pages only hand the figures to Streamlit. Conventions the pages and tests
 rely on: the measure trace is named ``"Score"``; goal traces are named
 ``"Goal n"`` (n from ``case.numbered_goals``: retired goals only when shown) with the goal's id as
@@ -32,11 +32,13 @@ from html import escape
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from vig_core.case.questionnaires import TIME_POINT_LABELS
-from vig_core.vocab.instruments import Instrument, scale_note
-from vig_core.case.models import Case, CycleStatus, Goal
+from vig_core.case.cycles import CycleStatus
+from vig_core.case.goals import Goal
 from vig_core.case.outcomes import GBO_RELIABLE_POINTS, GoalChange, MeasureResult
+from vig_core.case.questionnaires import TIME_POINT_LABELS
+from vig_core.case.record import Case
 from vig_core.case.scoring import RELIABLE_Z, Change, Verdict, number
+from vig_core.vocab.instruments import Instrument, scale_note
 
 PLAIN_FONT = 18
 PRACTITIONER_FONT = 14

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from vig_core.case.consent_rules import Use, allows
-from vig_core.errors import ValidationError
 from vig_core.case.film import Clip, clip_name, on_frame
-from vig_core.case.models import Case
+from vig_core.case.record import Case
+from vig_core.errors import ValidationError
 
 
 @dataclass(frozen=True)

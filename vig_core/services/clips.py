@@ -19,12 +19,12 @@ from pathlib import Path
 
 from vig_core.case.activity import EXPORTED
 from vig_core.case.consent_rules import Use, require
-from vig_core.errors import ValidationError
-from vig_core.storage.files import Writing
 from vig_core.case.film import Clip, clip_name
-from vig_core.media.edit import compile_film, cut_clip, export_stills
-from vig_core.case.models import Case
+from vig_core.case.record import Case
 from vig_core.case.review import has_clip_file
+from vig_core.errors import ValidationError
+from vig_core.media.edit import compile_film, cut_clip, export_stills
+from vig_core.storage.files import Writing
 from vig_core.storage.store import CaseStore, plain_os_error
 from vig_core.text import new_id
 

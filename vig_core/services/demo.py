@@ -20,18 +20,20 @@ import tempfile
 from datetime import date, timedelta
 from pathlib import Path
 
-from vig_core.shipped import SHIPPED_DATA
 from vig_core.case import outcomes
-from vig_core.case.questionnaires import TimePoint
+from vig_core.case.consent import ConsentKind
+from vig_core.case.cycles import CycleStatus, Stage
 from vig_core.case.film import Turn
-from vig_core.vocab.instruments import load_instruments
+from vig_core.case.questionnaires import TimePoint
+from vig_core.case.record import Case, new_case
+from vig_core.case.review import record_words
 from vig_core.media.ffmpeg import ffmpeg_exe, spawn_options
-from vig_core.case.models import Case, ConsentKind, CycleStatus, Stage, new_case
+from vig_core.services.recordings import import_recording
+from vig_core.shipped import SHIPPED_DATA
+from vig_core.storage.store import CaseStore
+from vig_core.vocab.instruments import load_instruments
 from vig_core.vocab.prompts import SHARED_REVIEW, read_prompt_set
 from vig_core.vocab.prompts import SHIPPED_DIR as PROMPTS_DIR
-from vig_core.services.recordings import import_recording
-from vig_core.case.review import record_words
-from vig_core.storage.store import CaseStore
 
 DEMO_FILE = SHIPPED_DATA / "demo" / "case.json"
 ENDING_DEMO_FILE = DEMO_FILE.with_name("ending.json")

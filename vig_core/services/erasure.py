@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from vig_core.case.models import Case
+from vig_core.case.record import Case
 from vig_core.storage.store import CaseStore
 
 

@@ -24,14 +24,14 @@ from pathlib import Path
 from typing import BinaryIO
 
 from vig_core.case.consent_rules import Use, require
-from vig_core.errors import ValidationError
-from vig_core.storage.files import Writing, new_private_file
 from vig_core.case.film import Recording
-from vig_core.services.jobs import JOBS, Job, JobBusy
+from vig_core.case.record import Case
+from vig_core.errors import ValidationError
 from vig_core.media.ffmpeg import run_ffmpeg
 from vig_core.media.plan import plan_import
 from vig_core.media.probe import MediaError, probe
-from vig_core.case.models import Case
+from vig_core.services.jobs import JOBS, Job, JobBusy
+from vig_core.storage.files import Writing, new_private_file
 from vig_core.storage.store import CaseStore, plain_os_error
 from vig_core.text import MAX_TITLE_TEXT, displayable, new_id
 

@@ -48,11 +48,24 @@ from vig_core.case import activity
 from vig_core.datafiles import check_json, parse_json
 from vig_core.errors import StoreError, ValidationError, VigError
 from vig_core.storage.recovery import recover_restore, restoring
+from vig_core.storage.store import (
+    CASE_FILE,
+    DELETION_LOG,
+    DIR_MODE,
+    FILE_MODE,
+    MEDIA_FOLDERS,
+    SCHEMA_VERSION,
+    TEMP_SUFFIX,
+    CaseStore,
+    atomic_file,
+    file_lock,
+    fsync_dir,
+    plain_os_error,
+)
 from vig_core.vocab.instruments import DefinitionError, read_instrument
 from vig_core.vocab.principles import OWN_FILE_NAME as OWN_PRINCIPLES
 from vig_core.vocab.principles import read_principles
 from vig_core.vocab.prompts import read_prompt_set
-from vig_core.storage.store import CASE_FILE, DELETION_LOG, DIR_MODE, FILE_MODE, MEDIA_FOLDERS, SCHEMA_VERSION, TEMP_SUFFIX, CaseStore, atomic_file, file_lock, fsync_dir, plain_os_error
 
 FORMAT, FORMAT_VERSION, MANIFEST = "vig-workbook-backup", 1, "manifest.json"
 SETTINGS = "settings.json"

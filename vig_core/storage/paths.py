@@ -19,7 +19,7 @@ import platformdirs
 from vig_core.errors import ValidationError
 
 if TYPE_CHECKING:
-    from vig_core.case.models import Case
+    from vig_core.case.record import Case
 
 ENV_VAR = "VIG_DATA_DIR"
 APP_NAME = "vig-workbook"

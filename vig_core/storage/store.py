@@ -48,11 +48,19 @@ from tinydb import TinyDB
 from tinydb.storages import Storage
 
 from vig_core.case import activity
+from vig_core.case.record import Case
 from vig_core.datafiles import json_problem, repaired
 from vig_core.errors import NotFoundError, StoreError, ValidationError, VigError
-from vig_core.storage.files import DIR_MODE, FILE_MODE, TEMP_SUFFIX, atomic_file, fsync_dir, plain_os_error, remove_if_unowned
-from vig_core.case.models import Case
 from vig_core.storage.codec import from_record, to_record
+from vig_core.storage.files import (
+    DIR_MODE,
+    FILE_MODE,
+    TEMP_SUFFIX,
+    atomic_file,
+    fsync_dir,
+    plain_os_error,
+    remove_if_unowned,
+)
 from vig_core.storage.recovery import clean_writers, recover_restore, remove_path
 from vig_core.text import code_key
 

@@ -27,10 +27,9 @@ from typing import Any
 
 import streamlit as st
 
-from vig_core.errors import LockedError, VigError
-from vig_core.case.models import Case
+from vig_core.case.record import Case
 from vig_core.case.text_fields import CONFLICT, SAME, SAVE, TextField, merge_typed
-
+from vig_core.errors import LockedError, VigError
 from vig_core.ui import messages, session
 from vig_core.ui.escape import plain, shown
 

@@ -12,9 +12,8 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from vig_core.services import lock
 from vig_core.errors import VigError
-
+from vig_core.services import lock
 from vig_core.ui import session
 from vig_core.ui.autosave import typing_watch
 from vig_core.ui.widgets import confirm_button

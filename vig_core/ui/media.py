@@ -13,15 +13,15 @@ from pathlib import Path
 
 import streamlit as st
 
-from vig_core.services.clips import client_may_play, prepare_review_clips
-from vig_core.errors import VigError
-from vig_core.services.jobs import CANCELLED, DONE, JOBS, RUNNING, Job
-from vig_core.media.frames import still_png
-from vig_core.web.tokens import TOKENS
-from vig_core.case.models import Case
+from vig_core.case.record import Case
 from vig_core.case.review import has_clip_file
+from vig_core.errors import VigError
+from vig_core.media.frames import still_png
+from vig_core.services.clips import client_may_play, prepare_review_clips
+from vig_core.services.jobs import CANCELLED, DONE, JOBS, RUNNING, Job
 from vig_core.ui import messages, session
 from vig_core.ui.escape import plain
+from vig_core.web.tokens import TOKENS
 
 ANALYSIS_RECORDING_KEY = "analysis_recording"  # the recording the Micro-analysis page shows
 

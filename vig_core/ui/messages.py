@@ -29,9 +29,8 @@ from typing import Any
 
 import streamlit as st
 
+from vig_core.case.record import Case
 from vig_core.errors import VigError
-from vig_core.case.models import Case
-
 from vig_core.ui import session
 from vig_core.ui.escape import plain
 

@@ -17,15 +17,14 @@ from typing import Any
 import plotly.graph_objects as go
 import streamlit as st
 
-from vig_core.vocab.instruments import Instrument, load_instruments
-from vig_core.case.models import Case
-from vig_core.printables.outcome_chart import change_sentence, goal_change_sentence, goals_figure, measure_figure
 from vig_core.case.outcomes import GBO_CREDIT, goal_changes, measure_results, unknown_instruments
-from vig_core.storage.paths import data_root
+from vig_core.case.record import Case
 from vig_core.case.scoring import number
-
+from vig_core.printables.outcome_chart import change_sentence, goal_change_sentence, goals_figure, measure_figure
+from vig_core.storage.paths import data_root
 from vig_core.ui.escape import plain as escaped
 from vig_core.ui.messages import contained
+from vig_core.vocab.instruments import Instrument, load_instruments
 
 CHART_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
 

@@ -12,10 +12,10 @@ from datetime import date
 
 import streamlit as st
 
+from vig_core.case.consent import CONSENT_LABELS, ConsentKind
 from vig_core.case.consent_rules import withdrawals
+from vig_core.case.record import Case
 from vig_core.services.erasure import erase_case, erase_films, what_goes, what_goes_with_films
-from vig_core.case.models import CONSENT_LABELS, Case, ConsentKind
-
 from vig_core.ui import session
 from vig_core.ui.widgets import confirm_button, plain
 

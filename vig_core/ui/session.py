@@ -24,9 +24,9 @@ import streamlit as st
 from streamlit import runtime
 from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
+from vig_core.case.record import Case
 from vig_core.errors import LockedError, NotFoundError, VigError
 from vig_core.services.lock import AppLock
-from vig_core.case.models import Case
 from vig_core.storage.paths import data_root
 from vig_core.storage.store import CaseStore, SettingsStore
 from vig_core.ui.escape import plain

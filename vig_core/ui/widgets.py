@@ -14,8 +14,7 @@ from typing import Any
 
 import streamlit as st
 
-from vig_core.case.models import Case
-
+from vig_core.case.record import Case
 from vig_core.ui import session
 from vig_core.ui.autosave import autosave_text  # noqa: F401 - pages take every shared widget from here
 from vig_core.ui.escape import plain, shown  # noqa: F401 - pages take both from here

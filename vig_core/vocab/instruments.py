@@ -19,13 +19,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from vig_core.shipped import SHIPPED_DATA
 from vig_core.datafiles import check_json, parse_json, read_data_file
 from vig_core.datafiles import is_safe_id as _safe_id
 from vig_core.errors import ValidationError
+from vig_core.shipped import SHIPPED_DATA
 from vig_core.storage.files import private_folder
-from vig_core.text import displayable
 from vig_core.storage.store import SettingsStore, write_json_atomically
+from vig_core.text import displayable
 
 SHIPPED_DIR = SHIPPED_DATA / "instruments"
 OWN_DIR_NAME = "instruments"

@@ -13,9 +13,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from vig_core.shipped import SHIPPED_DATA
 from vig_core.datafiles import check_json, read_data_file
 from vig_core.errors import ValidationError
+from vig_core.shipped import SHIPPED_DATA
 
 SHIPPED = SHIPPED_DATA / "principles.json"
 OWN_FILE_NAME = "principles.json"

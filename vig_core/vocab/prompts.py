@@ -13,10 +13,10 @@ import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from vig_core.shipped import SHIPPED_DATA
-from vig_core.datafiles import is_safe_id as _safe_id
 from vig_core.datafiles import check_json, read_data_file
+from vig_core.datafiles import is_safe_id as _safe_id
 from vig_core.errors import ValidationError
+from vig_core.shipped import SHIPPED_DATA
 from vig_core.storage.files import private_folder
 from vig_core.storage.store import write_json_atomically
 from vig_core.text import MAX_TITLE_TEXT, displayable

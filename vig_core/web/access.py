@@ -39,8 +39,8 @@ from urllib.parse import parse_qsl, urlencode
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from vig_core.web.tokens import TOKENS
 from vig_core.storage.store import DIR_MODE, write_json_atomically
+from vig_core.web.tokens import TOKENS
 
 ACCESS_FOLDER = "access"
 SECRET_FILE, KEYS_FILE = "cookie-secret", "launch-keys.json"
