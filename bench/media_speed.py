@@ -39,12 +39,13 @@ sys.path.insert(0, str(ROOT / "bench"))
 from report import Row, median, table  # noqa: E402
 
 from vig_core.case.consent import ConsentKind
+from vig_core.case.frames import frame_index
 from vig_core.case.record import new_case  # noqa: E402
 from vig_core.media.edit import clip_rate, compile_film, cut_args, film_args, title_card_png, upright_size  # noqa: E402
 from vig_core.media.ffmpeg import ffmpeg_exe  # noqa: E402
-from vig_core.media.frames import frame_index, grab_args, seek_point  # noqa: E402
 from vig_core.media.plan import plan_import  # noqa: E402
 from vig_core.media.probe import probe  # noqa: E402
+from vig_core.media.stills import grab_args, seek_point  # noqa: E402
 from vig_core.services.clips import export_cycle  # noqa: E402
 from vig_core.services.recordings import import_recording, remove_recording  # noqa: E402
 from vig_core.storage.store import CaseStore  # noqa: E402

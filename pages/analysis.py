@@ -5,8 +5,8 @@ from streamlit_player import st_player
 
 from vig_core.case import text_fields
 from vig_core.case.film import MAX_MOMENT_NOTE, Clip, Moment, Turn, clip_name, on_frame, title_from_coding
+from vig_core.case.frames import TIME_CHARS, format_time, parse_time, step
 from vig_core.errors import ValidationError
-from vig_core.media.frames import TIME_CHARS, format_time, parse_time, step
 from vig_core.storage.paths import data_root
 from vig_core.ui import messages, session
 from vig_core.ui.frame_stepper import frame_stepper

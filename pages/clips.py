@@ -5,7 +5,7 @@ from streamlit_player import st_player
 
 from vig_core.case import text_fields
 from vig_core.case.film import DEFAULT_CHOSEN_CLIPS, clip_name
-from vig_core.media.frames import TIME_CHARS, format_time, parse_time
+from vig_core.case.frames import TIME_CHARS, format_time, parse_time
 from vig_core.services.clips import export_cycle
 from vig_core.services.jobs import JOBS
 from vig_core.services.recordings import default_cycle

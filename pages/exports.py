@@ -6,12 +6,12 @@ from pathlib import Path
 import streamlit as st
 
 from vig_core.case.film import clip_name
+from vig_core.case.frames import format_time
 from vig_core.errors import ValidationError
 from vig_core.exports.elan_import import apply_import, read_and_plan
 from vig_core.exports.save import FORMAT_LABELS, Format, export
 from vig_core.exports.supervision import check_pack_allowed
 from vig_core.exports.webvtt import CAPTION_LABELS, CaptionSource, title_note
-from vig_core.media.frames import format_time
 from vig_core.services.jobs import CANCELLED, DONE, JOBS, Job
 from vig_core.storage.paths import data_root, default_save_folder
 from vig_core.ui import messages, session

@@ -9,8 +9,8 @@ import streamlit as st
 
 from vig_core.case import text_fields
 from vig_core.case.consent import ConsentKind
+from vig_core.case.frames import format_time
 from vig_core.errors import VigError
-from vig_core.media.frames import format_time
 from vig_core.services.jobs import DONE, JOBS, Job
 from vig_core.services.recordings import (
     KEEP_ORIGINALS,

@@ -21,22 +21,12 @@ from hypothesis import strategies as st
 from media_fixtures import ffmpeg, make
 from PIL import Image
 
+from vig_core.case.frames import EPSILON, format_time, frame_index, last_frame_index, parse_time, snap, step
 from vig_core.errors import ValidationError
 from vig_core.media import edit as edit_module
 from vig_core.media.edit import CARD_GREEN, compile_film, cut_args, cut_clip, export_stills, title_card_png
-from vig_core.media.frames import (
-    EPSILON,
-    format_time,
-    frame_index,
-    last_frame_index,
-    parse_time,
-    save_still,
-    seek_point,
-    snap,
-    step,
-    still_png,
-)
 from vig_core.media.probe import MediaError, probe
+from vig_core.media.stills import save_still, seek_point, still_png
 
 FPS = 30  # the fixtures' rate
 FRAME = 1 / FPS

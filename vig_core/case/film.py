@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 
+from vig_core.case.frames import format_time, frame_index, last_frame_index
 from vig_core.errors import ValidationError
-from vig_core.media.frames import format_time, frame_index, last_frame_index
 from vig_core.text import MAX_NOTE_TEXT, MAX_SHORT_TEXT, MAX_TITLE_TEXT, check_text
 from vig_core.vocab.principles import Principles
 

@@ -48,6 +48,7 @@ from defusedxml import DefusedXmlException
 from pympi import Elan
 
 from vig_core.case.film import MAX_MOMENT_NOTE, Moment, Recording, Turn, on_frame
+from vig_core.case.frames import format_time
 from vig_core.case.record import Case
 from vig_core.errors import ValidationError
 from vig_core.exports.elan import (
@@ -62,7 +63,6 @@ from vig_core.exports.elan import (
     xml_text,
 )
 from vig_core.exports.names import name_restorer
-from vig_core.media.frames import format_time
 from vig_core.storage.codec import to_record
 from vig_core.vocab.principles import Principles
 

@@ -33,6 +33,7 @@ from vig_core.case.activity import EXPORTED
 from vig_core.case.consent import ConsentKind
 from vig_core.case.consent_rules import Use, require
 from vig_core.case.film import Clip, clip_name
+from vig_core.case.frames import format_time
 from vig_core.case.record import Case
 from vig_core.errors import ValidationError
 from vig_core.exports.bundle import stream_file
@@ -40,7 +41,6 @@ from vig_core.exports.names import names_in, pseudonymised
 from vig_core.exports.numbering import clip_stems
 from vig_core.exports.webvtt import CaptionSource, clip_webvtt
 from vig_core.media.edit import cut_clip
-from vig_core.media.frames import format_time
 from vig_core.storage.backup import zip_entry
 from vig_core.storage.files import Writing
 from vig_core.storage.paths import check_new_files

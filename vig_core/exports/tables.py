@@ -17,10 +17,10 @@ from collections.abc import Iterable, Mapping
 import pandas as pd
 
 from vig_core.case.film import clip_name
+from vig_core.case.frames import format_time
 from vig_core.case.record import Case
 from vig_core.exports.score_table import COLUMNS as SCORE_COLUMNS
 from vig_core.exports.score_table import scores_frame
-from vig_core.media.frames import format_time
 from vig_core.vocab.instruments import Instrument
 from vig_core.vocab.principles import Principles
 

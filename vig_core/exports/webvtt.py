@@ -21,9 +21,9 @@ import textwrap
 from enum import StrEnum
 
 from vig_core.case.film import Clip
+from vig_core.case.frames import format_time
 from vig_core.case.record import Case
 from vig_core.exports.numbering import clip_stems
-from vig_core.media.frames import format_time
 
 LINE_LENGTH = 42
 LINES_PER_CUE = 2

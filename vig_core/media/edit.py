@@ -24,20 +24,12 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
+from vig_core.case.frames import format_time, frame_index, last_frame_index
 from vig_core.errors import ValidationError
 from vig_core.media.ffmpeg import Progress, run_ffmpeg
-from vig_core.media.frames import (
-    LEAD,
-    ffmpeg_time,
-    format_time,
-    frame_index,
-    last_frame_index,
-    last_frame_start,
-    save_still,
-    seek_point,
-)
 from vig_core.media.plan import DEFAULT_FPS, MAX_FPS
 from vig_core.media.probe import MediaError, MediaInfo, probe_copy
+from vig_core.media.stills import LEAD, ffmpeg_time, last_frame_start, save_still, seek_point
 from vig_core.storage.files import new_private_file, private_folder
 
 CARD_GREEN = (0x2F, 0x6F, 0x5E)

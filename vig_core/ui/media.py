@@ -16,7 +16,7 @@ import streamlit as st
 from vig_core.case.record import Case
 from vig_core.case.review import has_clip_file
 from vig_core.errors import VigError
-from vig_core.media.frames import still_png
+from vig_core.media.stills import still_png
 from vig_core.services.clips import client_may_play, prepare_review_clips
 from vig_core.services.jobs import CANCELLED, DONE, JOBS, RUNNING, Job
 from vig_core.ui import messages, session

@@ -18,8 +18,8 @@ from streamlit.delta_generator import DeltaGenerator
 from streamlit_player import st_player
 
 from vig_core.case.film import Clip, Recording
+from vig_core.case.frames import format_time
 from vig_core.case.review import has_clip_file
-from vig_core.media.frames import format_time
 from vig_core.ui import session
 from vig_core.ui.media import cutting, job_progress, media_url, still
 
