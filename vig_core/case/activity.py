@@ -15,7 +15,6 @@ from typing import Any
 
 from vig_core.case.consent import CONSENT_LABELS, ConsentKind
 
-ACTIVITY_LOG = "activity.jsonl"
 CREATED, CHANGED, EXPORTED, ERASED = "created", "changed", "exported", "erased"
 
 TABLE_LABELS = {

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from vig_core.errors import StoreError, VigError
+from vig_core.storage.layout import WRITERS
 
 try:  # POSIX: a lock that dies with the process holding it
     import fcntl
@@ -38,7 +39,6 @@ except ImportError:  # pragma: no cover - Windows: leftovers are judged by their
 
 DIR_MODE, FILE_MODE = 0o700, 0o600  # only the practitioner's account may read
 TEMP_SUFFIX = ".tmp"
-WRITERS = ".writing"  # in the data folder: one locked note per unfinished write (see Writing)
 STALE_SECONDS = 60  # without file locks (Windows): a leftover untouched this long has no live writer
 
 

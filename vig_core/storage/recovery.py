@@ -28,7 +28,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from vig_core.errors import ValidationError
-from vig_core.storage.files import TEMP_SUFFIX, WRITERS, fsync_dir, locked_new_file, take_if_unowned
+from vig_core.storage.files import TEMP_SUFFIX, fsync_dir, locked_new_file, take_if_unowned
+from vig_core.storage.layout import WRITERS
 
 log = logging.getLogger("vig_workbook.recovery")
 
