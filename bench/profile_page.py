@@ -31,7 +31,8 @@ def loop(root: str, page: str, runs: int) -> None:
     from streamlit.testing.v1 import AppTest
 
     from vig_core.services.lock import OFFERED
-    from vig_core.storage.store import CaseStore, SettingsStore
+    from vig_core.storage.settings import SettingsStore
+    from vig_core.storage.store import CaseStore
 
     quiet_streamlit()
     os.environ["VIG_DATA_DIR"] = root

@@ -21,8 +21,10 @@ from vig_core.exports.bundle import export_case_bundle  # noqa: E402
 from vig_core.services import lock  # noqa: E402
 from vig_core.services.demo import ensure_demo_cases  # noqa: E402
 from vig_core.services.erasure import erase_films  # noqa: E402
-from vig_core.storage.backup import backup, restore  # noqa: E402
-from vig_core.storage.store import CaseStore, SettingsStore  # noqa: E402
+from vig_core.storage.backup import backup
+from vig_core.storage.restore import restore  # noqa: E402
+from vig_core.storage.settings import SettingsStore  # noqa: E402
+from vig_core.storage.store import CaseStore
 
 PASS = "quiet river morning"
 

@@ -31,7 +31,8 @@ from streamlit.testing.v1 import AppTest  # noqa: E402
 from synthetic import build  # noqa: E402
 
 from vig_core.services.lock import OFFERED  # noqa: E402
-from vig_core.storage.store import CaseStore, SettingsStore  # noqa: E402
+from vig_core.storage.settings import SettingsStore  # noqa: E402
+from vig_core.storage.store import CaseStore
 
 quiet_streamlit()
 

@@ -6,6 +6,7 @@ import streamlit as st
 from vig_core.case import outcomes
 from vig_core.case.questionnaires import TIME_POINT_LABELS, TimePoint
 from vig_core.errors import ValidationError
+from vig_core.storage.layout import OWN_INSTRUMENTS
 from vig_core.storage.paths import data_root
 from vig_core.text import displayable
 from vig_core.ui import messages, session
@@ -13,7 +14,6 @@ from vig_core.ui.outcomes import instruments
 from vig_core.ui.widgets import case_title, confirm_button, plain, require_case, shown
 from vig_core.vocab.instruments import (
     IN_USE_SETTING,
-    OWN_DIR_NAME,
     SHIPPED_DIR,
     DefinitionError,
     forget_own_instrument,
@@ -237,7 +237,7 @@ def add_own() -> None:
 def own_definitions() -> None:
     st.subheader("Your own questionnaires", anchor=False)
     st.caption(f"A definition is a JSON file (format: docs/instruments.md). Added ones are kept in the data "
-               f"folder's “{OWN_DIR_NAME}” folder; one with the id of a shipped one takes its place.")
+               f"folder's “{OWN_INSTRUMENTS}” folder; one with the id of a shipped one takes its place.")
     example = (SHIPPED_DIR / "parent-check-in.json").read_bytes()
     st.download_button("Download an example definition", example, file_name="example-definition.json",
                        mime="application/json", key="download-example", on_click="ignore")

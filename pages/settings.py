@@ -11,8 +11,9 @@ from vig_core.errors import ValidationError, VigError
 from vig_core.exports.bundle import default_bundle_name, export_case_bundle
 from vig_core.services import lock
 from vig_core.services.jobs import JOBS
-from vig_core.storage.backup import backup, restore
+from vig_core.storage.backup import backup
 from vig_core.storage.paths import data_root, default_save_folder, free_file_name
+from vig_core.storage.restore import restore
 from vig_core.ui import messages, session
 from vig_core.ui.media import job_progress
 from vig_core.ui.outcomes import instruments

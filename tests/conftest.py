@@ -12,7 +12,8 @@ import streamlit as st
 from vig_core.case.record import Case, new_case
 from vig_core.services.demo import ensure_demo_cases
 from vig_core.services.lock import OFFERED
-from vig_core.storage.store import CaseStore, SettingsStore
+from vig_core.storage.settings import SettingsStore
+from vig_core.storage.store import CaseStore
 
 ROOT = Path(__file__).resolve().parent.parent
 

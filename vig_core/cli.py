@@ -22,9 +22,11 @@ from vig_core.services.demo import ensure_demo_cases
 from vig_core.services.erasure import erase_case, erase_films, what_goes, what_goes_with_films
 from vig_core.services.lock import PASSPHRASE_HASH
 from vig_core.services.recordings import KEEP_ORIGINALS, default_cycle, import_recording
-from vig_core.storage.backup import backup, restore
+from vig_core.storage.backup import backup
 from vig_core.storage.paths import ENV_VAR, data_root
-from vig_core.storage.store import CaseStore, SettingsStore
+from vig_core.storage.restore import restore
+from vig_core.storage.settings import SettingsStore
+from vig_core.storage.store import CaseStore
 from vig_core.vocab.instruments import DefinitionError, read_instrument
 from vig_core.web.access import new_launch_key
 

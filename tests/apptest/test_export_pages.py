@@ -13,7 +13,7 @@ from vig_core.case.consent import ConsentKind
 from vig_core.exports.save import Format
 from vig_core.services.demo import ensure_demo_case
 from vig_core.services.jobs import JOBS
-from vig_core.storage.store import SettingsStore
+from vig_core.storage.settings import SettingsStore
 from vig_core.ui import session
 from vig_core.ui.session import CLIENT_VIEW_SETTING
 

@@ -37,7 +37,8 @@ from vig_core.case.consent import ConsentKind
 from vig_core.case.review import review_cycle
 from vig_core.services.clips import prepare_review_clips
 from vig_core.services.demo import ensure_demo_cases
-from vig_core.storage.store import CaseStore, SettingsStore
+from vig_core.storage.settings import SettingsStore
+from vig_core.storage.store import CaseStore
 from vig_core.ui.session import CLIENT_VIEW_SETTING, GENERIC_ERROR
 from vig_core.vocab.prompts import SHARED_REVIEW, Prompt, PromptSet, save_own_prompt_set
 
@@ -338,7 +339,7 @@ def test_a_lone_surrogate_in_a_field_does_not_break_the_page(store, data_dir):
     (made before, or by hand) shows as � and the page works."""
     from conftest import make_case
 
-    from vig_core.storage.store import CASE_FILE
+    from vig_core.storage.layout import CASE_FILE
 
     case = make_case(store, "S-1", "Ada")
     path = store.case_folder(case.id) / CASE_FILE

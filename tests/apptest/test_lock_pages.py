@@ -10,7 +10,7 @@ from conftest import make_case
 from apptest.helpers import messages, open_app, screen_text
 from vig_core.services import lock
 from vig_core.services.demo import ensure_demo_case
-from vig_core.storage.store import SettingsStore
+from vig_core.storage.settings import SettingsStore
 from vig_core.ui import session
 from vig_core.web.tokens import TOKENS
 

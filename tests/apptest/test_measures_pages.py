@@ -13,7 +13,7 @@ from apptest.test_messages_beside import elements
 from apptest.test_review_pages import client_view
 from vig_core.case import outcomes
 from vig_core.case.questionnaires import TimePoint
-from vig_core.storage.store import SettingsStore
+from vig_core.storage.settings import SettingsStore
 from vig_core.vocab.instruments import IN_USE_SETTING, load_instruments
 
 

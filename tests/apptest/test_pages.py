@@ -10,7 +10,7 @@ from vig_core.case.caseload import PAGE_SIZE
 from vig_core.case.consent import ConsentKind
 from vig_core.case.cycles import CycleStatus, Stage
 from vig_core.services.demo import ensure_demo_case
-from vig_core.storage.store import SettingsStore
+from vig_core.storage.settings import SettingsStore
 from vig_core.text import MAX_NOTE_TEXT
 
 TODAY = date.today()

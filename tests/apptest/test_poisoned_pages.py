@@ -17,7 +17,7 @@ from apptest.helpers import messages, open_app
 from apptest.test_review_pages import client_view
 from vig_core.case import outcomes
 from vig_core.case.questionnaires import TimePoint
-from vig_core.storage.store import CASE_FILE
+from vig_core.storage.layout import CASE_FILE
 from vig_core.ui.session import GENERIC_ERROR
 from vig_core.vocab.instruments import SHIPPED_DIR, load_instruments
 

@@ -18,7 +18,7 @@ from vig_core.case.consent import ConsentKind
 from vig_core.case.cycles import CycleStatus, Stage
 from vig_core.services import clips as clip_export
 from vig_core.services.demo import ensure_demo_case
-from vig_core.storage.store import SettingsStore
+from vig_core.storage.settings import SettingsStore
 from vig_core.web.tokens import TOKENS
 
 

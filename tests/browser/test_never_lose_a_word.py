@@ -13,7 +13,8 @@ from playwright.sync_api import Page, expect
 from browser.conftest import ARTIFACTS, settle
 from browser.test_protection import PASS, expect_locked, unlock
 from vig_core.services import lock
-from vig_core.storage.store import CaseStore, SettingsStore
+from vig_core.storage.settings import SettingsStore
+from vig_core.storage.store import CaseStore
 
 pytestmark = pytest.mark.browser
 LOCK_SECONDS = 15

@@ -14,7 +14,8 @@ from browser.test_film import player_video
 from browser.test_review import check_screen
 from vig_core.services import lock
 from vig_core.services.demo import ensure_demo_case
-from vig_core.storage.store import CaseStore, SettingsStore
+from vig_core.storage.settings import SettingsStore
+from vig_core.storage.store import CaseStore
 
 pytestmark = pytest.mark.browser
 PASS = "quiet river morning"

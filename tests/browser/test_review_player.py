@@ -17,7 +17,8 @@ from vig_core.case.consent import ConsentKind
 from vig_core.services.clips import prepare_review_clips
 from vig_core.services.demo import ensure_demo_case
 from vig_core.services.recordings import import_recording
-from vig_core.storage.store import CaseStore, SettingsStore
+from vig_core.storage.settings import SettingsStore
+from vig_core.storage.store import CaseStore
 
 pytestmark = pytest.mark.browser
 

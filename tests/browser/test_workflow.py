@@ -103,7 +103,7 @@ def test_new_case_conversation_goals_and_client_view(server: str, page: Page, da
 
 def test_a_fresh_server_never_runs_a_page_around_the_gate(data_dir, server_factory, page: Page) -> None:
     """Directly typed page URLs on a just-started server still go through app.py."""
-    from vig_core.storage.store import SettingsStore
+    from vig_core.storage.settings import SettingsStore
 
     store = CaseStore(data_dir)
     demo = ensure_demo_case(store)

@@ -29,7 +29,8 @@ from vig_core.exports.bundle import export_case_bundle
 from vig_core.services.clips import export_cycle
 from vig_core.services.erasure import erase_case, erase_films
 from vig_core.services.recordings import discard_upload, import_recording, receive_upload
-from vig_core.storage.backup import backup, restore
+from vig_core.storage.backup import backup
+from vig_core.storage.restore import restore
 from vig_core.storage.store import CaseStore
 
 DAY = date(2026, 3, 2)

@@ -10,7 +10,8 @@ from conftest import make_case
 from vig_core.case import activity
 from vig_core.case.consent import ConsentKind
 from vig_core.errors import ValidationError
-from vig_core.storage.store import case_to_tables
+from vig_core.storage.layout import ACTIVITY_LOG
+from vig_core.storage.schema import case_to_tables
 
 
 def actions(store, case_id) -> list[tuple[str, str]]:
@@ -28,10 +29,10 @@ def test_creating_and_changing_a_case_is_noted_by_part(store):
         ("created", "the case"), ("changed", "goals"), ("changed", "consent: to be filmed given"),
         ("changed", "consent: to be filmed withdrawn"), ("changed", "initial conversation; practitioner notes"),
     ]
-    text = (store.case_folder(case.id) / activity.ACTIVITY_LOG).read_text()
+    text = (store.case_folder(case.id) / ACTIVITY_LOG).read_text()
     for private in ("SECRET-NOTE", "Loves trains", "bedtime", "Ada"):
         assert private not in text
-    assert (store.case_folder(case.id) / activity.ACTIVITY_LOG).stat().st_mode & 0o077 == 0
+    assert (store.case_folder(case.id) / ACTIVITY_LOG).stat().st_mode & 0o077 == 0
     assert all(e["at"][:4].isdigit() and "T" in e["at"] for e in store.activity(case.id))
 
 
@@ -48,7 +49,7 @@ def test_no_change_and_a_refused_change_write_nothing(store):
 
 def test_a_torn_last_line_is_skipped_and_the_rest_still_read(store):
     case = make_case(store)
-    with open(store.case_folder(case.id) / activity.ACTIVITY_LOG, "a") as log:
+    with open(store.case_folder(case.id) / ACTIVITY_LOG, "a") as log:
         log.write('{"at":"2026-01-0')
     store.update(case.id, lambda c: setattr(c, "archived", True))
     assert actions(store, case.id) == [("created", "the case"), ("changed", "archive")]  # the torn line is skipped

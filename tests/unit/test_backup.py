@@ -17,9 +17,12 @@ import pytest
 from conftest import make_case
 
 from vig_core.errors import StoreError, ValidationError
-from vig_core.storage import backup as backup_module
-from vig_core.storage.backup import MANIFEST, backup, restore, safe_member_name
-from vig_core.storage.store import SCHEMA_VERSION, CaseStore, SettingsStore, case_from_tables, case_to_tables, migrate
+from vig_core.storage import restore as restore_module
+from vig_core.storage.backup import MANIFEST, backup, safe_member_name
+from vig_core.storage.restore import restore
+from vig_core.storage.schema import SCHEMA_VERSION, case_from_tables, case_to_tables, migrate
+from vig_core.storage.settings import SettingsStore
+from vig_core.storage.store import CaseStore
 from vig_core.vocab.instruments import SHIPPED_DIR as SHIPPED_INSTRUMENTS
 from vig_core.vocab.principles import SHIPPED as SHIPPED_PRINCIPLES
 from vig_core.vocab.prompts import SHIPPED_DIR as SHIPPED_PROMPTS
@@ -334,11 +337,11 @@ def test_a_zip_bomb_is_refused_before_unpacking(tmp_path, monkeypatch):
     with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
         archive.writestr("cases/a/film.mp4", files["cases/a/film.mp4"])
         archive.writestr(MANIFEST, json.dumps(manifest_for(files)))
-    monkeypatch.setattr(backup_module, "MAX_RATIO", 100)
+    monkeypatch.setattr(restore_module, "MAX_RATIO", 100)
     with pytest.raises(ValidationError, match="far more"):
         restore(bomb, tmp_path / "root")
-    monkeypatch.setattr(backup_module, "MAX_RATIO", 1000)
-    monkeypatch.setattr(backup_module, "MAX_TOTAL_BYTES", 1_000_000)
+    monkeypatch.setattr(restore_module, "MAX_RATIO", 1000)
+    monkeypatch.setattr(restore_module, "MAX_TOTAL_BYTES", 1_000_000)
     with pytest.raises(ValidationError, match="far more"):
         restore(bomb, tmp_path / "root")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bomb.zip"]
@@ -373,7 +376,7 @@ class FullDisk(io.FileIO):
 def test_a_full_disk_during_backup_leaves_no_file(filled, monkeypatch):
     store, out = filled
     out.parent.mkdir()
-    monkeypatch.setattr(backup_module.os, "fdopen", lambda fd, mode="r", *a, **k: FullDisk(fd, "wb"))
+    monkeypatch.setattr(os, "fdopen", lambda fd, mode="r", *a, **k: FullDisk(fd, "wb"))
     with pytest.raises(StoreError, match="disk is full"):
         backup(store.root, out)
     assert list(out.parent.iterdir()) == []
@@ -383,7 +386,7 @@ def test_a_full_disk_during_restore_leaves_the_old_root(filled, tmp_path, monkey
     store, out = filled
     make_backup(store, out)
     before = everything(store.root)
-    monkeypatch.setattr(backup_module.os, "fdopen", lambda fd, mode="r", *a, **k: FullDisk(fd, "wb"))
+    monkeypatch.setattr(os, "fdopen", lambda fd, mode="r", *a, **k: FullDisk(fd, "wb"))
     with pytest.raises(StoreError, match="disk is full"):
         restore(out, store.root, force=True)
     monkeypatch.undo()
@@ -402,7 +405,7 @@ def test_when_the_new_root_cannot_be_moved_in_the_old_one_is_put_back(filled, mo
             raise OSError(errno.EXDEV, "Invalid cross-device link")
         real_rename(source, target)
 
-    monkeypatch.setattr(backup_module.os, "rename", failing_rename)
+    monkeypatch.setattr(os, "rename", failing_rename)
     with pytest.raises(StoreError, match="restore did not happen"):
         restore(out, store.root, force=True)
     monkeypatch.undo()

@@ -14,7 +14,8 @@ from vig_core.errors import NotFoundError
 from vig_core.services import lock
 from vig_core.services.demo import ENDING_DEMO_FILE, ensure_demo_case
 from vig_core.services.erasure import erase_case, erase_films, what_goes
-from vig_core.storage.store import CaseStore, SettingsStore
+from vig_core.storage.settings import SettingsStore
+from vig_core.storage.store import CaseStore
 
 
 def every_file(root) -> set[str]:

@@ -21,7 +21,7 @@ from conftest import make_case
 
 from vig_core import cli
 from vig_core.case.consent import ConsentKind
-from vig_core.errors import ValidationError
+from vig_core.errors import StoreError, ValidationError
 from vig_core.exports import save
 from vig_core.exports.names import name_replacer, pseudonymised
 from vig_core.exports.save import Format, export
@@ -31,7 +31,6 @@ from vig_core.exports.tables import TABLES, table_frames
 from vig_core.exports.webvtt import CaptionSource, captioned_by_title, clip_webvtt, title_note
 from vig_core.exports.webvtt import webvtt as make_webvtt
 from vig_core.storage.codec import to_record
-from vig_core.storage.store import StoreError
 from vig_core.vocab.instruments import load_instruments
 from vig_core.vocab.principles import load_principles
 

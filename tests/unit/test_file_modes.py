@@ -30,9 +30,11 @@ from vig_core.services.demo import ensure_demo_cases
 from vig_core.services.erasure import erase_case
 from vig_core.services.lock import set_passphrase
 from vig_core.services.recordings import discard_upload, import_recording, receive_upload
-from vig_core.storage.backup import backup, restore
+from vig_core.storage.backup import backup
 from vig_core.storage.files import new_private_file, private_folder
-from vig_core.storage.store import CaseStore, SettingsStore
+from vig_core.storage.restore import restore
+from vig_core.storage.settings import SettingsStore
+from vig_core.storage.store import CaseStore
 from vig_core.vocab.instruments import save_own_instrument
 from vig_core.vocab.prompts import edited_prompt_set, load_prompt_sets, save_own_prompt_set
 

@@ -26,7 +26,8 @@ from vig_core.exports.tables import table_frames
 from vig_core.printables.celebration import celebration_html
 from vig_core.printables.outcome_chart import goal_change_sentence, goals_figure
 from vig_core.storage.codec import from_record
-from vig_core.storage.store import CASE_FILE, CaseStore
+from vig_core.storage.layout import CASE_FILE
+from vig_core.storage.store import CaseStore
 from vig_core.vocab.principles import Principles
 
 DAY, LATER = date(2026, 3, 2), date(2026, 3, 9)

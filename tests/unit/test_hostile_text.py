@@ -42,7 +42,8 @@ from vig_core.printables.celebration import celebration_html
 from vig_core.printables.strengths import strengths_html, strengths_items
 from vig_core.services.demo import ENDING_DEMO_FILE, ensure_demo_case
 from vig_core.storage.codec import to_record
-from vig_core.storage.store import CASE_FILE, CaseStore
+from vig_core.storage.layout import CASE_FILE
+from vig_core.storage.store import CaseStore
 from vig_core.text import MAX_GOAL_TEXT, MAX_NOTE_TEXT, MAX_SHORT_TEXT, MAX_TITLE_TEXT, is_valid_unicode
 from vig_core.ui.escape import JOINER, shown
 from vig_core.ui.widgets import plain

@@ -9,7 +9,7 @@ import pytest
 from vig_core.errors import ValidationError
 from vig_core.services import lock
 from vig_core.services.lock import AppLock, LockError
-from vig_core.storage.store import SettingsStore
+from vig_core.storage.settings import SettingsStore
 from vig_core.web.tokens import MediaTokens
 
 PASS = "quiet river morning"

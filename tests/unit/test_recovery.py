@@ -26,10 +26,12 @@ from vig_core.services.clips import export_cycle
 from vig_core.services.erasure import erase_case, erase_films
 from vig_core.services.recordings import discard_upload, import_recording, receive_upload
 from vig_core.storage import store as store_module
-from vig_core.storage.backup import backup, restore
+from vig_core.storage.backup import backup
 from vig_core.storage.files import Writing, locked_new_file, remove_if_unowned
 from vig_core.storage.recovery import restoring
-from vig_core.storage.store import CaseStore, SettingsStore
+from vig_core.storage.restore import restore
+from vig_core.storage.settings import SettingsStore
+from vig_core.storage.store import CaseStore
 
 DAY = date(2026, 3, 2)
 

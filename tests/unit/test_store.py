@@ -12,10 +12,11 @@ from conftest import make_case
 
 from vig_core.case.consent import ConsentKind
 from vig_core.errors import NotFoundError, StoreError, ValidationError
-from vig_core.storage import store as store_module
+from vig_core.storage import schema
 from vig_core.storage.codec import from_record, to_record
 from vig_core.storage.files import locked_new_file
-from vig_core.storage.store import CaseStore, SettingsStore
+from vig_core.storage.settings import SettingsStore
+from vig_core.storage.store import CaseStore
 
 
 def test_case_round_trips_through_disk(store):
@@ -33,7 +34,7 @@ def test_case_round_trips_through_disk(store):
 def test_file_is_a_tinydb_database_with_a_schema_version(store):
     case = make_case(store)
     raw = json.loads((store.cases_dir / case.id / "case.json").read_text())
-    assert raw["_meta"] == {"1": {"schema": store_module.SCHEMA_VERSION}}
+    assert raw["_meta"] == {"1": {"schema": schema.SCHEMA_VERSION}}
     assert set(raw) >= {"case", "goals", "cycles"}
 
 
@@ -85,16 +86,16 @@ def test_migration_runs_step_by_step_and_newer_files_are_refused(store, monkeypa
         tables["case"]["1"]["code"] = tables["case"]["1"]["code"] + " (migrated)"
         return tables
 
-    current = store_module.SCHEMA_VERSION
-    monkeypatch.setattr(store_module, "SCHEMA_VERSION", current + 1)
-    monkeypatch.setattr(store_module, "MIGRATIONS", {current: rename_code})
+    current = schema.SCHEMA_VERSION
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", current + 1)
+    monkeypatch.setattr(schema, "MIGRATIONS", {current: rename_code})
     assert store.load(case.id).code == "FAM-01 (migrated)"
     store.update(case.id, lambda c: None)  # no change: nothing is written
     assert json.loads(path.read_text())["_meta"]["1"]["schema"] == current
     store.update(case.id, lambda c: setattr(c, "practitioner_notes", "seen"))  # a change writes it back
     assert json.loads(path.read_text())["_meta"]["1"]["schema"] == current + 1
 
-    monkeypatch.setattr(store_module, "SCHEMA_VERSION", current)
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", current)
     with pytest.raises(StoreError, match="newer version"):
         store.load(case.id)
 
@@ -103,7 +104,7 @@ def test_a_version_1_case_gains_empty_film_tables(store):
     case = make_case(store)
     path = store.cases_dir / case.id / "case.json"
     raw = json.loads(path.read_text())
-    for name in store_module.FILM_TABLES:
+    for name in schema.FILM_TABLES:
         del raw[name]
     raw["_meta"]["1"]["schema"] = 1
     path.write_text(json.dumps(raw))
@@ -204,7 +205,7 @@ def test_full_disk_gives_a_plain_error_and_keeps_the_old_file(store, monkeypatch
     def no_space(fd):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(store_module.os, "fsync", no_space)
+    monkeypatch.setattr(os, "fsync", no_space)
     with pytest.raises(StoreError, match="disk is full"):
         store.update(case.id, lambda c: setattr(c, "practitioner_notes", "x" * 10_000))
     assert path.read_bytes() == before

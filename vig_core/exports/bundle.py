@@ -40,8 +40,11 @@ from vig_core.exports.spreadsheet import csv_files
 from vig_core.exports.tables import columns_text, table_frames
 from vig_core.storage.backup import CHUNK, file_size, walk_files, zip_entry
 from vig_core.storage.codec import to_record
+from vig_core.storage.files import atomic_file, plain_os_error
+from vig_core.storage.jsonfiles import file_lock
+from vig_core.storage.layout import CASE_FILE
 from vig_core.storage.paths import case_file_name, check_new_files
-from vig_core.storage.store import CASE_FILE, CaseStore, atomic_file, file_lock, plain_os_error
+from vig_core.storage.store import CaseStore
 from vig_core.vocab.instruments import load_instruments
 from vig_core.vocab.principles import load_principles
 

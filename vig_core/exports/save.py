@@ -29,8 +29,9 @@ from vig_core.exports.spreadsheet import csv_files, xlsx_bytes
 from vig_core.exports.supervision import write_supervision_pack
 from vig_core.exports.tables import columns_text, table_frames
 from vig_core.exports.webvtt import CAPTION_LABELS, CaptionSource, clip_webvtt
+from vig_core.storage.files import atomic_file
 from vig_core.storage.paths import case_file_name, check_new_files
-from vig_core.storage.store import CaseStore, atomic_file
+from vig_core.storage.store import CaseStore
 from vig_core.vocab.instruments import load_instruments
 from vig_core.vocab.principles import load_principles
 

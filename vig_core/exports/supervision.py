@@ -42,9 +42,9 @@ from vig_core.exports.numbering import clip_stems
 from vig_core.exports.webvtt import CaptionSource, clip_webvtt
 from vig_core.media.edit import cut_clip
 from vig_core.storage.backup import zip_entry
-from vig_core.storage.files import Writing
+from vig_core.storage.files import Writing, atomic_file
 from vig_core.storage.paths import check_new_files
-from vig_core.storage.store import CaseStore, atomic_file
+from vig_core.storage.store import CaseStore
 from vig_core.text import new_id
 from vig_core.vocab.principles import Principles, load_principles
 

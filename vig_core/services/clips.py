@@ -24,8 +24,8 @@ from vig_core.case.record import Case
 from vig_core.case.review import has_clip_file
 from vig_core.errors import ValidationError
 from vig_core.media.edit import compile_film, cut_clip, export_stills
-from vig_core.storage.files import Writing
-from vig_core.storage.store import CaseStore, plain_os_error
+from vig_core.storage.files import Writing, plain_os_error
+from vig_core.storage.store import CaseStore
 from vig_core.text import new_id
 
 FILM_SHARE = 0.4  # of the progress bar: joining the film re-encodes every clip once more

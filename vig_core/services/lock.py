@@ -36,7 +36,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from vig_core.errors import ValidationError
-from vig_core.storage.store import SettingsStore
+from vig_core.storage.settings import SettingsStore
 from vig_core.web.tokens import TOKENS, MediaTokens
 
 PASSPHRASE_HASH = "passphrase_hash"

@@ -31,8 +31,8 @@ from vig_core.media.ffmpeg import run_ffmpeg
 from vig_core.media.plan import plan_import
 from vig_core.media.probe import MediaError, probe
 from vig_core.services.jobs import JOBS, Job, JobBusy
-from vig_core.storage.files import Writing, new_private_file
-from vig_core.storage.store import CaseStore, plain_os_error
+from vig_core.storage.files import Writing, new_private_file, plain_os_error
+from vig_core.storage.store import CaseStore
 from vig_core.text import MAX_TITLE_TEXT, displayable, new_id
 
 KEEP_ORIGINALS = "keep_originals"  # installation setting: keep the imported file beside its copy

@@ -28,7 +28,8 @@ from vig_core.case.record import Case
 from vig_core.errors import LockedError, NotFoundError, VigError
 from vig_core.services.lock import AppLock
 from vig_core.storage.paths import data_root
-from vig_core.storage.store import CaseStore, SettingsStore
+from vig_core.storage.settings import SettingsStore
+from vig_core.storage.store import CaseStore
 from vig_core.ui.escape import plain
 
 log = logging.getLogger("vig_workbook")

@@ -2,7 +2,7 @@
 
 Shipped definitions live in ``data/instruments/*.json``; a practitioner's own
 go in the data folder's ``instruments/`` and take the place of a shipped one
-with the same id. A definition is either answered item by item (``items``:
+with the same id (the mechanism of every vocabulary, in :mod:`.definitions`). A definition is either answered item by item (``items``:
 our own check-in, or an instrument whose licence allows its text) or a
 ``score-entry`` of a licensed measure, where the practitioner types the total
 from their own licensed copy and no item text is ever stored.
@@ -23,12 +23,11 @@ from vig_core.datafiles import check_json, parse_json, read_data_file
 from vig_core.datafiles import is_safe_id as _safe_id
 from vig_core.errors import ValidationError
 from vig_core.shipped import SHIPPED_DATA
-from vig_core.storage.files import private_folder
-from vig_core.storage.store import SettingsStore, write_json_atomically
-from vig_core.text import displayable
+from vig_core.storage.layout import OWN_INSTRUMENTS
+from vig_core.storage.settings import SettingsStore
+from vig_core.vocab.definitions import DefinitionFolders
 
 SHIPPED_DIR = SHIPPED_DATA / "instruments"
-OWN_DIR_NAME = "instruments"
 KINDS = ("items", "score-entry")
 RULES = ("sum", "mean")
 MAX_ITEMS = 200
@@ -309,17 +308,13 @@ def read_instrument(path: Path) -> Instrument:
     return instrument
 
 
+INSTRUMENTS = DefinitionFolders(SHIPPED_DIR, OWN_INSTRUMENTS, read_instrument, lambda path, _instrument: path.stem,
+                                "A questionnaire definition was not used")
+
+
 def load_instruments(data_root: Path) -> tuple[dict[str, Instrument], list[str]]:
     """Every usable definition by id (own ones over shipped), and a warning per refused file."""
-    found: dict[str, Instrument] = {}
-    warnings: list[str] = []
-    for folder in (SHIPPED_DIR, Path(data_root) / OWN_DIR_NAME):
-        for path in sorted(folder.glob("*.json")):
-            try:
-                found[path.stem] = read_instrument(path)
-            except ValidationError as error:
-                warnings.append(displayable(f"A questionnaire definition was not used: {error}"))  # names the file
-    return found, warnings
+    return INSTRUMENTS.load(data_root)
 
 
 def save_own_instrument(data_root: Path, content: bytes, file_name: str) -> Instrument:
@@ -338,20 +333,15 @@ def save_own_instrument(data_root: Path, content: bytes, file_name: str) -> Inst
     except ValidationError as error:
         raise DefinitionError([str(error)]) from error
     instrument = parse_instrument(data, file_name)
-    folder = Path(data_root) / OWN_DIR_NAME
-    private_folder(folder)
-    write_json_atomically(folder / f"{instrument.id}.json", data)
+    INSTRUMENTS.save_own(data_root, instrument.id, data)
     return instrument
 
 
 def own_instrument_ids(data_root: Path) -> set[str]:
-    return {p.stem for p in (Path(data_root) / OWN_DIR_NAME).glob("*.json")}
+    return INSTRUMENTS.own_ids(data_root)
 
 
 def forget_own_instrument(data_root: Path, instrument_id: str) -> bool:
     """Remove this installation's own definition (a shipped one of the same id comes back); also a
     file the folder holds under a name that is no id at all, which was never used but listed to remove."""
-    if instrument_id not in own_instrument_ids(data_root):  # only a file that is there, never a path
-        return False
-    (Path(data_root) / OWN_DIR_NAME / f"{instrument_id}.json").unlink()
-    return True
+    return INSTRUMENTS.forget_own(data_root, instrument_id)  # only a file that is there, never a path

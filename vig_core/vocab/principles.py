@@ -4,7 +4,8 @@ The six headings and their behaviours are data, not code, so a service can
 word the behaviours its own way. The shipped list is ``data/principles.json``;
 a practitioner's own copy named ``principles.json`` in the data folder takes
 its place. A malformed file is reported with its name and the problem, and
-the shipped list is used meanwhile, so micro-analysis never stops working.
+the shipped list is used meanwhile, so micro-analysis never stops working
+(the mechanism of every vocabulary, in :mod:`.definitions`).
 """
 
 from __future__ import annotations
@@ -16,9 +17,10 @@ from pathlib import Path
 from vig_core.datafiles import check_json, read_data_file
 from vig_core.errors import ValidationError
 from vig_core.shipped import SHIPPED_DATA
+from vig_core.storage.layout import OWN_PRINCIPLES
+from vig_core.vocab.definitions import own_or_shipped
 
 SHIPPED = SHIPPED_DATA / "principles.json"
-OWN_FILE_NAME = "principles.json"
 
 
 @dataclass(frozen=True)
@@ -92,10 +94,5 @@ def load_principles(data_root: Path) -> tuple[Principles, str | None]:
 
     Returns the principles and a warning to show when an own file was refused.
     """
-    own = Path(data_root) / OWN_FILE_NAME
-    if own.exists():
-        try:
-            return read_principles(own), None
-        except ValidationError as error:
-            return read_principles(SHIPPED), f"Your own principles file was not used: {error}"
-    return read_principles(SHIPPED), None
+    return own_or_shipped(Path(data_root) / OWN_PRINCIPLES, SHIPPED, read_principles,
+                          "Your own principles file was not used")

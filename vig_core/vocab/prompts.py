@@ -4,7 +4,8 @@ Shipped sets live in ``data/prompts/*.json``. A practitioner's own edit of a
 set is saved under the data folder (``prompts/<id>.json``) and takes the place
 of the shipped set with the same id, so an update of the workbook never
 overwrites it. Every file is validated on load; a malformed one is named with
-the problem and skipped (its shipped version, if any, is used instead).
+the problem and skipped (its shipped version, if any, is used instead): the
+mechanism of every vocabulary, in :mod:`.definitions`.
 """
 
 from __future__ import annotations
@@ -17,12 +18,11 @@ from vig_core.datafiles import check_json, read_data_file
 from vig_core.datafiles import is_safe_id as _safe_id
 from vig_core.errors import ValidationError
 from vig_core.shipped import SHIPPED_DATA
-from vig_core.storage.files import private_folder
-from vig_core.storage.store import write_json_atomically
-from vig_core.text import MAX_TITLE_TEXT, displayable
+from vig_core.storage.layout import OWN_PROMPTS
+from vig_core.text import MAX_TITLE_TEXT
+from vig_core.vocab.definitions import DefinitionFolders
 
 SHIPPED_DIR = SHIPPED_DATA / "prompts"
-OWN_DIR_NAME = "prompts"
 SHARED_REVIEW = "shared-review"  # the id of the set the shared review uses
 MAX_PROMPT_TEXT = 300
 MAX_PROMPTS = 30
@@ -82,29 +82,19 @@ def read_prompt_set(path: Path) -> PromptSet:
     return parse_prompt_set(read_data_file(path), Path(path).name)
 
 
+PROMPT_SETS = DefinitionFolders(SHIPPED_DIR, OWN_PROMPTS, read_prompt_set, lambda _path, prompt_set: prompt_set.id,
+                               "A prompt file was not used")
+
+
 def load_prompt_sets(data_root: Path) -> tuple[dict[str, PromptSet], list[str]]:
     """Every usable prompt set by id (own edits over shipped ones), and a warning per refused file."""
-    sets: dict[str, PromptSet] = {}
-    warnings: list[str] = []
-    for folder in (SHIPPED_DIR, Path(data_root) / OWN_DIR_NAME):
-        for path in sorted(folder.glob("*.json")):
-            try:
-                prompt_set = read_prompt_set(path)
-            except ValidationError as error:
-                warnings.append(displayable(f"A prompt file was not used: {error}"))  # names the file
-                continue
-            sets[prompt_set.id] = prompt_set
-    return sets, warnings
+    return PROMPT_SETS.load(data_root)
 
 
 def save_own_prompt_set(data_root: Path, prompt_set: PromptSet) -> Path:
     """Keep the practitioner's edit of a set for this installation (validated first)."""
     parse_prompt_set(prompt_set.to_data(), f"{prompt_set.id}.json")
-    folder = Path(data_root) / OWN_DIR_NAME
-    private_folder(folder)
-    path = folder / f"{prompt_set.id}.json"
-    write_json_atomically(path, prompt_set.to_data())
-    return path
+    return PROMPT_SETS.save_own(data_root, prompt_set.id, prompt_set.to_data())
 
 
 def edited_prompt_set(base: PromptSet, lines: str) -> PromptSet:
@@ -134,8 +124,4 @@ def edited_prompt_set(base: PromptSet, lines: str) -> PromptSet:
 
 def forget_own_prompt_set(data_root: Path, set_id: str) -> bool:
     """Go back to the shipped set: remove this installation's own edit, if any."""
-    path = Path(data_root) / OWN_DIR_NAME / f"{set_id}.json"
-    if not _safe_id(set_id) or not path.exists():
-        return False
-    path.unlink()
-    return True
+    return _safe_id(set_id) and PROMPT_SETS.forget_own(data_root, set_id)

@@ -39,7 +39,8 @@ from urllib.parse import parse_qsl, urlencode
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from vig_core.storage.store import DIR_MODE, write_json_atomically
+from vig_core.storage.files import DIR_MODE
+from vig_core.storage.jsonfiles import write_json_atomically
 from vig_core.web.tokens import TOKENS
 
 ACCESS_FOLDER = "access"
