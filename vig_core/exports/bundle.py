@@ -19,7 +19,7 @@ bundle gives it in forms they can open without the workbook:
 * ``README.txt``: what all of this is, in plain words.
 
 Only the case's own folder is read, never another case's, and the zip is
-written through :func:`store.atomic_file`: a failure (a full disk) leaves no
+written through :func:`~vig_core.storage.files.atomic_file`: a failure (a full disk) leaves no
 half zip behind and says so in one sentence.
 """
 

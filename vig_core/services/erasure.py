@@ -4,7 +4,7 @@ at the end of its retention: what goes, said first.
 The confirmation names what will be erased in counts (films, moments, clips,
 the parent's words, questionnaires, goals), the same words go into the
 anonymous deletion log, and the store checks afterwards that the files are
-gone (see :meth:`~vig_core.storage.store.CaseStore.erase` and ``erase_media``). An
+gone (see :meth:`~vig_core.storage.erasing.CaseErasure.erase` and ``erase_media``). An
 erasure is marked before anything goes, so one a crash cut short is finished,
 and logged, when the workbook next starts.
 

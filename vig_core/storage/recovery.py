@@ -1,7 +1,7 @@
 """What the next start does after a crash (a SIGKILL, a power cut) in the middle of long work.
 
 Run when a store opens its data folder (:class:`~vig_core.storage.store.CaseStore`,
-:class:`~vig_core.storage.store.SettingsStore`), before anything is read or shown:
+:class:`~vig_core.storage.settings.SettingsStore`), before anything is read or shown:
 
 * **A restore that did not finish** is finished or rolled back from its
   journal (:func:`restoring`): the data folder is never left missing (which
@@ -12,7 +12,7 @@ Run when a store opens its data folder (:class:`~vig_core.storage.store.CaseStor
   or in a folder the practitioner chose (a half-written backup).
 
 The store's own housekeeping then removes unowned temp files and half-made films
-and finishes interrupted erasures (:meth:`~vig_core.storage.store.CaseStore.remove_stale_temp_files`).
+(:mod:`.housekeeping`) and finishes interrupted erasures (:mod:`.erasing`).
 A leftover is judged by its lock, not its age: a writer holds the lock for as long
 as it works, so what can be locked is dead, even seconds after the crash.
 """
