@@ -2,7 +2,8 @@
 
 Shipped definitions live in ``data/instruments/*.json``; a practitioner's own
 go in the data folder's ``instruments/`` and take the place of a shipped one
-with the same id (the mechanism of every vocabulary, in :mod:`.definitions`). A definition is either answered item by item (``items``:
+with the same id (the mechanism of every vocabulary, in :mod:`.definitions`).
+A definition is either answered item by item (``items``:
 our own check-in, or an instrument whose licence allows its text) or a
 ``score-entry`` of a licensed measure, where the practitioner types the total
 from their own licensed copy and no item text is ever stored.
