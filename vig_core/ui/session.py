@@ -313,9 +313,9 @@ def act_on_case(action: Callable[..., T], *args: Any, success: str | None = None
     """Run a named service on the open case, ``action(store, case_id, *args, **kwargs)``, and hand back
     what it returned; None when it did not finish (its problem is then a message).
 
-    The one way a page changes a case: through the lock guard and the message guard of
-    :func:`guarded`, and with the press marked done right after the write, before anything
-    else touches the session (where a double click's second run may cut in).
+    Pages change a case through here (or :func:`update_case`, built on it): past the lock guard
+    and the message guard of :func:`guarded`, with the press marked done right after the write,
+    before anything else touches the session (where a double click's second run may cut in).
     """
 
     @guarded
