@@ -18,7 +18,7 @@ import logging
 import streamlit as st
 
 from vig_core.errors import VigError
-from vig_core.ui import session
+from vig_core.ui import routes, session
 from vig_core.ui.autosave import page_drawn
 from vig_core.ui.lock_screen import gate, leave_client_view_button, lock_button
 from vig_core.ui.widgets import CLIENT_VIEW_CSS, plain
@@ -32,7 +32,7 @@ def client_sidebar(client_pages: list[st.Page]) -> None:
     for page in client_pages:
         st.page_link(page)
     st.divider()
-    leave_client_view_button(lambda: (session.leave_client_view(), session.go_to("pages/case.py")))
+    leave_client_view_button(lambda: (session.leave_client_view(), session.go_to(routes.CASE)))
 
 
 def practitioner_sidebar(caseload: st.Page, case_pages: list[st.Page], settings: st.Page) -> None:
@@ -43,14 +43,14 @@ def practitioner_sidebar(caseload: st.Page, case_pages: list[st.Page], settings:
         return
     st.caption(f"Case {plain(case.code)}")
     for page in case_pages:
-        st.page_link(page, query_params={"case": case.id})
+        st.page_link(page, query_params=routes.case_query(case.id))
     st.divider()
     st.button(
         "Client view",
         icon=":material/visibility:",
         type="primary",
         help="Show only what the parent may see: no caseload, no private notes, larger type.",
-        on_click=lambda: (session.enter_client_view(case.id), session.go_to("pages/conversation.py")),
+        on_click=lambda: (session.enter_client_view(case.id), session.go_to(routes.CLIENT_HOME)),
     )
 
 
@@ -58,42 +58,15 @@ def main() -> None:
     # An emoji icon is drawn locally; a ":material/...:" page icon makes the browser fetch it from Google.
     st.set_page_config(page_title="VIG Workbook", page_icon="🎬", layout="wide")
 
-    caseload = st.Page("pages/caseload.py", title="Caseload", icon=":material/groups:", default=True)
-    settings = st.Page("pages/settings.py", title="Settings and backup", icon=":material/settings:")
-    case_pages = [
-        st.Page("pages/case.py", title="Where we are", icon=":material/route:"),
-        st.Page("pages/consent.py", title="Consent", icon=":material/verified_user:"),
-        st.Page("pages/conversation.py", title="Initial conversation", icon=":material/forum:"),
-        st.Page("pages/goals.py", title="Goals", icon=":material/flag:"),
-        st.Page("pages/questionnaires.py", title="Questionnaires", icon=":material/assignment:"),
-        st.Page("pages/recordings.py", title="Recordings", icon=":material/video_library:"),
-        st.Page("pages/analysis.py", title="Micro-analysis", icon=":material/frame_inspect:"),
-        st.Page("pages/clips.py", title="Clips", icon=":material/movie:"),
-        st.Page("pages/review.py", title="Shared review", icon=":material/co_present:"),
-        st.Page("pages/strengths.py", title="Strengths record", icon=":material/photo_library:"),
-        st.Page("pages/outcomes.py", title="Before and after", icon=":material/monitoring:"),
-        st.Page("pages/ending.py", title="Ending", icon=":material/celebration:"),
-        st.Page("pages/timeline.py", title="Timeline", icon=":material/timeline:"),
-        st.Page("pages/exports.py", title="Exports", icon=":material/ios_share:"),
-    ]
-    client_pages = [
-        st.Page("pages/conversation.py", title="Our conversation", icon=":material/forum:", default=True),
-        st.Page("pages/goals.py", title="Our goals", icon=":material/flag:"),
-        st.Page("pages/questionnaires.py", title="Our questionnaires", icon=":material/assignment:"),
-        st.Page("pages/review.py", title="Our shared review", icon=":material/co_present:"),
-        st.Page("pages/strengths.py", title="Our strengths", icon=":material/photo_library:"),
-        st.Page("pages/outcomes.py", title="Our progress", icon=":material/monitoring:"),
-        st.Page("pages/ending.py", title="Our ending", icon=":material/celebration:"),
-        st.Page("pages/timeline.py", title="Looking back", icon=":material/timeline:"),
-    ]
+    pages = routes.navigation()
 
     # A case named in the URL (bookmark, reload, the run command) opens it.
     if session.CASE_KEY not in st.session_state:
-        wanted = st.query_params.get("case")
+        wanted = st.query_params.get(routes.CASE_PARAM)
         st.session_state[session.CASE_KEY] = wanted if wanted and session.store().exists(wanted) else None
 
     client_view = session.in_client_view()
-    page = st.navigation(client_pages if client_view else [caseload, *case_pages, settings], position="hidden")
+    page = st.navigation(pages.client_pages if client_view else pages.practitioner_pages, position="hidden")
     try:
         page_drawn(session.current_case_id())  # before the typing watch compares with it
         if not gate():  # the first-start offer or the lock screen, and nothing else
@@ -101,9 +74,9 @@ def main() -> None:
         with st.sidebar:
             st.markdown("### VIG Workbook")
             if client_view:
-                client_sidebar(client_pages)
+                client_sidebar(pages.client_pages)
             else:
-                practitioner_sidebar(caseload, case_pages, settings)
+                practitioner_sidebar(pages.caseload, pages.case_pages, pages.settings)
             lock_button()
         if client_view:
             st.html(CLIENT_VIEW_CSS)

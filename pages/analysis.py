@@ -4,11 +4,12 @@ import streamlit as st
 from streamlit_player import st_player
 
 from vig_core.case import text_fields
-from vig_core.case.film import MAX_MOMENT_NOTE, Clip, Moment, Turn, clip_name, on_frame, title_from_coding
-from vig_core.case.frames import TIME_CHARS, format_time, parse_time, step
+from vig_core.case.film import MAX_MOMENT_NOTE, Turn, clip_name, on_frame
+from vig_core.case.frames import TIME_CHARS, format_time, parse_time
 from vig_core.errors import ValidationError
+from vig_core.services import analysis
 from vig_core.storage.paths import data_root
-from vig_core.ui import messages, session
+from vig_core.ui import messages, routes, session
 from vig_core.ui.frame_stepper import frame_stepper
 from vig_core.ui.media import ANALYSIS_RECORDING_KEY, media_url, still
 from vig_core.ui.widgets import autosave_text, case_title, confirm_button, plain, require_case, shown
@@ -25,7 +26,7 @@ if warning:
     st.warning(plain(warning))
 if not case.recordings:
     st.info("No recordings yet. Add the film of a cycle first.")
-    st.page_link("pages/recordings.py", label="Go to Recordings", query_params={"case": case.id})
+    routes.link(routes.RECORDINGS, label="Go to Recordings", case_id=case.id)
     st.stop()
 
 ids = [r.id for r in case.recordings]
@@ -84,18 +85,12 @@ def mark() -> None:
     seconds = on_frame(recording, player_time())
     if not session.first_press("mark-moment", rid, seconds):
         return
-    marked: list[tuple[Moment, bool]] = []
-
-    def change(c) -> None:
-        there = next((m for m in c.moments_of(rid) if m.time == seconds), None)
-        marked.append((there, False) if there else (c.mark_moment(rid, seconds), True))
-
-    if session.update_case(change):
-        moment, new = marked[0]
-        st.session_state[MOMENT_KEY] = moment.id
-        when = format_time(moment.time, recording.fps)
-        session.flash("success", f"Moment marked at {when}." if new else f"A moment is already marked at {when}; "
-                      "it is open below.")
+    if done := session.act_on_case(analysis.mark_moment, rid, seconds):
+        marked = done.value
+        st.session_state[MOMENT_KEY] = marked.moment.id
+        when = format_time(marked.moment.time, recording.fps)
+        session.flash("success", f"Moment marked at {when}." if marked.new else f"A moment is already marked at "
+                      f"{when}; it is open below.")
 
 
 watch, listing = st.columns([3, 2])
@@ -122,51 +117,40 @@ with listing:
                   width="stretch")
 
 
-def save_moment(moment_id: str, field: str, key: str) -> None:
-    value = st.session_state[key]
-    if field == "turn":
-        value = Turn(value) if value else None
-    session.update_case(lambda c: setattr(c.moment(moment_id), field, value))
+def save_principles(moment_id: str, key: str) -> None:
+    session.update_case(lambda c: c.moment(moment_id).set_principles(st.session_state[key]))
+
+
+def save_turn(moment_id: str, key: str) -> None:
+    session.update_case(lambda c: c.moment(moment_id).set_turn(st.session_state[key] or None))
+
+
+def save_working_point(moment_id: str, key: str) -> None:
+    session.update_case(lambda c: c.moment(moment_id).set_working_point(st.session_state[key]))
 
 
 def see_behaviours(moment_id: str, key: str, principles_key: str) -> None:
     """Save the behaviours seen, and show the principles they brought in (see Moment.see_behaviours)."""
-    coded: list[list[str]] = []
-
-    def change(c) -> None:
-        c.moment(moment_id).see_behaviours(st.session_state[key], principles)
-        coded.append(list(c.moment(moment_id).principles))
-
-    if session.update_case(change):
-        st.session_state[principles_key] = coded[0]
+    if done := session.act_on_case(analysis.see_behaviours, moment_id, st.session_state[key], principles):
+        st.session_state[principles_key] = done.value
 
 
 def nudge(moment_id: str, frames: int | None) -> None:
     """Move the moment by whole frames, or to the player's time (``frames`` None)."""
-    moved: list[float] = []
-
-    def change(c) -> None:
-        time = c.moment(moment_id).time
-        target = player_time() if frames is None else step(time, recording.fps, frames, recording.duration)
-        moved.append(c.move_moment(moment_id, target))
-
-    if session.update_case(change):
-        jump(moved[0])
+    if frames is None:
+        done = session.act_on_case(analysis.move_moment, moment_id, player_time())
+    else:
+        done = session.act_on_case(analysis.step_moment, moment_id, frames)
+    if done:
+        jump(done.value)
 
 
 def cut_around(moment_id: str, seconds: float) -> None:
     """A first clip around the moment, titled from its coding; adjusted later under Clips."""
     if not session.first_press("clip-around", moment_id, seconds):
         return
-    made: list[Clip] = []
-
-    def change(c) -> None:
-        moment = c.moment(moment_id)
-        made.append(c.add_clip(rid, moment.time - CLIP_AROUND, moment.time + CLIP_AROUND,
-                               title=title_from_coding(moment, principles), moment_id=moment.id))
-
-    if session.update_case(change):
-        session.flash("success", f"Clip “{clip_name(made[0], recording)}” made: adjust it under Clips.")
+    if done := session.act_on_case(analysis.cut_clip_around, moment_id, CLIP_AROUND, principles):
+        session.flash("success", f"Clip “{clip_name(done.value, recording)}” made: adjust it under Clips.")
 
 
 selected = next((m for m in case.moments_of(rid) if m.id == st.session_state.get(MOMENT_KEY)), None)
@@ -191,8 +175,8 @@ if selected:
         st.multiselect("Principles", [h.id for h in principles.headings] + [p for p in selected.principles
                        if principles.heading(p) is None], key=principles_key,
                        format_func=lambda h: shown(principles.title(h)),
-                       on_change=messages.guarded(principles_key, save_moment),
-                       args=(selected.id, "principles", principles_key))
+                       on_change=messages.guarded(principles_key, save_principles),
+                       args=(selected.id, principles_key))
         messages.show(principles_key)
         chosen = st.session_state[principles_key]
         offered = principles.behaviours_first_of(chosen)
@@ -211,15 +195,15 @@ if selected:
         key = f"turn-{selected.id}"
         turns = [""] + [t.value for t in Turn]
         st.selectbox("Turn in the attuned cycle", turns, index=turns.index(selected.turn or ""), key=key,
-                     format_func=lambda t: t or "—", on_change=messages.guarded(key, save_moment),
-                     args=(selected.id, "turn", key))
+                     format_func=lambda t: t or "—", on_change=messages.guarded(key, save_turn),
+                     args=(selected.id, key))
         messages.show(key)
         autosave_text("Note", case, text_fields.moment_note(selected.id),
                       key=f"note-{selected.id}", max_chars=MAX_MOMENT_NOTE, height=100)
         key = f"working-{selected.id}"
         st.checkbox("Working point (a moment to develop, once strengths are established)",
-                    value=selected.working_point, key=key, on_change=messages.guarded(key, save_moment),
-                    args=(selected.id, "working_point", key))
+                    value=selected.working_point, key=key, on_change=messages.guarded(key, save_working_point),
+                    args=(selected.id, key))
         messages.show(key)
         make, remove = st.columns(2)
         make.button("Cut a clip around this moment", key="clip-around", icon=":material/content_cut:",
@@ -245,9 +229,8 @@ def add_by_hand() -> None:
     start, end = typed_time(in_key), typed_time(out_key)
     if start is None or end is None or not session.first_press("add-clip", rid, start, end):
         return
-    made: list[Clip] = []
-    if session.update_case(lambda c: made.append(c.add_clip(rid, start, end))):
-        session.flash("success", f"Clip “{clip_name(made[0], recording)}” added.")
+    if done := session.act_on_case(analysis.add_clip, rid, start, end):
+        session.flash("success", f"Clip “{clip_name(done.value, recording)}” added.")
 
 
 def from_player(key: str) -> None:
@@ -272,4 +255,4 @@ with add_col:
 clips = [c for c in case.clips if c.recording_id == rid]
 if clips:
     st.caption(f"{len(clips)} clip(s) from this recording. Choose, order and title them on the Clips page.")
-    st.page_link("pages/clips.py", label="Go to Clips", query_params={"case": case.id}, icon=":material/movie:")
+    routes.link(routes.CLIPS, label="Go to Clips", case_id=case.id, icon=":material/movie:")

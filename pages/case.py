@@ -33,16 +33,16 @@ for cycle in case.cycles:
         filming, review, status = st.columns(3)
         with filming:
             autosave_date("Filming date", cycle.filming_date,
-                          lambda c, d, n=n: setattr(c.cycle(n), "filming_date", d), key=f"film-{case.id}-{n}")
+                          lambda c, d, n=n: c.cycle(n).set_filming_date(d), key=f"film-{case.id}-{n}")
         with review:
             autosave_date("Shared review date", cycle.review_date,
-                          lambda c, d, n=n: setattr(c.cycle(n), "review_date", d), key=f"review-{case.id}-{n}")
+                          lambda c, d, n=n: c.cycle(n).set_review_date(d), key=f"review-{case.id}-{n}")
         key = f"status-{case.id}-{n}"
         status.selectbox(
             "Status", list(CycleStatus), index=list(CycleStatus).index(cycle.status), key=key,
             format_func=STATUS_LABELS.get,
             on_change=lambda key=key, n=n: session.update_case(
-                lambda c: setattr(c.cycle(n), "status", st.session_state[key])),
+                lambda c: c.cycle(n).set_status(st.session_state[key])),
         )
         if cycle.film_next.strip():
             st.caption(f"Agreed at this review, to film next time: {plain(cycle.film_next.strip())}")
@@ -78,22 +78,22 @@ with left:
                   key=f"carer-{case.id}", max_chars=MAX_SHORT_TEXT, single_line=True)
 with right:
     autosave_date("Child's date of birth", case.child_birth_date,
-                  lambda c, d: setattr(c, "child_birth_date", d), key=f"birth-{case.id}")
+                  lambda c, d: c.set_child_birth_date(d), key=f"birth-{case.id}")
     retention = case.retention_date()
     st.markdown("**Retention date** (when the case and its films are due to be erased): "
                 + (f"{retention:%d %b %Y}" if retention else "two months after the case ends"))
     autosave_date("Set a different retention date", case.retention_override,
-                  lambda c, d: setattr(c, "retention_override", d), key=f"retention-{case.id}",
+                  lambda c, d: c.set_retention_override(d), key=f"retention-{case.id}",
                   help="Leave empty for the default: two months after the case is closed.")
 
 st.subheader("Archive")
 if case.archived:
     st.button("Return to the active caseload", on_click=lambda: session.update_case(
-        lambda c: setattr(c, "archived", False), "Case returned to the active caseload."))
+        lambda c: c.set_archived(False), "Case returned to the active caseload."))
 else:
     st.button("Archive this case", help="Hides it from the caseload list; nothing is erased.",
               on_click=lambda: session.update_case(
-                  lambda c: setattr(c, "archived", True), "Case archived (show it with 'Show archived')."))
+                  lambda c: c.set_archived(True), "Case archived (show it with 'Show archived')."))
 
 st.subheader("Erase")
 st.caption("When the family asks, or their retention date has passed. The deletion log keeps only the date, the "

@@ -6,7 +6,7 @@ from vig_core.case.caseload import PAGE_SIZE, STATUS_FILTERS, caseload_rows, pag
 from vig_core.case.cycles import DEFAULT_CYCLES, MAX_CYCLES, MIN_CYCLES
 from vig_core.case.record import new_case
 from vig_core.text import MAX_SHORT_TEXT
-from vig_core.ui import messages, session
+from vig_core.ui import messages, routes, session
 from vig_core.ui.protection import erase_case_button
 from vig_core.ui.widgets import plain, shown
 
@@ -26,7 +26,7 @@ def create_case() -> None:
     if not session.first_press("create-case", values["new-code"], values["new-child"]):
         made = store.caseload().with_code(values["new-code"])  # a double click: the first press made it
         if made and session.current_case_id() != made.id:
-            session.go_to("pages/case.py")
+            session.go_to(routes.CASE)
             session.open_case(made.id)
         return
     case = new_case(
@@ -40,7 +40,7 @@ def create_case() -> None:
     store.create(case)
     session.press_done()
     session.flash("success", f"Case {case.code} created.")
-    session.go_to("pages/case.py")  # before open_case, whose change of the address is where a second click cuts in
+    session.go_to(routes.CASE)  # before open_case, whose change of the address is where a second click cuts in
     session.open_case(case.id)
 
 
@@ -102,7 +102,7 @@ for row in rows[first:last]:
         cells = st.columns(WIDTHS, vertical_alignment="center")
         cells[7].button("Open", key=f"open-{row.case_id}", width="stretch",
                         on_click=lambda case_id=row.case_id: (session.open_case(case_id),
-                                                              session.go_to("pages/case.py")))
+                                                              session.go_to(routes.CASE)))
         with messages.contained(f"The case {row.code}", "Open it to mend or erase it."):  # the rest still list
             cells[0].text(shown(row.code))
             cells[1].text(shown(row.child))

@@ -6,11 +6,12 @@ from streamlit_player import st_player
 from vig_core.case import text_fields
 from vig_core.case.film import DEFAULT_CHOSEN_CLIPS, clip_name
 from vig_core.case.frames import TIME_CHARS, format_time, parse_time
+from vig_core.services import analysis
 from vig_core.services.clips import export_cycle
 from vig_core.services.jobs import JOBS
 from vig_core.services.recordings import default_cycle
 from vig_core.text import MAX_TITLE_TEXT
-from vig_core.ui import messages, session
+from vig_core.ui import messages, routes, session
 from vig_core.ui.media import cut_chosen_clips, job_progress, media_url, still
 from vig_core.ui.widgets import autosave_text, case_title, confirm_button, plain, require_case, shown
 
@@ -29,7 +30,7 @@ job_progress(case.id)
 clips = case.clips_in(cycle)
 if not clips:
     st.info(f"No clips in cycle {cycle} yet. Cut them while watching a recording (Micro-analysis).")
-    st.page_link("pages/analysis.py", label="Go to Micro-analysis", query_params={"case": case.id})
+    routes.link(routes.ANALYSIS, label="Go to Micro-analysis", case_id=case.id)
     st.stop()
 
 
@@ -37,17 +38,10 @@ def set_point(clip_id: str, key: str, in_key: str, out_key: str) -> None:
     """Move the clip's in point (``key`` is ``in_key``) or out point to the time typed there;
     the other point stays as stored. Both boxes then show the times as kept (on the frame grid)."""
     seconds = parse_time(st.session_state[key])
-    moved = []
-
-    def change(c) -> None:
-        clip = c.clip(clip_id)
-        start, end = (seconds, clip.end) if key == in_key else (clip.start, seconds)
-        moved.append(c.set_clip_span(clip_id, start, end))
-
-    if session.update_case(change):
-        fps = case.recording(moved[0].recording_id).fps
-        st.session_state[in_key], st.session_state[out_key] = (format_time(moved[0].start, fps),
-                                                               format_time(moved[0].end, fps))
+    if done := session.act_on_case(analysis.set_clip_point, clip_id, seconds, out_point=key != in_key):
+        kept = done.value
+        fps = case.recording(kept.recording_id).fps
+        st.session_state[in_key], st.session_state[out_key] = format_time(kept.start, fps), format_time(kept.end, fps)
 
 
 def move(clip_id: str, offset: int) -> None:

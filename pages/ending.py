@@ -12,7 +12,7 @@ from vig_core.printables.celebration import celebration_html
 from vig_core.printables.strengths import strengths_items
 from vig_core.storage.paths import case_file_name
 from vig_core.text import MAX_GOAL_TEXT, MAX_NOTE_TEXT
-from vig_core.ui import messages, session
+from vig_core.ui import messages, routes, session
 from vig_core.ui.media import still
 from vig_core.ui.outcomes import instruments, show_outcomes, shown_results
 from vig_core.ui.widgets import autosave_text, case_title, plain, require_case, shown
@@ -47,7 +47,7 @@ if not client_view:
 
     def to_questionnaires() -> None:
         st.session_state[f"time-point-{case.id}"] = TimePoint.END
-        session.go_to("pages/questionnaires.py")
+        session.go_to(routes.QUESTIONNAIRES)
 
     st.button(f"Questionnaires: {TIME_POINT_LABELS[TimePoint.END].lower()}", key="ending-questionnaires",
               icon=":material/assignment:", on_click=to_questionnaires)
@@ -91,7 +91,7 @@ for n, goal in enumerate(case.ending.future_goals):
 def add_future_goal() -> None:
     text = st.session_state["future-goal-new"]
     if session.first_press("future-goal", case.id, text) and messages.update_case(
-            FUTURE_AT, lambda c: c.ending.future_goals.append(text)):
+            FUTURE_AT, lambda c: c.ending.add_future_goal(text)):
         st.session_state["future-goal-new"] = ""
 
 

@@ -7,6 +7,7 @@ import streamlit as st
 
 from vig_core.case import text_fields
 from vig_core.case.goals import RATING_MAX, RATING_MIN, goal_is_about_the_adult
+from vig_core.services import goals
 from vig_core.text import MAX_GOAL_TEXT
 from vig_core.ui import session
 from vig_core.ui.widgets import autosave_text, case_title, confirm_button, require_case, shown
@@ -95,18 +96,14 @@ for index, goal in enumerate(active):
 def add_goal() -> None:
     text = st.session_state["new-goal-text"]
     score = int(st.session_state["new-goal-score"])
-    added = []
-
-    def change(c) -> None:
-        # The press is counted inside the change, with no Streamlit call between it and the goal:
-        # a double click's second run can cut into a callback at any use of session state.
-        if session.first_press("add-goal", c.id, text, score):
-            added.append(c.add_goal(text, score, today))
-
-    if session.update_case(change):
+    # The press is counted under the case's lock, with no Streamlit call between it and the goal:
+    # a double click's second run can cut into a callback at any use of session state.
+    done = session.act_on_case(goals.add_goal, text, score, today,
+                               admit=lambda: session.first_press("add-goal", case.id, text, score))
+    if done:
         st.session_state["new-goal-text"] = ""  # a repeat press empties the box too
         st.session_state["new-goal-score"] = 5
-        if not added:
+        if done.value is None:
             return  # a double click: the goal was added by the first
         session.flash("success", "Goal added.")
         if not goal_is_about_the_adult(text):

@@ -9,7 +9,7 @@ from vig_core.errors import ValidationError
 from vig_core.storage.layout import OWN_INSTRUMENTS
 from vig_core.storage.paths import data_root
 from vig_core.text import displayable
-from vig_core.ui import messages, session
+from vig_core.ui import messages, routes, session
 from vig_core.ui.outcomes import instruments
 from vig_core.ui.widgets import case_title, confirm_button, plain, require_case, shown
 from vig_core.vocab.instruments import (
@@ -140,7 +140,7 @@ def give_in_client_view(instrument_id: str) -> None:
         return
     st.session_state[ANSWERING] = instrument_id
     session.enter_client_view(case.id)
-    session.go_to("pages/questionnaires.py")
+    session.go_to(routes.QUESTIONNAIRES)
 
 
 def save_total(instrument, key: str) -> None:

@@ -27,7 +27,7 @@ from vig_core.services.recordings import (
     start_import,
 )
 from vig_core.text import MAX_TITLE_TEXT, displayable
-from vig_core.ui import session
+from vig_core.ui import routes, session
 from vig_core.ui.media import ANALYSIS_RECORDING_KEY, job_progress
 from vig_core.ui.widgets import autosave_text, case_title, confirm_button, plain, require_case
 
@@ -187,7 +187,7 @@ def beside_button(how: str, action: Callable[..., None]) -> None:
 
 if not case.consent.choice(ConsentKind.FILMING).active:
     st.warning("This family has no filming consent on record, so no recording can be added.")
-    st.page_link("pages/consent.py", label="Record consent", query_params={"case": case.id})
+    routes.link(routes.CONSENT, label="Record consent", case_id=case.id)
 else:
     said = {how for how in (UPLOAD, LOCAL)
             if JOBS.of(import_owner(how)) or note_key(how) in st.session_state or again_key(how) in st.session_state}
@@ -241,7 +241,7 @@ else:
 
 def open_analysis(recording_id: str) -> None:
     st.session_state[ANALYSIS_RECORDING_KEY] = recording_id
-    session.go_to("pages/analysis.py")
+    session.go_to(routes.ANALYSIS)
 
 
 if not case.recordings:

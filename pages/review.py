@@ -9,7 +9,6 @@ from vig_core.case.cycles import CycleStatus
 from vig_core.case.film import MAX_MOMENT_NOTE, clip_name
 from vig_core.case.goals import RATING_MAX, RATING_MIN
 from vig_core.case.review import (
-    close_cycle,
     has_clip_file,
     rated_at_review,
     rating_note,
@@ -18,9 +17,10 @@ from vig_core.case.review import (
     review_cycle,
     words_by_prompt,
 )
+from vig_core.services import review
 from vig_core.storage.paths import data_root
 from vig_core.text import MAX_NOTE_TEXT
-from vig_core.ui import session
+from vig_core.ui import routes, session
 from vig_core.ui.media import cut_chosen_clips, job_progress
 from vig_core.ui.review_player import PLAYING, STILL, clip_player
 from vig_core.ui.widgets import autosave_text, case_title, confirm_button, plain, require_case, shown
@@ -49,7 +49,7 @@ start = review_cycle(case)
 if start is None:
     st.info("No clips are chosen for a shared review yet.")
     if private:
-        st.page_link("pages/clips.py", label="Choose clips", query_params={"case": case.id}, icon=":material/movie:")
+        routes.link(routes.CLIPS, label="Choose clips", case_id=case.id, icon=":material/movie:")
     st.stop()
 numbers = [c.number for c in case.cycles if case.chosen_clips(c.number)]
 cycle = start
@@ -63,7 +63,7 @@ if private or len(numbers) > 1:  # (in client view with one cycle the clip butto
     if private:
         begin.button("Start the shared review in client view", key="start-review", type="primary",
                      icon=":material/visibility:", help="The parent then sees only their own clips, goals and words.",
-                     on_click=lambda: (session.enter_client_view(case.id), session.go_to("pages/review.py")))
+                     on_click=lambda: (session.enter_client_view(case.id), session.go_to(routes.REVIEW)))
 clips = case.chosen_clips(cycle)
 cut_chosen_clips(case, cycle)  # the review plays only cut clip files, never the whole recording
 
@@ -85,9 +85,8 @@ def go(offset: int) -> None:
 
 
 def close() -> None:
-    said: list[str] = []
-    if session.update_case(lambda c: said.append(close_cycle(c, cycle, today))):
-        session.flash("success", said[0])
+    if done := session.act_on_case(review.close_review, cycle, today):
+        session.flash("success", done.value)
 
 
 back.button("Previous clip", key="review-back", icon=":material/skip_previous:", disabled=step == 0,
@@ -185,8 +184,8 @@ else:
                        f"{rating_count}It can be reopened later.",
                        close, key="close-cycle", confirm_label=f"Yes, close cycle {cycle}")
     if allows(case, Use.FAMILY_COPY):
-        st.page_link("pages/strengths.py", label="See the strengths record to keep", icon=":material/photo_library:",
-                     query_params={"case": case.id})
+        routes.link(routes.STRENGTHS, label="See the strengths record to keep", icon=":material/photo_library:",
+                    case_id=case.id)
 
 
 if private:

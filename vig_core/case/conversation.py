@@ -56,6 +56,10 @@ class Ending:
         """The parent's words (by id) to celebrate in the ending and its summary, in this order."""
         self.chosen_quotes = list(dict.fromkeys(reflection_ids))
 
+    def add_future_goal(self, goal: str) -> None:
+        """A new goal for the future, last; its words and the number of goals are checked on save."""
+        self.future_goals.append(goal)
+
     def remove_future_goal(self, goal: str) -> None:
         """Take ``goal`` out, found by its words: a second click on its Remove button takes out no other."""
         if goal in self.future_goals:

@@ -46,6 +46,18 @@ class Cycle:
     review_notes: str = ""  # the practitioner's notes on the review: never shown in client view
     own_reflection: str = ""  # the practitioner's reflection on their own guiding, for supervision: never shown
 
+    # Setters for what the practitioner changes on the case page. Like every change they are
+    # checked as a whole when the store saves the case (a review before its filming is refused
+    # there, with the dates in the sentence), so a half-set pair of dates is never written.
+    def set_filming_date(self, day: date | None) -> None:
+        self.filming_date = day
+
+    def set_review_date(self, day: date | None) -> None:
+        self.review_date = day
+
+    def set_status(self, status: CycleStatus) -> None:
+        self.status = CycleStatus(status)
+
     def validate(self) -> None:
         check_text(self.film_next, "What to film next time", MAX_NOTE_TEXT)
         check_text(self.review_notes, "The review notes", MAX_NOTE_TEXT)

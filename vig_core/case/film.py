@@ -94,6 +94,17 @@ class Moment:
             if heading and heading.id not in self.principles:
                 self.principles.append(heading.id)
 
+    def set_principles(self, principles: list[str]) -> None:
+        """The principles (heading ids) the moment shows; the behaviours seen are kept as they are."""
+        self.principles = list(principles)
+
+    def set_turn(self, turn: Turn | None) -> None:
+        """Its turn in the attuned cycle, or None when not coded."""
+        self.turn = Turn(turn) if turn else None
+
+    def set_working_point(self, working_point: bool) -> None:
+        self.working_point = working_point
+
     def validate(self) -> None:
         check_text(self.note, "The moment's note", MAX_MOMENT_NOTE)
         if self.time < 0:

@@ -173,6 +173,19 @@ class Case(FilmWork):
         self.cycles = self.cycles[:count] + [Cycle(n) for n in range(len(self.cycles) + 1, count + 1)]
         self.planned_cycles = count
 
+    def set_child_birth_date(self, day: date | None) -> None:
+        """Checked on save (a birth after the case was opened is refused), as every change is."""
+        self.child_birth_date = day
+
+    def set_retention_override(self, day: date | None) -> None:
+        """A retention date other than the default (None: two months after the case ends);
+        checked on save: never before the case was opened."""
+        self.retention_override = day
+
+    def set_archived(self, archived: bool) -> None:
+        """Hide the case from the caseload list (or bring it back); nothing is erased."""
+        self.archived = archived
+
     def cycle(self, number: int) -> Cycle:
         for cycle in self.cycles:
             if cycle.number == number:

@@ -16,7 +16,7 @@ from vig_core.case.consent import CONSENT_LABELS, ConsentKind
 from vig_core.case.consent_rules import withdrawals
 from vig_core.case.record import Case
 from vig_core.services.erasure import erase_case, erase_films, what_goes, what_goes_with_films
-from vig_core.ui import session
+from vig_core.ui import routes, session
 from vig_core.ui.widgets import confirm_button, plain
 
 
@@ -28,7 +28,7 @@ def erase_case_button(case: Case, today: date, *, key: str) -> None:
             session.open_case(None)
         session.flash("success", f"Case {case.code} was erased: every record and file of it is gone. "
                                  "The deletion log keeps only the date, the case code and what was erased.")
-        session.go_to("pages/caseload.py")
+        session.go_to(routes.CASELOAD)
 
     confirm_button("Erase this case…", f"Erase case {plain(case.code)} for good? This removes "
                    f"{what_goes(case)}. It cannot be undone (a backup made earlier still holds it).",

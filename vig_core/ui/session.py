@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import wraps
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import streamlit as st
 from streamlit import runtime
@@ -30,9 +30,12 @@ from vig_core.services.lock import AppLock
 from vig_core.storage.paths import data_root
 from vig_core.storage.settings import SettingsStore
 from vig_core.storage.store import CaseStore
+from vig_core.ui import routes
 from vig_core.ui.escape import plain
+from vig_core.ui.routes import Route
 
 log = logging.getLogger("vig_workbook")
+T = TypeVar("T")
 
 CASE_KEY = "case_id"
 GOTO_KEY = "goto_page"
@@ -160,7 +163,7 @@ class _Press:
     when: float
     thread: threading.Thread
     done: bool = False  # its effect is made (a record written, a job started)
-    went: str | None = None  # the page it sent the practitioner to
+    went: Route | None = None  # the page it sent the practitioner to
 
 
 # Kept outside st.session_state on purpose: with fast reruns a second click's run starts while
@@ -237,12 +240,12 @@ def current_case_id() -> str | None:
     return st.session_state.get(CASE_KEY)
 
 
-def go_to(page: str) -> None:
+def go_to(page: Route) -> None:
     """Ask the app to switch to ``page`` once navigation is built (callbacks cannot switch)."""
     press = getattr(_pressing, "press", None)
     if press is not None:
         press.went = page  # first: the write below is where a second click's run may cut in
-    st.session_state[GOTO_KEY] = page
+    st.session_state[GOTO_KEY] = page.file
 
 
 _entry = threading.local()
@@ -277,21 +280,16 @@ def begin_page() -> None:
         st.rerun()
     goto = st.session_state.pop(GOTO_KEY, None)
     if goto:
-        st.switch_page(goto, query_params=_case_params())
+        routes.switch_to(goto, current_case_id())
     show_flash()
-
-
-def _case_params() -> dict[str, str]:
-    case_id = current_case_id()
-    return {"case": case_id} if case_id else {}
 
 
 def open_case(case_id: str | None) -> None:
     st.session_state[CASE_KEY] = case_id
     if case_id:
-        st.query_params["case"] = case_id
+        st.query_params[routes.CASE_PARAM] = case_id
     else:
-        st.query_params.pop("case", None)
+        st.query_params.pop(routes.CASE_PARAM, None)
 
 
 def current_case() -> Case | None:
@@ -305,18 +303,38 @@ def current_case() -> Case | None:
         return None
 
 
-def update_case(change: Callable[[Case], Any], success: str | None = None) -> bool:
-    """Apply ``change`` to the open case and save it; report problems as messages."""
+@dataclass(frozen=True)
+class Done(Generic[T]):
+    """An action on the open case that finished, and what it handed back (which may be None or 0)."""
+
+    value: T
+
+
+def act_on_case(action: Callable[..., T], *args: Any, success: str | None = None, **kwargs: Any) -> Done[T] | None:
+    """Run a named service on the open case, ``action(store, case_id, *args, **kwargs)``, and hand back
+    what it returned; None when it did not finish (its problem is then a message).
+
+    Pages change a case through here (or :func:`update_case`, built on it): past the lock guard
+    and the message guard of :func:`guarded`, with the press marked done right after the write,
+    before anything else touches the session (where a double click's second run may cut in).
+    """
 
     @guarded
-    def apply() -> bool:
-        store().update(current_case_id(), change)
+    def apply() -> Done[T]:
+        value = action(store(), current_case_id(), *args, **kwargs)
         press_done()
         if success:
             flash("success", success)
-        return True
+        return Done(value)
 
-    return bool(apply())
+    return apply()
+
+
+def update_case(change: Callable[[Case], Any], success: str | None = None) -> bool:
+    """Apply ``change`` (a domain method of the case) to the open case and save it; report
+    problems as messages. When the page needs what the change made, it calls a named service
+    through :func:`act_on_case` instead."""
+    return act_on_case(lambda cases, case_id: cases.update(case_id, change), success=success) is not None
 
 
 def enter_client_view(case_id: str) -> None:

@@ -15,7 +15,7 @@ from typing import Any
 import streamlit as st
 
 from vig_core.case.record import Case
-from vig_core.ui import session
+from vig_core.ui import routes, session
 from vig_core.ui.autosave import autosave_text  # noqa: F401 - pages take every shared widget from here
 from vig_core.ui.escape import plain, shown  # noqa: F401 - pages take both from here
 
@@ -93,6 +93,6 @@ def require_case() -> Case:
     case = session.current_case()
     if case is None:
         st.info("No case is open. Choose one on the caseload.")
-        st.page_link("pages/caseload.py", label="Go to the caseload")
+        routes.link(routes.CASELOAD, label="Go to the caseload")
         st.stop()
     return case
