@@ -65,6 +65,7 @@ the day the last known violation is gone: then remove the xfail and the list.
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -244,12 +245,15 @@ def makes_a_file(call: ast.Call) -> bool:
         return bool(read & WRITE_FLAGS) or not any(n.startswith("O_") for n in read)
     if isinstance(call.func, ast.Attribute) and last == "open":  # path.open(mode); zip.open(entry, "w") is not
         mode = _arg(call, 0, "mode")
-        return (isinstance(mode, ast.Constant) and isinstance(mode.value, str) and _writes(mode)
+        return (isinstance(mode, ast.Constant) and isinstance(mode.value, str)
+                and re.fullmatch(r"[rwxabt+]+", mode.value) is not None and _writes(mode)  # not Image.open("x.png")
                 or any(k.arg == "mode" and _writes(k.value) for k in call.keywords))
     if name in MAKERS or isinstance(call.func, ast.Attribute) and last in MAKING_METHODS:
         return True
     if last in TEMP_MAKERS:
         return any(k.arg == "dir" for k in call.keywords)
+    if last == "ZipFile":
+        return _names_a_file(_arg(call, 0, "file")) and _writes(_arg(call, 1, "mode"))
     if last in NAME_OR_HANDLE_WRITERS:
         return _names_a_file(_arg(call, 0, "file"))
     return False
@@ -368,7 +372,7 @@ def test_the_file_check_finds_each_way_of_making_a_file():
             "fig.write_html(f'{p}.html')", "tarfile.open(p, 'w:gz')")
     kept = ("open(p)", "open(p, 'rb')", "p.open()", "p.open('rb')", "av.open(str(p), metadata_errors='ignore')",
             "archive.open(info, 'w')", "os.open(p, os.O_RDONLY)", "tempfile.TemporaryDirectory(prefix='x')",
-            "zipfile.ZipFile(handle, 'w')", "frame.to_csv(index=False)", "frame.to_excel(writer)",
+            "zipfile.ZipFile(handle, 'w')", "zipfile.ZipFile(folder / 'a.zip')", "Image.open('x.png')", "frame.to_csv(index=False)", "frame.to_excel(writer)",
             "image.save(out, format='PNG')", "os.replace(a, b)", "p.unlink()", "shutil.rmtree(p)",
             "shutil.copyfileobj(a, b)", "lock.touch()", "text.replace('a', 'b')")
     source = "def f():\n" + "".join(f"    {line}\n" for line in (*made, *kept))
