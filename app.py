@@ -7,7 +7,7 @@ traceback ever reaches the screen the parent may be looking at.
 
 The file plays two parts. ``streamlit run app.py`` finds the ``app = st.App(...)``
 below and serves it (uvicorn), which adds the media route (recordings are
-streamed by opaque token, see ``vig_core.media``); no Streamlit runtime exists
+streamed by opaque token, see ``vig_core.web``); no Streamlit runtime exists
 yet at that import. Every browser session then runs this same file as its
 script, with the runtime present (also under AppTest), and ``main()`` draws
 the page.

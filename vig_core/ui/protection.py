@@ -17,7 +17,8 @@ from vig_core.case.consent_rules import withdrawals
 from vig_core.case.record import Case
 from vig_core.services.erasure import erase_case, erase_films, what_goes, what_goes_with_films
 from vig_core.ui import routes, session
-from vig_core.ui.widgets import confirm_button, plain
+from vig_core.ui.confirm import confirm_button
+from vig_core.ui.escape import plain
 
 
 def erase_case_button(case: Case, today: date, *, key: str) -> None:

@@ -1,4 +1,4 @@
-"""Widgets several pages share: autosaving text (see ``autosave``) and dates, two-step confirmation,
+"""Widgets several pages share: autosaving text (see ``autosave``) and dates, two-step confirmation (see ``confirm``),
 the case header and client view's larger type.
 
 User text is only ever shown as plain text (``st.text``, widget values) or
@@ -10,14 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import Any
 
 import streamlit as st
 
 from vig_core.case.record import Case
 from vig_core.ui import routes, session
 from vig_core.ui.autosave import autosave_text  # noqa: F401 - pages take every shared widget from here
+from vig_core.ui.confirm import confirm_button  # noqa: F401 - pages take every shared widget from here
 from vig_core.ui.escape import plain, shown  # noqa: F401 - pages take both from here
+from vig_core.ui.protection import case_banners
 
 CLIENT_VIEW_CSS = """
 <style>
@@ -51,30 +52,6 @@ def autosave_date(
     st.date_input(label, value=stored, key=key, help=help, format="DD/MM/YYYY", on_change=on_change)
 
 
-def confirm_button(
-    label: str,
-    question: str,
-    on_confirm: Callable[[], Any],
-    *,
-    key: str,
-    confirm_label: str = "Yes, go ahead",
-) -> None:
-    """A button that asks once more before doing something hard to undo."""
-    asking = f"{key}-asking"
-    if not st.session_state.get(asking):
-        st.button(label, key=key, on_click=lambda: st.session_state.update({asking: True}))
-        return
-    st.warning(question)
-    yes, no = st.columns(2)
-
-    def confirmed() -> None:
-        st.session_state[asking] = False
-        session.guarded(on_confirm)()
-
-    yes.button(confirm_label, key=f"{key}-yes", type="primary", on_click=confirmed)
-    no.button("Cancel", key=f"{key}-no", on_click=lambda: st.session_state.update({asking: False}))
-
-
 def case_title(case: Case, page: str) -> None:
     """Page heading naming only the open case's own family."""
     st.title(page)
@@ -83,8 +60,6 @@ def case_title(case: Case, page: str) -> None:
         st.header(who, anchor=False)  # h2 under the page's h1 (headings step down one level at a time)
     else:
         st.caption(f"Case {plain(case.code)} · {who} · {case.step}")
-        from vig_core.ui.protection import case_banners  # a widget module of its own that uses these widgets
-
         case_banners(case, session.today())
 
 

@@ -39,7 +39,7 @@ from urllib.parse import parse_qsl, urlencode
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from vig_core.storage.files import DIR_MODE
+from vig_core.storage.files import DIR_MODE, private_folder
 from vig_core.storage.jsonfiles import write_json_atomically
 from vig_core.web.tokens import TOKENS
 
@@ -65,9 +65,8 @@ _keys_lock = threading.Lock()
 
 
 def _folder(root: Path) -> Path:
-    folder = Path(root) / ACCESS_FOLDER
-    folder.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
-    os.chmod(folder, DIR_MODE)
+    folder = private_folder(Path(root) / ACCESS_FOLDER)
+    os.chmod(folder, DIR_MODE)  # an existing one too, whatever made it
     return folder
 
 
