@@ -6,20 +6,19 @@ import streamlit as st
 from vig_core.case import outcomes
 from vig_core.case.questionnaires import TIME_POINT_LABELS, TimePoint
 from vig_core.errors import ValidationError
-from vig_core.storage.layout import OWN_INSTRUMENTS
+from vig_core.storage.definitions import forget_own_instrument, save_own_instrument
 from vig_core.storage.paths import data_root
 from vig_core.text import displayable
 from vig_core.ui import messages, routes, session
 from vig_core.ui.outcomes import instruments
 from vig_core.ui.widgets import case_title, confirm_button, plain, require_case, shown
+from vig_core.vocab.definitions import OWN_INSTRUMENTS
 from vig_core.vocab.instruments import (
     IN_USE_SETTING,
     SHIPPED_DIR,
     DefinitionError,
-    forget_own_instrument,
     measures_in_use,
     own_instrument_ids,
-    save_own_instrument,
     start_using,
 )
 

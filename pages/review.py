@@ -18,19 +18,14 @@ from vig_core.case.review import (
     words_by_prompt,
 )
 from vig_core.services import review
+from vig_core.storage.definitions import forget_own_prompt_set, save_own_prompt_set
 from vig_core.storage.paths import data_root
 from vig_core.text import MAX_NOTE_TEXT
 from vig_core.ui import routes, session
 from vig_core.ui.media import cut_chosen_clips, job_progress
 from vig_core.ui.review_player import PLAYING, STILL, clip_player
 from vig_core.ui.widgets import autosave_text, case_title, confirm_button, plain, require_case, shown
-from vig_core.vocab.prompts import (
-    SHARED_REVIEW,
-    edited_prompt_set,
-    forget_own_prompt_set,
-    load_prompt_sets,
-    save_own_prompt_set,
-)
+from vig_core.vocab.prompts import SHARED_REVIEW, edited_prompt_set, load_prompt_sets
 
 session.begin_page()
 case = require_case()

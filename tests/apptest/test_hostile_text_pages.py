@@ -37,10 +37,11 @@ from vig_core.case.consent import ConsentKind
 from vig_core.case.review import review_cycle
 from vig_core.services.clips import prepare_review_clips
 from vig_core.services.demo import ensure_demo_cases
+from vig_core.storage.definitions import save_own_prompt_set
 from vig_core.storage.settings import SettingsStore
 from vig_core.storage.store import CaseStore
 from vig_core.ui.session import CLIENT_VIEW_SETTING, GENERIC_ERROR
-from vig_core.vocab.prompts import SHARED_REVIEW, Prompt, PromptSet, save_own_prompt_set
+from vig_core.vocab.prompts import SHARED_REVIEW, Prompt, PromptSet
 
 pytestmark = pytest.mark.timeout(600)
 

@@ -31,12 +31,12 @@ from vig_core.services.erasure import erase_case
 from vig_core.services.lock import set_passphrase
 from vig_core.services.recordings import discard_upload, import_recording, receive_upload
 from vig_core.storage.backup import backup
+from vig_core.storage.definitions import save_own_instrument, save_own_prompt_set
 from vig_core.storage.files import new_private_file, private_folder
 from vig_core.storage.restore import restore
 from vig_core.storage.settings import SettingsStore
 from vig_core.storage.store import CaseStore
-from vig_core.vocab.instruments import save_own_instrument
-from vig_core.vocab.prompts import edited_prompt_set, load_prompt_sets, save_own_prompt_set
+from vig_core.vocab.prompts import edited_prompt_set, load_prompt_sets
 
 DAY = date(2026, 3, 2)
 ROOT = Path(__file__).resolve().parents[2]

@@ -70,7 +70,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-import pytest
 from conftest import ROOT
 
 Sources = Mapping[str, str]  # path relative to the repository (posix) -> source text
@@ -409,16 +408,6 @@ def test_a_package_init_that_imports_its_modules_is_a_cycle():
 # --- the workbook keeps the rules ------------------------------------------------------------------
 SOURCES = app_sources()
 
-# Rule 2, broken when this test was written: the case reads instrument and prompt definitions from
-# modules that also save the practitioner's own versions through storage. Being reworked in issue 19
-# (one mechanism for shipped and own definitions); the case is to import the definitions alone.
-KNOWN_IMPURE_CASE = {
-    ("vig_core/vocab/instruments.py", "vig_core.storage.files"),
-    ("vig_core/vocab/instruments.py", "vig_core.storage.store"),
-    ("vig_core/vocab/prompts.py", "vig_core.storage.files"),
-    ("vig_core/vocab/prompts.py", "vig_core.storage.store"),
-}
-
 # Rule 3: the files made outside storage on purpose, each with its reason.
 ALLOWED_FILE_MAKERS = {
     ("vig_core/media/edit.py", "compile_film", "tempfile.TemporaryDirectory"):
@@ -427,20 +416,11 @@ ALLOWED_FILE_MAKERS = {
         "folder around it is under a storage Writing note, so a crash leaves nothing behind",
 }
 
-# Rule 4, broken when this test was written: both being split in issue 19.
-KNOWN_LONG = {"vig_core/storage/store.py", "vig_core/storage/backup.py"}
-
 
 def test_only_the_screens_import_streamlit():
     assert [str(f) for f in streamlit_imports(SOURCES)] == []
 
 
-def test_the_case_reaches_no_other_layer_beyond_the_known():
-    assert [str(f) for f in impure_case_imports(SOURCES) if f.key not in KNOWN_IMPURE_CASE] == []
-
-
-@pytest.mark.xfail(strict=True, reason="known: vocab/instruments.py and vocab/prompts.py import storage "
-                                       "(see KNOWN_IMPURE_CASE); remove this mark and the list once they do not")
 def test_the_case_is_pure():
     assert [str(f) for f in impure_case_imports(SOURCES)] == []
 
@@ -451,12 +431,6 @@ def test_only_storage_makes_files():
     assert set(ALLOWED_FILE_MAKERS) <= {m.key for m in found}, "an allowed file maker is gone: drop it from the list"
 
 
-def test_no_module_is_over_400_lines_beyond_the_known():
-    assert {path: n for path, n in long_modules(SOURCES).items() if path not in KNOWN_LONG} == {}
-
-
-@pytest.mark.xfail(strict=True, reason="known: storage/store.py and storage/backup.py are over 400 lines "
-                                       "(see KNOWN_LONG); remove this mark and the list once they are split")
 def test_no_module_is_over_400_lines():
     assert long_modules(SOURCES) == {}
 

@@ -169,13 +169,8 @@ def test_one_questionnaire_per_time_point_and_blank_future_goals_are_refused(cas
 
 
 def test_an_uploaded_definition_is_kept_only_when_valid(tmp_path):
-    from vig_core.vocab.instruments import (
-        SHIPPED_DIR,
-        DefinitionError,
-        forget_own_instrument,
-        load_instruments,
-        save_own_instrument,
-    )
+    from vig_core.storage.definitions import forget_own_instrument, save_own_instrument
+    from vig_core.vocab.instruments import SHIPPED_DIR, DefinitionError, load_instruments
     good = json.loads((SHIPPED_DIR / "parent-check-in.json").read_text())
     good.update(id="my-check", title="My check-in")
     assert save_own_instrument(tmp_path, json.dumps(good).encode(), "upload.json").id == "my-check"

@@ -23,15 +23,9 @@ from unit.test_scoring import SCORE_ENTRY, check_in
 from vig_core.case.scoring import clinical_cutoff, reliable_change, score_entry, score_items
 from vig_core.datafiles import MAX_DEPTH, json_problem, nesting_depth
 from vig_core.errors import ValidationError
+from vig_core.storage.definitions import save_own_instrument
 from vig_core.storage.layout import CASE_FILE
-from vig_core.vocab.instruments import (
-    DefinitionError,
-    Instrument,
-    load_instruments,
-    parse_instrument,
-    save_own_instrument,
-    scale_note,
-)
+from vig_core.vocab.instruments import DefinitionError, Instrument, load_instruments, parse_instrument, scale_note
 from vig_core.vocab.principles import load_principles
 from vig_core.vocab.prompts import load_prompt_sets
 

@@ -7,7 +7,8 @@ import json
 import pytest
 
 from vig_core.errors import ValidationError
-from vig_core.vocab.prompts import Prompt, load_prompt_sets, parse_prompt_set, save_own_prompt_set
+from vig_core.storage.definitions import save_own_prompt_set
+from vig_core.vocab.prompts import Prompt, load_prompt_sets, parse_prompt_set
 
 
 def test_the_shipped_set_has_the_five_typical_prompts(tmp_path):
@@ -55,7 +56,8 @@ def test_malformed_sets_name_the_field_and_problem(data, problem):
 
 
 def test_editing_by_lines_keeps_ids_of_unchanged_prompts_and_adds_new_ones(tmp_path):
-    from vig_core.vocab.prompts import edited_prompt_set, forget_own_prompt_set
+    from vig_core.storage.definitions import forget_own_prompt_set
+    from vig_core.vocab.prompts import edited_prompt_set
 
     shipped = load_prompt_sets(tmp_path)[0]["shared-review"]
     edited = edited_prompt_set(shipped, "What would you like to see more of?\n\n  What are you proud of?  \nWhat do you see?\n")

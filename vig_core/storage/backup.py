@@ -37,12 +37,10 @@ from vig_core.storage.layout import (
     CASES_FOLDER,
     DELETION_LOG,
     MEDIA_FOLDERS,
-    OWN_INSTRUMENTS,
-    OWN_PRINCIPLES,
-    OWN_PROMPTS,
     SETTINGS_FILE,
 )
 from vig_core.storage.schema import SCHEMA_VERSION
+from vig_core.vocab.definitions import OWN_INSTRUMENTS, OWN_PRINCIPLES, OWN_PROMPTS
 
 FORMAT, FORMAT_VERSION, MANIFEST = "vig-workbook-backup", 1, "manifest.json"
 TOP_FILES = (SETTINGS_FILE, DELETION_LOG, OWN_PRINCIPLES)  # the data folder's files a backup holds

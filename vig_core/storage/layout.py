@@ -23,9 +23,8 @@ from __future__ import annotations
 
 SETTINGS_FILE = "settings.json"
 DELETION_LOG = "deletion-log.jsonl"  # anonymous: date, case code, what was erased
-OWN_PRINCIPLES = "principles.json"  # the practitioner's own principles, in place of the shipped ones
-OWN_INSTRUMENTS = "instruments"  # folder of their own questionnaire definitions
-OWN_PROMPTS = "prompts"  # folder of their own prompt sets
+# The practitioner's own definitions (principles.json, instruments/, prompts/) are named by the
+# vocabulary they belong to: see vig_core.vocab.definitions.
 WRITERS = ".writing"  # one locked note per unfinished write (see files.Writing)
 
 CASES_FOLDER = "cases"

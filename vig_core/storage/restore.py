@@ -52,14 +52,12 @@ from vig_core.storage.layout import (
     CASE_FILE,
     CASES_FOLDER,
     DELETION_LOG,
-    OWN_INSTRUMENTS,
-    OWN_PRINCIPLES,
-    OWN_PROMPTS,
     SETTINGS_FILE,
 )
 from vig_core.storage.recovery import recover_restore, restoring
 from vig_core.storage.schema import SCHEMA_VERSION
 from vig_core.storage.store import CaseStore
+from vig_core.vocab.definitions import OWN_INSTRUMENTS, OWN_PRINCIPLES, OWN_PROMPTS
 from vig_core.vocab.instruments import DefinitionError, read_instrument
 from vig_core.vocab.principles import read_principles
 from vig_core.vocab.prompts import read_prompt_set

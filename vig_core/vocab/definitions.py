@@ -11,8 +11,8 @@ version (if any) is used meanwhile, so no page stops working for one broken file
   :class:`DefinitionFolders`: one JSON file per definition, shipped and own.
 * A vocabulary of one (the principles) is read by :func:`own_or_shipped`.
 
-Own versions are written and removed through :mod:`vig_core.storage.definitions`,
-as only the storage modules write in the data folder.
+Own versions are written and removed by :mod:`vig_core.storage.definitions`, as only the
+storage modules write in the data folder; this module only reads, so the case may use it.
 """
 
 from __future__ import annotations
@@ -20,13 +20,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import Generic, TypeVar
 
 from vig_core.errors import ValidationError
-from vig_core.storage.definitions import own_definition_ids, remove_own_definition, save_own_definition
 from vig_core.text import displayable
 
 Definition = TypeVar("Definition")
+
+# Where the practitioner's own versions are kept in the data folder.
+OWN_PRINCIPLES = "principles.json"  # their own principles, in place of the shipped ones
+OWN_INSTRUMENTS = "instruments"  # folder of their own questionnaire definitions
+OWN_PROMPTS = "prompts"  # folder of their own prompt sets
 
 
 @dataclass(frozen=True)
@@ -54,17 +58,9 @@ class DefinitionFolders(Generic[Definition]):
                 found[self.key(path, definition)] = definition
         return found, warnings
 
-    def save_own(self, data_root: Path, definition_id: str, data: Any) -> Path:
-        """Keep the practitioner's own version (validated already) in the data folder; return its file."""
-        return save_own_definition(data_root, self.own_folder, definition_id, data)
-
     def own_ids(self, data_root: Path) -> set[str]:
         """The ids of the practitioner's own versions (every file of the folder, usable or not)."""
-        return own_definition_ids(data_root, self.own_folder)
-
-    def forget_own(self, data_root: Path, definition_id: str) -> bool:
-        """Go back to the shipped version: remove the own one, if there is one; whether there was."""
-        return remove_own_definition(data_root, self.own_folder, definition_id)
+        return {p.stem for p in (Path(data_root) / self.own_folder).glob("*.json")}
 
 
 def own_or_shipped(own: Path, shipped: Path, read: Callable[[Path], Definition],

@@ -18,15 +18,13 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
-from vig_core.datafiles import check_json, parse_json, read_data_file
+from vig_core.datafiles import check_json, read_data_file
 from vig_core.datafiles import is_safe_id as _safe_id
 from vig_core.errors import ValidationError
 from vig_core.shipped import SHIPPED_DATA
-from vig_core.storage.layout import OWN_INSTRUMENTS
-from vig_core.storage.settings import SettingsStore
-from vig_core.vocab.definitions import DefinitionFolders
+from vig_core.vocab.definitions import OWN_INSTRUMENTS, DefinitionFolders
 
 SHIPPED_DIR = SHIPPED_DATA / "instruments"
 KINDS = ("items", "score-entry")
@@ -123,7 +121,15 @@ def measures_in_use(found: dict[str, Instrument], chosen: list[str] | None, *, o
     return [i for i in found if i in wanted]
 
 
-def start_using(settings: SettingsStore, instrument_id: str) -> None:
+class Settings(Protocol):
+    """What :func:`start_using` needs of the installation's settings (``storage.settings.SettingsStore``)."""
+
+    def get(self, key: str, default: Any = None) -> Any: ...
+
+    def set(self, key: str, value: Any) -> None: ...
+
+
+def start_using(settings: Settings, instrument_id: str) -> None:
     """Add a measure to those in use, where the practitioner has chosen them (until then own ones are in use)."""
     chosen = settings.get(IN_USE_SETTING)
     if chosen is not None and instrument_id not in chosen:
@@ -318,31 +324,5 @@ def load_instruments(data_root: Path) -> tuple[dict[str, Instrument], list[str]]
     return INSTRUMENTS.load(data_root)
 
 
-def save_own_instrument(data_root: Path, content: bytes, file_name: str) -> Instrument:
-    """Validate an uploaded definition and keep it in the data folder's ``instruments/`` as ``<id>.json``.
-
-    Nothing is written unless the whole file is valid; the problems are
-    raised as one :class:`DefinitionError`, each naming the file and field.
-    """
-    if len(content) > MAX_FILE_BYTES:
-        raise DefinitionError([f"{file_name}: the file is too large for a questionnaire definition "
-                               f"({len(content):,} bytes; the limit is {MAX_FILE_BYTES:,})."])
-    try:
-        data = parse_json(content.decode("utf-8"), file_name)
-    except UnicodeDecodeError as error:
-        raise DefinitionError([f"{file_name}: not a text file (a definition is JSON text)."]) from error
-    except ValidationError as error:
-        raise DefinitionError([str(error)]) from error
-    instrument = parse_instrument(data, file_name)
-    INSTRUMENTS.save_own(data_root, instrument.id, data)
-    return instrument
-
-
 def own_instrument_ids(data_root: Path) -> set[str]:
     return INSTRUMENTS.own_ids(data_root)
-
-
-def forget_own_instrument(data_root: Path, instrument_id: str) -> bool:
-    """Remove this installation's own definition (a shipped one of the same id comes back); also a
-    file the folder holds under a name that is no id at all, which was never used but listed to remove."""
-    return INSTRUMENTS.forget_own(data_root, instrument_id)  # only a file that is there, never a path

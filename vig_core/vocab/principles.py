@@ -17,8 +17,7 @@ from pathlib import Path
 from vig_core.datafiles import check_json, read_data_file
 from vig_core.errors import ValidationError
 from vig_core.shipped import SHIPPED_DATA
-from vig_core.storage.layout import OWN_PRINCIPLES
-from vig_core.vocab.definitions import own_or_shipped
+from vig_core.vocab.definitions import OWN_PRINCIPLES, own_or_shipped
 
 SHIPPED = SHIPPED_DATA / "principles.json"
 

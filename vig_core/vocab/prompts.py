@@ -18,9 +18,8 @@ from vig_core.datafiles import check_json, read_data_file
 from vig_core.datafiles import is_safe_id as _safe_id
 from vig_core.errors import ValidationError
 from vig_core.shipped import SHIPPED_DATA
-from vig_core.storage.layout import OWN_PROMPTS
 from vig_core.text import MAX_TITLE_TEXT
-from vig_core.vocab.definitions import DefinitionFolders
+from vig_core.vocab.definitions import OWN_PROMPTS, DefinitionFolders
 
 SHIPPED_DIR = SHIPPED_DATA / "prompts"
 SHARED_REVIEW = "shared-review"  # the id of the set the shared review uses
@@ -91,12 +90,6 @@ def load_prompt_sets(data_root: Path) -> tuple[dict[str, PromptSet], list[str]]:
     return PROMPT_SETS.load(data_root)
 
 
-def save_own_prompt_set(data_root: Path, prompt_set: PromptSet) -> Path:
-    """Keep the practitioner's edit of a set for this installation (validated first)."""
-    parse_prompt_set(prompt_set.to_data(), f"{prompt_set.id}.json")
-    return PROMPT_SETS.save_own(data_root, prompt_set.id, prompt_set.to_data())
-
-
 def edited_prompt_set(base: PromptSet, lines: str) -> PromptSet:
     """The set with one prompt per non-empty line, in that order.
 
@@ -120,8 +113,3 @@ def edited_prompt_set(base: PromptSet, lines: str) -> PromptSet:
     edited = replace(base, prompts=tuple(prompts))
     parse_prompt_set(edited.to_data(), "Your questions")
     return edited
-
-
-def forget_own_prompt_set(data_root: Path, set_id: str) -> bool:
-    """Go back to the shipped set: remove this installation's own edit, if any."""
-    return _safe_id(set_id) and PROMPT_SETS.forget_own(data_root, set_id)
