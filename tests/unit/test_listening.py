@@ -28,7 +28,7 @@ RECALL_FLOOR, PRECISION_FLOOR = 0.8, 0.7  # the benchmark's targets are 0.85 and
 
 def track(*parts: tuple[float, float]) -> np.ndarray:
     """A pitch track at 10 ms: (seconds, Hz) parts one after another; 0 Hz is unvoiced."""
-    return np.concatenate([np.full(int(round(seconds * 100)), hz, np.float32) for seconds, hz in parts])
+    return np.concatenate([np.full(round(seconds * 100), hz, np.float32) for seconds, hz in parts])
 
 
 def test_speech_spans_start_high_end_after_a_pause_and_drop_blips():

@@ -165,12 +165,12 @@ class _ChunkHearing:
         pitch = parselmouth.Sound(buffer.astype(np.float64), RATE).to_pitch_ac(
             time_step=PITCH_STEP, pitch_floor=PITCH_FLOOR_HZ, pitch_ceiling=PITCH_CEILING_HZ,
             silence_threshold=SILENCE_THRESHOLD)
-        first_frame = int(round(self._samples / RATE / PITCH_STEP))
-        last_frame = int(round((self._samples + len(sound)) / RATE / PITCH_STEP))
+        first_frame = round(self._samples / RATE / PITCH_STEP)
+        last_frame = round((self._samples + len(sound)) / RATE / PITCH_STEP)
         frames = np.zeros(last_frame - first_frame, np.float32)
         frequency = pitch.selected_array["frequency"]
         for index, time in enumerate(pitch.xs()):
-            slot = int(round((begins + time) / PITCH_STEP)) - first_frame
+            slot = round((begins + time) / PITCH_STEP) - first_frame
             if 0 <= slot < len(frames):
                 frames[slot] = frequency[index]
         self._pitch.append(frames)
@@ -199,7 +199,7 @@ def above_floor(pitch: np.ndarray, peaks: np.ndarray) -> np.ndarray:
     if len(peaks) == 0:
         return pitch
     floor = float(np.percentile(peaks, QUIET_PERCENTILE))
-    per_frame = int(round(PEAK_STEP / PITCH_STEP))
+    per_frame = round(PEAK_STEP / PITCH_STEP)
     loudness = np.repeat(peaks, per_frame)[:len(pitch)]
     if len(loudness) < len(pitch):
         loudness = np.pad(loudness, (0, len(pitch) - len(loudness)))
@@ -288,7 +288,7 @@ def cut_by_pitch(start: float, end: float, pitch: np.ndarray) -> list[Stretch]:
         stretch_start = start if index == 0 else (first + group[0][0]) * PITCH_STEP
         stretch_end = end if index == len(groups) - 1 else (first + group[-1][1]) * PITCH_STEP
         voiced = np.concatenate([frames[a:b] for a, b in group])
-        span = frames[int(round(stretch_start / PITCH_STEP)) - first:int(round(stretch_end / PITCH_STEP)) - first]
+        span = frames[round(stretch_start / PITCH_STEP) - first:round(stretch_end / PITCH_STEP) - first]
         low, middle, high = np.percentile(voiced, [10, 50, 90])
         stretches.append(Stretch(round(stretch_start, 3), round(stretch_end, 3), round(float(middle), 1),
                                  round(float(low), 1), round(float(high), 1),
@@ -302,9 +302,7 @@ def _without_slips(groups: list[list[tuple[int, int]]]) -> list[list[tuple[int, 
     shortest = SHORTEST_STRETCH_VOICING / PITCH_STEP
     kept: list[list[tuple[int, int]]] = []
     for group in groups:
-        if kept and sum(b - a for a, b in group) < shortest:
-            kept[-1] = kept[-1] + group
-        elif kept and sum(b - a for a, b in kept[-1]) < shortest:
+        if kept and min(sum(b - a for a, b in group), sum(b - a for a, b in kept[-1])) < shortest:
             kept[-1] = kept[-1] + group
         else:
             kept.append(group)
@@ -315,5 +313,5 @@ def _voiced_runs(frames: np.ndarray) -> list[tuple[int, int]]:
     """(first, past-last) frame indices of each run of pitched frames long enough to be a voice."""
     voiced = np.concatenate([[False], frames > 0, [False]])
     edges = np.flatnonzero(np.diff(voiced.astype(np.int8)))
-    shortest = int(round(SHORTEST_VOICED / PITCH_STEP))
+    shortest = round(SHORTEST_VOICED / PITCH_STEP)
     return [(int(a), int(b)) for a, b in zip(edges[::2], edges[1::2]) if b - a >= shortest]
