@@ -42,7 +42,8 @@ RATE = 16_000
 CHUNK_SECONDS = 10  # a multiple of PEAK_STEP; 10 s of 16 kHz float32 is 640 kB
 PITCH_STEP = 0.01  # seconds between pitch frames
 PITCH_FLOOR_HZ, PITCH_CEILING_HZ = 75.0, 700.0  # a low father's voice to a baby's squeal
-PITCH_CONTEXT = 0.1  # seconds of the previous chunk analysed again, so no frame is lost at a chunk's edge
+PITCH_CONTEXT = 0.1  # seconds of sound analysed around a loud part (and from the previous chunk, at its edge)
+SHORTEST_ANALYSIS = 0.3  # seconds: Praat needs a few of its 40 ms windows to find a pitch
 SILENCE_THRESHOLD = 0.01  # Praat's, relative to a chunk's loudest sample: a knock must not silence quiet speech
 SPEECH_ON, SPEECH_OFF = 0.5, 0.35  # Silero's likelihood to start a stretch of speech, and to end one
 SHORTEST_SPEECH = 0.1  # seconds; shorter bursts are not speech
@@ -139,14 +140,14 @@ class _ChunkHearing:
 
     def hear(self, pcm: np.ndarray) -> None:
         sound = pcm.astype(np.float32) / 32768.0
-        self._hear_speech(sound)
-        self._hear_pitch(sound)
-        step = int(PEAK_STEP * RATE)
+        step = round(PEAK_STEP * RATE)
         whole = len(sound) // step * step
         peaks = np.abs(sound[:whole]).reshape(-1, step).max(axis=1) if whole else np.zeros(0, np.float32)
         if whole < len(sound):
             peaks = np.append(peaks, np.abs(sound[whole:]).max())
         self._peaks.append(peaks.astype(np.float32))
+        self._hear_speech(sound)
+        self._hear_pitch(sound, peaks)
         self._samples += len(sound)
 
     def _hear_speech(self, sound: np.ndarray) -> None:
@@ -157,24 +158,27 @@ class _ChunkHearing:
             self._likelihoods.append(self._vad.process(memoryview(window.data)))
         self._leftover = pending[whole:].copy()
 
-    def _hear_pitch(self, sound: np.ndarray) -> None:
-        import parselmouth  # Praat: loaded only when a film is heard
-
+    def _hear_pitch(self, sound: np.ndarray, peaks: np.ndarray) -> None:
+        """Pitch frames for this chunk, analysed only where it is louder than the noise floor heard
+        so far: a voice in the floor is dropped anyway (:func:`above_floor`), and skipping the quiet
+        saves most of Praat's time in a film that is mostly quiet between turns."""
         buffer = np.concatenate([self._context, sound])
         begins = (self._samples - len(self._context)) / RATE
-        pitch = parselmouth.Sound(buffer.astype(np.float64), RATE).to_pitch_ac(
-            time_step=PITCH_STEP, pitch_floor=PITCH_FLOOR_HZ, pitch_ceiling=PITCH_CEILING_HZ,
-            silence_threshold=SILENCE_THRESHOLD)
         first_frame = round(self._samples / RATE / PITCH_STEP)
-        last_frame = round((self._samples + len(sound)) / RATE / PITCH_STEP)
-        frames = np.zeros(last_frame - first_frame, np.float32)
-        frequency = pitch.selected_array["frequency"]
-        for index, time in enumerate(pitch.xs()):
-            slot = round((begins + time) / PITCH_STEP) - first_frame
-            if 0 <= slot < len(frames):
-                frames[slot] = frequency[index]
+        frames = np.zeros(round((self._samples + len(sound)) / RATE / PITCH_STEP) - first_frame, np.float32)
+        floor = float(np.percentile(np.concatenate(self._peaks), QUIET_PERCENTILE))
+        for start, end in _loud_regions(peaks >= ABOVE_FLOOR * floor, len(self._context), len(buffer)):
+            pitch = _praat_pitch(buffer[start:end])
+            frequency = pitch.selected_array["frequency"]
+            if len(frequency) == 0:
+                continue
+            # Frames are one step apart: placed from the first one, as rounding each time on its
+            # own can put two frames in one slot when they fall half-way between slots.
+            slots = round((begins + start / RATE + pitch.xs()[0]) / PITCH_STEP) - first_frame + np.arange(len(frequency))
+            inside = (slots >= 0) & (slots < len(frames))
+            frames[slots[inside]] = frequency[inside]
         self._pitch.append(frames)
-        self._context = sound[-int(PITCH_CONTEXT * RATE):].copy()
+        self._context = sound[-round(PITCH_CONTEXT * RATE):].copy()
 
     def peaks(self) -> list[float]:
         joined = np.concatenate(self._peaks) if self._peaks else np.zeros(0, np.float32)
@@ -190,6 +194,33 @@ class _ChunkHearing:
         for start, end in spans:
             found += cut_by_pitch(start, end, pitch)
         return found
+
+
+def _praat_pitch(sound: np.ndarray):
+    import parselmouth  # Praat: loaded only when a film is heard
+
+    return parselmouth.Sound(sound.astype(np.float64), RATE).to_pitch_ac(
+        time_step=PITCH_STEP, pitch_floor=PITCH_FLOOR_HZ, pitch_ceiling=PITCH_CEILING_HZ,
+        silence_threshold=SILENCE_THRESHOLD)
+
+
+def _loud_regions(loud: np.ndarray, offset: int, length: int) -> list[tuple[int, int]]:
+    """Sample ranges of a buffer (the chunk after ``offset`` samples of context) around its loud
+    0.1 s steps, widened by :data:`PITCH_CONTEXT` and to at least :data:`SHORTEST_ANALYSIS`, joined
+    where they touch."""
+    step, pad, shortest = round(PEAK_STEP * RATE), round(PITCH_CONTEXT * RATE), round(SHORTEST_ANALYSIS * RATE)
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], loud.astype(np.int8), [0]])))
+    regions: list[tuple[int, int]] = []
+    for first, last in zip(edges[::2], edges[1::2]):
+        start, end = offset + int(first) * step - pad, offset + int(last) * step + pad
+        if end - start < shortest:
+            start, end = start - (shortest - (end - start)) // 2, start + shortest
+        start, end = max(0, start), min(length, end)
+        if regions and start <= regions[-1][1]:
+            regions[-1] = (regions[-1][0], end)
+        else:
+            regions.append((start, end))
+    return regions
 
 
 def above_floor(pitch: np.ndarray, peaks: np.ndarray) -> np.ndarray:
