@@ -7,7 +7,8 @@
 
 Setup means: a virtual environment in .venv with the pinned requirements
 (reinstalled only when a requirements file changes) and, for the tests,
-Debian's chromium package when it is missing (installed with apt-get as root).
+Debian's chromium package when it is missing, and espeak-ng and sox, which speak the
+test films' conversations (installed with apt-get as root).
 Extra arguments after ``test`` go to pytest, e.g. ``python3 dev.py test -k store``; after
 ``bench`` to bench/run_all.py, e.g. ``python3 dev.py bench --quick``.
 """
@@ -76,6 +77,20 @@ def ensure_chromium() -> None:
     run("apt-get", "install", "-y", "-q", "--no-install-recommends", "chromium", "fonts-dejavu-core", env=env)
 
 
+def ensure_voice_tools() -> None:
+    """espeak-ng and sox, which make the listening tests' films (tests/conversation_films.py)."""
+    missing = [tool for tool in ("espeak-ng", "sox") if shutil.which(tool) is None]
+    if not missing:
+        return
+    if shutil.which("apt-get") is None or os.geteuid() != 0:
+        sys.exit(f"The listening tests need Debian's {' and '.join(missing)}: "
+                 f"run 'apt-get install {' '.join(missing)}' as root, then try again.")
+    say(f"installing Debian's {' and '.join(missing)} for the listening tests")
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    run("apt-get", "update", "-q", env=env)
+    run("apt-get", "install", "-y", "-q", "--no-install-recommends", *missing, env=env)
+
+
 def answering() -> bool:
     """Whether a workbook answers on the port (a refusal without the session cookie is an answer)."""
     try:
@@ -119,12 +134,14 @@ def cmd_run() -> int:
 def cmd_test(pytest_args: list[str]) -> int:
     ensure_venv("requirements-dev.txt")
     ensure_chromium()
+    ensure_voice_tools()
     return subprocess.call([str(PYTHON), "-m", "pytest", *pytest_args], cwd=ROOT)
 
 
 def cmd_bench(bench_args: list[str]) -> int:
     ensure_venv("requirements-dev.txt")
     ensure_chromium()
+    ensure_voice_tools()
     return subprocess.call([str(PYTHON), "bench/run_all.py", *bench_args], cwd=ROOT)
 
 
