@@ -24,3 +24,7 @@ class NotFoundError(VigError):
 
 class LockedError(VigError):
     """A change asked for while the workbook is locked (a tab that has not caught up with the lock)."""
+
+
+class Cancelled(Exception):  # noqa: N818 - what happened, as the page says it
+    """Raised by a cancelled job's progress report (see :mod:`vig_core.services.jobs`), to stop its work there."""

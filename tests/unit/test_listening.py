@@ -11,6 +11,7 @@ from media_fixtures import make
 
 from vig_core.case.episodes import suggestions, turn_taking
 from vig_core.case.voices import LISTENING_VERSION, PEAK_STEP, VoiceCorrection
+from vig_core.errors import Cancelled
 from vig_core.media.listening import (
     NoSound,
     above_floor,
@@ -20,7 +21,6 @@ from vig_core.media.listening import (
     voiced_spans,
 )
 from vig_core.media.probe import MediaError
-from vig_core.services.jobs import Cancelled
 
 WINDOW = 0.032
 RECALL_FLOOR, PRECISION_FLOOR = 0.8, 0.7  # the benchmark's targets are 0.85 and 0.75

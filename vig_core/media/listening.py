@@ -34,9 +34,9 @@ from pathlib import Path
 import numpy as np
 
 from vig_core.case.voices import LISTENING_VERSION, PEAK_STEP, Listening, Stretch, voice_boundary
+from vig_core.errors import Cancelled
 from vig_core.media.ffmpeg import ffmpeg_exe, spawn_options
 from vig_core.media.probe import MediaError, probe
-from vig_core.services.jobs import Cancelled
 
 RATE = 16_000
 CHUNK_SECONDS = 10  # a multiple of PEAK_STEP; 10 s of 16 kHz float32 is 640 kB

@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from vig_core.errors import VigError
+from vig_core.errors import Cancelled, VigError
 
 log = logging.getLogger("vig_workbook.jobs")
 
@@ -31,10 +31,6 @@ UNEXPECTED = "Something went wrong with this work; nothing was saved. Please try
 
 class JobBusy(VigError):
     """The same work (same key) is running already."""
-
-
-class Cancelled(Exception):  # noqa: N818 - what happened, as the page says it
-    """Raised by a cancelled job's progress report, to stop its work there."""
 
 
 @dataclass
