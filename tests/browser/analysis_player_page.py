@@ -56,4 +56,3 @@ if st.runtime.exists():
     )
     with st.container(key="player-log"):
         st.text(json.dumps({"time": event and event.time, "log": log, "moments": [m.time for m in moments]}))
-        st.text(repr(st.session_state.get("player")))
