@@ -34,6 +34,7 @@ if st.runtime.exists():
     moments = st.session_state.setdefault("moments", [TimelineMoment("m0", 1.0, "#1f77b4", "Looking, child")])
     suggestions = st.session_state.setdefault("suggestions", [TimelineSpan("s1", 5.0, 7.0, "3 turns")])
     log = st.session_state.setdefault("log", [])
+    st.text_input("Note", key="note")  # a text box: the player's keys must leave it alone
     if st.button("Go to 2 s"):
         seek_player("player", 2.0)
 
@@ -49,9 +50,9 @@ if st.runtime.exists():
 
     event = analysis_player(
         TOKENS.issue(Path(os.environ["VIG_TEST_FILM"]), name="film.mp4"),
-        fps=25.0, duration=10.0, key="player", moments=list(moments),
+        fps=25.0, duration=30.0, key="player", moments=list(moments),
         clips=[TimelineSpan("c1", 3.0, 4.5, "Clip 1")], suggestions=list(suggestions),
-        legend=[LegendEntry("#1f77b4", "Being attentive")], peaks=[abs((i % 50) - 25) for i in range(500)],
+        legend=[LegendEntry("#1f77b4", "Being attentive")], peaks=[abs((i % 50) - 25) for i in range(1500)],
         offset=0.5, on_event=on_event,
     )
     with st.container(key="player-log"):
