@@ -3,7 +3,7 @@
 Micro-analysis means watching the same seconds again and again, frame by frame, and
 marking moments. ``streamlit-player`` reloads the film to seek and cannot step frames;
 here the browser does all of it (``analysis_player.js``, a Streamlit custom component v2
-running in the page itself, not in an iframe):
+running in the page itself, not in an iframe; its timeline in ``analysis_timeline.js``):
 
 - The ``<video>`` plays the film from the workbook's media route (``media_url``). It is
   made once per ``key`` and kept across reruns and even a remount of the component, so
@@ -151,9 +151,11 @@ _CSS = """
 
 # Not isolated in a shadow root: the lock's watch (vig_core.ui.autosave) finds a playing film with
 # document.querySelectorAll("video"), which does not look into shadow roots. Classes are prefixed.
+_JS = "\n".join((Path(__file__).parent / name).read_text(encoding="utf-8")
+                for name in ("analysis_player.js", "analysis_timeline.js"))
 _player = st.components.v2.component(
     "vig_analysis_player",
-    js=(Path(__file__).with_name("analysis_player.js")).read_text(encoding="utf-8"),
+    js=_JS,
     css=_CSS,
     isolate_styles=False,
 )
