@@ -16,7 +16,7 @@ import streamlit as st
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from vig_core.web.route import media_routes  # noqa: E402
+from vig_core.web.route import media_routes
 
 app = st.App(__file__, routes=media_routes())
 

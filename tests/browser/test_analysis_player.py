@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -24,18 +25,22 @@ pytestmark = pytest.mark.browser
 FPS = 25
 
 
-@pytest.fixture(scope="module")
-def film(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("player") / "film.mp4"
-    ffmpeg("-f", "lavfi", "-i", f"testsrc2=size=320x240:rate={FPS}:duration=30", "-f", "lavfi", "-i",
+def make_film(path: Path, size: str) -> Path:
+    ffmpeg("-f", "lavfi", "-i", f"testsrc2=size={size}:rate={FPS}:duration=30", "-f", "lavfi", "-i",
            "sine=frequency=440:duration=30", "-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p",
            "-g", "25", "-c:a", "aac", "-movflags", "+faststart", "-shortest", str(path))
     return path
 
 
-@pytest.fixture
-def player_page(film: Path, data_dir: Path) -> Iterator[str]:
-    """``streamlit run`` of the bare page; its base URL."""
+@pytest.fixture(scope="module")
+def films(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("player")
+    return {"wide": make_film(folder / "wide.mp4", "320x240"), "portrait": make_film(folder / "tall.mp4", "180x320")}
+
+
+@contextmanager
+def serving(film: Path, data_dir: Path) -> Iterator[str]:
+    """``streamlit run`` of the bare page playing ``film``; its base URL."""
     port = free_port()
     log = data_dir.parent / "player-page.log"
     with open(log, "w") as out:
@@ -54,6 +59,12 @@ def player_page(film: Path, data_dir: Path) -> Iterator[str]:
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+
+
+@pytest.fixture
+def player_page(films: dict[str, Path], data_dir: Path) -> Iterator[str]:
+    with serving(films["wide"], data_dir) as base:
+        yield base
 
 
 def now(page: Page) -> float:
@@ -144,7 +155,8 @@ def test_the_timeline_seeks_without_loading_the_film_again_and_zooms(player_page
     page.wait_for_function("Math.abs(document.querySelector('video.vig-ap-picture').currentTime - 21) < 0.05")
     zoomed_at = float(canvas.get_attribute("data-view-start"))
     page.get_by_role("button", name="Move the timeline back").click()
-    page.wait_for_function(f"Number(document.querySelector('canvas.vig-ap-canvas').dataset.viewStart) < {zoomed_at - 7}")
+    page.wait_for_function(
+        f"Number(document.querySelector('canvas.vig-ap-canvas').dataset.viewStart) < {zoomed_at - 7}")
     page.get_by_role("button", name="Show the whole film").click()
     expect(canvas).to_have_attribute("data-view-span", "30")
     page.mouse.move(*timeline_point(page, 1.0, 70))  # over the first moment's marker
@@ -166,3 +178,14 @@ def test_a_suggestion_clicked_on_the_timeline_can_be_accepted(player_page: str, 
     assert 5.0 in reported(page)["moments"]
     expect(page.locator(".vig-ap-suggestion")).to_be_hidden()
     assert same_film_element(page)
+
+
+def test_a_portrait_film_fills_the_height_it_is_given(films: dict[str, Path], data_dir: Path, page: Page) -> None:
+    with serving(films["portrait"], data_dir) as base:
+        open_player(page, base)
+        picture = page.evaluate("""() => { const v = document.querySelector('video.vig-ap-picture');
+            const box = v.getBoundingClientRect(), rem = parseFloat(getComputedStyle(document.documentElement).fontSize);
+            return { height: box.height, width: box.width, limit: innerHeight - 22 * rem,
+                     shown: box.height * v.videoWidth / v.videoHeight }; }""")
+        assert picture["height"] == pytest.approx(picture["limit"], abs=2)  # the whole height it may take
+        assert picture["shown"] > 0.5 * picture["height"]  # the picture is as tall, not a narrow strip

@@ -202,6 +202,7 @@ function create() {
   v.addEventListener("loadedmetadata", () => {
     const restore = p.restore;
     p.restore = null;
+    if (!(p.data.duration > 0)) p.view = { start: 0, span: 0 }; // the whole film, now that its length is known
     if (restore) {
       v.currentTime = restore.time;
       setSpeed(p, restore.rate);

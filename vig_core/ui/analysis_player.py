@@ -40,6 +40,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+import numpy as np
 import streamlit as st
 
 from vig_core.case.frames import snap
@@ -161,14 +162,14 @@ _player = st.components.v2.component(
 )
 
 
-def peaks_bytes(values: Sequence[float]) -> bytes:
+def peaks_bytes(values: Sequence[float] | np.ndarray) -> bytes:
     """Loudness values (any scale, evenly spread over the film) as one byte each, 0–255, the
     loudest 255: what the timeline draws. Store these rather than floats to send less."""
-    finite = [v if math.isfinite(v) and v > 0 else 0.0 for v in values]
-    loudest = max(finite, default=0.0)
+    peaks = np.nan_to_num(np.asarray(values, dtype=np.float64), nan=0.0, posinf=0.0, neginf=0.0).clip(min=0.0)
+    loudest = peaks.max(initial=0.0)
     if loudest <= 0:
-        return bytes(len(finite))
-    return bytes(min(255, round(v / loudest * 255)) for v in finite)
+        return bytes(peaks.size)
+    return np.rint(peaks / loudest * 255).astype(np.uint8).tobytes()
 
 
 @functools.lru_cache(maxsize=8)
@@ -234,8 +235,8 @@ def _check(fps: float, duration: float, offset: float) -> None:
 
 def player_data(url: str, *, key: str, fps: float, duration: float, moments: Sequence[TimelineMoment] = (),
                 clips: Sequence[TimelineSpan] = (), suggestions: Sequence[TimelineSpan] = (),
-                legend: Sequence[LegendEntry] = (), peaks: Sequence[float] | bytes = b"", offset: float = 0.5,
-                report_every: float = 5.0, max_height: str = MAX_HEIGHT) -> dict[str, Any]:
+                legend: Sequence[LegendEntry] = (), peaks: Sequence[float] | np.ndarray | bytes = b"",
+                offset: float = 0.5, report_every: float = 5.0, max_height: str = MAX_HEIGHT) -> dict[str, Any]:
     """What the browser is sent (JSON): see :func:`analysis_player`."""
     _check(fps, duration, offset)
     return {
@@ -260,7 +261,7 @@ def analysis_player(
     clips: Sequence[TimelineSpan] = (),
     suggestions: Sequence[TimelineSpan] = (),
     legend: Sequence[LegendEntry] = (),
-    peaks: Sequence[float] | bytes = b"",
+    peaks: Sequence[float] | np.ndarray | bytes = b"",
     offset: float = 0.5,
     report_every: float = 5.0,
     max_height: str = MAX_HEIGHT,
