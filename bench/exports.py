@@ -19,14 +19,14 @@ from xml.sax.saxutils import escape, quoteattr
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from vig_core.case.film import Turn  # noqa: E402
-from vig_core.errors import ValidationError  # noqa: E402
-from vig_core.exports.elan import recording_eaf  # noqa: E402
-from vig_core.exports.elan_import import apply_import, plan_import, read_and_plan, read_eaf  # noqa: E402
-from vig_core.exports.save import Format, export  # noqa: E402
-from vig_core.services.demo import ensure_demo_cases  # noqa: E402
-from vig_core.storage.store import CaseStore  # noqa: E402
-from vig_core.vocab.principles import load_principles  # noqa: E402
+from vig_core.case.film import Turn
+from vig_core.errors import ValidationError
+from vig_core.exports.elan import recording_eaf
+from vig_core.exports.elan_import import apply_import, plan_import, read_and_plan, read_eaf
+from vig_core.exports.save import Format, export
+from vig_core.services.demo import ensure_demo_cases
+from vig_core.storage.store import CaseStore
+from vig_core.vocab.principles import load_principles
 
 RUNS = 5
 ELAN_ANNOTATIONS = 70_000

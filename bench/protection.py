@@ -17,12 +17,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from vig_core.exports.bundle import export_case_bundle  # noqa: E402
-from vig_core.services import lock  # noqa: E402
-from vig_core.services.demo import ensure_demo_cases  # noqa: E402
-from vig_core.services.erasure import erase_films  # noqa: E402
-from vig_core.storage.backup import backup, restore  # noqa: E402
-from vig_core.storage.store import CaseStore, SettingsStore  # noqa: E402
+from vig_core.exports.bundle import export_case_bundle
+from vig_core.services import lock
+from vig_core.services.demo import ensure_demo_cases
+from vig_core.services.erasure import erase_films
+from vig_core.storage.backup import backup, restore
+from vig_core.storage.store import CaseStore, SettingsStore
 
 PASS = "quiet river morning"
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from conftest import make_case
 
 from apptest.helpers import messages, open_app, screen_text
 from apptest.test_review_pages import client_view
+from conftest import make_case
 from vig_core.case.cycles import CycleStatus, Stage
 from vig_core.case.goals import RatedAt
 from vig_core.case.review import close_cycle, rerate_goals
@@ -68,7 +68,7 @@ def to_finish(case_id: str = "demo"):
     """The shared review of the demo's cycle 1 at its last step, in client view, once its clips are cut."""
     from apptest.test_film_pages import finish_jobs
 
-    at = open_app(page="pages/review.py", **{"review_step_demo_1": 3})
+    at = open_app(page="pages/review.py", review_step_demo_1=3)
     finish_jobs(at, case_id)
     assert "To finish" in [s.value for s in at.subheader]
     return at

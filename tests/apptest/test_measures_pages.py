@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from conftest import make_case
 from streamlit.proto.NumberInput_pb2 import NumberInput
 
 from apptest.helpers import open_app
 from apptest.test_messages_beside import elements
 from apptest.test_review_pages import client_view
+from conftest import make_case
 from vig_core.case import outcomes
 from vig_core.case.questionnaires import TimePoint
 from vig_core.storage.store import SettingsStore

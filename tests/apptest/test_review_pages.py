@@ -9,11 +9,11 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import make_case
 from streamlit.testing.v1 import AppTest
 
 from apptest.helpers import messages, open_app, screen_text
 from apptest.test_film_pages import finish_jobs
+from conftest import make_case
 from vig_core.case.consent import ConsentKind
 from vig_core.case.cycles import CycleStatus, Stage
 from vig_core.services import clips as clip_export

@@ -14,9 +14,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import ROOT, skip_first_start
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
+from conftest import ROOT, skip_first_start
 from vig_core.web.access import cookie_name, new_session_cookie
 
 CHROMIUM = "/usr/bin/chromium"

@@ -6,10 +6,10 @@ from __future__ import annotations
 import re
 
 import pytest
-from media_fixtures import make
 from playwright.sync_api import Page, expect
 
 from browser.conftest import settle
+from media_fixtures import make
 from vig_core.services.demo import ensure_demo_case
 from vig_core.storage.store import CaseStore
 

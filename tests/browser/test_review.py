@@ -11,11 +11,11 @@ from urllib.parse import urlsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from conftest import make_case
 from PIL import Image
 from playwright.sync_api import Page, expect
 
 from browser.conftest import ARTIFACTS, settle
+from conftest import make_case
 from vig_core.case.cycles import CycleStatus
 from vig_core.services.demo import ensure_demo_case
 from vig_core.storage.store import CaseStore
