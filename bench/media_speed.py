@@ -38,8 +38,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from report import Row, median, table  # noqa: E402
 
-from vig_core.case.consent import ConsentKind
-from vig_core.case.frames import frame_index
+from vig_core.case.consent import ConsentKind  # noqa: E402
+from vig_core.case.frames import frame_index  # noqa: E402
 from vig_core.case.record import new_case  # noqa: E402
 from vig_core.media.edit import clip_rate, compile_film, cut_args, film_args, title_card_png, upright_size  # noqa: E402
 from vig_core.media.ffmpeg import ffmpeg_exe  # noqa: E402

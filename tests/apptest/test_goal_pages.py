@@ -94,7 +94,7 @@ def test_ratings_moved_at_the_review_are_kept_when_the_cycle_is_closed_without_s
 def test_each_rating_says_whether_it_is_kept_for_this_review(demo, data_dir):
     client_view(data_dir, "demo")
     at = to_finish()
-    first, second = demo.load("demo").active_goals
+    first, _second = demo.load("demo").active_goals
     captions = [c.value for c in at.caption]
     assert sum("Not rated at this review yet" in c for c in captions) == 2  # the sliders show the last rating
     at.slider(key=f"rerate-1-{first.id}").set_value(8).run()
@@ -181,7 +181,7 @@ def test_a_retired_goal_stays_out_of_the_familys_pages_unless_the_practitioner_s
     at = open_app(case_id, "pages/goals.py")
     at.checkbox(key=f"show-retired-{duplicate.id}").check().run()
     assert store.load(case_id).goal(duplicate.id).shown_when_retired
-    outcomes, timeline_, ending, goals = family_sees()
+    outcomes, timeline_, ending, _goals = family_sees()
     assert "Goal 2**: DUPLICATE goal" in outcomes and "Goal 3" in outcomes
     assert "DUPLICATE goal" in timeline_ and "DUPLICATE goal" in ending
 

@@ -5,7 +5,8 @@ pastes, HTML and script tags, Markdown and Streamlit directives) typed into any
 field is kept exactly as typed; text over the field's limit, and text that is
 not valid Unicode (a lone surrogate: half a character, which no page can show),
 is refused with a plain :class:`ValidationError` and loses nothing already stored;
-every place that turns user text into Markdown or HTML escapes it; and no ``unsafe_allow_html``/``st.html`` call ever carries user text.
+every place that turns user text into Markdown or HTML escapes it; and no ``unsafe_allow_html``/``st.html``
+call ever carries user text (tests/unit/test_raw_html.py).
 
 The text fields are *discovered* by walking the dataclasses from ``Case``
 down (``dataclasses.fields`` and ``typing.get_type_hints``, through nested
@@ -293,10 +294,10 @@ def test_hostile_text_is_stored_and_read_back_verbatim(world, field, data):
         if not is_valid_unicode(text):  # half a character: refused, and what was there stays
             before = get_text(world.store.load(world.case_id), field)
             with pytest.raises(ValidationError, match="broken character|was not saved"):
-                world.store.update(world.case_id, lambda c: set_text(c, field, text))
+                world.store.update(world.case_id, lambda c, text=text: set_text(c, field, text))
             assert get_text(world.store.load(world.case_id), field) == before
             continue
-        saved = world.store.update(world.case_id, lambda c: set_text(c, field, text))
+        saved = world.store.update(world.case_id, lambda c, text=text: set_text(c, field, text))
         assert get_text(saved, field) == text
         assert get_text(world.store.load(world.case_id), field) == text, f"{field.label} changed on the way"
 
@@ -430,7 +431,7 @@ def test_family_pages_show_hostile_text_only_as_text(world, text):
     assert captions
     for expected in shown + captions:
         assert any(expected in run for run in celebration.texts), f"{expected[:60]!r} is not shown as text"
-    for expected in captions + [bad_case.carer_name, bad_case.child_first_name]:
+    for expected in [*captions, bad_case.carer_name, bad_case.child_first_name]:
         assert any(expected in run for run in strengths.texts), f"{expected[:60]!r} is not shown as text"
     for item in strengths_items(bad_case):
         assert f"Still from the clip: {item.title}" in strengths.attr_values

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import io
+import itertools
 import json
 import os
 import shutil
@@ -89,7 +90,7 @@ def test_import_records_an_upright_playable_copy_in_the_case_folder(store, case_
 def test_an_uneven_frame_rate_becomes_even_so_frame_steps_are_exact(store, case_id, films):
     recording = import_recording(store, case_id, 1, make("vfr.mp4", films))
     times = frame_times(store.media_path(case_id, recording.playable))
-    gaps = {round(b - a, 4) for a, b in zip(times, times[1:])}
+    gaps = {round(b - a, 4) for a, b in itertools.pairwise(times)}
     assert recording.fps == 30 and gaps == {round(1 / 30, 4)}
 
 

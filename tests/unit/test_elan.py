@@ -307,7 +307,7 @@ VALUES = st.one_of(st.sampled_from(["", "working point", "child: initiative", "W
 @given(st.dictionaries(st.sampled_from(TIER_NAMES),
                        st.lists(st.tuples(st.integers(0, 45_000), VALUES), max_size=6), max_size=6))
 def test_any_coding_made_in_elan_imports_and_importing_it_again_adds_nothing(tiers):
-    tiers = {tier: list({start: value for start, value in items}.items()) for tier, items in tiers.items()}
+    tiers = {tier: list(dict(items).items()) for tier, items in tiers.items()}
     case = film_case()
     data = hand_made(tiers)
     first = reimport(case, data)
