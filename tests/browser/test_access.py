@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Browser, expect
 
-from browser.conftest import answering, free_port, settle
+from browser.helpers import answering, free_port, settle
 from conftest import make_case
 from vig_core.storage.store import CaseStore
 from vig_core.web.access import cookie_name, new_launch_key, new_session_cookie

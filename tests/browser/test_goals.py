@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from browser.conftest import settle
+from browser.helpers import settle
 from conftest import make_case
 from vig_core.case.cycles import CycleStatus
 from vig_core.case.goals import RatedAt

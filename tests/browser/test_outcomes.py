@@ -11,8 +11,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Page, expect
 
-from browser.conftest import ARTIFACTS, settle
-from browser.test_review import check_screen
+from browser.helpers import ARTIFACTS, check_screen, settle
 from conftest import make_case
 from vig_core.case.questionnaires import TimePoint
 from vig_core.services.demo import ENDING_DEMO_FILE, ensure_demo_case

@@ -9,8 +9,7 @@ from datetime import date
 import pytest
 from playwright.sync_api import Page, expect
 
-from browser.conftest import settle
-from browser.test_film import player_video
+from browser.helpers import player_video, settle
 from conftest import make_case
 from media_fixtures import ffmpeg
 from vig_core.case.consent import ConsentKind

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 from playwright.sync_api import Page, expect
 
-from browser.conftest import ARTIFACTS, settle
+from browser.helpers import ARTIFACTS, settle
 from conftest import make_case
 from vig_core.storage.store import CaseStore
 

@@ -35,6 +35,8 @@ from vig_core.vocab.principles import load_principles
 
 DAY = date(2026, 11, 29)
 CHILD, CARER = "Zephyrine", "Quillon Marchbanks"  # names that appear nowhere by chance, not even in a film's bytes
+
+
 def name_the_family(store, case_id: str = "demo") -> None:
     """Give the demo family distinctive names and write them into every kind of text the exports carry."""
     def change(case):

@@ -112,4 +112,3 @@ def test_a_film_is_private_from_its_first_byte_while_ffmpeg_writes_it(open_umask
 
     run_ffmpeg(plan_import(info, source, target).args, target, info.duration, look)
     assert modes and set(modes) == {0o600} and stat.S_IMODE(target.stat().st_mode) == 0o600
-

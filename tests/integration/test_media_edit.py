@@ -30,6 +30,7 @@ FPS = 30  # the fixtures' rate
 FRAME = 1 / FPS
 # --- films ------------------------------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="session")
 def films(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("edit-films")

@@ -213,6 +213,7 @@ def test_an_upload_never_imported_goes_at_the_next_start_but_not_while_it_is_use
         upload = receive_upload(store, filmed, "visit.mp4", data)
     CaseStore(store.root)
     assert upload.exists(), "an upload waiting for its import stays"
+
     def receive_then_die() -> None:
         with open(upload, "rb") as again:
             receive_upload(store, filmed, "again.mp4", again)

@@ -30,4 +30,3 @@ def test_private_folders_are_made_private_however_deep(open_umask, tmp_path):
     with pytest.raises(FileExistsError):
         new_private_file(deep / "x.bin")
     assert not_private(tmp_path / "a") == []
-

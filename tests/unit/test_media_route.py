@@ -30,7 +30,6 @@ TTL = 100.0
 URL_RE = re.compile(r"^/api/media/([A-Za-z0-9_-]{43})/([A-Za-z0-9._-]+)$")
 
 
-
 @pytest.fixture
 def tokens(clock) -> MediaTokens:
     return MediaTokens(clock=clock)
