@@ -85,7 +85,7 @@ def main() -> None:
         session.settle_after_first_run(page.url_path)
     except VigError as error:
         st.error(plain(str(error)))
-    except Exception:  # noqa: BLE001 - the last guard before the screen
+    except Exception:  # the last guard before the screen (logged below, so ruff counts it as handled)
         log.exception("page %s failed", page.title)
         st.error(session.GENERIC_ERROR)
 

@@ -2,7 +2,7 @@
 """Set up and run the VIG Workbook, or its tests, with nothing but Python 3.11+.
 
     python3 dev.py run     set up, create the demo case, start the app and open it
-    python3 dev.py test    set up (test tools, Chromium) and run every test
+    python3 dev.py test    set up (test tools, Chromium), check the code with ruff and run every test
     python3 dev.py bench   set up as for the tests and run every benchmark (see BENCHMARKS.md)
 
 Setup means: a virtual environment in .venv with the pinned requirements
@@ -47,7 +47,7 @@ def run(*args: str | Path, **kwargs) -> subprocess.CompletedProcess:
 def ensure_venv(requirements: str) -> None:
     """Create .venv and install ``requirements`` unless an install of the same
     files already covers it (the dev set includes the runtime set)."""
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - any python3 may run this file; it says so plainly
         sys.exit("The workbook needs Python 3.11 or newer.")
     if not PYTHON.exists():
         say("creating the virtual environment in .venv")
@@ -131,11 +131,19 @@ def cmd_run() -> int:
         return app.wait()
 
 
+def lint() -> int:
+    """``ruff check`` over the whole tree (the rules are in pyproject.toml); nonzero when it finds anything."""
+    found = subprocess.call([str(PYTHON), "-m", "ruff", "check", "."], cwd=ROOT)
+    if found:
+        say("ruff found the problems above; 'ruff check --fix .' mends many of them")
+    return found
+
+
 def cmd_test(pytest_args: list[str]) -> int:
     ensure_venv("requirements-dev.txt")
     ensure_chromium()
     ensure_voice_tools()
-    return subprocess.call([str(PYTHON), "-m", "pytest", *pytest_args], cwd=ROOT)
+    return lint() or subprocess.call([str(PYTHON), "-m", "pytest", *pytest_args], cwd=ROOT)
 
 
 def cmd_bench(bench_args: list[str]) -> int:

@@ -20,12 +20,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from browser.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
-from playwright.sync_api import sync_playwright  # noqa: E402
+from playwright.sync_api import sync_playwright
 
-from bench.first_view import CASELOAD_READY, ROOT, VIEWPORT, new_context, rows_drawn, workbook  # noqa: E402
-from bench.report import median, p95  # noqa: E402
-from bench.synthetic import build  # noqa: E402
+from bench.first_view import CASELOAD_READY, ROOT, VIEWPORT, new_context, rows_drawn, workbook
+from bench.report import median, p95
+from bench.synthetic import build
+from browser.conftest import CHROMIUM, CHROMIUM_ARGS
 
 
 def seconds_to_interactive(browser, base: str, expected: int) -> tuple[float, float]:

@@ -10,6 +10,7 @@ save it, once).
 
 from __future__ import annotations
 
+import functools
 import statistics
 import sys
 import tempfile
@@ -19,14 +20,14 @@ from xml.sax.saxutils import escape, quoteattr
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from vig_core.case.film import Turn  # noqa: E402
-from vig_core.errors import ValidationError  # noqa: E402
-from vig_core.exports.elan import recording_eaf  # noqa: E402
-from vig_core.exports.elan_import import apply_import, plan_import, read_and_plan, read_eaf  # noqa: E402
-from vig_core.exports.save import Format, export  # noqa: E402
-from vig_core.services.demo import ensure_demo_cases  # noqa: E402
-from vig_core.storage.store import CaseStore  # noqa: E402
-from vig_core.vocab.principles import load_principles  # noqa: E402
+from vig_core.case.film import Turn
+from vig_core.errors import ValidationError
+from vig_core.exports.elan import recording_eaf
+from vig_core.exports.elan_import import apply_import, plan_import, read_and_plan, read_eaf
+from vig_core.exports.save import Format, export
+from vig_core.services.demo import ensure_demo_cases
+from vig_core.storage.store import CaseStore
+from vig_core.vocab.principles import load_principles
 
 RUNS = 5
 ELAN_ANNOTATIONS = 70_000
@@ -50,7 +51,7 @@ def main() -> None:
             for run in range(RUNS if fmt is not Format.SUPERVISION else 3):
                 out = Path(folder) / f"{fmt.value}-{run}"
                 out.mkdir()
-                ms, paths = timed(lambda: export(store, case_id, fmt, out))
+                ms, paths = timed(functools.partial(export, store, case_id, fmt, out))
                 taken.append(ms)
                 size = sum(p.stat().st_size for p in paths)
             print(f"{fmt.value + ' (' + case_id + ')':<58} {statistics.median(taken):>10.1f} {size:>10,}")
@@ -133,7 +134,7 @@ def elan_at_scale(store: CaseStore, case_id: str, count: int = ELAN_ANNOTATIONS)
         rows.append(f"{label:<58} {statistics.median(taken):>10.1f} {len(data):>10,}")
         rows.append(f"  {said}")
         if plan:
-            ms_apply, _ = timed(lambda: store.update(case_id, lambda c: apply_import(c, plan)))
+            ms_apply, _ = timed(functools.partial(store.update, case_id, functools.partial(apply_import, plan=plan)))
             rows.append(f"{'  then added to the case and saved (confirmation)':<58} {ms_apply:>10.1f}")
         store.update(case_id, twenty_minutes_uncoded)
     return rows

@@ -50,12 +50,12 @@ for folder in (ROOT, ROOT / "tests", ROOT / "bench"):
     if str(folder) not in sys.path:
         sys.path.insert(0, str(folder))
 
-from browser.conftest import CHROMIUM, CHROMIUM_ARGS, answering, free_port, let_in  # noqa: E402
-from conftest import skip_first_start  # noqa: E402
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 from report import Row, median, p95, table  # noqa: E402
 
+from browser.conftest import CHROMIUM, CHROMIUM_ARGS, answering, free_port, let_in  # noqa: E402
+from conftest import skip_first_start  # noqa: E402
 from vig_core.case.caseload import caseload_rows, page_of  # noqa: E402
 from vig_core.services.demo import ensure_demo_cases  # noqa: E402
 from vig_core.storage.store import CaseStore  # noqa: E402

@@ -32,9 +32,9 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from conversation_films import make_film, score, tools_missing  # noqa: E402
 from report import Row, table  # noqa: E402
 
+from conversation_films import make_film, score, tools_missing  # noqa: E402
 from vig_core.case.episodes import suggestions  # noqa: E402
 from vig_core.media.listening import listen  # noqa: E402
 

@@ -36,10 +36,10 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from browser.conftest import CHROMIUM, CHROMIUM_ARGS, free_port  # noqa: E402
-from conftest import skip_first_start  # noqa: E402
 from report import Row, table  # noqa: E402
 
+from browser.conftest import CHROMIUM, CHROMIUM_ARGS, free_port  # noqa: E402
+from conftest import skip_first_start  # noqa: E402
 from vig_core.services.demo import ensure_demo_case  # noqa: E402
 from vig_core.storage.store import CaseStore  # noqa: E402
 from vig_core.web.access import cookie_name, new_session_cookie  # noqa: E402

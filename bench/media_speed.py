@@ -38,8 +38,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from report import Row, median, table  # noqa: E402
 
-from vig_core.case.consent import ConsentKind
-from vig_core.case.frames import frame_index
+from vig_core.case.consent import ConsentKind  # noqa: E402
+from vig_core.case.frames import frame_index  # noqa: E402
 from vig_core.case.record import new_case  # noqa: E402
 from vig_core.media.edit import clip_rate, compile_film, cut_args, film_args, title_card_png, upright_size  # noqa: E402
 from vig_core.media.ffmpeg import ffmpeg_exe  # noqa: E402
@@ -241,7 +241,7 @@ def time_bare_export(source: Path, clips, folder: Path) -> float:
     return seconds + run_bare(args)
 
 
-# --- first-frame accuracy (as tests/unit/test_media_edit.py checks it) ---------------------------------------
+# --- first-frame accuracy (as tests/integration/test_media_edit.py checks it) --------------------------------
 
 def shrink(gray: np.ndarray) -> np.ndarray:
     """A quarter-size grayscale picture: enough to tell testsrc2's frames apart, quick to compare."""
@@ -282,7 +282,7 @@ def accuracy_row(number: int, clip_file: Path, source: Path, start: int) -> Row:
     order = np.argsort(diffs)
     best, runner_up = diffs[order[0]], diffs[order[1]]
     offset = int(order[0]) - REACH
-    clear = best < 2.0 and runner_up > 3 * best  # the thresholds of tests/unit/test_media_edit.py
+    clear = best < 2.0 and runner_up > 3 * best  # the thresholds of tests/integration/test_media_edit.py
     return Row(f"First frame of exported clip {number} (frame {start} of the film)",
                f"{offset} frames (difference {best:.2f}, next closest {runner_up:.2f})",
                "0 frames", offset == 0 and clear)

@@ -17,13 +17,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from vig_core.exports.bundle import export_case_bundle  # noqa: E402
-from vig_core.services import lock  # noqa: E402
-from vig_core.services.demo import ensure_demo_cases  # noqa: E402
-from vig_core.services.erasure import erase_films  # noqa: E402
+from vig_core.exports.bundle import export_case_bundle
+from vig_core.services import lock
+from vig_core.services.demo import ensure_demo_cases
+from vig_core.services.erasure import erase_films
 from vig_core.storage.backup import backup
-from vig_core.storage.restore import restore  # noqa: E402
-from vig_core.storage.settings import SettingsStore  # noqa: E402
+from vig_core.storage.restore import restore
+from vig_core.storage.settings import SettingsStore
 from vig_core.storage.store import CaseStore
 
 PASS = "quiet river morning"
@@ -43,7 +43,8 @@ def main() -> None:
         root = Path(folder) / "data"
         settings = SettingsStore(root)
         lock.set_passphrase(settings, PASS, PASS)
-        rows = [("Argon2id verify (an unlock)", f"{statistics.median(ms(lambda: lock.matches(settings, PASS), 10)):.0f} ms")]
+        unlocks = ms(lambda: lock.matches(settings, PASS), 10)
+        rows = [("Argon2id verify (an unlock)", f"{statistics.median(unlocks):.0f} ms")]
         store = CaseStore(root)
         ensure_demo_cases(store)
         counter = iter(range(10**6))
@@ -58,7 +59,8 @@ def main() -> None:
         rows.append(("DEMO-2 family copy with film",
                      f"{ms(lambda: export_case_bundle(store, 'demo-ending', bundle))[0]:.0f} ms, "
                      f"{bundle.stat().st_size / 1e6:.1f} MB"))
-        rows.append(("erase DEMO-2's films", f"{ms(lambda: erase_films(store, 'demo-ending', date.today()))[0]:.0f} ms"))
+        erased = ms(lambda: erase_films(store, "demo-ending", date.today()))[0]
+        rows.append(("erase DEMO-2's films", f"{erased:.0f} ms"))
     width = max(len(name) for name, _ in rows)
     for name, figure in rows:
         print(f"{name:<{width}}  {figure}")

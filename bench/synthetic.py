@@ -24,19 +24,19 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from vig_core.case import outcomes  # noqa: E402
+from vig_core.case import outcomes
 from vig_core.case.consent import ConsentKind
 from vig_core.case.cycles import CycleStatus, Stage
-from vig_core.case.film import Recording, Turn  # noqa: E402
-from vig_core.case.questionnaires import TimePoint  # noqa: E402
-from vig_core.case.record import new_case  # noqa: E402
-from vig_core.case.review import record_words  # noqa: E402
-from vig_core.media.ffmpeg import ffmpeg_exe  # noqa: E402
-from vig_core.storage.store import CaseStore  # noqa: E402
-from vig_core.text import new_id  # noqa: E402
-from vig_core.vocab.instruments import load_instruments  # noqa: E402
-from vig_core.vocab.principles import load_principles  # noqa: E402
-from vig_core.vocab.prompts import SHARED_REVIEW, SHIPPED_DIR, read_prompt_set  # noqa: E402
+from vig_core.case.film import Recording, Turn
+from vig_core.case.questionnaires import TimePoint
+from vig_core.case.record import new_case
+from vig_core.case.review import record_words
+from vig_core.media.ffmpeg import ffmpeg_exe
+from vig_core.storage.store import CaseStore
+from vig_core.text import new_id
+from vig_core.vocab.instruments import load_instruments
+from vig_core.vocab.principles import load_principles
+from vig_core.vocab.prompts import SHARED_REVIEW, SHIPPED_DIR, read_prompt_set
 
 PER_CASE = {"cycles": 5, "clips per cycle": 3, "moments per cycle": 20, "words per clip": 3 + 1 / 3,
             "questionnaires": 10}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from datetime import date
 from pathlib import Path
@@ -29,6 +30,22 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture
 def store(data_dir: Path) -> CaseStore:
     return CaseStore(data_dir)
+
+
+@pytest.fixture
+def out(tmp_path: Path) -> Path:
+    """A folder for exports (beside, never inside, the test's data folder)."""
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    return folder
+
+
+@pytest.fixture
+def open_umask():
+    """The umask most systems start with: new files readable by everyone, unless the workbook says otherwise."""
+    before = os.umask(0o022)
+    yield
+    os.umask(before)
 
 
 def make_case(store: CaseStore, code: str = "FAM-01", child: str = "Ada", **kwargs) -> Case:

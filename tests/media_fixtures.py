@@ -87,8 +87,8 @@ def _phone_hevc(path: Path) -> None:
 
 def _picture(codec: str, path: Path) -> None:
     """One picture in an image format, under a film's name (the type is found from the content)."""
-    ffmpeg("-f", "lavfi", "-i", PICTURE, "-frames:v", "1", "-c:v", codec, "-f", "gif" if codec == "gif" else "image2pipe",
-           str(path))
+    ffmpeg("-f", "lavfi", "-i", PICTURE, "-frames:v", "1", "-c:v", codec,
+           "-f", "gif" if codec == "gif" else "image2pipe", str(path))
 
 
 def _cover_picture(path: Path) -> None:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 import re
 
-from conftest import ROOT, skip_first_start
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 from streamlit.testing.v1 import AppTest
 
+from conftest import ROOT, skip_first_start
 from vig_core.storage.paths import data_root
 
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from conftest import make_case
-
 from apptest.helpers import messages, open_app
+from conftest import make_case
 
 
 def _case_with_goal(store):

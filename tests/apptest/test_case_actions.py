@@ -3,9 +3,8 @@ page, and they pass the same guards as every other change (the lock, the message
 
 from __future__ import annotations
 
-from conftest import make_case
-
 from apptest.helpers import messages, open_app
+from conftest import make_case
 from vig_core.services import lock
 from vig_core.storage.settings import SettingsStore
 from vig_core.ui import routes, session

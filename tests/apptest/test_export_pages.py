@@ -23,13 +23,6 @@ def demo(store):
     return ensure_demo_case(store)
 
 
-@pytest.fixture
-def out(tmp_path):
-    folder = tmp_path / "exports"
-    folder.mkdir()
-    return folder
-
-
 def export_button(at):
     return at.button(key="out-go")
 

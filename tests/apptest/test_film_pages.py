@@ -7,10 +7,10 @@ import threading
 from datetime import date
 
 import pytest
-from conftest import make_case
-from media_fixtures import make
 
 from apptest.helpers import messages, open_app, screen_text, send_component_state, unescaped
+from conftest import make_case
+from media_fixtures import make
 from vig_core.case.consent import ConsentKind
 from vig_core.services.demo import ensure_demo_case
 from vig_core.services.jobs import JOBS

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import make_case
-
 from apptest.helpers import open_app
+from conftest import make_case
 from vig_core.services.jobs import JOBS
 from vig_core.ui import session
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from conftest import make_case
 
 from apptest.helpers import messages, open_app, screen_text
 from apptest.test_review_pages import client_view
+from conftest import make_case
 from vig_core.case.cycles import CycleStatus, Stage
 from vig_core.case.goals import RatedAt
 from vig_core.case.review import close_cycle, rerate_goals
@@ -68,7 +68,7 @@ def to_finish(case_id: str = "demo"):
     """The shared review of the demo's cycle 1 at its last step, in client view, once its clips are cut."""
     from apptest.test_film_pages import finish_jobs
 
-    at = open_app(page="pages/review.py", **{"review_step_demo_1": 3})
+    at = open_app(page="pages/review.py", review_step_demo_1=3)
     finish_jobs(at, case_id)
     assert "To finish" in [s.value for s in at.subheader]
     return at
@@ -94,7 +94,7 @@ def test_ratings_moved_at_the_review_are_kept_when_the_cycle_is_closed_without_s
 def test_each_rating_says_whether_it_is_kept_for_this_review(demo, data_dir):
     client_view(data_dir, "demo")
     at = to_finish()
-    first, second = demo.load("demo").active_goals
+    first, _second = demo.load("demo").active_goals
     captions = [c.value for c in at.caption]
     assert sum("Not rated at this review yet" in c for c in captions) == 2  # the sliders show the last rating
     at.slider(key=f"rerate-1-{first.id}").set_value(8).run()
@@ -181,7 +181,7 @@ def test_a_retired_goal_stays_out_of_the_familys_pages_unless_the_practitioner_s
     at = open_app(case_id, "pages/goals.py")
     at.checkbox(key=f"show-retired-{duplicate.id}").check().run()
     assert store.load(case_id).goal(duplicate.id).shown_when_retired
-    outcomes, timeline_, ending, goals = family_sees()
+    outcomes, timeline_, ending, _goals = family_sees()
     assert "Goal 2**: DUPLICATE goal" in outcomes and "Goal 3" in outcomes
     assert "DUPLICATE goal" in timeline_ and "DUPLICATE goal" in ending
 

@@ -30,9 +30,10 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from unit.test_hostile_text import AFTER_ESCAPES, TYPED, _limit, every_instance, unescape_markdown
 
 from apptest.helpers import messages, open_app
+from integration.test_hostile_text import TYPED, _limit, every_instance
+from unit.test_markdown_escaping import AFTER_ESCAPES, unescape_markdown
 from vig_core.case.consent import ConsentKind
 from vig_core.case.review import review_cycle
 from vig_core.services.clips import prepare_review_clips
@@ -339,7 +340,6 @@ def test_a_lone_surrogate_in_a_field_does_not_break_the_page(store, data_dir):
     """Half a character is refused when typed (see unit/test_poisoned_files.py); one already in a record
     (made before, or by hand) shows as � and the page works."""
     from conftest import make_case
-
     from vig_core.storage.layout import CASE_FILE
 
     case = make_case(store, "S-1", "Ada")

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date
 
 import streamlit as st
-from conftest import make_case
 
 from apptest.helpers import messages, open_app, screen_text
+from conftest import make_case
 from vig_core.services import lock
 from vig_core.services.demo import ensure_demo_case
 from vig_core.storage.settings import SettingsStore

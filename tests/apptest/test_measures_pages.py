@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from conftest import make_case
 from streamlit.proto.NumberInput_pb2 import NumberInput
 
 from apptest.helpers import open_app
 from apptest.test_messages_beside import elements
 from apptest.test_review_pages import client_view
+from conftest import make_case
 from vig_core.case import outcomes
 from vig_core.case.questionnaires import TimePoint
 from vig_core.storage.settings import SettingsStore
@@ -55,7 +55,8 @@ def test_only_the_measures_in_use_show_and_the_rest_are_one_click_away(store, da
 
 def test_a_sum_is_typed_as_a_whole_number_and_an_average_with_decimals(store):
     at = open_app(make_case(store).id, "pages/questionnaires.py")
-    wemwbs, check_in = at.number_input(key="total-wemwbs-baseline"), at.number_input(key="total-parent-check-in-baseline")
+    wemwbs = at.number_input(key="total-wemwbs-baseline")
+    check_in = at.number_input(key="total-parent-check-in-baseline")
     assert wemwbs.proto.data_type == NumberInput.INT and wemwbs.proto.format == "%d"
     assert check_in.proto.data_type == NumberInput.FLOAT and check_in.proto.format == "%.2f"
     wemwbs.set_value(68).run()

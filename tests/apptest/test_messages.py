@@ -27,7 +27,8 @@ def long_page() -> None:
     messages.show("refuse")
     st.button("Crash", key="crash", on_click=messages.guarded("crash", crash))
     messages.show("crash")
-    st.button("Save", key="save", on_click=messages.guarded("save", lambda: session.flash("success", "Saved *as typed*.")))
+    saved = messages.guarded("save", lambda: session.flash("success", "Saved *as typed*."))
+    st.button("Save", key="save", on_click=saved)
     messages.show("save")
     st.button("Elsewhere", key="elsewhere", on_click=lambda: messages.flash("later", "warning", "Waiting for me."))
     if st.session_state.get("show-later"):

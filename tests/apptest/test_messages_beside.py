@@ -6,10 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import make_case
 
 from apptest.helpers import open_app, unescaped
 from apptest.test_review_pages import client_view
+from conftest import make_case
 from vig_core.case.questionnaires import TimePoint
 from vig_core.exports.save import Format
 from vig_core.services.demo import ensure_demo_case

@@ -6,10 +6,10 @@ import json
 import re
 
 import pytest
-from conftest import make_case
 
 from apptest.helpers import messages, open_app, screen_text
 from apptest.test_review_pages import client_view
+from conftest import make_case
 from vig_core.case.questionnaires import TimePoint
 from vig_core.services.demo import ENDING_DEMO_FILE, ensure_demo_case
 from vig_core.vocab.instruments import SHIPPED_DIR

@@ -3,9 +3,9 @@
 from datetime import date, timedelta
 
 import pytest
-from conftest import make_case
 
 from apptest.helpers import messages, open_app, screen_text
+from conftest import make_case
 from vig_core.case.caseload import PAGE_SIZE
 from vig_core.case.consent import ConsentKind
 from vig_core.case.cycles import CycleStatus, Stage

@@ -11,10 +11,10 @@ import json
 from datetime import date
 
 import pytest
-from conftest import make_case
 
 from apptest.helpers import messages, open_app
 from apptest.test_review_pages import client_view
+from conftest import make_case
 from vig_core.case import outcomes
 from vig_core.case.questionnaires import TimePoint
 from vig_core.storage.layout import CASE_FILE

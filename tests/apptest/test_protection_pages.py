@@ -6,9 +6,9 @@ import zipfile
 from datetime import date, timedelta
 
 import pytest
-from conftest import make_case
 
 from apptest.helpers import messages, open_app
+from conftest import make_case
 from vig_core.case.consent import ConsentKind
 from vig_core.services.demo import ensure_demo_case
 from vig_core.services.jobs import JOBS

@@ -9,11 +9,11 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import make_case
 from streamlit.testing.v1 import AppTest
 
 from apptest.helpers import messages, open_app, screen_text
 from apptest.test_film_pages import finish_jobs
+from conftest import make_case
 from vig_core.case.consent import ConsentKind
 from vig_core.case.cycles import CycleStatus, Stage
 from vig_core.services import clips as clip_export
@@ -151,7 +151,7 @@ def test_strengths_record_only_with_consent_and_without_private_notes(store, dat
     store.update(demo, lambda c: (setattr(c.clip(clip.id), "private_note", "PRIVATE-NOTE"),
                                   setattr(c.clip(clip.id), "naming", "You waited for Mia")))
     at = open_app(demo, "pages/strengths.py")
-    (download,) = at.get("download_button")
+    (_download,) = at.get("download_button")
     assert not at.exception and len(at.image) == 3
     assert "PRIVATE-NOTE" not in screen_text(at) and "You waited for Mia" in screen_text(at)
 
@@ -160,7 +160,7 @@ def test_strengths_record_only_with_consent_and_without_private_notes(store, dat
     assert any("not agreed to keep" in m for m in messages(at, "info")) and not at.get("download_button")
     client_view(data_dir, demo)
     at = open_app(page="pages/strengths.py")
-    assert [m for m in messages(at, "info")] == ["This page is not available yet."]
+    assert list(messages(at, "info")) == ["This page is not available yet."]
 
 
 def test_timeline_in_client_view_shows_the_family_and_nothing_private(store, data_dir, demo):

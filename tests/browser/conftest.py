@@ -3,48 +3,21 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
-from conftest import ROOT, skip_first_start
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
-from vig_core.web.access import cookie_name, new_session_cookie
+from browser.helpers import ARTIFACTS, answering, free_port, let_in
+from conftest import ROOT, skip_first_start
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
-ARTIFACTS = ROOT / "test-artifacts"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def let_in(context: BrowserContext, base: str, root: Path) -> None:
-    """Give a browser the workbook's session cookie, as opening the run command's link does."""
-    context.add_cookies([{"name": cookie_name(urlsplit(base).port), "value": new_session_cookie(root), "url": base}])
-
-
-def answering(base: str) -> bool:
-    """Whether the server answers (without the cookie it answers 403, which counts)."""
-    try:
-        with urllib.request.urlopen(f"{base}/_stcore/health", timeout=1):
-            return True
-    except urllib.error.HTTPError:
-        return True
-    except OSError:
-        return False
 
 
 @pytest.fixture
@@ -134,13 +107,6 @@ def page(new_context: Callable[..., BrowserContext], request: pytest.FixtureRequ
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=ARTIFACTS / f"{request.node.name}-last.png", full_page=True)
     context.close()
-
-
-def settle(page: Page) -> None:
-    """Wait until the app has finished its current script run (Streamlit's own e2e signal)."""
-    page.wait_for_timeout(150)
-    page.wait_for_selector('[data-test-script-state="notRunning"]', state="attached")
-    page.wait_for_timeout(100)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -14,10 +14,10 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import make_case
 from playwright.sync_api import Browser, expect
 
-from browser.conftest import answering, free_port, settle
+from browser.helpers import answering, free_port, settle
+from conftest import make_case
 from vig_core.storage.store import CaseStore
 from vig_core.web.access import cookie_name, new_launch_key, new_session_cookie
 
@@ -30,7 +30,7 @@ def other_page(html: str) -> tuple[str, ThreadingHTTPServer]:
     """A web page on another localhost port, as any local program could serve."""
 
     class Page(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 - the handler's name
+        def do_GET(self) -> None:
             body = html.encode()
             self.send_response(200)
             self.send_header("Content-Type", "text/html")

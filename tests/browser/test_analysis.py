@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from browser.conftest import settle
+from browser.helpers import settle
 from vig_core.services.demo import ensure_demo_case
 from vig_core.storage.store import CaseStore
 

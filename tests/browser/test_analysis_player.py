@@ -14,11 +14,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
-from media_fixtures import ffmpeg
 from playwright.sync_api import Page, expect
 
 from browser.conftest import answering, free_port, settle
+from conftest import ROOT
+from media_fixtures import ffmpeg
 
 pytestmark = pytest.mark.browser
 

@@ -7,7 +7,7 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from browser.conftest import ARTIFACTS, settle
+from browser.helpers import ARTIFACTS, settle
 from vig_core.exports.save import export
 from vig_core.services.demo import ensure_demo_case
 from vig_core.storage.store import CaseStore

@@ -6,26 +6,14 @@ from __future__ import annotations
 import re
 
 import pytest
-from media_fixtures import make
 from playwright.sync_api import Page, expect
 
-from browser.conftest import settle
+from browser.helpers import player_video, settle
+from media_fixtures import make
 from vig_core.services.demo import ensure_demo_case
 from vig_core.storage.store import CaseStore
 
 pytestmark = pytest.mark.browser
-
-
-def player_video(page: Page):
-    """The <video> inside the streamlit-player iframe, once it has loaded the film's metadata."""
-    frame = page.frame_locator('iframe[title="streamlit_player.streamlit_player"]').first
-    video = frame.locator("video").first
-    video.wait_for(state="attached")
-    page.wait_for_function(
-        """() => [...document.querySelectorAll('iframe')].some(f => {
-               const v = f.contentDocument && f.contentDocument.querySelector('video');
-               return v && v.readyState >= 1; })""", timeout=20_000)
-    return video
 
 
 def import_from_computer(page: Page, path) -> None:

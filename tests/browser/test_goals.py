@@ -4,10 +4,10 @@ shared review are kept when the cycle is closed straight away."""
 from __future__ import annotations
 
 import pytest
-from conftest import make_case
 from playwright.sync_api import Page, expect
 
-from browser.conftest import settle
+from browser.helpers import settle
+from conftest import make_case
 from vig_core.case.cycles import CycleStatus
 from vig_core.case.goals import RatedAt
 from vig_core.storage.store import CaseStore

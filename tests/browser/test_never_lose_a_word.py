@@ -7,11 +7,10 @@ import time
 from datetime import date
 
 import pytest
-from conftest import make_case
 from playwright.sync_api import Page, expect
 
-from browser.conftest import ARTIFACTS, settle
-from browser.test_protection import PASS, expect_locked, unlock
+from browser.helpers import ARTIFACTS, PASS, expect_locked, settle, unlock
+from conftest import make_case
 from vig_core.services import lock
 from vig_core.storage.settings import SettingsStore
 from vig_core.storage.store import CaseStore

@@ -9,11 +9,10 @@ import json
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import make_case
 from playwright.sync_api import Page, expect
 
-from browser.conftest import ARTIFACTS, settle
-from browser.test_review import check_screen
+from browser.helpers import ARTIFACTS, check_screen, settle
+from conftest import make_case
 from vig_core.case.questionnaires import TimePoint
 from vig_core.services.demo import ENDING_DEMO_FILE, ensure_demo_case
 from vig_core.storage.store import CaseStore

@@ -9,31 +9,13 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Page, expect
 
-from browser.conftest import ARTIFACTS, settle
-from browser.test_film import player_video
-from browser.test_review import check_screen
+from browser.helpers import ARTIFACTS, PASS, check_screen, expect_locked, player_video, settle, unlock
 from vig_core.services import lock
 from vig_core.services.demo import ensure_demo_case
 from vig_core.storage.settings import SettingsStore
 from vig_core.storage.store import CaseStore
 
 pytestmark = pytest.mark.browser
-PASS = "quiet river morning"
-
-
-def unlock(page: Page, passphrase: str) -> None:
-    page.get_by_label("Passphrase", exact=True).fill(passphrase)
-    page.get_by_role("button", name="Unlock").click()
-    settle(page)
-
-
-def expect_locked(page: Page, *private: str) -> None:
-    expect(page.get_by_role("heading", name="The workbook is locked")).to_be_visible(timeout=30_000)
-    settle(page)
-    shown = page.locator("body").inner_text()
-    for text in private:
-        assert text not in shown
-    assert page.locator('iframe[title="streamlit_player.streamlit_player"]').count() == 0
 
 
 def test_passphrase_lock_idle_and_media(server_factory, page: Page, data_dir) -> None:

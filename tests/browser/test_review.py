@@ -10,31 +10,16 @@ from datetime import date
 from urllib.parse import urlsplit
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
-from conftest import make_case
 from PIL import Image
 from playwright.sync_api import Page, expect
 
-from browser.conftest import ARTIFACTS, settle
+from browser.helpers import ARTIFACTS, PRIVATE, check_screen, settle
+from conftest import make_case
 from vig_core.case.cycles import CycleStatus
 from vig_core.services.demo import ensure_demo_case
 from vig_core.storage.store import CaseStore
 
 pytestmark = pytest.mark.browser
-PRIVATE = ["PRIVATE-CLIP-NOTE", "PRIVATE-REVIEW-NOTE", "Demo only: an example of a note", "FAM-22", "Quentin",
-           "Zed", "DEMO-1", "Caseload", "Practitioner only", "Edit the questions"]
-
-
-def check_screen(page: Page, name: str) -> None:
-    """Nothing private is shown and axe-core finds no accessibility violation."""
-    text = page.locator("body").inner_text()
-    for hidden in PRIVATE:
-        assert hidden not in text, f"{hidden!r} is visible in client view ({name})"
-    page.mouse.move(0, 0)  # no tooltip left open by the last click (Streamlit draws it outside any landmark)
-    page.wait_for_timeout(300)
-    results = Axe().run(page)
-    problems = [(v["id"], v["help"], [n["target"] for n in v["nodes"]]) for v in results.response["violations"]]
-    assert problems == [], f"accessibility problems on {name}: {problems}"
 
 
 def test_a_whole_shared_review_in_client_view(server: str, page: Page, data_dir, tmp_path) -> None:

@@ -7,12 +7,11 @@ import re
 from datetime import date
 
 import pytest
-from conftest import make_case
-from media_fixtures import ffmpeg
 from playwright.sync_api import Page, expect
 
-from browser.conftest import settle
-from browser.test_film import player_video
+from browser.helpers import player_video, settle
+from conftest import make_case
+from media_fixtures import ffmpeg
 from vig_core.case.consent import ConsentKind
 from vig_core.services.clips import prepare_review_clips
 from vig_core.services.demo import ensure_demo_case

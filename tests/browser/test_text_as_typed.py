@@ -6,10 +6,10 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from conftest import make_case
 from playwright.sync_api import Page, expect
 
-from browser.conftest import ARTIFACTS, settle
+from browser.helpers import ARTIFACTS, settle
+from conftest import make_case
 from vig_core.storage.store import CaseStore
 
 pytestmark = pytest.mark.browser

@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 from playwright.sync_api import Page, expect
 
-from browser.conftest import ARTIFACTS, settle
+from browser.helpers import ARTIFACTS, settle
 from vig_core.case.record import new_case
 from vig_core.services.demo import ensure_demo_case
 from vig_core.storage.store import CaseStore

@@ -113,8 +113,7 @@ def test_the_websocket_needs_the_cookie_and_exactly_the_workbooks_origin(client,
     cookie = {"cookie": f"{cookie_name(PORT)}={new_session_cookie(tmp_path)}"}
     for headers in [OWN, {**cookie, **OWN, "origin": "http://localhost:3000"},
                     {**cookie, **OWN, "origin": "http://127.0.0.1:8700"}, {**cookie, "host": OWN["host"]}]:
-        with pytest.raises(WebSocketDisconnect):
-            with client.websocket_connect("/_stcore/stream", headers=headers) as ws:
-                ws.receive_text()
+        with pytest.raises(WebSocketDisconnect), client.websocket_connect("/_stcore/stream", headers=headers) as ws:
+            ws.receive_text()
     with client.websocket_connect("/_stcore/stream", headers={**cookie, **OWN}) as ws:
         assert ws.receive_text() == "the family's words"

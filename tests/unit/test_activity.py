@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from conftest import make_case
 
+from conftest import make_case
 from vig_core.case import activity
 from vig_core.case.consent import ConsentKind
 from vig_core.errors import ValidationError

@@ -8,19 +8,17 @@ import io
 import json
 import os
 import stat
-import threading
-import time
 import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import make_case
 
+from conftest import make_case
 from vig_core.errors import StoreError, ValidationError
 from vig_core.storage import restore as restore_module
 from vig_core.storage.backup import MANIFEST, backup, safe_member_name
 from vig_core.storage.restore import restore
-from vig_core.storage.schema import SCHEMA_VERSION, case_from_tables, case_to_tables, migrate
+from vig_core.storage.schema import SCHEMA_VERSION
 from vig_core.storage.settings import SettingsStore
 from vig_core.storage.store import CaseStore
 from vig_core.vocab.instruments import SHIPPED_DIR as SHIPPED_INSTRUMENTS
@@ -411,39 +409,6 @@ def test_when_the_new_root_cannot_be_moved_in_the_old_one_is_put_back(filled, mo
     monkeypatch.undo()
     assert everything(store.root) == before
     assert not [p for p in store.root.parent.iterdir() if p.name.startswith(".")]
-
-# --- consistency and privacy ------------------------------------------------------
-def test_a_backup_never_holds_a_half_changed_case(store, tmp_path, monkeypatch):
-    """A writer that changes the file in place, in two steps, under the lock: only the lock keeps it whole."""
-    case_id = make_case(store).id
-
-    def slow_write(self, case):
-        data = json.dumps(case_to_tables(case)).encode()
-        with open(self._case_file(case.id), "wb") as handle:
-            handle.write(data[: len(data) // 2])
-            handle.flush()
-            time.sleep(0.002)
-            handle.write(data[len(data) // 2:])
-
-    monkeypatch.setattr(CaseStore, "_write", slow_write)
-    stop, edits = threading.Event(), []
-
-    def edit() -> None:
-        while not stop.is_set():
-            edits.append(store.update(case_id, lambda c: setattr(c, "practitioner_notes", f"n{len(edits)}" * 2000)))
-
-    editor = threading.Thread(target=edit)
-    editor.start()
-    try:
-        for number in range(25):
-            out = tmp_path / f"b{number}.zip"
-            backup(store.root, out)
-            raw = json.loads(members(out)[f"cases/{case_id}/case.json"])
-            assert case_from_tables(migrate(raw, "test")).id == case_id
-    finally:
-        stop.set()
-        editor.join()
-    assert len(edits) > 5
 
 
 def test_backup_and_restored_files_are_private(filled, tmp_path):

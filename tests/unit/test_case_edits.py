@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pytest
-from conftest import make_case
 
+from conftest import make_case
 from vig_core.case.conversation import MAX_FUTURE_GOALS
 from vig_core.case.cycles import CycleStatus
 from vig_core.case.film import Recording, Turn

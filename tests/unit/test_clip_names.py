@@ -32,7 +32,8 @@ def case():
                                  fps=25, width=640, height=360, has_audio=True))
     case.add_clip("r1", 65.4, 71.0)
     case.add_clip("r1", 10.0, 15.0, title="Taking turns")
-    case.reflections.append(Reflection("w1", case.clips[0].id, "see", "What do you see?", "Us laughing", date(2026, 1, 9)))
+    case.reflections.append(Reflection("w1", case.clips[0].id, "see", "What do you see?", "Us laughing",
+                                       date(2026, 1, 9)))
     case.cycle(1).status = CycleStatus.REVIEWED
     return case
 

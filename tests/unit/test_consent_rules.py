@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from conftest import make_case
 
+from conftest import make_case
 from vig_core.case.caseload import past_retention
 from vig_core.case.consent import ConsentKind
 from vig_core.case.consent_rules import NEEDS, Use, allows, require, withdrawals
@@ -28,10 +28,12 @@ def test_every_use_needs_its_own_consent(store):
         require(case, use)
     case.consent.withdraw(ConsentKind.SUPERVISOR, WITHDRAWN)
     with pytest.raises(ValidationError, match="Sharing clips with the VIG supervisor needs the consent "
-                                              "“The VIG supervisor may watch clips”, which was withdrawn on 01 Feb 2026"):
+                       "“The VIG supervisor may watch clips”, which was withdrawn on 01 Feb 2026"):
         require(case, Use.SUPERVISION)
-    assert [use for use in Use if allows(case, use)] == [u for u in Use if NEEDS[u] is not ConsentKind.SUPERVISOR]
-    assert withdrawals(case) == [(ConsentKind.SUPERVISOR, "No clips may be shared with the VIG supervisor from now on.")]
+    assert [use for use in Use if allows(case, use)] == [
+        u for u in Use if NEEDS[u] is not ConsentKind.SUPERVISOR]
+    assert withdrawals(case) == [
+        (ConsentKind.SUPERVISOR, "No clips may be shared with the VIG supervisor from now on.")]
 
 
 def test_training_needs_consent_in_writing(store):

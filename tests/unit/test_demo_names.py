@@ -12,7 +12,6 @@ import re
 from pathlib import Path
 
 from conftest import ROOT
-
 from vig_core.services.demo import DEMO_FILE
 
 TEXT_SUFFIXES = {".py", ".json", ".md", ".toml", ".txt", ".css", ".html", ".js", ".yaml", ".yml", ".cfg", ".ini"}

@@ -3,15 +3,10 @@ the date (``FAM-01-strengths-record-2026-11-29.html``), so downloads never clash
 
 from __future__ import annotations
 
-import re
 from datetime import date
-from pathlib import Path
 
-import pytest
 from conftest import make_case
-
 from vig_core.exports.bundle import default_bundle_name
-from vig_core.exports.save import Format, export
 from vig_core.storage.paths import case_file_name
 
 DAY = date(2026, 11, 29)
@@ -27,14 +22,3 @@ def test_a_case_file_name_holds_the_code_what_it_is_and_the_date(store):
 
 def test_the_family_copy_is_named_the_same_way(store):
     assert default_bundle_name(make_case(store, "FAM-07"), DAY) == "FAM-07-family-copy-2026-11-29.zip"
-
-
-@pytest.mark.parametrize("fmt", list(Format))
-def test_every_export_names_each_file_with_the_case_code_and_the_date(demo, tmp_path: Path, fmt):
-    out = tmp_path / "exports"
-    out.mkdir()
-    paths = export(demo, "demo", fmt, out, today=DAY)
-    assert paths
-    for path in paths:
-        assert re.fullmatch(r"DEMO-1-fictional-.+-2026-11-29\.(csv|txt|xlsx|eaf|vtt|zip)", path.name), path.name
-    assert sorted(p.name for p in out.iterdir()) == sorted(p.name for p in paths)

@@ -183,7 +183,8 @@ def test_a_title_from_coding_keeps_capitals_that_matter_and_fits_a_title():
                                   "own.json")
     assert title_from_coding(Moment("m", "r1", 1, principles=["a"], behaviours=["OK hands"]), principles) == "A" * 120
     short = parse_principles({"headings": [{"id": "a", "title": "Attentive", "behaviours": ["I wait"]}]}, "own.json")
-    assert title_from_coding(Moment("m", "r1", 1, principles=["a"], behaviours=["I wait"]), short) == "Attentive: I wait"
+    waiting = Moment("m", "r1", 1, principles=["a"], behaviours=["I wait"])
+    assert title_from_coding(waiting, short) == "Attentive: I wait"
 
 
 def test_every_behaviour_is_offered_those_of_the_chosen_principles_first():

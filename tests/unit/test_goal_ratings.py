@@ -164,7 +164,8 @@ def test_beside_a_review_slider_a_value_not_kept_never_looks_kept(case):
     from vig_core.case.review import rating_note
 
     goal = case.goals[0]  # latest: 7, at the cycle 2 review
-    assert rating_note(goal, 7, None) == f"Not rated at this review yet (last rated 7/10 on {DAY:%d %b %Y}, cycle 2 review)."
+    assert rating_note(goal, 7, None) == (
+        f"Not rated at this review yet (last rated 7/10 on {DAY:%d %b %Y}, cycle 2 review).")
     assert rating_note(goal, 4, 4) == ":material/check: Kept for this review: 4/10."
     for shown, kept in ((6, None), (6, 4)):  # moved, but the save failed
         assert rating_note(goal, shown, kept).startswith(":material/warning: Not saved yet: 6/10 is not kept.")

@@ -14,11 +14,10 @@ import math
 from datetime import date
 
 import pytest
-from conftest import make_case
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from unit.test_cli_and_config import run_cli
+from conftest import make_case
 from unit.test_scoring import SCORE_ENTRY, check_in
 from vig_core.case.scoring import clinical_cutoff, reliable_change, score_entry, score_items
 from vig_core.datafiles import MAX_DEPTH, json_problem, nesting_depth
@@ -52,18 +51,6 @@ POISONED = {
     "citation nested 100,000 deep": raw(SCORE_ENTRY).replace('"citation": "Someone (2000)."', '"citation": ' + DEEP),
     "a lone surrogate in a key": raw(SCORE_ENTRY).replace('"licence"', '"\\udc00": 1, "licence"'),
 }
-
-
-@pytest.mark.parametrize("what", list(POISONED))
-def test_validate_instrument_refuses_each_poisoned_definition_in_a_sentence(data_dir, tmp_path, what):
-    """Before: ``OK`` for the lone surrogate and the tiny SD, raw ``OverflowError`` and
-    ``RecursionError`` tracebacks for the huge integers and the deep nesting."""
-    path = tmp_path / "worse.json"
-    path.write_text(POISONED[what], encoding="utf-8")
-    result = run_cli("validate-instrument", str(path), data_dir=data_dir)
-    assert "Traceback" not in result.stderr + result.stdout, result.stderr
-    assert result.returncode == 1 and result.stdout.startswith("worse.json: "), (result.stdout, result.stderr)
-    assert len(result.stdout) < 400
 
 
 @pytest.mark.parametrize("what", list(POISONED))

@@ -60,7 +60,8 @@ def test_editing_by_lines_keeps_ids_of_unchanged_prompts_and_adds_new_ones(tmp_p
     from vig_core.vocab.prompts import edited_prompt_set
 
     shipped = load_prompt_sets(tmp_path)[0]["shared-review"]
-    edited = edited_prompt_set(shipped, "What would you like to see more of?\n\n  What are you proud of?  \nWhat do you see?\n")
+    typed = "What would you like to see more of?\n\n  What are you proud of?  \nWhat do you see?\n"
+    edited = edited_prompt_set(shipped, typed)
     assert [(p.id, p.text) for p in edited.prompts] == [
         ("more-of", "What would you like to see more of?"), ("what-are-you-proud-of", "What are you proud of?"),
         ("see", "What do you see?")]

@@ -6,9 +6,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from conftest import ROOT
 from streamlit.source_util import page_icon_and_name
 
+from conftest import ROOT
 from vig_core.ui import routes
 
 RAW_PAGE_PATH = re.compile(r"""["']pages/\w+\.py["']""")

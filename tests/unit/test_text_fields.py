@@ -5,11 +5,10 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from conftest import make_case
 
+from conftest import make_case
 from vig_core.case import text_fields
 from vig_core.case.text_fields import CONFLICT, SAME, SAVE, merge_typed
-from vig_core.vocab.prompts import Prompt
 
 
 @pytest.mark.parametrize(("base", "current", "typed", "verdict"), [
@@ -45,17 +44,6 @@ def test_names_are_stripped_and_unknown_parts_refused(store) -> None:
         text_fields.conversation("not_a_part")
     with pytest.raises(KeyError):
         text_fields.cycle_text(1, "status")
-
-
-def test_parent_words_are_kept_verbatim_per_question(demo) -> None:
-    case = demo.load("demo")
-    clip = case.clips[0]
-    question = Prompt(id="see", text="What do you see?")
-    words = text_fields.parent_words(clip.id, question, date(2026, 2, 1))
-    words.write(case, "  She waits for me  ")
-    assert words.read(case) == "  She waits for me  "
-    words.write(case, "   ")
-    assert words.read(case) == ""
 
 
 INVISIBLE = ["A\x00B", "FAM\t07", "FAM-\u202e70", "FAM\u200b-07", "FAM-07\u2066", "\ufeffFAM-07", "FAM\u2028-07",

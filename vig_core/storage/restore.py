@@ -37,15 +37,7 @@ from typing import Any
 
 from vig_core.datafiles import check_json, parse_json
 from vig_core.errors import StoreError, ValidationError, VigError
-from vig_core.storage.backup import (
-    CHUNK,
-    FORMAT,
-    FORMAT_VERSION,
-    MANIFEST,
-    TOP_FILES,
-    TOP_FOLDERS,
-    safe_member_name,
-)
+from vig_core.storage.backup import CHUNK, FORMAT, FORMAT_VERSION, MANIFEST, TOP_FILES, TOP_FOLDERS, safe_member_name
 from vig_core.storage.files import DIR_MODE, FILE_MODE, TEMP_SUFFIX, fsync_dir, plain_os_error
 from vig_core.storage.layout import (
     ACTIVITY_LOG,

@@ -64,15 +64,15 @@ def test_reading_a_file_reports_its_progress_and_stops_when_the_report_says_so()
     said: list[float] = []
     plan = read_and_plan(case, "r1", data, PRINCIPLES, said.append)
     assert plan.new == 1500 and coding(case, "r1") == []  # a plan: nothing added yet
-    assert len(said) >= 10 and said == sorted(said) and 0 < said[0] and said[-1] <= 1
+    assert len(said) >= 10 and said == sorted(said) and said[0] > 0 and said[-1] <= 1
 
-    class Stop(Exception):
+    class Stop(Exception):  # noqa: N818 - the request to stop, as the practitioner makes it
         pass
 
     for stop_at in (1, len(said) // 2, len(said)):  # while parsing, while planning, at the end
         heard: list[float] = []
 
-        def report(fraction: float) -> None:
+        def report(fraction: float, heard: list[float] = heard, stop_at: int = stop_at) -> None:
             heard.append(fraction)
             if len(heard) == stop_at:
                 raise Stop

@@ -4,9 +4,9 @@ on a quiet machine; the accuracy floors are checked by tests/unit/test_listening
 from __future__ import annotations
 
 import pytest
-from conversation_films import tools_missing
 
 from bench import listening
+from conversation_films import tools_missing
 
 
 @pytest.mark.skipif(bool(tools_missing()), reason="needs Debian's espeak-ng and sox (python3 dev.py test installs them)")

@@ -15,6 +15,7 @@ is checked is the state after the next start.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import random
@@ -152,8 +153,6 @@ def wait_for_no_ffmpeg(folder: Path, patience: float = 20.0) -> list[int]:
     while (pids := ffmpeg_working_on(folder)) and time.monotonic() < deadline:
         time.sleep(0.1)
     for pid in pids:
-        try:
+        with contextlib.suppress(OSError):
             os.kill(pid, signal.SIGKILL)
-        except OSError:
-            pass
     return pids

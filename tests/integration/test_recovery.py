@@ -1,8 +1,8 @@
 """A crash at one chosen step of each long operation, then the next start: nothing lost, nothing left.
 
 Each test kills a forked child with SIGKILL at the step where the crash used to do
-harm (see tests/crash_harness.py), then opens the store as the next start does.
-tests/crash/ kills every operation at many more steps and moments.
+harm (see tests/integration/crash_harness.py), then opens the store as the next start does.
+tests/integration/test_kills.py kills every operation at many more steps and moments.
 """
 
 from __future__ import annotations
@@ -15,10 +15,10 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import make_case
-from crash_harness import crash, ffmpeg_working_on, hidden_leftovers, steps_of, wait_for_no_ffmpeg
-from media_fixtures import make
 
+from conftest import make_case
+from integration.crash_harness import crash, ffmpeg_working_on, hidden_leftovers, steps_of, wait_for_no_ffmpeg
+from media_fixtures import make
 from vig_core.case.consent import ConsentKind
 from vig_core.errors import StoreError
 from vig_core.media.ffmpeg import run_ffmpeg
@@ -215,6 +215,7 @@ def test_an_upload_never_imported_goes_at_the_next_start_but_not_while_it_is_use
         upload = receive_upload(store, filmed, "visit.mp4", data)
     CaseStore(store.root)
     assert upload.exists(), "an upload waiting for its import stays"
+
     def receive_then_die() -> None:
         with open(upload, "rb") as again:
             receive_upload(store, filmed, "again.mp4", again)

@@ -6,10 +6,10 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
-from media_fixtures import CREATED_UTC, PLAYABLE, SECONDS, STILL, make
 
+from media_fixtures import CREATED_UTC, PLAYABLE, SECONDS, STILL, make
 from vig_core.media.ffmpeg import run_ffmpeg
-from vig_core.media.plan import plan_import, progress_fraction
+from vig_core.media.plan import plan_import
 from vig_core.media.probe import MediaError, probe
 
 FRAME = 1 / 30
@@ -78,12 +78,6 @@ def test_a_failed_run_leaves_nothing_behind(films, tmp_path):
     with pytest.raises(MediaError, match="could not be prepared"):
         run_ffmpeg(["-hide_banner", "-nostdin", "-y", "-i", str(source), "-f", "mp4", str(target)], target, 2.0)
     assert list(tmp_path.iterdir()) == []
-
-
-def test_progress_fraction_is_bounded():
-    assert progress_fraction(1_000_000, 2.0) == 0.5
-    assert progress_fraction(5_000_000, 2.0) == 1.0
-    assert progress_fraction(-5, 2.0) == 0.0 and progress_fraction(10, 0.0) == 0.0
 
 
 @pytest.mark.parametrize("kind, words", [

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+
 from conversation_films import make_film, score, tools_missing
 from media_fixtures import make
-
 from vig_core.case.episodes import suggestions, turn_taking
 from vig_core.case.voices import LISTENING_VERSION, PEAK_STEP, VoiceCorrection
 from vig_core.errors import Cancelled

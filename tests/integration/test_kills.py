@@ -7,7 +7,7 @@ data folder is opened as the next start does, and then every case is there, whol
 and nothing is left behind: no temp file, work folder, journal, note or half-made
 film, in the data folder or in the folder chosen for a backup, and no ffmpeg still
 working. ``VIG_CRASH_STEPS`` asks for more kills (``all``: every step), see
-tests/crash_harness.py.
+tests/integration/crash_harness.py.
 """
 
 from __future__ import annotations
@@ -20,10 +20,17 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import make_case
-from crash_harness import chosen_steps, crash, hidden_leftovers, random_moments, steps_of, wait_for_no_ffmpeg
-from media_fixtures import make
 
+from conftest import make_case
+from integration.crash_harness import (
+    chosen_steps,
+    crash,
+    hidden_leftovers,
+    random_moments,
+    steps_of,
+    wait_for_no_ffmpeg,
+)
+from media_fixtures import make
 from vig_core.case.consent import ConsentKind
 from vig_core.exports.bundle import export_case_bundle
 from vig_core.services.clips import export_cycle

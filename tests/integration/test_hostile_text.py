@@ -5,7 +5,8 @@ pastes, HTML and script tags, Markdown and Streamlit directives) typed into any
 field is kept exactly as typed; text over the field's limit, and text that is
 not valid Unicode (a lone surrogate: half a character, which no page can show),
 is refused with a plain :class:`ValidationError` and loses nothing already stored;
-every place that turns user text into Markdown or HTML escapes it; and no ``unsafe_allow_html``/``st.html`` call ever carries user text.
+every place that turns user text into Markdown or HTML escapes it; and no ``unsafe_allow_html``/``st.html``
+call ever carries user text (tests/unit/test_raw_html.py).
 
 The text fields are *discovered* by walking the dataclasses from ``Case``
 down (``dataclasses.fields`` and ``typing.get_type_hints``, through nested
@@ -17,7 +18,6 @@ with its reason below.
 
 from __future__ import annotations
 
-import ast
 import copy
 import dataclasses
 import re
@@ -25,14 +25,14 @@ import types
 import typing
 from datetime import date, datetime
 from enum import Enum
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from unit.test_markdown_escaping import CHARS, PAYLOADS
+from unit.test_raw_html import read_page
 from vig_core.case.consent import ConsentKind
 from vig_core.case.film import MAX_MOMENT_NOTE
 from vig_core.case.outcomes import measure_results
@@ -45,8 +45,6 @@ from vig_core.storage.codec import to_record
 from vig_core.storage.layout import CASE_FILE
 from vig_core.storage.store import CaseStore
 from vig_core.text import MAX_GOAL_TEXT, MAX_NOTE_TEXT, MAX_SHORT_TEXT, MAX_TITLE_TEXT, is_valid_unicode
-from vig_core.ui.escape import JOINER, shown
-from vig_core.ui.widgets import plain
 from vig_core.vocab.instruments import load_instruments
 
 MB = 1024 * 1024
@@ -233,29 +231,6 @@ def world(tmp_path_factory) -> World:
 
 
 # --- hostile text ---------------------------------------------------------------------------
-PAYLOADS = [
-    "<script>alert(1)</script>",
-    '<img src=x onerror="alert(document.cookie)">',
-    "</textarea><svg/onload=alert(1)>",
-    '"><iframe src="javascript:alert(1)"></iframe>',
-    "**bold** _em_ [a link](javascript:alert(1)) ![img](http://e.invalid/x.png) <https://e.invalid>",
-    ":red[red] :blue-background[x] :material/home: :smile: :rainbow[x]",
-    "$x^2$ $$\\frac{1}{2}$$ \\(x\\)",
-    "# heading\n> quote\n- item\n1. item\n```\ncode\n```\n| a | b |\n|---|---|\nline\n===",
-    "\u202eRTL override\u202c \u200f\u200e \u2066isolate\u2069 \u0645\u0631\u062d\u0628\u0627",
-    "😀 👨‍👩‍👧 🏳️‍🌈 e\u0301 \U0010ffff \ufeffBOM \ufffd \uffff",
-    "\x00 NUL \x01\x07\x08\x1b[31mred\x1b[0m\x7f\x85\u2028\u2029\r\n\t\x0b\x0c",
-    "\ud800 \udfff lone surrogates \udc80",
-    "&amp; &lt;script&gt; &#x3C; &#60; &nbsp;",
-    "  leading and trailing blanks  \n\n",
-    "\\ backslash \\\\ `code` ~~strike~~ ==mark== ^sup^ {{ jinja }} {% tag %} ${x} %s {0}",
-    "' OR 1=1 -- \"; DROP TABLE cases; ../../etc/passwd C:\\Windows\\",
-]
-SPECIALS = "<>&\"'`*_[](){}#+-.!|~:$\\=\x00\x1b\u202e\ud800"
-CHARS = st.one_of(st.characters(exclude_categories=()), st.characters(categories=["Cs", "Cc"]),
-                  st.sampled_from(SPECIALS))
-
-
 def hostile_text(limit: int | None, required: bool, max_random: int = 300) -> st.SearchStrategy[str]:
     """Hostile text that fits within ``limit`` (and is not blank where the field needs words)."""
     top = limit or 60_000
@@ -320,10 +295,10 @@ def test_hostile_text_is_stored_and_read_back_verbatim(world, field, data):
         if not is_valid_unicode(text):  # half a character: refused, and what was there stays
             before = get_text(world.store.load(world.case_id), field)
             with pytest.raises(ValidationError, match="broken character|was not saved"):
-                world.store.update(world.case_id, lambda c: set_text(c, field, text))
+                world.store.update(world.case_id, lambda c, text=text: set_text(c, field, text))
             assert get_text(world.store.load(world.case_id), field) == before
             continue
-        saved = world.store.update(world.case_id, lambda c: set_text(c, field, text))
+        saved = world.store.update(world.case_id, lambda c, text=text: set_text(c, field, text))
         assert get_text(saved, field) == text
         assert get_text(world.store.load(world.case_id), field) == text, f"{field.label} changed on the way"
 
@@ -385,184 +360,7 @@ def test_copied_text_of_a_megabyte_comes_back_whole(world, field):
     assert get_text(world.store.load(world.case_id), field) == text
 
 
-# --- Markdown escaping: widgets.plain -----------------------------------------------------
-# Every character CommonMark, GitHub Markdown, Streamlit's directives (:red[..], :material/..:,
-# emoji shortcodes) and its LaTeX ($..$) give a meaning to inside a line; "=" matters only as a
-# setext underline (see the block test below).
-INLINE_SPECIALS = set("\\`*_{}[]()#+-.!|~<>:$&")
-ASCII_PUNCTUATION = re.compile(r"\\([!-/:-@\[-`{-~])")
-
-
-CHARACTER_REFERENCE = re.compile(r"(?<!\\)&#(\d+);")
-
-
-def unescape_markdown(text: str) -> str:
-    """What CommonMark makes of backslash escapes (the punctuation character itself) and of
-    numeric character references (``&#32;``: the character)."""
-    parts = CHARACTER_REFERENCE.split(text)  # text, number, text, number, ...
-    return "".join(ASCII_PUNCTUATION.sub(r"\1", part) if n % 2 == 0 else chr(int(part))
-                   for n, part in enumerate(parts))
-
-
-def unescaped_specials(text: str) -> list[str]:
-    """Markdown characters in ``text`` not protected by a backslash."""
-    bare, i = [], 0
-    while i < len(text):
-        if text[i] == "\\" and i + 1 < len(text) and ASCII_PUNCTUATION.match(text, i):
-            i += 2
-            continue
-        reference = CHARACTER_REFERENCE.match(text, i)
-        if reference:
-            i = reference.end()
-            continue
-        if text[i] in INLINE_SPECIALS:
-            bare.append(text[i])
-        i += 1
-    return bare
-
-
-@given(st.text(CHARS, max_size=300) | st.sampled_from(PAYLOADS))
-@example("<script>alert(1)</script>")
-@example("[a](javascript:alert(1)) :red[x] $\\frac{1}{2}$ **b** # h")
-@example("\\")
-@settings(max_examples=300, deadline=None)
-def test_plain_escapes_every_markdown_character_and_loses_nothing(text):
-    escaped = plain(text)
-    assert unescaped_specials(escaped) == []
-    assert as_read(escaped) == without_joiners(shown(text))
-
-
-JOINED = ["https://example.org/x", "HTTP://EXAMPLE.ORG", "www.example.org", "WWW.Example.org", "mail@example.org",
-          "mailto:a@b.co", ":material/home:", ":material_home:", ":smile:", ":+1:", ":-1:", ":100:", ":8ball:",
-          ":streamlit:", " -- ", " -> ", " <- ", " <-> ", " >= ", " <= ", " ~= ", "--", "\u202eRTL\u202c",
-          "a\u2066b\u2069c"]
-# What Streamlit's Markdown turns into something else *after* backslash escapes are read
-# (its frontend bundle: material icons, the logo, remark-emoji, GFM autolink literals, typography).
-AFTER_ESCAPES = [re.compile(p, re.IGNORECASE) for p in (
-    r":material[/_]\w+:", r":streamlit:", r":(\+1|-1|[a-z_][\w-]*|100|1234|8ball):", r"https?://", r"www\.",
-    r"[-.\w+]+@[-\w]+(\.[-\w]+)+", r"(^|\s)(<->|->|<-|--|>=|<=|~=)(\s|$)", "[\u202a-\u202e\u2066-\u2069]")]
-
-
-def without_joiners(text: str) -> str:
-    return text.replace(JOINER, "")
-
-
-def as_read(markdown: str) -> str:
-    """The text a reader gets from ``markdown``, the invisible joiners taken out."""
-    return without_joiners(unescape_markdown(markdown))
-
-
-@given(st.lists(st.sampled_from(JOINED) | st.text(CHARS, max_size=8), max_size=8).map("".join))
-@example("see https://example.org/x, www.example.org or mail@example.org :material/home: :smile: a -- b -> c")
-@settings(max_examples=300, deadline=None)
-def test_plain_leaves_nothing_that_streamlit_turns_into_a_link_an_icon_or_an_arrow(text):
-    """Issue 18, item 11: URLs became links, ``:material/...:`` icons, and a right-to-left override
-    reversed the rest of the line, although every Markdown character was escaped."""
-    read = unescape_markdown(plain(text))  # the text the patterns are looked for in (joiners and all)
-    assert [p.pattern for p in AFTER_ESCAPES if p.search(read)] == []
-    assert as_read(plain(text)) == without_joiners(shown(text))
-
-
-SETEXT_UNDERLINE = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
-
-
-def block_problems(markdown: str) -> list[str]:
-    """Block-level Markdown that survives in ``markdown``: a setext heading underline after a
-    line of text, or an indented code block (4 spaces or a tab after a blank line)."""
-    problems, previous = [], ""
-    for line in markdown.split("\n"):
-        if previous.strip() and SETEXT_UNDERLINE.match(line):
-            problems.append(f"setext heading underline {line!r}")
-        if not previous.strip() and line.strip() and re.match(r"^( {4}|\t)", line):
-            problems.append(f"indented code block {line!r}")
-        previous = line
-    return problems
-
-
-@given(st.lists(st.sampled_from(["words", "", "===", "=", "---", "    (indented)", "\tx", "# h", "> q"]),
-                min_size=1, max_size=6).map("\n".join))
-@example("I will wait for Leo\n===")
-@settings(max_examples=100, deadline=None)
-def test_plain_leaves_no_block_markdown_in_text_of_several_lines(text):
-    """Goals and "what to film next time" are typed in text areas (several lines) and shown with
-    ``plain`` inside ``st.markdown``/``st.caption``: each line must still show as typed."""
-    escaped = plain(text).strip()  # st.markdown and st.caption dedent and strip the body first
-    assert block_problems(escaped) == []
-
-
-def _commonmark():
-    mdit = pytest.importorskip("markdown_it", reason="markdown-it-py is not installed in this venv")
-    md = mdit.MarkdownIt("commonmark").enable(["table", "strikethrough"])
-    try:
-        from mdit_py_plugins.dollarmath import dollarmath_plugin
-    except ImportError:
-        return md
-    return md.use(dollarmath_plugin)
-
-
-LINE_CHARS = st.characters(exclude_categories=["Cc", "Cs", "Zl", "Zp"])
-
-
-@given(st.text(st.one_of(LINE_CHARS, st.sampled_from(SPECIALS.replace("\x00", "").replace("\x1b", "")
-                                                      .replace("\ud800", ""))), max_size=200)
-       | st.sampled_from([p for p in PAYLOADS if "\n" not in p and "\x00" not in p and "\ud800" not in p]))
-@settings(max_examples=300, deadline=None)
-def test_plain_text_renders_back_to_itself_through_a_markdown_parser(text):
-    """A line of user text after a label (how the pages use ``plain``) parses to one paragraph
-    of plain text equal to what was typed: no emphasis, link, image, HTML, code or math."""
-    md = _commonmark()
-    label = "Goal 1: "
-    tokens = md.parse(label + plain(text))
-    assert [t.type for t in tokens] in ([], ["paragraph_open", "inline", "paragraph_close"])
-    children = tokens[1].children if tokens else []
-    assert {c.type for c in children} <= {"text"}, [c.type for c in children]
-    assert without_joiners("".join(c.content for c in children)).rstrip() == \
-        without_joiners(label + shown(text)).rstrip()
-
-
 # --- HTML escaping: the celebration summary and the strengths record ------------------------
-class Structure(HTMLParser):
-    """The elements and attributes of a page, and its text runs, as a browser would read them."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.tags: list[tuple[str, tuple]] = []
-        self.texts: list[str] = []
-        self.attr_values: list[str] = []
-
-    def handle_starttag(self, tag, attrs):
-        self.tags.append((tag, tuple((k, None if k in ("alt", "src") else v) for k, v in attrs)))
-        self.attr_values.extend(v for k, v in attrs if k == "alt")
-
-    def handle_startendtag(self, tag, attrs):
-        self.handle_starttag(tag, attrs)
-
-    def handle_endtag(self, tag):
-        self.tags.append((f"/{tag}", ()))
-
-    def handle_data(self, data):
-        self.texts.append(data)
-
-    def handle_comment(self, data):
-        self.tags.append(("!--", (("data", data),)))
-
-    def handle_decl(self, decl):
-        self.tags.append(("!", (("decl", decl),)))
-
-    def unknown_decl(self, data):
-        self.tags.append(("!?", (("decl", data),)))
-
-    def handle_pi(self, data):
-        self.tags.append(("?", (("pi", data),)))
-
-
-def read_page(page: str) -> Structure:
-    parser = Structure()
-    parser.feed(page)
-    parser.close()
-    return parser
-
-
 FAMILY_PAGE_TAGS = {"html", "head", "meta", "title", "style", "body", "h1", "h2", "p", "section", "div", "span",
                     "blockquote", "figure", "img", "figcaption", "footer", "ul", "li"}
 FAMILY_PAGE_ATTRS = {"lang", "charset", "name", "content", "class", "style", "src", "alt", "aria-hidden"}
@@ -634,7 +432,7 @@ def test_family_pages_show_hostile_text_only_as_text(world, text):
     assert captions
     for expected in shown + captions:
         assert any(expected in run for run in celebration.texts), f"{expected[:60]!r} is not shown as text"
-    for expected in captions + [bad_case.carer_name, bad_case.child_first_name]:
+    for expected in [*captions, bad_case.carer_name, bad_case.child_first_name]:
         assert any(expected in run for run in strengths.texts), f"{expected[:60]!r} is not shown as text"
     for item in strengths_items(bad_case):
         assert f"Still from the clip: {item.title}" in strengths.attr_values
@@ -646,77 +444,3 @@ def test_family_pages_show_hostile_text_only_as_text(world, text):
     for page in (celebration, strengths):
         seen = "\n".join(page.texts + page.attr_values)
         assert not [t for t in private_tags if t in seen], "a practitioner-only note reached a family page"
-
-
-# --- no raw HTML with user text ---------------------------------------------------------------
-SOURCES = sorted([ROOT / "app.py", *(ROOT / "pages").rglob("*.py"), *(ROOT / "vig_core").rglob("*.py")])
-
-# Every call that puts raw HTML on the screen, reviewed: (file, enclosing function) -> why it is safe.
-REVIEWED_RAW_HTML = {
-    ("app.py", "main"): "st.html(CLIENT_VIEW_CSS): a module-level constant of CSS, no user text",
-}
-
-
-def _dotted(node: ast.AST) -> str:
-    if isinstance(node, ast.Name):
-        return node.id
-    if isinstance(node, ast.Attribute):
-        return f"{_dotted(node.value)}.{node.attr}"
-    return "?"
-
-
-def raw_html_calls(source: str, filename: str) -> list[tuple[str, str, ast.Call]]:
-    """(file, enclosing function, call) for every st.html/components.html call and every call
-    with ``unsafe_allow_html`` not literally False."""
-    tree = ast.parse(source, filename=filename)
-    html_names = set()  # names bound to streamlit's html functions by "from ... import html"
-    for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("streamlit"):
-            html_names |= {a.asname or a.name for a in node.names if a.name in ("html", "iframe")}
-    found = []
-
-    def visit(node: ast.AST, where: str) -> None:
-        for child in ast.iter_child_nodes(node):
-            inner = child.name if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) else where
-            if isinstance(child, ast.Call):
-                name = _dotted(child.func)
-                parts = name.split(".")
-                raw = (parts[-1] in ("html", "iframe") and len(parts) > 1
-                       and parts[0] in ("st", "streamlit", "components", "stc", "v1"))
-                raw = raw or (isinstance(child.func, ast.Name) and child.func.id in html_names)
-                unsafe = any(k.arg == "unsafe_allow_html" and not (isinstance(k.value, ast.Constant)
-                                                                  and k.value.value is False)
-                             for k in child.keywords)
-                if raw or unsafe:
-                    found.append((filename, where, child))
-            visit(child, inner)
-
-    visit(tree, "<module>")
-    return found
-
-
-def test_the_scan_finds_raw_html_calls():
-    sample = ("import streamlit as st\nfrom streamlit.components.v1 import html as h\n"
-              "def f(x):\n    st.markdown(x, unsafe_allow_html=True)\n    st.html(x)\n    h(x)\n"
-              "    st.components.v1.html(x)\n    st.markdown(x, unsafe_allow_html=False)\n    html.escape(x)\n")
-    assert [(w, _dotted(c.func)) for _, w, c in raw_html_calls(sample, "sample.py")] == [
-        ("f", "st.markdown"), ("f", "st.html"), ("f", "h"), ("f", "st.components.v1.html")]
-
-
-def test_raw_html_is_only_used_at_reviewed_places_and_only_with_constants():
-    calls = [c for path in SOURCES
-             for c in raw_html_calls(path.read_text(encoding="utf-8"), str(path.relative_to(ROOT)))]
-    new = {(f, w): ast.unparse(c) for f, w, c in calls if (f, w) not in REVIEWED_RAW_HTML}
-    assert new == {}, "raw HTML at a place nobody reviewed: escape any user text and add it here"
-    for _, _, call in calls:
-        for arg in [*call.args, *(k.value for k in call.keywords if k.arg in ("body", "html"))]:
-            assert isinstance(arg, ast.Constant) or (isinstance(arg, ast.Name) and arg.id.isupper()), (
-                f"{ast.unparse(call)}: the HTML must be a module-level constant")
-
-
-def test_the_reviewed_raw_html_is_a_plain_style_sheet():
-    from vig_core.ui.widgets import CLIENT_VIEW_CSS
-
-    page = read_page(CLIENT_VIEW_CSS)
-    assert [t for t, _ in page.tags] == ["style", "/style"]
-    assert "<script" not in CLIENT_VIEW_CSS.lower() and "url(" not in CLIENT_VIEW_CSS

@@ -1,13 +1,14 @@
+"""The command line (``python -m vig_core``), each command run as a real process."""
+
 import json
 import os
 import subprocess
 import sys
-import tomllib
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
 
+from conftest import ROOT
 from vig_core.case.cycles import Stage
 from vig_core.storage.store import CaseStore
 
@@ -67,20 +68,10 @@ def test_unwritable_data_dir_is_a_plain_error(tmp_path):
     assert out.returncode == 1 and out.stderr.startswith("Error: ") and "Traceback" not in out.stderr
 
 
-def test_streamlit_config_is_secure():
-    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
-    assert config["server"]["address"] == "127.0.0.1"
-    assert config["browser"]["gatherUsageStats"] is False
-    assert set(config["server"]["allowedHosts"]) <= {"localhost", "127.0.0.1"}
-    assert config["server"]["enableXsrfProtection"] is True and config["server"]["enableCORS"] is True
-    assert config["client"]["toolbarMode"] == "minimal" and config["client"]["showErrorDetails"] == "none"
-
-
 def test_import_recording_prints_the_id_or_one_line_why_not(data_dir, tmp_path):
     from datetime import date
 
     from media_fixtures import make
-
     from vig_core.case.consent import ConsentKind
     from vig_core.case.record import new_case
 
