@@ -32,7 +32,7 @@ from synthetic import build  # noqa: E402
 
 from vig_core.services.lock import OFFERED  # noqa: E402
 from vig_core.storage.settings import SettingsStore  # noqa: E402
-from vig_core.storage.store import CaseStore
+from vig_core.storage.store import CaseStore  # noqa: E402
 
 quiet_streamlit()
 

@@ -81,7 +81,7 @@ def said_beside(how: str) -> Callable[[Callable[..., None]], Callable[..., None]
             except VigError as error:
                 forget_notes(how)
                 say(how, "error", str(error))
-            except Exception:  # noqa: BLE001 - the practitioner gets a sentence, the log the details
+            except Exception:
                 log.exception("import %s failed", how)
                 forget_notes(how)
                 say(how, "error", session.GENERIC_ERROR)

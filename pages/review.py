@@ -113,8 +113,8 @@ if step < finish:
                           help="Type what they say, in their own words; it is kept as said.")
         if st.session_state[one_key]:
             earlier, later = st.columns(2)
-            earlier.button("Back", key="prompt-back", icon=":material/arrow_back:", disabled=index == 0, width="stretch",
-                           wrap=True, on_click=lambda: st.session_state.update({at_key: index - 1}))
+            earlier.button("Back", key="prompt-back", icon=":material/arrow_back:", disabled=index == 0,
+                           width="stretch", wrap=True, on_click=lambda: st.session_state.update({at_key: index - 1}))
             later.button("Next question", key="prompt-next", disabled=index == len(prompts) - 1, width="stretch",
                          wrap=True, on_click=lambda: st.session_state.update({at_key: index + 1}))
             st.caption(f"Question {index + 1} of {len(prompts)}")
@@ -124,7 +124,8 @@ if step < finish:
         if private:
             with st.expander("Practitioner only (hidden in client view)", icon=":material/lock:"):
                 autosave_text("Positive naming: what you see the parent doing well", case,
-                              text_fields.clip_naming(clip.id), key=f"naming-{clip.id}", max_chars=MAX_MOMENT_NOTE, height=90,
+                              text_fields.clip_naming(clip.id), key=f"naming-{clip.id}", max_chars=MAX_MOMENT_NOTE,
+                              height=90,
                               help="May be used as the caption of this clip's still in the strengths record.")
                 autosave_text("Private note on this clip", case, text_fields.clip_private_note(clip.id),
                               key=f"private-{clip.id}", max_chars=MAX_NOTE_TEXT, height=90)
@@ -169,7 +170,8 @@ else:
         st.success(f"Cycle {cycle} is complete.", icon=":material/check_circle:")
         if private:
             st.button(f"Reopen cycle {cycle}", key="reopen-cycle", help="Undo closing it, e.g. after a slip.",
-                      on_click=lambda: session.update_case(lambda c: reopen_cycle(c, cycle), f"Cycle {cycle} reopened."))
+                      on_click=lambda: session.update_case(lambda c: reopen_cycle(c, cycle),
+                                                        f"Cycle {cycle} reopened."))
     else:
         said_for = [c for c in clips if case.reflections_of(c.id)]
         rated_now = sum(g.id in rated for g in goals)

@@ -76,9 +76,9 @@ def json_problem(data: Any) -> str | None:
         elif isinstance(value, str):
             if not is_valid_unicode(value):
                 return f"{at} holds text that is not valid Unicode (a broken character)"
-        elif isinstance(value, (int, float)) and not isinstance(value, bool):
-            if isinstance(value, float) and not math.isfinite(value) or abs(value) > MAX_NUMBER:
-                return f"{at} holds a number that is not finite or far too large (NaN, Infinity, 1e400 ...)"
+        elif isinstance(value, (int, float)) and not isinstance(value, bool) and (
+                (isinstance(value, float) and not math.isfinite(value)) or abs(value) > MAX_NUMBER):
+            return f"{at} holds a number that is not finite or far too large (NaN, Infinity, 1e400 ...)"
     return None
 
 

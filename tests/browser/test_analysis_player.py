@@ -184,7 +184,8 @@ def test_a_portrait_film_fills_the_height_it_is_given(films: dict[str, Path], da
     with serving(films["portrait"], data_dir) as base:
         open_player(page, base)
         picture = page.evaluate("""() => { const v = document.querySelector('video.vig-ap-picture');
-            const box = v.getBoundingClientRect(), rem = parseFloat(getComputedStyle(document.documentElement).fontSize);
+            const box = v.getBoundingClientRect();
+            const rem = parseFloat(getComputedStyle(document.documentElement).fontSize);
             return { height: box.height, width: box.width, limit: innerHeight - 22 * rem,
                      shown: box.height * v.videoWidth / v.videoHeight }; }""")
         assert picture["height"] == pytest.approx(picture["limit"], abs=2)  # the whole height it may take

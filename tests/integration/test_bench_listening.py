@@ -9,7 +9,8 @@ from bench import listening
 from conversation_films import tools_missing
 
 
-@pytest.mark.skipif(bool(tools_missing()), reason="needs Debian's espeak-ng and sox (python3 dev.py test installs them)")
+@pytest.mark.skipif(bool(tools_missing()),
+                    reason="needs Debian's espeak-ng and sox (python3 dev.py test installs them)")
 def test_the_quick_listening_bench_reports_every_figure():
     rows = listening.measure(quick=True)
 

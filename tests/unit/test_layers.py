@@ -226,9 +226,9 @@ def _writes(mode: ast.expr | None) -> bool:
 
 def _names_a_file(node: ast.expr | None) -> bool:
     """A string, an f-string, a path joined with ``/`` or ``Path(...)``: a file name, not an open handle."""
-    return (isinstance(node, (ast.Constant, ast.JoinedStr)) and not isinstance(getattr(node, "value", ""), bytes)
-            or isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div)
-            or isinstance(node, ast.Call) and _dotted(node.func).split(".")[-1] in ("Path", "PurePath"))
+    return ((isinstance(node, (ast.Constant, ast.JoinedStr)) and not isinstance(getattr(node, "value", ""), bytes))
+            or (isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div))
+            or (isinstance(node, ast.Call) and _dotted(node.func).split(".")[-1] in ("Path", "PurePath")))
 
 
 def makes_a_file(call: ast.Call) -> bool:
@@ -244,10 +244,10 @@ def makes_a_file(call: ast.Call) -> bool:
         return bool(read & WRITE_FLAGS) or not any(n.startswith("O_") for n in read)
     if isinstance(call.func, ast.Attribute) and last == "open":  # path.open(mode); zip.open(entry, "w") is not
         mode = _arg(call, 0, "mode")
-        return (isinstance(mode, ast.Constant) and isinstance(mode.value, str)
-                and re.fullmatch(r"[rwxabt+]+", mode.value) is not None and _writes(mode)  # not Image.open("x.png")
+        return ((isinstance(mode, ast.Constant) and isinstance(mode.value, str)
+                and re.fullmatch(r"[rwxabt+]+", mode.value) is not None and _writes(mode))  # not Image.open("x.png")
                 or any(k.arg == "mode" and _writes(k.value) for k in call.keywords))
-    if name in MAKERS or isinstance(call.func, ast.Attribute) and last in MAKING_METHODS:
+    if name in MAKERS or (isinstance(call.func, ast.Attribute) and last in MAKING_METHODS):
         return True
     if last in TEMP_MAKERS:
         return any(k.arg == "dir" for k in call.keywords)
@@ -371,7 +371,9 @@ def test_the_file_check_finds_each_way_of_making_a_file():
             "fig.write_html(f'{p}.html')", "tarfile.open(p, 'w:gz')")
     kept = ("open(p)", "open(p, 'rb')", "p.open()", "p.open('rb')", "av.open(str(p), metadata_errors='ignore')",
             "archive.open(info, 'w')", "os.open(p, os.O_RDONLY)", "tempfile.TemporaryDirectory(prefix='x')",
-            "zipfile.ZipFile(handle, 'w')", "zipfile.ZipFile(folder / 'a.zip')", "Image.open('x.png')", "frame.to_csv(index=False)", "frame.to_excel(writer)",
+            "zipfile.ZipFile(handle, 'w')",
+            "zipfile.ZipFile(folder / 'a.zip')", "Image.open('x.png')", "frame.to_csv(index=False)",
+            "frame.to_excel(writer)",
             "image.save(out, format='PNG')", "os.replace(a, b)", "p.unlink()", "shutil.rmtree(p)",
             "shutil.copyfileobj(a, b)", "lock.touch()", "text.replace('a', 'b')")
     source = "def f():\n" + "".join(f"    {line}\n" for line in (*made, *kept))

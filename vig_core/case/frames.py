@@ -94,7 +94,7 @@ def parse_time(text: str) -> float:
     if not match:
         raise ValidationError(f"“{quoted}” is not a time: {how}")
     hours, minutes, seconds = match.groups()
-    if minutes is not None and float(seconds) >= 60 or hours is not None and int(minutes) >= 60:
+    if (minutes is not None and float(seconds) >= 60) or (hours is not None and int(minutes) >= 60):
         raise ValidationError(f"“{quoted}” is not a time: after a colon come fewer than 60 seconds "
                               "(or minutes), e.g. 1:05.40.")
     return int(hours or 0) * 3600 + int(minutes or 0) * 60 + float(seconds)

@@ -148,7 +148,7 @@ def measure_results(case: Case, instruments: Mapping[str, Instrument]) -> list[M
         finished = {tp: a for tp in TimePoint if (a := case.administration(instrument.id, tp)) and a.done}
         if not finished:
             continue
-        first, last = list(finished.values())[0], list(finished.values())[-1]
+        first, last = next(iter(finished.values())), list(finished.values())[-1]
         change = reliable_change(instrument, first.total, last.total) if first is not last else None
         results.append(MeasureResult(instrument, finished, change))
     return results

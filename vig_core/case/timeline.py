@@ -59,11 +59,13 @@ def timeline(case: Case) -> list[TimelineEntry]:
             lines += at_review[n]
         if cycle.film_next.strip():
             lines.append(f"To film next time: {cycle.film_next.strip()}")
-        entries.append(TimelineEntry(cycle.review_date, f"Cycle {n}: shared review", tuple(lines), to_come=not reviewed))
+        entries.append(TimelineEntry(cycle.review_date, f"Cycle {n}: shared review", tuple(lines),
+                                     to_come=not reviewed))
     for day in sorted(on_day):
         entries.append(TimelineEntry(day, "Goals rated", tuple(on_day[day])))
     if ended:
-        entries.append(TimelineEntry(case.closed_on, "The ending", tuple(at_ending), to_come=case.stage is Stage.ENDING))
+        entries.append(TimelineEntry(case.closed_on, "The ending", tuple(at_ending),
+                                     to_come=case.stage is Stage.ENDING))
     dated = sorted((e for e in entries if e.on), key=lambda e: e.on)  # stable: same-day entries keep their order
     return dated + [e for e in entries if not e.on]
 

@@ -63,7 +63,8 @@ class BundleSummary:
 
 
 def default_bundle_name(case: Case, today: date) -> str:
-    """A file name such as ``FAM-07-family-copy-2026-11-21.zip`` (see :func:`~vig_core.storage.paths.case_file_name`)."""
+    """A file name such as ``FAM-07-family-copy-2026-11-21.zip``
+    (see :func:`~vig_core.storage.paths.case_file_name`)."""
     return case_file_name(case, "family-copy", today, "zip")
 
 

@@ -161,7 +161,8 @@ def pack_html(case: Case, clips: list[Clip], principles: Principles, stems: dict
             body.append(f"<h3>{heading}</h3>" + _text(text))
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; media-src 'self' file:">
+<meta http-equiv="Content-Security-Policy"
+ content="default-src 'none'; style-src 'unsafe-inline'; media-src 'self' file:">
 <title>{e(title)}</title>
 <style>body{{font-family:sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;line-height:1.5;color:#1f2a28}}
 video{{width:100%;max-width:40rem;background:#000}} .text{{white-space:pre-wrap}} .none{{color:#555}}

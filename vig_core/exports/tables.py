@@ -59,7 +59,8 @@ TABLES: dict[str, dict[str, str]] = {
         "date": "the day they were said (YYYY-MM-DD)",
     },
     "goals": {
-        "goal_number": "the goal's number as the family sees it (1, 2, ...); empty for a retired goal not shown to them",
+        "goal_number": "the goal's number as the family sees it (1, 2, ...); "
+                       "empty for a retired goal not shown to them",
         "goal": "the goal, in the parent's words",
         "set_on": "the day the goal was set",
         "retired_on": "the day it was put aside, empty if still worked on",
@@ -115,7 +116,8 @@ def table_frames(case: Case, principles: Principles, instruments: Mapping[str, I
             "caption": c.strengths_caption, "file": _blank(c.exported),
         } for c in clips),
         "reflections": ({
-            "clip": clip_name(clip_by_id[r.clip_id], films[clip_by_id[r.clip_id].recording_id]), "cycle": films[clip_by_id[r.clip_id].recording_id].cycle,
+            "clip": clip_name(clip_by_id[r.clip_id], films[clip_by_id[r.clip_id].recording_id]),
+            "cycle": films[clip_by_id[r.clip_id].recording_id].cycle,
             "prompt": r.prompt, "words": r.words, "date": r.said_on.isoformat(),
         } for r in case.reflections),
         "goals": _goal_rows(case),

@@ -39,10 +39,7 @@ CAPTION_LABELS = {CaptionSource.NAMING: "the positive naming", CaptionSource.WOR
 
 def caption_texts(case: Case, clip: Clip, source: CaptionSource) -> list[str]:
     """The texts to caption ``clip`` with, in order; empty when there is nothing to say."""
-    if source is CaptionSource.NAMING:
-        texts = [clip.naming]
-    else:
-        texts = [r.words for r in case.reflections_of(clip.id)]
+    texts = [clip.naming] if source is CaptionSource.NAMING else [r.words for r in case.reflections_of(clip.id)]
     return [t for t in texts if t.strip()]
 
 

@@ -70,8 +70,8 @@ def cut_args(source: Path, start: float, end: float, target: Path, *, has_audio:
     else:  # a silent track, so every clip has the same streams and can be joined
         args += ["-f", "lavfi", "-i", SILENCE]
         audio_map = ["-map", "1:a:0"]
-    return args + [
-        "-map", "0:v:0", *audio_map, "-sn", "-dn",
+    return [
+        *args, "-map", "0:v:0", *audio_map, "-sn", "-dn",
         "-vf", "setpts=PTS-STARTPTS,scale=trunc(iw/2)*2:trunc(ih/2)*2",  # x264 needs even sizes
         "-fps_mode", "cfr", "-r", str(rate), *VIDEO_OUT, *AUDIO_OUT,
         "-t", length, "-frames:v", str(stop - first), *TAIL, str(target),

@@ -15,6 +15,7 @@ once if the workbook died (see :mod:`vig_core.storage.recovery`).
 from __future__ import annotations
 
 import atexit
+import contextlib
 import ctypes
 import functools
 import logging
@@ -86,10 +87,8 @@ def _end_running() -> None:
     with _running_lock:
         procs = list(_running)
     for proc in procs:
-        try:
+        with contextlib.suppress(OSError):
             os.killpg(proc.pid, signal.SIGKILL) if os.name == "posix" else proc.kill()
-        except OSError:
-            pass
 
 
 def run_ffmpeg(args: list[str], target: Path, duration: float, on_progress: Progress | None = None) -> Path:

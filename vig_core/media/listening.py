@@ -60,7 +60,7 @@ PITCH_JUMP = 1.2  # ratio between neighbouring voiced runs that parts two stretc
 Progress = Callable[[float], None]
 
 
-class NoSound(MediaError):
+class NoSound(MediaError):  # noqa: N818 - what happened, as the page says it
     """The film has no sound track, so there is nothing to listen to."""
 
 
@@ -174,7 +174,8 @@ class _ChunkHearing:
                 continue
             # Frames are one step apart: placed from the first one, as rounding each time on its
             # own can put two frames in one slot when they fall half-way between slots.
-            slots = round((begins + start / RATE + pitch.xs()[0]) / PITCH_STEP) - first_frame + np.arange(len(frequency))
+            first_slot = round((begins + start / RATE + pitch.xs()[0]) / PITCH_STEP) - first_frame
+            slots = first_slot + np.arange(len(frequency))
             inside = (slots >= 0) & (slots < len(frames))
             frames[slots[inside]] = frequency[inside]
         self._pitch.append(frames)

@@ -48,7 +48,8 @@ def plan_import(info: MediaInfo, source: Path, target: Path) -> ImportPlan:
         and not info.variable_rate
     )
     if can_copy:
-        return ImportPlan("remux", "already H.264/AAC: copied into a fresh MP4", common_in + maps + ["-c", "copy"] + tail)
+        return ImportPlan("remux", "already H.264/AAC: copied into a fresh MP4",
+                          [*common_in, *maps, "-c", "copy", *tail])
     fps = output_fps(info)
     reasons = []
     if info.video_codec not in PLAYABLE_VIDEO:
@@ -67,7 +68,8 @@ def plan_import(info: MediaInfo, source: Path, target: Path) -> ImportPlan:
         "-fps_mode", "cfr", "-r", str(fps), "-g", str(fps), "-keyint_min", str(fps), "-sc_threshold", "0",
     ]
     audio = ["-c:a", "aac", "-b:a", "128k", "-ac", "2"] if info.audio_codec else []
-    return ImportPlan("transcode", "converted for the browser: " + ", ".join(reasons), common_in + maps + video + audio + tail)
+    return ImportPlan("transcode", "converted for the browser: " + ", ".join(reasons),
+                      [*common_in, *maps, *video, *audio, *tail])
 
 
 def progress_fraction(out_time_us: int, duration: float) -> float:

@@ -14,7 +14,7 @@ workbook's internal name for it (an upload is kept under a random one).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from fractions import Fraction
 from pathlib import Path
 
@@ -82,7 +82,7 @@ def probe(path: Path, name: str | None = None) -> MediaInfo:
                 height=video.codec_context.height,
                 fps=float(base if variable else rate),  # the nominal rate of an uneven film
                 pix_fmt=video.codec_context.pix_fmt or "",
-                rotation=int(round(first.rotation or 0)) % 360,
+                rotation=round(first.rotation or 0) % 360,
                 audio_codec=audio,
                 variable_rate=variable,
                 stream=video.index,
@@ -143,7 +143,7 @@ def filming_day(tags: dict[str, str], *, today: date | None = None) -> date | No
         except ValueError:
             continue
         if key == "creation_time":
-            stamp = (stamp if stamp.tzinfo else stamp.replace(tzinfo=timezone.utc)).astimezone()
+            stamp = (stamp if stamp.tzinfo else stamp.replace(tzinfo=UTC)).astimezone()
         if EARLIEST_FILMING <= stamp.date() <= today + timedelta(days=1):
             return stamp.date()
     return None

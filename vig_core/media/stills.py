@@ -88,7 +88,7 @@ def grab_args(video: Path, seek: float, max_width: int | None) -> list[str]:
     if max_width:
         # Only ever shrink; -1 keeps the shape.
         args += ["-vf", f"scale=w='min(iw,{int(max_width)})':h=-1"]
-    return args + ["-f", "image2pipe", "-c:v", "png", "-"]
+    return [*args, "-f", "image2pipe", "-c:v", "png", "-"]
 
 
 def _grab(video: Path, seek: float, max_width: int | None) -> bytes:

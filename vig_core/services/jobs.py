@@ -29,7 +29,7 @@ RUNNING, DONE, FAILED, CANCELLED = "running", "done", "failed", "cancelled"
 UNEXPECTED = "Something went wrong with this work; nothing was saved. Please try again."
 
 
-class JobBusy(VigError):
+class JobBusy(VigError):  # noqa: N818 - what happened, as the page says it
     """The same work (same key) is running already."""
 
 
@@ -112,7 +112,7 @@ class Jobs:
             job.state = CANCELLED
         except VigError as error:
             job.message, job.state = str(error), FAILED
-        except Exception:  # noqa: BLE001 - the practitioner gets a sentence, the log the details
+        except Exception:
             log.exception("job %s failed", job.label)
             job.message, job.state = UNEXPECTED, FAILED
 

@@ -212,7 +212,7 @@ class AppLock:
         if self._on_lock:
             try:
                 self._on_lock()
-            except Exception:  # noqa: BLE001 - locking must never fail
+            except Exception:
                 log.exception("forgetting what was served before the lock failed")
 
     def unlock(self, passphrase: str) -> None:

@@ -165,7 +165,8 @@ def import_key(case_id: str, fingerprint: str) -> str:
 
 
 def _busy(name: str) -> ValidationError:
-    return ValidationError(f"“{name}” is being imported into this case already; it appears in the list when it is done.")
+    return ValidationError(f"“{name}” is being imported into this case already; "
+                           "it appears in the list when it is done.")
 
 
 def refuse_while_importing(case_id: str, fingerprint: str, name: str) -> None:

@@ -25,7 +25,7 @@ import time
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -100,7 +100,7 @@ def backup(root: Path, out: Path, *, media: bool = True,
                 report(min(done / total, 0.99))
         manifest = {
             "format": FORMAT, "format_version": FORMAT_VERSION,
-            "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "created": datetime.now(UTC).isoformat(timespec="seconds"),
             "schema_version": SCHEMA_VERSION, "media": media, "files": files,
         }
         archive.writestr(zip_entry(MANIFEST, time.time(), compress=True), json.dumps(manifest, indent=1))

@@ -70,7 +70,8 @@ def save_own_instrument(data_root: Path, content: bytes, file_name: str) -> Inst
 def forget_own_instrument(data_root: Path, instrument_id: str) -> bool:
     """Remove this installation's own definition (a shipped one of the same id comes back); also a
     file the folder holds under a name that is no id at all, which was never used but listed to remove."""
-    return remove_own_definition(data_root, INSTRUMENTS.own_folder, instrument_id)  # only a file that is there, never a path
+    # only a file that is there, never a path
+    return remove_own_definition(data_root, INSTRUMENTS.own_folder, instrument_id)
 
 
 def save_own_prompt_set(data_root: Path, prompt_set: PromptSet) -> Path:

@@ -57,7 +57,10 @@ export default function (component) {
   }
   if (holder) holder.style.display = 'none';
   const shared = window.__vigTyping;
-  if (shared) { shared.component = component; return () => { if (shared.component === component) shared.component = null; }; }
+  if (shared) {
+    shared.component = component;
+    return () => { if (shared.component === component) shared.component = null; };
+  }
   const state = window.__vigTyping = { component, pending: {}, broken: {}, timer: null, since: 0 };
   const send = () => {
     clearTimeout(state.timer);
@@ -109,7 +112,8 @@ export default function (component) {
   }, true);
   // A page link clicked while a box has the cursor: leaving the box sends its text, and that
   // run swallowed the change of page. Click once more when the run has ended, if still here.
-  const pageLink = (event) => event.target instanceof Element && event.target.closest('a[data-testid="stPageLink-NavLink"]');
+  const pageLink = (event) => event.target instanceof Element
+    && event.target.closest('a[data-testid="stPageLink-NavLink"]');
   document.addEventListener('pointerdown', (event) => {
     const box = document.activeElement;
     state.fromBox = Boolean(pageLink(event)) && (box instanceof HTMLTextAreaElement || box instanceof HTMLInputElement);
@@ -197,7 +201,7 @@ def keep_typed(key: str, text: str, *, quiet: bool) -> str | None:
         if not quiet:
             session.flash("error", str(error))
         return None
-    except Exception:  # noqa: BLE001 - the practitioner gets a sentence, the log the details
+    except Exception:
         log.exception("saving a text box failed")
         if not quiet:
             session.flash("error", session.GENERIC_ERROR)
@@ -265,7 +269,7 @@ def _watch() -> None:
         app_lock.touch()  # typing, or a film playing in this visible page, is use: the idle time starts again
     locked = app_lock.is_locked()
     redraw = fresh and isinstance(typed.get("texts"), dict) and keep_reported(typed["texts"], locked=locked)
-    redraw = fresh and tell_mended(typed.get("broken")) or redraw
+    redraw = (fresh and tell_mended(typed.get("broken"))) or redraw
     if locked or redraw or _changed_elsewhere():
         st.rerun(scope="app")
 

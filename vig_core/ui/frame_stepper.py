@@ -50,7 +50,8 @@ export default function ({ parentElement, setStateValue }) {
     }
     state.box = box;
     const typing = 'input, textarea, select, [contenteditable=""], [contenteditable="true"], [role="slider"], ' +
-                   '[role="combobox"], [role="listbox"], [role="option"], [role="tab"], [role="radio"], [role="menuitem"]';
+                   '[role="combobox"], [role="listbox"], [role="option"], [role="tab"], [role="radio"], ' +
+                   '[role="menuitem"]';
     const onKey = (event) => {
       const frames = { ArrowLeft: -1, ArrowRight: 1 }[event.key];
       if (!frames || event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
@@ -101,7 +102,8 @@ def frame_stepper(key: str, on_step: Callable[[int], None]) -> None:
     with the frames pressed since the last time: negative is back, never 0."""
 
     def changed() -> None:
-        frames = new_frames((st.session_state.get(key) or {}).get("steps"), st.session_state.setdefault(APPLIED_KEY, {}))
+        reported = (st.session_state.get(key) or {}).get("steps")
+        frames = new_frames(reported, st.session_state.setdefault(APPLIED_KEY, {}))
         if frames:
             on_step(frames)
 

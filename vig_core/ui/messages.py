@@ -91,6 +91,6 @@ def contained(what: str, remedy: str = "") -> Iterator[None]:
         yield
     except VigError as error:
         st.error(plain(f"{what} could not be shown: {error} {remedy}".strip()))
-    except Exception:  # noqa: BLE001 - one bad record or definition must not take the page with it
+    except Exception:
         log.exception("one item of a page could not be drawn")
         st.error(plain(f"{what} could not be shown; the rest of the page is complete. {remedy}".strip()))

@@ -146,7 +146,7 @@ def guarded(action: Callable[..., Any]) -> Callable[..., Any]:
             return result
         except VigError as error:
             flash("error", str(error))
-        except Exception:  # noqa: BLE001 - last line of defence for the practitioner
+        except Exception:
             log.exception("action %s failed", getattr(action, "__name__", action))
             flash("error", GENERIC_ERROR)
         return None

@@ -29,7 +29,8 @@ CLIENT_VIEW_CSS = """
 }
 [data-testid="stMain"] h1 { font-size: 2.6rem !important; }
 [data-testid="stMain"] h2, [data-testid="stMain"] h3 { font-size: 2rem !important; }
-[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p { color: #374151 !important; opacity: 1 !important; }
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p {
+  color: #374151 !important; opacity: 1 !important; }
 [data-testid="stMainBlockContainer"] { padding-top: 2rem !important; }
 </style>
 """

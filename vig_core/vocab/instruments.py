@@ -15,6 +15,7 @@ skipped and the rest keep working.
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass
 from pathlib import Path
@@ -297,7 +298,7 @@ def _parse_bands(raw: object, low: float, high: float, problems: _Problems) -> t
         if band["from"] < low or band["to"] > high:
             problems.add(f"band {n}", f"goes outside the score range {low} to {high}")
         bands.append(Band(band["from"], band["to"], band["label"].strip()))
-    for first, second in zip(bands, bands[1:]):
+    for first, second in itertools.pairwise(bands):
         if second.low <= first.high:
             problems.add("“bands”", f"overlap (“{first.label}” and “{second.label}”); list them low to high")
     return tuple(bands)
