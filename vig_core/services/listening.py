@@ -22,13 +22,14 @@ from vig_core.case.episodes import Suggestion, TurnTaking, suggestions, turn_tak
 from vig_core.case.film import Moment, Turn, on_frame
 from vig_core.case.voices import Listening, VoiceCorrection
 from vig_core.errors import NotFoundError, StoreError, ValidationError
-from vig_core.media.listening import listen
+from vig_core.media.listening import NoSound, listen
 from vig_core.services.jobs import JOBS, RUNNING, Job, JobBusy
 from vig_core.storage.listening import ListeningRecord, listening_lock, read_listening, save_listening
 from vig_core.storage.store import CaseStore
 
 LOWEST_CORRECTION_HZ, HIGHEST_CORRECTION_HZ = 75.0, 700.0  # the engine hears pitch only in this range
 NOT_HEARD = "This film has not been listened to yet; its suggestions appear once the workbook has heard it."
+NO_SOUND = "This film has no sound, so the workbook cannot listen for conversation in it."
 NOT_OFFERED = "That suggestion is no longer offered (the voices may have been corrected); choose another."
 
 Progress = Callable[[float], None]
@@ -74,6 +75,8 @@ def listen_now(store: CaseStore, case_id: str, recording_id: str, progress: Prog
     found = heard(store, case_id, recording_id)
     if found is not None:
         return found
+    if not store.load(case_id).recording(recording_id).has_audio:
+        raise NoSound(NO_SOUND)
     _listen_and_keep(store, case_id, recording_id, progress)
     found = heard(store, case_id, recording_id)
     if found is None:  # written, yet not readable as current: the engine and its version disagree
