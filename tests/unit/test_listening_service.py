@@ -6,18 +6,22 @@ service then has to offer, accept, dismiss and regroup from the file alone."""
 from __future__ import annotations
 
 import json
+import zipfile
 from dataclasses import replace
-from datetime import datetime
+from datetime import date, datetime
 
 import pytest
+from conftest import make_case
 
-from tests.conftest import make_case
 from vig_core.case.episodes import suggestions
 from vig_core.case.film import Recording, Turn
 from vig_core.case.voices import LISTENING_VERSION, Listening, Stretch, VoiceCorrection, voice_boundary
 from vig_core.errors import NotFoundError, ValidationError
+from vig_core.exports.bundle import export_case_bundle
 from vig_core.services import listening as service
+from vig_core.services.erasure import erase_case, erase_films, what_goes_with_films
 from vig_core.services.recordings import remove_recording
+from vig_core.storage.backup import backup
 from vig_core.storage.listening import ListeningRecord, listening_path, read_listening, save_listening
 
 CHILD, MOTHER = 320.0, 215.0
@@ -159,3 +163,28 @@ def test_the_listening_goes_with_its_film_and_is_not_written_back(store, filmed)
         keep(store, filmed, conversation())
     assert not listening_path(store, filmed, "r1").parent.exists()
     assert service.heard(store, filmed, "r1") is None
+
+
+def test_a_backup_with_the_films_carries_the_listening_and_the_family_copy_leaves_it_out(store, filmed, tmp_path):
+    keep(store, filmed, conversation(), dismissed=["10.00-12.50"])
+    (listening_path(store, filmed, "r1").parent / "film.mp4").write_bytes(b"not really a film")
+    inside = f"cases/{filmed}/recordings/r1/listening.json"
+    with zipfile.ZipFile(backup(store.root, tmp_path / "all.zip").path) as archive:
+        assert json.loads(archive.read(inside))["dismissed"] == ["10.00-12.50"]
+    with zipfile.ZipFile(backup(store.root, tmp_path / "records.zip", media=False).path) as archive:
+        assert inside not in archive.namelist()  # it goes with the films it was heard in
+    with zipfile.ZipFile(export_case_bundle(store, filmed, tmp_path / "family.zip").path) as archive:
+        names = archive.namelist()
+    assert "media/recordings/r1/film.mp4" in names
+    assert not [n for n in names if "listening" in n]
+
+
+def test_erasing_the_films_or_the_case_erases_the_listening_and_says_the_same(store, filmed):
+    keep(store, filmed, conversation())
+    service.accept_suggestion(store, filmed, "r1", "10.00-12.50")
+    assert what_goes_with_films(store.load(filmed)).startswith("the films: 1 film, 1 moment, 1 clip")
+    erase_films(store, filmed, date(2026, 3, 1))
+    assert not (store.case_folder(filmed) / "recordings").exists()
+    assert service.heard(store, filmed, "r1") is None
+    erase_case(store, filmed, date(2026, 3, 2))
+    assert not store.case_folder(filmed).exists()
