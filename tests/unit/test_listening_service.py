@@ -6,6 +6,7 @@ service then has to offer, accept, dismiss and regroup from the file alone."""
 from __future__ import annotations
 
 import json
+import threading
 import zipfile
 from dataclasses import replace
 from datetime import date, datetime
@@ -20,9 +21,12 @@ from vig_core.errors import NotFoundError, ValidationError
 from vig_core.exports.bundle import export_case_bundle
 from vig_core.services import listening as service
 from vig_core.services.erasure import erase_case, erase_films, what_goes_with_films
+from vig_core.services.jobs import DONE, JOBS
 from vig_core.services.recordings import remove_recording
 from vig_core.storage.backup import backup
 from vig_core.storage.listening import ListeningRecord, listening_path, read_listening, save_listening
+from vig_core.storage.restore import restore
+from vig_core.storage.store import CaseStore
 
 CHILD, MOTHER = 320.0, 215.0
 
@@ -171,6 +175,8 @@ def test_a_backup_with_the_films_carries_the_listening_and_the_family_copy_leave
     inside = f"cases/{filmed}/recordings/r1/listening.json"
     with zipfile.ZipFile(backup(store.root, tmp_path / "all.zip").path) as archive:
         assert json.loads(archive.read(inside))["dismissed"] == ["10.00-12.50"]
+    restore(tmp_path / "all.zip", tmp_path / "restored")
+    assert service.heard(CaseStore(tmp_path / "restored"), filmed, "r1").dismissed == {"10.00-12.50"}
     with zipfile.ZipFile(backup(store.root, tmp_path / "records.zip", media=False).path) as archive:
         assert inside not in archive.namelist()  # it goes with the films it was heard in
     with zipfile.ZipFile(export_case_bundle(store, filmed, tmp_path / "family.zip").path) as archive:
@@ -188,3 +194,48 @@ def test_erasing_the_films_or_the_case_erases_the_listening_and_says_the_same(st
     assert service.heard(store, filmed, "r1") is None
     erase_case(store, filmed, date(2026, 3, 2))
     assert not store.case_folder(filmed).exists()
+
+
+def test_two_accepts_at_once_make_one_moment(store, filmed):
+    keep(store, filmed, conversation())
+    made: list = []
+    threads = [threading.Thread(target=lambda: made.append(service.accept_suggestion(store, filmed, "r1",
+                                                                                     "40.00-45.00")))
+               for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    case = store.load(filmed)
+    assert len(made) == 4 and {m.id for m in made} == {case.moments[0].id}
+    assert len(case.moments) == 1 and len(case.clips) == 1
+
+
+def test_the_job_is_started_once_and_not_again_once_heard(store, filmed, monkeypatch):
+    gate, heard_films = threading.Event(), []
+
+    def listen(path, progress=None, cancelled=None):
+        heard_films.append(path)
+        gate.wait(10)
+        return conversation()
+
+    monkeypatch.setattr(service, "listen", listen)
+    job = service.start_listening(store, filmed, "r1")
+    try:
+        assert job.key == service.listening_job_key(filmed, "r1") and job.owner == service.listening_owner(filmed)
+        assert service.start_listening(store, filmed, "r1") is job
+    finally:
+        gate.set()
+    JOBS.wait(job, timeout=10)
+    assert job.state == DONE and job.result == 2
+    assert heard_films == [store.case_folder(filmed) / "recordings" / "r1" / "film.mp4"]
+    assert service.start_listening(store, filmed, "r1") is None
+    JOBS.forget(job)
+
+
+def test_a_new_hearing_keeps_the_correction_and_decisions_made(store, filmed, monkeypatch):
+    keep(store, filmed, conversation(version=LISTENING_VERSION - 1), correction=VoiceCorrection(boundary_hz=260.0),
+         dismissed=["10.00-12.50"])
+    monkeypatch.setattr(service, "listen", lambda path, progress=None, cancelled=None: conversation())
+    found = service.listen_now(store, filmed, "r1")
+    assert found.listening.current and found.correction.boundary_hz == 260.0 and found.dismissed == {"10.00-12.50"}

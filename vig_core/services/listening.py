@@ -108,7 +108,9 @@ def start_listening(store: CaseStore, case_id: str, recording_id: str) -> Job | 
     """Hear the film in the background; ``None`` when a current result is stored already.
 
     A second call while the film is being heard returns the job under way. A film without
-    sound makes a job that fails with a plain sentence (the page may check ``has_audio`` first)."""
+    sound makes a job that fails with a plain sentence (the page may check ``has_audio`` first).
+    The job's result is the number of suggestions open once it is done; its owner is
+    :func:`listening_owner`, and a finished one is forgotten when the film is asked for again."""
     recording = store.load(case_id).recording(recording_id)  # an unknown case or film: NotFoundError
     if heard(store, case_id, recording_id) is not None:
         return None
@@ -124,6 +126,8 @@ def start_listening(store: CaseStore, case_id: str, recording_id: str) -> Job | 
         running = JOBS.running(key)
         if running is not None:
             return running
+        if heard(store, case_id, recording_id) is not None:
+            return None  # another tab's job finished meanwhile
         try:
             return JOBS.start(owner, f"Listening to “{recording.title}”", work, key=key, cancellable=True)
         except JobBusy:
