@@ -1,7 +1,7 @@
 """``python -m vig_core``: the workbook's command line.
 
 Subcommands: demo, data-dir, import-recording, export-clips,
-validate-instrument, backup, restore, erase, export-case, export, remove-passphrase.
+validate-instrument, backup, restore, erase, export-case, export, suggest, remove-passphrase.
 Each prints plain results on stdout, a plain error on stderr, and
 exits non-zero on failure; no traceback for errors a person can fix.
 """
@@ -9,6 +9,7 @@ exits non-zero on failure; no traceback for errors a person can fix.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from datetime import date
 from pathlib import Path
@@ -20,6 +21,7 @@ from vig_core.exports.webvtt import CaptionSource
 from vig_core.services.clips import export_cycle
 from vig_core.services.demo import ensure_demo_cases
 from vig_core.services.erasure import erase_case, erase_films, what_goes, what_goes_with_films
+from vig_core.services.listening import listen_now, open_suggestions
 from vig_core.services.lock import PASSPHRASE_HASH
 from vig_core.services.recordings import KEEP_ORIGINALS, default_cycle, import_recording
 from vig_core.storage.backup import backup
@@ -80,10 +82,26 @@ def build_parser() -> argparse.ArgumentParser:
     exporting_for.add_argument("--captions", choices=[c.value for c in CaptionSource], default=CaptionSource.NAMING,
                                help="for vtt: caption each clip with the positive naming (default) or the "
                                     "parent's words")
+    suggesting = commands.add_parser("suggest", help="listen to a film (or take what was heard before) and print "
+                                     "the serve-and-return moments it suggests: start end turns, in seconds")
+    suggesting.add_argument("--case", required=True, metavar="CASE_ID")
+    suggesting.add_argument("--recording", required=True, metavar="RECORDING_ID")
+    suggesting.add_argument("--json", action="store_true", help="print a JSON list of objects instead")
     forgetting = commands.add_parser("remove-passphrase", help="remove a forgotten passphrase (needs this "
                                      "computer account; the data itself was never encrypted by it)")
     forgetting.add_argument("--yes", action="store_true", help="confirm: without it nothing changes")
     return parser
+
+
+def suggestions_text(store: CaseStore, case_id: str, recording_id: str, *, as_json: bool) -> str:
+    """The film's open suggestions, heard now if need be: ``start end turns`` a line, or a JSON list."""
+    listen_now(store, case_id, recording_id)
+    found = open_suggestions(store, case_id, recording_id)
+    if as_json:
+        return json.dumps([{"start": s.start, "end": s.end, "turns": s.turns, "clip_start": s.clip_start,
+                            "clip_end": s.clip_end, "answered_after": s.answered_after, "reason": s.reason,
+                            "key": s.key} for s in found], indent=1)
+    return "\n".join(f"{s.start:.2f} {s.end:.2f} {s.turns}" for s in found)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -133,6 +151,10 @@ def main(argv: list[str] | None = None) -> int:
             paths = export(CaseStore(data_root()), args.case, args.format, args.out, keep_names=args.keep_names,
                            captions=args.captions)
             print("\n".join(str(path) for path in paths))
+        elif args.command == "suggest":
+            text = suggestions_text(CaseStore(data_root()), args.case, args.recording, as_json=args.json)
+            if text:
+                print(text)
         elif args.command == "remove-passphrase":
             if not args.yes:
                 print("Would remove the passphrase. Nothing changed: add --yes to remove it.", file=sys.stderr)

@@ -13,6 +13,9 @@ bundle gives it in forms they can open without the workbook:
 * ``media/...``: the films, clips, stills and exported films of the case folder
   (optional), streamed in and stored uncompressed: they are compressed already
   and may be gigabytes, so they are never read into memory.
+  What the workbook heard in a film (``listening.json`` beside it) is left out: its
+  suggestions are the practitioner's working notes, and the accepted ones are in the
+  case as ordinary moments already.
 * any other record kept beside ``case.json`` in the case folder (such as the
   case's activity log), as it is, read under the same lock: a copy of
   *everything* held must not depend on this module knowing every file's name.
@@ -42,7 +45,7 @@ from vig_core.storage.backup import CHUNK, file_size, walk_files, zip_entry
 from vig_core.storage.codec import to_record
 from vig_core.storage.files import atomic_file, plain_os_error
 from vig_core.storage.jsonfiles import file_lock
-from vig_core.storage.layout import CASE_FILE
+from vig_core.storage.layout import CASE_FILE, LISTENING_FILE
 from vig_core.storage.paths import case_file_name, check_new_files
 from vig_core.storage.store import CaseStore
 from vig_core.vocab.instruments import load_instruments
@@ -108,7 +111,7 @@ def _snapshot(store: CaseStore, case_id: str, media: bool) -> tuple[Case, dict[s
         case = store.load(case_id)
         for name, path, _ in walk_files(folder, folder, skip=LEFT_OUT):
             if "/" in name:
-                if media:
+                if media and not _heard_only(name):
                     files.append((f"{MEDIA_DIR}/{name}", path))
             elif name != CASE_FILE:
                 try:
@@ -118,6 +121,12 @@ def _snapshot(store: CaseStore, case_id: str, media: bool) -> tuple[Case, dict[s
                 except OSError as error:
                     raise plain_os_error(error, "exporting the case") from error
     return case, records, files
+
+
+def _heard_only(name: str) -> bool:
+    """Whether ``name`` (relative to the case's folder) is what was heard in a film (see module notes)."""
+    parts = name.split("/")
+    return len(parts) == 3 and parts[0] == "recordings" and parts[2] == LISTENING_FILE
 
 
 def _case_json(case: Case) -> bytes:

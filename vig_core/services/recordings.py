@@ -10,11 +10,15 @@ Each recording keeps a fingerprint of the file it came from (size and a hash
 of its ends), so the same file is noticed again: while it is being imported
 into a case a second import is refused, and afterwards the practitioner is
 asked before a duplicate is made.
+
+A film with sound imported in the background is then heard in a job of its own
+(:mod:`.listening`), for the serve-and-return moments it suggests.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import shutil
 import threading
@@ -26,14 +30,17 @@ from typing import BinaryIO
 from vig_core.case.consent_rules import Use, require
 from vig_core.case.film import Recording
 from vig_core.case.record import Case
-from vig_core.errors import ValidationError
+from vig_core.errors import ValidationError, VigError
 from vig_core.media.ffmpeg import run_ffmpeg
 from vig_core.media.plan import plan_import
 from vig_core.media.probe import MediaError, probe
 from vig_core.services.jobs import JOBS, Job, JobBusy
+from vig_core.services.listening import start_listening
 from vig_core.storage.files import Writing, new_private_file, plain_os_error
 from vig_core.storage.store import CaseStore
 from vig_core.text import MAX_TITLE_TEXT, displayable, new_id
+
+log = logging.getLogger("vig_workbook.recordings")
 
 KEEP_ORIGINALS = "keep_originals"  # installation setting: keep the imported file beside its copy
 PLAYABLE_NAME = "film.mp4"
@@ -191,11 +198,14 @@ def start_import(store: CaseStore, case_id: str, cycle: int, source: Path, *, na
 
     def work(report: Progress) -> Recording:
         try:
-            return import_recording(store, case_id, cycle, source, keep_original=keep_original, on_progress=report,
-                                    original_name=name)
+            recording = import_recording(store, case_id, cycle, source, keep_original=keep_original,
+                                         on_progress=report, original_name=name)
         finally:
             if uploaded:
                 discard_upload(source)
+        if recording.has_audio:
+            listen_after_import(store, case_id, recording.id)
+        return recording
 
     try:
         return JOBS.start(owner, f"Importing “{name}” into cycle {cycle}", work, key=import_key(case_id, fingerprint))
@@ -203,6 +213,15 @@ def start_import(store: CaseStore, case_id: str, cycle: int, source: Path, *, na
         if uploaded:
             discard_upload(source)
         raise _busy(name) from None
+
+
+def listen_after_import(store: CaseStore, case_id: str, recording_id: str) -> None:
+    """Start hearing a newly imported film for its suggestions (a job of its own, so the import
+    is done at once); a failure to start is the listening's, never the import's."""
+    try:
+        start_listening(store, case_id, recording_id)
+    except VigError as error:
+        log.warning("listening to a new film could not start: %s", error)
 
 
 def _copy(source: Path, target: Path, report: Progress) -> None:
