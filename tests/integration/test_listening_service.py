@@ -13,10 +13,10 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+
 from conftest import ROOT, make_case
 from conversation_films import make_film, score, tools_missing
 from media_fixtures import make
-
 from vig_core.case.consent import ConsentKind
 from vig_core.services import listening as service
 from vig_core.services.jobs import DONE, JOBS, RUNNING

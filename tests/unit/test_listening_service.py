@@ -12,8 +12,8 @@ from dataclasses import replace
 from datetime import date, datetime
 
 import pytest
-from conftest import make_case
 
+from conftest import make_case
 from vig_core.case.episodes import suggestions
 from vig_core.case.film import Recording, Turn
 from vig_core.case.voices import LISTENING_VERSION, Listening, Stretch, VoiceCorrection, voice_boundary
