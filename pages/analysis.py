@@ -217,7 +217,8 @@ if selected:
 
 
 def typed_time(key: str) -> float | None:
-    """The time typed in the box ``key`` (minutes:seconds or seconds); None, with a word beside the box, if unreadable."""
+    """The time typed in the box ``key`` (minutes:seconds or seconds); None, with a word beside the box,
+    if unreadable."""
     try:
         return parse_time(st.session_state[key])
     except ValidationError as error:
