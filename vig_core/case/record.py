@@ -5,7 +5,9 @@ the parent's goals with their rating history, and the planned cycles of
 filming and shared review. The classes hold the rules of the method (goals
 rated 0 to 10, consent for training only in writing, a shared review never
 before its filming) and raise :class:`ValidationError` with a sentence a
-practitioner can act on. They never touch the disk; see ``store``.
+practitioner can act on. They never touch the disk; see :mod:`vig_core.storage.store`.
+The record is split by concern (cycles, consent, conversation, goals, the films'
+work) into the modules beside this one.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ Warm and plain, for the parent to keep: their goals with the first and the
 latest rating, the words they chose to celebrate, stills of the moments seen
 (only where they have consented to keep clips), what they said at the ending,
 and their goals for the future. Like the strengths record (see
-:mod:`strengths`) it is plain HTML with the stills embedded, every text
+:mod:`vig_core.printables.strengths`) it is plain HTML with the stills embedded, every text
 escaped, print styles and no script or outside resource: one file to print or
 save as PDF from the browser.
 

@@ -13,7 +13,7 @@ Bands come from the instrument's definition and are shaded in soft neutral
 colours, never red or green: the band's label says what it means. Nothing the
 practitioner wrote privately (notes, review notes) ever appears in a figure.
 
-Pure functions over :mod:`outcomes` results and a :class:`~vig_core.case.record.Case`;
+Pure functions over :mod:`vig_core.case.outcomes` results and a :class:`~vig_core.case.record.Case`;
 the pages only hand the figures to Streamlit. Conventions the pages and tests
 rely on: the measure trace is named ``"Score"``; goal traces are named
 ``"Goal n"`` (n from ``case.numbered_goals``: retired goals only when shown) with the goal's id as
