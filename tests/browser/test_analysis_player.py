@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from browser.conftest import answering, free_port, settle
+from browser.helpers import answering, free_port, settle
 from conftest import ROOT
 from media_fixtures import ffmpeg
 
