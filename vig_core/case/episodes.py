@@ -57,6 +57,14 @@ class Suggestion:
     adult_pitch_hz: float
 
     @property
+    def key(self) -> str:
+        """What names it across runs and regroupings: its span, to a hundredth of a second.
+
+        The practitioner's accept and dismiss decisions are kept by this key, so it must not
+        change while the same exchange is found again (the times are rounded already)."""
+        return f"{self.start:.2f}-{self.end:.2f}"
+
+    @property
     def reason(self) -> str:
         """Why it was suggested, in one plain sentence."""
         wait = "at once" if self.answered_after < 0.05 else f"{self.answered_after:.1f} s later"

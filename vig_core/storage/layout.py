@@ -12,6 +12,7 @@ Layout under the data root (see :mod:`.paths`)::
     cases/<case id>/case.json one TinyDB file per case
     cases/<case id>/activity.jsonl  which parts of the case changed when (see case.activity)
     cases/<case id>/recordings/<recording id>/film.mp4   playable copy (+ original if kept)
+    cases/<case id>/recordings/<recording id>/listening.json  what was heard in it (see .listening)
     cases/<case id>/exports/cycle-<n>/...                clips, compiled film, stills
     cases/<case id>/uploads/...                          uploads not yet imported
 
@@ -31,6 +32,7 @@ CASES_FOLDER = "cases"
 CASE_FILE = "case.json"
 ACTIVITY_LOG = "activity.jsonl"  # in a case's folder: which parts of the case changed when
 MEDIA_FOLDERS = ("recordings", "exports", "uploads")  # a case's films, clips, stills and unfinished uploads
+LISTENING_FILE = "listening.json"  # in a recording's folder: its sound heard, and the decisions on it
 
 ERASING = ".erasing.json"  # in a case's folder: the case is being erased (with the deletion log's line)
 ERASING_FILMS = ".erasing-films.json"  # in a case's folder: its films are being erased
