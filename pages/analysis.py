@@ -9,15 +9,16 @@ same named service as the *Mark moment* button.
 import streamlit as st
 
 from vig_core.case import text_fields
-from vig_core.case.film import MAX_MOMENT_NOTE, Turn, clip_name, on_frame
+from vig_core.case.film import MAX_MOMENT_NOTE, Moment, Turn, clip_name, on_frame
 from vig_core.case.frames import TIME_CHARS, format_time, parse_time
 from vig_core.errors import ValidationError
 from vig_core.services import analysis
 from vig_core.storage.paths import data_root
 from vig_core.ui import messages, routes, session
-from vig_core.ui.analysis_player import PlayerEvent, analysis_player, seek_player
-from vig_core.ui.analysis_view import timeline_clips, timeline_legend, timeline_moments
+from vig_core.ui.analysis_player import PlayerEvent, analysis_player, peaks_bytes, seek_player
+from vig_core.ui.analysis_view import timeline_clips, timeline_legend, timeline_moments, timeline_suggestions
 from vig_core.ui.frame_stepper import frame_stepper
+from vig_core.ui.listening_panel import SUGGESTIONS, Listened, accept, dismiss, listening_section, read_listened
 from vig_core.ui.media import ANALYSIS_RECORDING_KEY, media_url, still
 from vig_core.ui.widgets import autosave_text, case_title, confirm_button, plain, require_case, shown
 from vig_core.vocab.principles import load_principles
@@ -44,6 +45,8 @@ rid = st.selectbox("Recording", ids, key=ANALYSIS_RECORDING_KEY,
 recording = case.recording(rid)
 player_key, position_key, reported_key = f"player-{rid}", f"position-{rid}", f"reported-{rid}"
 offset = analysis.reaction_offset(session.settings())
+private = not session.in_client_view()  # what the sound suggests is the practitioner's alone
+listened = read_listened(case.id, rid) if private else Listened(None)
 
 
 def player_time() -> float:
@@ -66,6 +69,10 @@ def jump(seconds: float) -> None:
 def select(moment_id: str, seconds: float) -> None:
     st.session_state[MOMENT_KEY] = moment_id
     jump(seconds)
+
+
+def open_moment(moment: Moment) -> None:
+    select(moment.id, moment.time)
 
 
 def mark(seconds: float) -> None:
@@ -97,6 +104,10 @@ def on_player(event: PlayerEvent) -> None:
                 m.id == choice.item for m in case.moments_of(rid)):
             st.session_state[MOMENT_KEY] = choice.item
             st.session_state[position_key] = case.moment(choice.item).time
+        elif choice.kind == "suggestion" and choice.action == "accept":
+            messages.guarded(SUGGESTIONS, accept)(recording, choice.item, open_moment)
+        elif choice.kind == "suggestion" and choice.action == "dismiss":
+            messages.guarded(SUGGESTIONS, dismiss)(recording, choice.item)
 
 
 watch, listing = st.columns([3, 2])
@@ -106,7 +117,8 @@ with watch:
         media_url(case.id, recording.playable), fps=recording.fps, duration=recording.duration, key=player_key,
         moments=timeline_moments(moments, principles),
         clips=timeline_clips([c for c in case.clips if c.recording_id == rid], recording),
-        legend=timeline_legend(moments, principles), offset=offset, on_event=on_player)
+        suggestions=timeline_suggestions(listened.offered), legend=timeline_legend(moments, principles),
+        peaks=peaks_bytes(listened.peaks), offset=offset, on_event=on_player)
     player_time()  # a report that came with this run
     st.button("Mark moment", key="mark-moment", type="primary", icon=":material/bookmark_add:",
               on_click=messages.guarded("mark-moment", mark_button),
@@ -127,6 +139,8 @@ with listing:
         st.button(label, key=f"moment-{moment.id}", on_click=select, args=(moment.id, moment.time),
                   type="primary" if st.session_state.get(MOMENT_KEY) == moment.id else "secondary",
                   width="stretch")
+    if private:
+        listening_section(case.id, recording, listened, go_to=jump, opened=open_moment)
 
 
 def save_principles(moment_id: str, key: str) -> None:

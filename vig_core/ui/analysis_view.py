@@ -55,6 +55,6 @@ def suggestion_label(suggestion: Suggestion) -> str:
     return f"{suggestion.turns} turns. {suggestion.reason}"
 
 
-def timeline_suggestions(suggestions: Sequence[Suggestion], keys: Sequence[str]) -> list[TimelineSpan]:
+def timeline_suggestions(suggestions: Sequence[Suggestion]) -> list[TimelineSpan]:
     """Each open suggestion a span in the suggestions' lane, named by its key."""
-    return [TimelineSpan(key, s.start, s.end, suggestion_label(s)) for s, key in zip(suggestions, keys, strict=True)]
+    return [TimelineSpan(s.key, s.start, s.end, suggestion_label(s)) for s in suggestions]
