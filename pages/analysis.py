@@ -110,36 +110,38 @@ def on_player(event: PlayerEvent) -> None:
             messages.guarded(SUGGESTIONS, dismiss)(recording, choice.item)
 
 
-watch, listing = st.columns([3, 2])
-with watch:
-    moments = case.moments_of(rid)
-    analysis_player(
-        media_url(case.id, recording.playable), fps=recording.fps, duration=recording.duration, key=player_key,
-        moments=timeline_moments(moments, principles),
-        clips=timeline_clips([c for c in case.clips if c.recording_id == rid], recording),
-        suggestions=timeline_suggestions(listened.offered), legend=timeline_legend(moments, principles),
-        peaks=peaks_bytes(listened.peaks), offset=offset, on_event=on_player)
-    player_time()  # a report that came with this run
-    st.button("Mark moment", key="mark-moment", type="primary", icon=":material/bookmark_add:",
-              on_click=messages.guarded("mark-moment", mark_button),
-              help=f"Marks where the player is, less the reaction offset of {offset:.1f} s (Settings). "
-                   "Keyboard: M, whenever no text box has the focus.")
-    messages.show("mark-moment")
+# The player takes the page's whole width: the picture as large as the screen allows, and a
+# timeline wide enough to find a few seconds in a long film. Lists and coding come under it.
+moments = case.moments_of(rid)
+analysis_player(
+    media_url(case.id, recording.playable), fps=recording.fps, duration=recording.duration, key=player_key,
+    moments=timeline_moments(moments, principles),
+    clips=timeline_clips([c for c in case.clips if c.recording_id == rid], recording),
+    suggestions=timeline_suggestions(listened.offered), legend=timeline_legend(moments, principles),
+    peaks=peaks_bytes(listened.peaks), offset=offset, on_event=on_player)
+player_time()  # a report that came with this run
+st.button("Mark moment", key="mark-moment", type="primary", icon=":material/bookmark_add:",
+          on_click=messages.guarded("mark-moment", mark_button),
+          help=f"Marks where the player is, less the reaction offset of {offset:.1f} s (Settings). "
+               "Keyboard: M, whenever no text box has the focus.")
+messages.show("mark-moment")
+listing, heard_column = st.columns(2, gap="large")
 with listing:
-    st.subheader("Moments")
+    st.subheader("Moments", anchor=False)
     messages.show("moments")
-    moments = case.moments_of(rid)
     if not moments:
         st.caption("None yet: press M (or “Mark moment”) while watching.")
-    for moment in moments:
-        label = f"{format_time(moment.time, recording.fps)} · " + (
-            ", ".join(principles.title(p) for p in moment.principles) or "not coded yet")
-        if moment.working_point:
-            label += " · working point"
-        st.button(label, key=f"moment-{moment.id}", on_click=select, args=(moment.id, moment.time),
-                  type="primary" if st.session_state.get(MOMENT_KEY) == moment.id else "secondary",
-                  width="stretch")
-    if private:
+    with st.container(height=420 if len(moments) > 8 else "content", border=False):
+        for moment in moments:
+            label = f"{format_time(moment.time, recording.fps)} · " + (
+                ", ".join(principles.title(p) for p in moment.principles) or "not coded yet")
+            if moment.working_point:
+                label += " · working point"
+            st.button(label, key=f"moment-{moment.id}", on_click=select, args=(moment.id, moment.time),
+                      type="primary" if st.session_state.get(MOMENT_KEY) == moment.id else "secondary",
+                      width="stretch")
+if private:
+    with heard_column:
         listening_section(case.id, recording, listened, go_to=jump, opened=open_moment)
 
 

@@ -28,6 +28,14 @@ def player_video(page: Page):
     return video
 
 
+def analysis_video(page: Page):
+    """The analysis player's <video> on Micro-analysis (in the page itself), once it has the film's metadata."""
+    video = page.locator("video.vig-ap-picture")
+    video.wait_for(state="attached")
+    page.wait_for_function("document.querySelector('video.vig-ap-picture')?.readyState >= 1", timeout=20_000)
+    return video
+
+
 def import_from_computer(page: Page, path) -> None:
     tab = page.get_by_role("tab", name="From this computer")
     if not tab.is_visible():  # the section stays open once opened
@@ -87,7 +95,7 @@ def test_import_play_upright_mark_and_export(server: str, page: Page, data_dir, 
     page.locator(f".st-key-analyse-{new.id} button").click()
     settle(page)
     expect(page.get_by_role("heading", name="Micro-analysis")).to_be_visible()
-    video = player_video(page)
+    video = analysis_video(page)
     size = video.evaluate("v => [v.videoWidth, v.videoHeight, v.duration, v.currentSrc]")
     assert size[:2] == [240, 320], "the phone film plays upright"
     assert size[2] == pytest.approx(2.0, abs=0.1)
@@ -102,9 +110,10 @@ def test_import_play_upright_mark_and_export(server: str, page: Page, data_dir, 
     assert forged.status == 404
 
     # Seek as a practitioner would, then mark the moment.
-    video.evaluate("v => { v.currentTime = 1.0; v.dispatchEvent(new Event('timeupdate')); }")
-    page.wait_for_timeout(800)  # progress events reach the app every 250 ms
-    page.get_by_role("button", name="Mark moment").click()
+    video.evaluate("v => { v.currentTime = 1.0; }")
+    page.wait_for_timeout(800)  # the player reports its time 250 ms after a seek has settled
+    settle(page)
+    page.get_by_role("button", name="Mark moment", exact=True).click()
     settle(page)
     expect(page.get_by_text(re.compile(r"Moment marked at 0:0"))).to_be_visible()
     assert len(store.load(demo).moments_of(new.id)) == 1

@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from browser.conftest import ARTIFACTS, settle
-from browser.test_film import player_video
+from browser.test_film import analysis_video
 from browser.test_review import check_screen
 from vig_core.services import lock
 from vig_core.services.demo import ensure_demo_case
@@ -34,6 +34,7 @@ def expect_locked(page: Page, *private: str) -> None:
     for text in private:
         assert text not in shown
     assert page.locator('iframe[title="streamlit_player.streamlit_player"]').count() == 0
+    assert page.locator("video").count() == 0
 
 
 def test_passphrase_lock_idle_and_media(server_factory, page: Page, data_dir) -> None:
@@ -56,7 +57,7 @@ def test_passphrase_lock_idle_and_media(server_factory, page: Page, data_dir) ->
     page.get_by_role("button", name="Set the passphrase and start").click()
     settle(page)
     expect(page.get_by_role("heading", name="Micro-analysis")).to_be_visible()
-    film_url = player_video(page).evaluate("v => v.currentSrc")
+    film_url = analysis_video(page).evaluate("v => v.currentSrc")
     assert page.request.get(film_url, headers={"Range": "bytes=0-9"}).status == 206
 
     # Lock now: nothing of the case on screen, the film's URL refused.
