@@ -1,16 +1,24 @@
-"""Micro-analysis: watch a recording, mark moments, code them, cut clips around them."""
+"""Micro-analysis: watch a recording, mark moments, code them, cut clips around them.
+
+The film plays in the analysis player (:mod:`vig_core.ui.analysis_player`): seeking never
+reloads it, and its timeline shows the sound, the moments in their principles' colours, the
+clips and the suggestions. Marks (key M) come back as one event each and go through the
+same named service as the *Mark moment* button.
+"""
 
 import streamlit as st
-from streamlit_player import st_player
 
 from vig_core.case import text_fields
-from vig_core.case.film import MAX_MOMENT_NOTE, Turn, clip_name, on_frame
+from vig_core.case.film import MAX_MOMENT_NOTE, Moment, Turn, clip_name, on_frame
 from vig_core.case.frames import TIME_CHARS, format_time, parse_time
 from vig_core.errors import ValidationError
 from vig_core.services import analysis
 from vig_core.storage.paths import data_root
 from vig_core.ui import messages, routes, session
+from vig_core.ui.analysis_player import PlayerEvent, analysis_player, peaks_bytes, seek_player
+from vig_core.ui.analysis_view import timeline_clips, timeline_legend, timeline_moments, timeline_suggestions
 from vig_core.ui.frame_stepper import frame_stepper
+from vig_core.ui.listening_panel import SUGGESTIONS, Listened, accept, dismiss, listening_section, read_listened
 from vig_core.ui.media import ANALYSIS_RECORDING_KEY, media_url, still
 from vig_core.ui.widgets import autosave_text, case_title, confirm_button, plain, require_case, shown
 from vig_core.vocab.principles import load_principles
@@ -35,16 +43,27 @@ if st.session_state.get(ANALYSIS_RECORDING_KEY) not in ids:
 rid = st.selectbox("Recording", ids, key=ANALYSIS_RECORDING_KEY,
                    format_func=lambda i: shown(f"Cycle {case.recording(i).cycle}: {case.recording(i).title}"))
 recording = case.recording(rid)
-position_key, seek_key = f"position-{rid}", f"seek-{rid}"
+player_key, position_key, reported_key = f"player-{rid}", f"position-{rid}", f"reported-{rid}"
+offset = analysis.reaction_offset(session.settings())
+private = not session.in_client_view()  # what the sound suggests is the practitioner's alone
+listened = read_listened(case.id, rid) if private else Listened(None)
 
 
 def player_time() -> float:
-    return float(st.session_state.get(position_key, st.session_state.get(seek_key) or 0.0))
+    """Where the player is: its newest report, or where the page last sent it. Only a new report
+    moves the time, so a jump to a moment is not undone by the report from before it."""
+    state = st.session_state.get(player_key)
+    reported = state.get("time") if hasattr(state, "get") else None
+    if isinstance(reported, int | float) and not isinstance(reported, bool) and (
+            reported != st.session_state.get(reported_key)):
+        st.session_state[reported_key] = st.session_state[position_key] = float(reported)
+    return float(st.session_state.get(position_key, 0.0))
 
 
 def jump(seconds: float) -> None:
-    """Reload the player at ``seconds`` (the player has no seek call; see DESIGN.md)."""
-    st.session_state[seek_key] = st.session_state[position_key] = round(seconds, 3)
+    """Send the player to ``seconds`` (it seeks; the film is not loaded again)."""
+    seek_player(player_key, seconds)
+    st.session_state[position_key] = round(seconds, 3)
 
 
 def select(moment_id: str, seconds: float) -> None:
@@ -52,69 +71,78 @@ def select(moment_id: str, seconds: float) -> None:
     jump(seconds)
 
 
-def played_seconds(event) -> float | None:
-    """Where the player is, from a progress, pause or seek event."""
-    if isinstance(event.data, dict) and isinstance(event.data.get("playedSeconds"), (int, float)):
-        return float(event.data["playedSeconds"])
-    if event.name == "onSeek" and isinstance(event.data, (int, float)):
-        return float(event.data)
-    return None
+def open_moment(moment: Moment) -> None:
+    select(moment.id, moment.time)
 
 
-@st.fragment
-def player() -> None:
-    """The player reruns on its own: its progress events don't redraw the page."""
-    url = media_url(case.id, recording.playable)
-    seek = st.session_state.get(seek_key)
-    if seek:
-        url += f"?t={seek:.3f}#t={seek:.3f}"
-    event = st_player(url, events=["onProgress", "onSeek", "onPause"], progress_interval=250, key=f"player-{rid}")
-    # The player repeats its last event on every rerun: only a new one moves the time,
-    # or a jump to a moment would be undone by the stale position before it.
-    if event != st.session_state.get(f"event-{rid}"):
-        st.session_state[f"event-{rid}"] = event
-        seconds = played_seconds(event)
-        if seconds is not None:
-            st.session_state[position_key] = seconds
-    st.caption(f"Player at {format_time(player_time(), recording.fps)} of {format_time(recording.duration)}")
-
-
-def mark() -> None:
-    """A moment at the player's time. A second press at the same time (a double click, a paused
-    player) opens the moment already there instead of making another; a new time always marks."""
-    seconds = on_frame(recording, player_time())
-    if not session.first_press("mark-moment", rid, seconds):
-        return
-    if done := session.act_on_case(analysis.mark_moment, rid, seconds):
+def mark(seconds: float) -> None:
+    """A moment at ``seconds`` (put on its frame). A moment already at that time is opened instead
+    of making another (a paused player marked twice); a new time always marks."""
+    if done := session.act_on_case(analysis.mark_moment, rid, on_frame(recording, seconds)):
         marked = done.value
         st.session_state[MOMENT_KEY] = marked.moment.id
         when = format_time(marked.moment.time, recording.fps)
-        session.flash("success", f"Moment marked at {when}." if marked.new else f"A moment is already marked at "
-                      f"{when}; it is open below.")
+        session.flash("success", f"Moment marked at {when}." if marked.new else
+                      f"A moment is already marked at {when}; it is open below.")
 
 
-watch, listing = st.columns([3, 2])
-with watch:
-    player()
-    # Outside the fragment: marking redraws the whole page, so the new moment is listed at once.
-    st.button("Mark moment", key="mark-moment", type="primary", shortcut="M", icon=":material/bookmark_add:",
-              on_click=messages.guarded("mark-moment", mark),
-              help="Records the moment the player is at (keyboard: M, when the player is not focused).")
-    messages.show("mark-moment")
+def mark_button() -> None:
+    """*Mark moment*: the player's time less the reaction offset. A second press at the same
+    time in quick succession is a double click, not a second mark."""
+    seconds = on_frame(recording, max(0.0, player_time() - offset))
+    if session.first_press("mark-moment", rid, seconds):
+        mark(seconds)
+
+
+def on_player(event: PlayerEvent) -> None:
+    """Marks and clicks from the player, each once, before the page is drawn (so the list shows them)."""
+    for request in event.marks:
+        st.session_state[position_key] = request.player_time
+        messages.guarded("mark-moment", mark)(request.time)
+    for choice in event.choices:
+        if choice.kind == "moment" and choice.action == "open" and any(
+                m.id == choice.item for m in case.moments_of(rid)):
+            st.session_state[MOMENT_KEY] = choice.item
+            st.session_state[position_key] = case.moment(choice.item).time
+        elif choice.kind == "suggestion" and choice.action == "accept":
+            messages.guarded(SUGGESTIONS, accept)(recording, choice.item, open_moment)
+        elif choice.kind == "suggestion" and choice.action == "dismiss":
+            messages.guarded(SUGGESTIONS, dismiss)(recording, choice.item)
+
+
+# The player takes the page's whole width: the picture as large as the screen allows, and a
+# timeline wide enough to find a few seconds in a long film. Lists and coding come under it.
+moments = case.moments_of(rid)
+analysis_player(
+    media_url(case.id, recording.playable), fps=recording.fps, duration=recording.duration, key=player_key,
+    moments=timeline_moments(moments, principles),
+    clips=timeline_clips([c for c in case.clips if c.recording_id == rid], recording),
+    suggestions=timeline_suggestions(listened.offered), legend=timeline_legend(moments, principles),
+    peaks=peaks_bytes(listened.peaks), offset=offset, on_event=on_player)
+player_time()  # a report that came with this run
+st.button("Mark moment", key="mark-moment", type="primary", icon=":material/bookmark_add:",
+          on_click=messages.guarded("mark-moment", mark_button),
+          help=f"Marks where the player is, less the reaction offset of {offset:.1f} s (Settings). "
+               "Keyboard: M, whenever no text box has the focus.")
+messages.show("mark-moment")
+listing, heard_column = st.columns(2, gap="large")
 with listing:
-    st.subheader("Moments")
+    st.subheader("Moments", anchor=False)
     messages.show("moments")
-    moments = case.moments_of(rid)
     if not moments:
-        st.caption("None yet: press “Mark moment” (or M) while watching.")
-    for moment in moments:
-        label = f"{format_time(moment.time, recording.fps)} · " + (
-            ", ".join(principles.title(p) for p in moment.principles) or "not coded yet")
-        if moment.working_point:
-            label += " · working point"
-        st.button(label, key=f"moment-{moment.id}", on_click=select, args=(moment.id, moment.time),
-                  type="primary" if st.session_state.get(MOMENT_KEY) == moment.id else "secondary",
-                  width="stretch")
+        st.caption("None yet: press M (or “Mark moment”) while watching.")
+    with st.container(height=420 if len(moments) > 8 else "content", border=False):
+        for moment in moments:
+            label = f"{format_time(moment.time, recording.fps)} · " + (
+                ", ".join(principles.title(p) for p in moment.principles) or "not coded yet")
+            if moment.working_point:
+                label += " · working point"
+            st.button(label, key=f"moment-{moment.id}", on_click=select, args=(moment.id, moment.time),
+                      type="primary" if st.session_state.get(MOMENT_KEY) == moment.id else "secondary",
+                      width="stretch")
+if private:
+    with heard_column:
+        listening_section(case.id, recording, listened, go_to=jump, opened=open_moment)
 
 
 def save_principles(moment_id: str, key: str) -> None:

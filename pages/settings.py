@@ -9,7 +9,7 @@ import streamlit as st
 
 from vig_core.errors import ValidationError, VigError
 from vig_core.exports.bundle import default_bundle_name, export_case_bundle
-from vig_core.services import lock
+from vig_core.services import analysis, lock
 from vig_core.services.jobs import JOBS
 from vig_core.storage.backup import backup
 from vig_core.storage.paths import data_root, default_save_folder, free_file_name
@@ -96,6 +96,19 @@ if has_passphrase:
                                              bool(st.session_state["leave-needs-passphrase"])))
 st.caption("The lock keeps the screen from others; it does not encrypt the files. Keep the data folder on an "
            f"encrypted disk (the data folder is {plain(str(data_root()))}).")
+
+# --- micro-analysis --------------------------------------------------------------------------
+st.subheader("Micro-analysis")
+offset = st.columns(3)[0]
+offset.number_input(
+    "Reaction offset (seconds)", analysis.MIN_REACTION_OFFSET, analysis.MAX_REACTION_OFFSET,
+    analysis.reaction_offset(settings), step=0.1, format="%.1f", key="reaction-offset",
+    on_change=messages.guarded("reaction-offset", lambda: analysis.set_reaction_offset(
+        settings, float(st.session_state["reaction-offset"]))),
+    help="People press M a little after what they saw: a mark goes this much before the player's time. "
+         "Step the moment by frames afterwards to put it exactly.")
+with offset:
+    messages.show("reaction-offset")
 
 # --- questionnaires in use ------------------------------------------------------------------
 st.subheader("Questionnaires you use")

@@ -80,15 +80,15 @@ def test_mark_moment_refuses_only_a_true_repeat(store, demo):
     rid = store.load(demo).recordings[0].id
     before = len(store.load(demo).moments)
     at = open_app(demo, "pages/analysis.py")
-    at.session_state[f"position-{rid}"] = 12.345
+    at.session_state[f"position-{rid}"] = 12.845  # less the reaction offset of 0.5 s: 12.345 s
     at.button(key="mark-moment").click().run()
     assert after(at, "mark-moment") == "success:Moment marked at 0:12.32."  # beside the button, not at the top
     at.button(key="mark-moment").click().run()  # a double click: the same player time
     assert len(store.load(demo).moments) == before + 1
-    at.session_state[f"position-{rid}"] = 12.6  # the player moved on: a second mark
+    at.session_state[f"position-{rid}"] = 13.1  # the player moved on: a second mark
     at.button(key="mark-moment").click().run()
     assert len(store.load(demo).moments) == before + 2
-    at.session_state[f"position-{rid}"] = 12.345
+    at.session_state[f"position-{rid}"] = 12.845
     session.forget_presses()  # seconds later: no longer a double click
     at.run()
     at.button(key="mark-moment").click().run()  # paused at an already marked frame: opened, not doubled

@@ -216,7 +216,7 @@ def test_analysis_plays_through_a_token_and_marks_at_the_player_time(store, demo
     token = url.split("/")[-2]
     assert url.startswith("/api/media/") and url.endswith(".mp4") and str(store.root) not in url
     assert TOKENS.resolve(token) == playable
-    at.session_state[f"position-{rid}"] = 12.345  # as the player's progress events set it
+    at = send_component_state(at, f"player-{rid}", {"time": 12.845})  # the player's report; less the 0.5 s offset
     at.button(key="mark-moment").click().run()
     assert not at.exception
     marked = [m for m in store.load(demo).moments if m.time == pytest.approx(12.32)]  # the frame at 12.345 s
@@ -228,13 +228,11 @@ def test_a_jump_to_a_moment_is_not_undone_by_the_players_last_event(store, demo)
     rid = case.recordings[0].id
     moment = case.moments_of(rid)[0]
     at = open_app(demo, "pages/analysis.py")
-    at.session_state[f"player-{rid}"] = {"name": "onProgress", "data": {"playedSeconds": 20.0}}
-    at.run()
+    at = send_component_state(at, f"player-{rid}", {"time": 20.0})
     assert at.session_state[f"position-{rid}"] == 20.0
     at.button(key=f"moment-{moment.id}").click().run()  # the player still reports 20 s
     assert at.session_state[f"position-{rid}"] == moment.time
-    at.session_state[f"player-{rid}"] = {"name": "onSeek", "data": 7.5}
-    at.run()
+    at = send_component_state(at, f"player-{rid}", {"time": 7.5})
     assert at.session_state[f"position-{rid}"] == 7.5
 
 

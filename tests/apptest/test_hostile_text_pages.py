@@ -142,6 +142,7 @@ PLAIN_TEXT_FIELDS = {
     "Selectbox.options", "Selectbox.raw_value", "Selectbox.default", "MultiSelect.options",
     "MultiSelect.raw_values", "MultiSelect.default", "Code.code_text", "ImageList.imgs.alt",
     "Image.alt",
+    "BidiComponent.json",  # the analysis player's data: its labels go in by textContent and createTextNode only
 }
 
 

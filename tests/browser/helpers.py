@@ -69,6 +69,14 @@ def player_video(page: Page):
     return video
 
 
+def analysis_video(page: Page):
+    """The analysis player's <video> on Micro-analysis (in the page itself), once it has the film's metadata."""
+    video = page.locator("video.vig-ap-picture")
+    video.wait_for(state="attached")
+    page.wait_for_function("document.querySelector('video.vig-ap-picture')?.readyState >= 1", timeout=20_000)
+    return video
+
+
 def unlock(page: Page, passphrase: str) -> None:
     page.get_by_label("Passphrase", exact=True).fill(passphrase)
     page.get_by_role("button", name="Unlock").click()
@@ -82,6 +90,7 @@ def expect_locked(page: Page, *private: str) -> None:
     for text in private:
         assert text not in shown
     assert page.locator('iframe[title="streamlit_player.streamlit_player"]').count() == 0
+    assert page.locator("video").count() == 0
 
 
 def check_screen(page: Page, name: str) -> None:

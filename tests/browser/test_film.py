@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from browser.helpers import player_video, settle
+from browser.helpers import analysis_video, settle
 from media_fixtures import make
 from vig_core.services.demo import ensure_demo_case
 from vig_core.storage.store import CaseStore
@@ -75,7 +75,7 @@ def test_import_play_upright_mark_and_export(server: str, page: Page, data_dir, 
     page.locator(f".st-key-analyse-{new.id} button").click()
     settle(page)
     expect(page.get_by_role("heading", name="Micro-analysis")).to_be_visible()
-    video = player_video(page)
+    video = analysis_video(page)
     size = video.evaluate("v => [v.videoWidth, v.videoHeight, v.duration, v.currentSrc]")
     assert size[:2] == [240, 320], "the phone film plays upright"
     assert size[2] == pytest.approx(2.0, abs=0.1)
@@ -90,9 +90,10 @@ def test_import_play_upright_mark_and_export(server: str, page: Page, data_dir, 
     assert forged.status == 404
 
     # Seek as a practitioner would, then mark the moment.
-    video.evaluate("v => { v.currentTime = 1.0; v.dispatchEvent(new Event('timeupdate')); }")
-    page.wait_for_timeout(800)  # progress events reach the app every 250 ms
-    page.get_by_role("button", name="Mark moment").click()
+    video.evaluate("v => { v.currentTime = 1.0; }")
+    page.wait_for_timeout(800)  # the player reports its time 250 ms after a seek has settled
+    settle(page)
+    page.get_by_role("button", name="Mark moment", exact=True).click()
     settle(page)
     expect(page.get_by_text(re.compile(r"Moment marked at 0:0"))).to_be_visible()
     assert len(store.load(demo).moments_of(new.id)) == 1

@@ -13,8 +13,31 @@ from dataclasses import dataclass
 
 from vig_core.case.film import Clip, Moment, title_from_coding
 from vig_core.case.frames import step
+from vig_core.errors import ValidationError
+from vig_core.storage.settings import SettingsStore
 from vig_core.storage.store import CaseStore
 from vig_core.vocab.principles import Principles
+
+# People press M a little after what they saw: a mark is the player's time less this reaction
+# offset (as ELAN's delayed segmentation), set once for the installation in Settings.
+REACTION_OFFSET = "reaction_offset_seconds"
+DEFAULT_REACTION_OFFSET, MIN_REACTION_OFFSET, MAX_REACTION_OFFSET = 0.5, 0.0, 2.0
+
+
+def reaction_offset(settings: SettingsStore) -> float:
+    """The reaction offset in seconds; the default for a missing or impossible stored value."""
+    value = settings.get(REACTION_OFFSET, DEFAULT_REACTION_OFFSET)
+    if isinstance(value, bool) or not isinstance(value, int | float) or not (
+            MIN_REACTION_OFFSET <= value <= MAX_REACTION_OFFSET):
+        return DEFAULT_REACTION_OFFSET
+    return float(value)
+
+
+def set_reaction_offset(settings: SettingsStore, seconds: float) -> None:
+    if not MIN_REACTION_OFFSET <= seconds <= MAX_REACTION_OFFSET:
+        raise ValidationError(f"The reaction offset is between {MIN_REACTION_OFFSET:g} and "
+                              f"{MAX_REACTION_OFFSET:g} seconds.")
+    settings.set(REACTION_OFFSET, round(float(seconds), 1))
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,11 @@ from vig_core.shipped import SHIPPED_DATA
 from vig_core.vocab.definitions import OWN_PRINCIPLES, own_or_shipped
 
 SHIPPED = SHIPPED_DATA / "principles.json"
+# Marker colours on the analysis timeline, one per heading in the file's order (Okabe and Ito's
+# palette, told apart with the common colour-vision deficiencies); an own file with more headings
+# than colours repeats them. Uncoded moments and headings since removed are grey.
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#7F6A00", "#000000")
+UNCODED = "#8A8F98"
 
 
 @dataclass(frozen=True)
@@ -40,6 +45,11 @@ class Principles:
     def title(self, heading_id: str) -> str:
         heading = self.heading(heading_id)
         return heading.title if heading else heading_id  # a heading since removed from the file
+
+    def colour(self, heading_id: str | None) -> str:
+        """The heading's marker colour (:data:`PALETTE` by its place in the file); grey for none."""
+        index = next((n for n, h in enumerate(self.headings) if h.id == heading_id), None)
+        return UNCODED if index is None else PALETTE[index % len(PALETTE)]
 
     def heading_of(self, behaviour: str) -> Heading | None:
         """The (first) heading listing ``behaviour``; None for a behaviour since removed from the file."""
