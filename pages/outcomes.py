@@ -1,11 +1,12 @@
-"""Before and after: goal ratings over the cycles and each questionnaire's change, in plain words."""
+"""Before and after: goal ratings over the cycles and each questionnaire's change, in plain words;
+for the practitioner also the films' turn-taking across the cycles (never in client view)."""
 
 import streamlit as st
 
 from vig_core.exports.score_table import scores_csv
 from vig_core.storage.paths import case_file_name
 from vig_core.ui import session
-from vig_core.ui.outcomes import instruments, show_outcomes
+from vig_core.ui.outcomes import instruments, show_outcomes, show_turn_taking
 from vig_core.ui.widgets import case_title, plain, require_case
 
 session.begin_page()
@@ -21,3 +22,5 @@ if not client_view:
                        key="download-scores", icon=":material/download:", on_click="ignore",
                        help="Every finished questionnaire and every goal rating of this case, one row each.")
 show_outcomes(case, found, plain=client_view, key="outcomes")
+if not client_view:  # heard in the films: the practitioner's process indicator, never the family's screen
+    show_turn_taking(case, key="outcomes")

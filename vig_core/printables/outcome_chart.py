@@ -18,8 +18,10 @@ the pages only hand the figures to Streamlit. Conventions the pages and tests
 rely on: the measure trace is named ``"Score"``; goal traces are named
 ``"Goal n"`` (n from ``case.numbered_goals``: retired goals only when shown) with the goal's id as
 their ``meta``; band shapes and annotations are named ``"band"``; shared-review
-lines and their labels are named ``"review"``; the figure's ``layout.meta``
-says what it shows.
+lines and their labels are named ``"review"``; the turn-taking traces are named
+``"Turns per minute"`` and ``"Answered within 2 s"`` (:data:`TURNS_TRACE`,
+:data:`ANSWERED_TRACE`), its caption annotation ``"caption"``; the figure's
+``layout.meta`` says what it shows.
 """
 
 from __future__ import annotations
@@ -31,8 +33,11 @@ from html import escape
 
 import plotly.graph_objects as go
 import plotly.io as pio
+from plotly.subplots import make_subplots
 
+from vig_core.case.cycle_figures import CycleTurnTaking
 from vig_core.case.cycles import CycleStatus
+from vig_core.case.episodes import ANSWER_WITHIN
 from vig_core.case.goals import Goal
 from vig_core.case.outcomes import GBO_RELIABLE_POINTS, GoalChange, MeasureResult
 from vig_core.case.questionnaires import TIME_POINT_LABELS
@@ -50,6 +55,10 @@ GOAL_COLOURS = ("#1f4e79", "#e69f00", "#56b4e9", "#7b3294", "#666666", "#cc79a7"
 GOAL_TEXT_LIMIT = 60
 GOAL_RANGE = (-0.3, 10.3)
 NO_GOAL_RATINGS = "No goal ratings yet"
+TURNS_TRACE = "Turns per minute"
+ANSWERED_TRACE = f"Answered within {ANSWER_WITHIN:.0f} s"
+TURN_TAKING_CAPTION = ("A process indicator counted from the sound alone (who spoke when, never what was said): "
+                       "not a validated measure. It misses everything non-verbal.")
 
 _PLAIN_VERDICT = {
     Verdict.IMPROVED: "This is a real improvement: bigger than the usual ups and downs of answering "
@@ -220,4 +229,59 @@ def goals_figure(case: Case, *, plain: bool) -> go.Figure:
                       layer="below", line={"dash": "dash", "color": "#888888", "width": 1.5})
         fig.add_annotation(name="review", text=f"Shared review {cycle.number}", x=day, xref="x", yref="paper", y=1,
                            yanchor="bottom", showarrow=False, font={"color": "#555555"})
+    return fig
+
+
+def _cycle_label(point: CycleTurnTaking) -> str:
+    return f"Cycle {point.cycle}"
+
+
+def _heard_note(point: CycleTurnTaking) -> str:
+    films = f"{point.recordings} film{'' if point.recordings == 1 else 's'}"
+    return f"{films}, {number(round(point.figures.minutes, 1))} min heard"
+
+
+def turn_taking_figure(by_cycle: list[CycleTurnTaking], *, plain: bool = False) -> go.Figure:
+    """Turns per minute, and the share of the child's initiatives answered within two seconds, by cycle.
+
+    Two panels on one axis of cycles, each with its own scale (a rate, a percentage on a fixed
+    0–100 % axis so a small change never looks big), points joined by straight lines only where
+    a cycle was heard. Drawn for the practitioner only: ``plain`` is accepted to fit the pages'
+    chart helper, and the caption stays in the figure so that a saved picture carries it."""
+    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.14,
+                        subplot_titles=(TURNS_TRACE, f"Child's initiatives answered within {ANSWER_WITHIN:.0f} s"))
+    labels = [_cycle_label(p) for p in by_cycle]
+    rates = [round(p.figures.turns_per_minute, 1) for p in by_cycle]
+    fig.add_trace(go.Scatter(
+        x=labels, y=rates, name=TURNS_TRACE, mode="lines+markers+text", line_shape="linear",
+        text=[number(r) for r in rates], textposition="top center", cliponaxis=False,
+        marker={"size": 10, "color": LINE_COLOUR}, line={"color": LINE_COLOUR, "width": 3},
+        hovertext=[f"{_cycle_label(p)} ({_heard_note(p)})<br>{p.figures.conversational_turns} turns, "
+                   f"{number(r)} per minute" for p, r in zip(by_cycle, rates, strict=True)],
+        hovertemplate="%{hovertext}<extra></extra>",
+    ), row=1, col=1)
+    shares = [None if p.figures.answered_share is None else round(100 * p.figures.answered_share) for p in by_cycle]
+    fig.add_trace(go.Scatter(
+        x=labels, y=shares, name=ANSWERED_TRACE, mode="lines+markers+text", line_shape="linear",
+        text=["" if s is None else f"{s}%" for s in shares], textposition="top center", cliponaxis=False,
+        marker={"size": 10, "color": GOAL_COLOURS[1]}, line={"color": GOAL_COLOURS[1], "width": 3},
+        hovertext=[f"{_cycle_label(p)} ({_heard_note(p)})<br>"
+                   + ("no initiative of the child heard" if s is None else
+                      f"{p.figures.answered} of {p.figures.child_initiatives} initiatives answered ({s}%)")
+                   for p, s in zip(by_cycle, shares, strict=True)],
+        hovertemplate="%{hovertext}<extra></extra>",
+    ), row=2, col=1)
+    _layout(fig, "Turn-taking across the cycles", plain=plain, meta={"figure": "turn-taking"})
+    top = max(rates, default=0.0)
+    fig.update_yaxes(row=1, col=1, range=[0, max(1.0, top * 1.25)], rangemode="tozero", fixedrange=True,
+                     title_text="per minute")
+    fig.update_yaxes(row=2, col=1, range=[0, 115], tickvals=[0, 25, 50, 75, 100],
+                     ticktext=["0%", "25%", "50%", "75%", "100%"], fixedrange=True, title_text="answered")
+    fig.update_xaxes(type="category", categoryorder="array", categoryarray=labels, fixedrange=True)
+    fig.update_xaxes(row=2, col=1, ticktext=[f"{_cycle_label(p)}<br>{_heard_note(p)}" for p in by_cycle],
+                     tickvals=labels)
+    fig.add_annotation(name="caption", text="<br>".join(textwrap.wrap(TURN_TAKING_CAPTION, 90)),
+                       xref="paper", yref="paper", x=0, y=-0.22, xanchor="left", yanchor="top", align="left",
+                       showarrow=False, font={"size": PRACTITIONER_FONT - 2, "color": "#555555"})
+    fig.update_layout(showlegend=False, height=520, margin_b=130)
     return fig

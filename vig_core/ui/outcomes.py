@@ -4,6 +4,9 @@ In client view (``plain``) the parent sees their goals and the questionnaires
 they answered on screen, in plain words. Totals typed from licensed measures
 (depression screens among them) stay on the practitioner's screens: their
 results are for the practitioner to talk through, not to appear unasked.
+The turn-taking figures heard in the films (:func:`show_turn_taking`) are the
+practitioner's alone, like the suggestions they come with: the page never
+calls it in client view.
 """
 
 from __future__ import annotations
@@ -17,10 +20,22 @@ from typing import Any
 import plotly.graph_objects as go
 import streamlit as st
 
+from vig_core.case.cycle_figures import turn_taking_by_cycle
+from vig_core.case.episodes import TurnTaking
 from vig_core.case.outcomes import GBO_CREDIT, goal_changes, measure_results, unknown_instruments
 from vig_core.case.record import Case
 from vig_core.case.scoring import number
-from vig_core.printables.outcome_chart import change_sentence, goal_change_sentence, goals_figure, measure_figure
+from vig_core.errors import VigError
+from vig_core.printables.outcome_chart import (
+    TURN_TAKING_CAPTION,
+    change_sentence,
+    goal_change_sentence,
+    goals_figure,
+    measure_figure,
+    turn_taking_figure,
+)
+from vig_core.services import listening
+from vig_core.ui import session
 from vig_core.storage.paths import data_root
 from vig_core.ui.escape import plain as escaped
 from vig_core.ui.messages import contained
@@ -103,3 +118,36 @@ def show_outcomes(case: Case, found: Mapping[str, Instrument], *, plain: bool, k
         for administration in unknown_instruments(case, found):
             st.warning(f"{escaped(administration.instrument_title)} ({administration.time_point.value}): "
                        f"{number(administration.total)}. Its definition is no longer installed, so no chart is drawn.")
+
+
+NOT_HEARD_YET = ("No film of this case has been listened to yet. Turn-taking figures appear here, cycle by cycle, "
+                 "once a film is heard on Micro-analysis.")
+
+
+def heard_figures(case: Case) -> tuple[dict[str, TurnTaking], list[str]]:
+    """The figures of every recording heard so far, by id, and a sentence per stored result that cannot be read."""
+    found: dict[str, TurnTaking] = {}
+    problems: list[str] = []
+    for recording in case.recordings:
+        try:
+            figures = listening.figures(session.store(), case.id, recording.id)
+        except VigError as error:
+            problems.append(f"“{recording.title}”: {error}")
+            continue
+        if figures is not None:
+            found[recording.id] = figures
+    return found, problems
+
+
+def show_turn_taking(case: Case, *, key: str) -> None:
+    """The practitioner's chart of the films' turn-taking across the cycles; never for client view."""
+    st.subheader("Turn-taking in the films", anchor=False)
+    found, problems = heard_figures(case)
+    for problem in problems:
+        st.warning(escaped(problem))
+    by_cycle = turn_taking_by_cycle(case, found)
+    if not by_cycle:
+        st.info(NOT_HEARD_YET)
+        return
+    chart(turn_taking_figure, by_cycle, plain=False, key=f"{key}-turn-taking")
+    st.caption(TURN_TAKING_CAPTION)
