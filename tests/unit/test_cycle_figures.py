@@ -48,7 +48,8 @@ def test_a_cycles_recordings_are_joined_by_adding_counts_and_talk_not_by_averagi
     (point,) = turn_taking_by_cycle(case, {"a": short, "b": long})
     assert point.cycle == 1 and point.recordings == 2
     joined = point.figures
-    assert (joined.minutes, joined.child_initiatives, joined.answered, joined.conversational_turns) == (32.0, 41, 11, 64)
+    counted = (joined.minutes, joined.child_initiatives, joined.answered, joined.conversational_turns)
+    assert counted == (32.0, 41, 11, 64)
     assert (joined.child_talk_seconds, joined.adult_talk_seconds) == (105.0, 305.0)
     assert joined.answered_share == pytest.approx(11 / 41)  # not (1.0 + 0.25) / 2
     assert joined.turns_per_minute == pytest.approx(64 / 32)

@@ -35,8 +35,8 @@ from vig_core.printables.outcome_chart import (
     turn_taking_figure,
 )
 from vig_core.services import listening
-from vig_core.ui import session
 from vig_core.storage.paths import data_root
+from vig_core.ui import session
 from vig_core.ui.escape import plain as escaped
 from vig_core.ui.messages import contained
 from vig_core.vocab.instruments import Instrument, load_instruments
