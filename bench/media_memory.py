@@ -45,7 +45,7 @@ from vig_core.storage.store import CaseStore  # noqa: E402
 from vig_core.web.access import cookie_name, new_session_cookie  # noqa: E402
 
 TARGET_MB = 100
-PLAYER = 'iframe[title="streamlit_player.streamlit_player"]'
+PLAYER = "video.vig-ap-picture"  # the analysis player's picture, in the page itself
 # Shows the film only when asked, so its server can be warmed up without it, like the workbook's.
 ST_VIDEO_SCRIPT = "import streamlit as st\nif 'play' in st.query_params:\n    st.video({path!r})\n"
 
@@ -164,7 +164,7 @@ def measure(quick: bool = False, size_mb: int = 1024, chunk_mb: int = 4) -> list
             handle.truncate(size)
         analysis = f"/analysis?case={case_id}"
         app = play_through("app.py", root, analysis, analysis,
-                           lambda page: page.frame_locator(PLAYER).first.locator("video").first, size, chunk)
+                           lambda page: page.locator(PLAYER).first, size, chunk)
         plain = Path(folder) / "st_video.py"
         plain.write_text(ST_VIDEO_SCRIPT.format(path=str(film)))
         st_video = play_through(str(plain), root, "/", "/?play=1", lambda page: page.locator("video").first,
