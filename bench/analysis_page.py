@@ -69,8 +69,8 @@ def make_long_film(folder: Path, minutes: int) -> Path:
     subprocess.run([ffmpeg_exe(), "-v", "error", "-y", "-f", "lavfi", "-i", "testsrc2=s=320x240:r=25:d=60",
                     "-f", "lavfi", "-i", "sine=frequency=440:duration=60", "-c:v", "libx264", "-preset", "ultrafast",
                     "-g", "25", "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest", str(minute)], check=True)
-    subprocess.run([ffmpeg_exe(), "-v", "error", "-y", "-stream_loop", str(minutes - 1), "-i", str(minute), "-c", "copy",
-                    "-movflags", "+faststart", str(film)], check=True)
+    subprocess.run([ffmpeg_exe(), "-v", "error", "-y", "-stream_loop", str(minutes - 1), "-i", str(minute),
+                    "-c", "copy", "-movflags", "+faststart", str(film)], check=True)
     return film
 
 
@@ -227,7 +227,7 @@ def seek_times(root: Path, case_id: str, seeks: int) -> tuple[list[float], list[
             frames = page.evaluate("'requestVideoFrameCallback' in HTMLVideoElement.prototype")
             canvas = page.locator("canvas.vig-ap-canvas")
             whole = page.get_by_role("button", name="Show the whole film")
-            for share in [0.37] + targets:  # the first is a warm-up, not counted
+            for share in [0.37, *targets]:  # the first is a warm-up, not counted
                 whole.click()
                 settle(page)
                 canvas.scroll_into_view_if_needed()
@@ -268,8 +268,9 @@ def measure(quick: bool = False, runs: int | None = None, seeks: int | None = No
         print(f"[analysis] {held}", file=sys.stderr, flush=True)
         for how, (taken, cpu) in script_times(root, case_id, runs).items():
             rows.append(Row(f"page analysis, script run, {held}, {how}, {runs} runs, median / p95",
-                            f"{median(taken):.0f} / {p95(taken):.0f} ms (CPU time {median(cpu):.0f} / {p95(cpu):.0f} ms;"
-                            f" load average {os.getloadavg()[0]:.1f})", f"p95 under {SCRIPT_TARGET_MS} ms",
+                            f"{median(taken):.0f} / {p95(taken):.0f} ms (CPU time {median(cpu):.0f} / "
+                            f"{p95(cpu):.0f} ms; load average {os.getloadavg()[0]:.1f})",
+                            f"p95 under {SCRIPT_TARGET_MS} ms",
                             p95(taken) < SCRIPT_TARGET_MS))
         if not quick:
             to_seeked, to_frame, frames = seek_times(root, case_id, seeks)
