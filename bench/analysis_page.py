@@ -218,9 +218,6 @@ def seek_times(root: Path, case_id: str, seeks: int) -> tuple[list[float], list[
             context = new_context(browser, base, viewport=VIEWPORT)
             page = context.new_page()
             page.set_default_timeout(60_000)
-            fetched: list[tuple[float, float]] = []  # the film's requests: (response end, milliseconds taken)
-            page.on("requestfinished", lambda r: fetched.append((time.perf_counter(), r.timing["responseEnd"]))
-                    if "film.mp4" in r.url else None)
             page.goto(f"{base}/analysis?case={case_id}")
             page.wait_for_function("document.querySelector('video.vig-ap-picture')?.readyState >= 2")
             settle(page)
@@ -235,13 +232,10 @@ def seek_times(root: Path, case_id: str, seeks: int) -> tuple[list[float], list[
                 span = float(canvas.get_attribute("data-view-span"))
                 assert abs(span - duration) < 1, f"the timeline should show the whole film, not {span} s"
                 page.evaluate(WATCH_SEEK)
-                clicked_at = time.perf_counter()
                 page.mouse.click(box["x"] + share * box["width"], box["y"] + 38)  # the sound lane
                 seen = page.evaluate(WAIT_SEEN, frames)
-                requests = [f"{taken:.0f}" for at, taken in fetched if at >= clicked_at]
                 print(f"[analysis] seek to {share * duration:.0f} s: seeked after {seen['seeked'] - seen['click']:.0f}"
-                      f" ms, frame after {(seen['frame'] or 0) - seen['click']:.0f} ms; film requests done by then "
-                      f"(ms each): {', '.join(requests) or 'none'}", file=sys.stderr, flush=True)
+                      f" ms, frame after {(seen['frame'] or 0) - seen['click']:.0f} ms", file=sys.stderr, flush=True)
                 assert abs(seen["time"] - share * duration) < 0.01 * duration, (share, seen)
                 if share != 0.37:
                     to_seeked.append((seen["seeked"] - seen["click"]) / 1000)
