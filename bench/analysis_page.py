@@ -103,7 +103,7 @@ def build_case(root: Path, film: Path, *, seed: int = 7) -> tuple[str, int]:
     store = CaseStore(root)
     principles, _ = load_principles(root)
     duration = FILM_MINUTES * 60.0
-    case = store.create(new_case("LONG-1", "Robin", TODAY - timedelta(days=40), carer_name="Sam", planned_cycles=3))
+    case = store.create(new_case("LONG-1", "Child1", TODAY - timedelta(days=40), carer_name="Carer1", planned_cycles=3))
     rid = new_id()
     folder = store.case_folder(case.id) / "recordings" / rid
     folder.mkdir(parents=True, exist_ok=True)
