@@ -9,6 +9,7 @@ plainly what the sound cannot tell, so a suggestion is taken as a place to look,
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -21,6 +22,7 @@ from vig_core.case.voices import VoiceCorrection
 from vig_core.errors import VigError
 from vig_core.services import listening
 from vig_core.services.jobs import JOBS
+from vig_core.storage.listening import listening_path
 from vig_core.ui import messages, session
 from vig_core.ui.escape import plain
 from vig_core.ui.media import job_progress
@@ -46,7 +48,38 @@ class Listened:
         return self.heard.listening.peaks if self.heard else []
 
 
+# The last reading of each listening file, by its path, with the file's identity when read (the
+# identity is taken before reading, so a change while reading only means one more read later).
+KEPT_READINGS = 8  # films: each keeps its loudness values in memory
+_READ: dict[str, tuple[tuple[int, int, int], Listened]] = {}
+
+
 def read_listened(case_id: str, recording_id: str) -> Listened:
+    """The recording's listening, read again only when its file has changed since the last run.
+
+    Why: a long film's file holds a loudness value every 0.1 s (27,000 for 45 minutes), and
+    parsing it on every run of the page was a tenth of the page's time. Every write replaces
+    the file (a new inode, modification time and usually size), so an unchanged identity is
+    the same contents; a missing or unreadable file is never remembered."""
+    try:
+        path = listening_path(session.store(), case_id, recording_id)
+        found = os.stat(path)
+    except (OSError, VigError):
+        return _read_listened(case_id, recording_id)
+    identity = (found.st_ino, found.st_mtime_ns, found.st_size)
+    kept = _READ.get(str(path))
+    if kept is not None and kept[0] == identity:
+        return kept[1]
+    listened = _read_listened(case_id, recording_id)
+    if listened.problem is None:
+        _READ.pop(str(path), None)
+        _READ[str(path)] = (identity, listened)
+        while len(_READ) > KEPT_READINGS:
+            del _READ[next(iter(_READ))]
+    return listened
+
+
+def _read_listened(case_id: str, recording_id: str) -> Listened:
     try:
         found = listening.heard(session.store(), case_id, recording_id)
     except VigError as error:
