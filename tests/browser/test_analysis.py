@@ -24,6 +24,8 @@ def open_moment(page: Page, server: str, store: CaseStore):
     moment = case.moments_of(case.recordings[0].id)[0]
     page.goto(f"{server}/analysis?case={demo}")
     settle(page)
+    analysis_video(page)  # the player has its film: its first events are past
+    settle(page)
     page.locator(f".st-key-moment-{moment.id} button").click()
     settle(page)
     expect(page.get_by_role("heading", name="Moment at")).to_be_visible()
