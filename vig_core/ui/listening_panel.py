@@ -10,6 +10,7 @@ plainly what the sound cannot tell, so a suggestion is taken as a place to look,
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -52,6 +53,7 @@ class Listened:
 # identity is taken before reading, so a change while reading only means one more read later).
 KEPT_READINGS = 8  # films: each keeps its loudness values in memory
 _READ: dict[str, tuple[tuple[int, int, int], Listened]] = {}
+_READ_LOCK = threading.Lock()
 
 
 def read_listened(case_id: str, recording_id: str) -> Listened:
@@ -67,15 +69,17 @@ def read_listened(case_id: str, recording_id: str) -> Listened:
     except (OSError, VigError):
         return _read_listened(case_id, recording_id)
     identity = (found.st_ino, found.st_mtime_ns, found.st_size)
-    kept = _READ.get(str(path))
+    with _READ_LOCK:  # sessions run on threads of their own
+        kept = _READ.get(str(path))
     if kept is not None and kept[0] == identity:
         return kept[1]
     listened = _read_listened(case_id, recording_id)
     if listened.problem is None:
-        _READ.pop(str(path), None)
-        _READ[str(path)] = (identity, listened)
-        while len(_READ) > KEPT_READINGS:
-            del _READ[next(iter(_READ))]
+        with _READ_LOCK:
+            _READ.pop(str(path), None)
+            _READ[str(path)] = (identity, listened)
+            while len(_READ) > KEPT_READINGS:
+                del _READ[next(iter(_READ))]
     return listened
 
 

@@ -25,7 +25,6 @@ from vig_core.case.episodes import TurnTaking
 from vig_core.case.outcomes import GBO_CREDIT, goal_changes, measure_results, unknown_instruments
 from vig_core.case.record import Case
 from vig_core.case.scoring import number
-from vig_core.errors import VigError
 from vig_core.printables.outcome_chart import (
     TURN_TAKING_CAPTION,
     change_sentence,
@@ -34,10 +33,9 @@ from vig_core.printables.outcome_chart import (
     measure_figure,
     turn_taking_figure,
 )
-from vig_core.services import listening
 from vig_core.storage.paths import data_root
-from vig_core.ui import session
 from vig_core.ui.escape import plain as escaped
+from vig_core.ui.listening_panel import read_listened
 from vig_core.ui.messages import contained
 from vig_core.vocab.instruments import Instrument, load_instruments
 
@@ -129,13 +127,11 @@ def heard_figures(case: Case) -> tuple[dict[str, TurnTaking], list[str]]:
     found: dict[str, TurnTaking] = {}
     problems: list[str] = []
     for recording in case.recordings:
-        try:
-            figures = listening.figures(session.store(), case.id, recording.id)
-        except VigError as error:
-            problems.append(f"“{recording.title}”: {error}")
-            continue
-        if figures is not None:
-            found[recording.id] = figures
+        listened = read_listened(case.id, recording.id)  # parsed again only when its file changed
+        if listened.problem:
+            problems.append(f"“{recording.title}”: {listened.problem}")
+        elif listened.figures is not None:
+            found[recording.id] = listened.figures
     return found, problems
 
 
