@@ -64,3 +64,14 @@ def send_component_state(at: AppTest, key: str, state: dict) -> AppTest:
     states = at._tree.get_widget_states()
     states.widgets.append(WidgetState(id=element.proto.id, json_value=json.dumps(state)))
     return at._tree._runner._run(states)
+
+
+def send_trigger(at: AppTest, key: str, event: str, value: object) -> AppTest:
+    """Run as the browser does when the custom component ``key`` fires ``event`` (setTriggerValue)."""
+    (element,) = [e for e in at.main if getattr(e, "key", None) == key]
+    states = at._tree.get_widget_states()
+    states.widgets.append(WidgetState(id=f"$$STREAMLIT_INTERNAL_KEY_{element.proto.id}__events",
+                                      json_trigger_value=json.dumps([{"event": event, "value": value}])))
+    result = at._tree._runner._run(states)
+    assert not result.exception, result.exception
+    return result

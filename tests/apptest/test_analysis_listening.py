@@ -7,9 +7,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from streamlit.proto.WidgetStates_pb2 import WidgetState
 
-from apptest.helpers import open_app, screen_text, send_component_state, unescaped
+from apptest.helpers import open_app, screen_text, send_component_state, send_trigger, unescaped
 from vig_core.case.film import Turn
 from vig_core.case.voices import LISTENING_VERSION, Listening, Stretch, voice_boundary
 from vig_core.services import analysis
@@ -49,16 +48,6 @@ def player(at, rid: str) -> dict:
     (element,) = [e for e in at.main if getattr(e, "key", None) == f"player-{rid}"]
     return json.loads(element.proto.json)
 
-
-def send_trigger(at, key: str, event: str, value: object):
-    """Run as the browser does when the player ``key`` fires ``event`` (setTriggerValue)."""
-    (element,) = [e for e in at.main if getattr(e, "key", None) == key]
-    states = at._tree.get_widget_states()
-    states.widgets.append(WidgetState(id=f"$$STREAMLIT_INTERNAL_KEY_{element.proto.id}__events",
-                                      json_trigger_value=json.dumps([{"event": event, "value": value}])))
-    result = at._tree._runner._run(states)
-    assert not result.exception, result.exception
-    return result
 
 
 def test_suggestions_are_listed_and_drawn_with_the_sound(store, demo, heard):

@@ -7,10 +7,9 @@ import base64
 import json
 
 import pytest
-from streamlit.proto.WidgetStates_pb2 import WidgetState
 from streamlit.testing.v1 import AppTest
 
-from apptest.helpers import send_component_state
+from apptest.helpers import send_component_state, send_trigger
 from vig_core.ui.analysis_player import peaks_bytes, player_data
 
 
@@ -52,15 +51,8 @@ def sent(at: AppTest) -> dict:
     return json.loads(element.proto.json)
 
 
-def send_trigger(at: AppTest, event: str, value: object) -> AppTest:
-    """Run as the browser does when the player fires ``event`` (setTriggerValue)."""
-    (element,) = [e for e in at.main if getattr(e, "key", None) == "player"]
-    states = at._tree.get_widget_states()
-    states.widgets.append(WidgetState(id=f"$$STREAMLIT_INTERNAL_KEY_{element.proto.id}__events",
-                                      json_trigger_value=json.dumps([{"event": event, "value": value}])))
-    result = at._tree._runner._run(states)
-    assert not result.exception, result.exception
-    return result
+
+TWO_MARKS = [{"id": "a", "at": 10.03, "time": 9.53}, {"id": "b", "at": 0.2, "time": 0.0}]
 
 
 def last_returned(at: AppTest):
@@ -96,29 +88,29 @@ def test_the_time_reported_comes_back(at: AppTest) -> None:
 
 
 def test_a_mark_is_the_time_less_the_offset_snapped_to_its_frame_and_reported_once(at: AppTest) -> None:
-    at = send_trigger(at, "mark", [{"id": "a", "at": 10.03, "time": 9.53}])
+    at = send_trigger(at, "player", "mark", [{"id": "a", "at": 10.03, "time": 9.53}])
     (mark,) = last_returned(at).marks
     assert (mark.id, mark.time, mark.player_time) == ("a", pytest.approx(9.52), 10.03)
     assert last_returned(at).mark == mark
     at.run()
     assert last_returned(at) is None  # a trigger lasts one run
     # Sent again with a newer one (the browser repeats recent marks): only the new one counts.
-    at = send_trigger(at, "mark", [{"id": "a", "at": 10.03, "time": 9.53}, {"id": "b", "at": 0.2, "time": 0.0}])
+    at = send_trigger(at, "player", "mark", TWO_MARKS)
     assert [m.id for m in last_returned(at).marks] == ["b"]
-    at = send_trigger(at, "mark", [{"id": "a", "at": 10.03, "time": 9.53}, {"id": "b", "at": 0.2, "time": 0.0}])
+    at = send_trigger(at, "player", "mark", TWO_MARKS)
     assert last_returned(at) is None
 
 
 def test_malformed_reports_are_left_out(at: AppTest) -> None:
-    at = send_trigger(at, "mark", [{"id": "x", "at": "soon", "time": 1}, "nonsense", {"at": 1, "time": 1},
+    at = send_trigger(at, "player", "mark", [{"id": "x", "at": "soon", "time": 1}, "nonsense", {"at": 1, "time": 1},
                                    {"id": "y", "at": float("inf"), "time": 1}])
     assert last_returned(at) is None
-    at = send_trigger(at, "choose", [{"id": "c", "kind": "moment", "item": "m1", "action": "delete"}])
+    at = send_trigger(at, "player", "choose", [{"id": "c", "kind": "moment", "item": "m1", "action": "delete"}])
     assert last_returned(at) is None
 
 
 def test_choices_on_the_timeline_come_back(at: AppTest) -> None:
-    at = send_trigger(at, "choose", [{"id": "c1", "kind": "moment", "item": "m1", "action": "open"},
+    at = send_trigger(at, "player", "choose", [{"id": "c1", "kind": "moment", "item": "m1", "action": "open"},
                                      {"id": "c2", "kind": "suggestion", "item": "s1", "action": "accept"}])
     assert [(c.kind, c.item, c.action) for c in last_returned(at).choices] == [
         ("moment", "m1", "open"), ("suggestion", "s1", "accept")]
@@ -127,7 +119,7 @@ def test_choices_on_the_timeline_come_back(at: AppTest) -> None:
 def test_with_on_event_a_mark_reaches_the_page_before_it_is_drawn(at: AppTest) -> None:
     at.session_state["use-callback"] = True
     at.run()
-    at = send_trigger(at, "mark", [{"id": "a", "at": 10.03, "time": 9.53}])
+    at = send_trigger(at, "player", "mark", [{"id": "a", "at": 10.03, "time": 9.53}])
     assert [m.id for m in at.session_state["handed"][-1].marks] == ["a"]
     assert "moments: 2" in at.markdown[-1].value  # drawn with the new moment
     assert sent(at)["moments"][-1]["time"] == pytest.approx(9.52)

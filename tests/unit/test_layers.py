@@ -71,6 +71,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from conftest import ROOT
+from unit.test_raw_html import dotted
 
 Sources = Mapping[str, str]  # path relative to the repository (posix) -> source text
 
@@ -203,14 +204,6 @@ NAME_OR_HANDLE_WRITERS = {"ZipFile", "ExcelWriter", "to_csv", "to_excel", "to_js
                           "save", "savefig", "write_image", "write_html"}
 
 
-def _dotted(node: ast.AST) -> str:
-    if isinstance(node, ast.Name):
-        return node.id
-    if isinstance(node, ast.Attribute):
-        return f"{_dotted(node.value)}.{node.attr}"
-    return "?"
-
-
 def _arg(call: ast.Call, position: int, keyword: str) -> ast.expr | None:
     if len(call.args) > position:
         return call.args[position]
@@ -228,12 +221,12 @@ def _names_a_file(node: ast.expr | None) -> bool:
     """A string, an f-string, a path joined with ``/`` or ``Path(...)``: a file name, not an open handle."""
     return ((isinstance(node, (ast.Constant, ast.JoinedStr)) and not isinstance(getattr(node, "value", ""), bytes))
             or (isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div))
-            or (isinstance(node, ast.Call) and _dotted(node.func).split(".")[-1] in ("Path", "PurePath")))
+            or (isinstance(node, ast.Call) and dotted(node.func).split(".")[-1] in ("Path", "PurePath")))
 
 
 def makes_a_file(call: ast.Call) -> bool:
     """Does this call open or create a file or folder itself (rule 3 in the module notes)?"""
-    name = _dotted(call.func)
+    name = dotted(call.func)
     last = name.split(".")[-1]
     if name in OPENERS or name == "tarfile.open":
         return _writes(_arg(call, 1, "mode"))

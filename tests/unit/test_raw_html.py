@@ -62,11 +62,12 @@ REVIEWED_RAW_HTML = {
 }
 
 
-def _dotted(node: ast.AST) -> str:
+def dotted(node: ast.AST) -> str:
+    """``a.b.c`` for a name or attribute chain (``?`` for anything else): how the scanners name a call."""
     if isinstance(node, ast.Name):
         return node.id
     if isinstance(node, ast.Attribute):
-        return f"{_dotted(node.value)}.{node.attr}"
+        return f"{dotted(node.value)}.{node.attr}"
     return "?"
 
 
@@ -84,7 +85,7 @@ def raw_html_calls(source: str, filename: str) -> list[tuple[str, str, ast.Call]
         for child in ast.iter_child_nodes(node):
             inner = child.name if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) else where
             if isinstance(child, ast.Call):
-                name = _dotted(child.func)
+                name = dotted(child.func)
                 parts = name.split(".")
                 raw = (parts[-1] in ("html", "iframe") and len(parts) > 1
                        and parts[0] in ("st", "streamlit", "components", "stc", "v1"))
@@ -104,7 +105,7 @@ def test_the_scan_finds_raw_html_calls():
     sample = ("import streamlit as st\nfrom streamlit.components.v1 import html as h\n"
               "def f(x):\n    st.markdown(x, unsafe_allow_html=True)\n    st.html(x)\n    h(x)\n"
               "    st.components.v1.html(x)\n    st.markdown(x, unsafe_allow_html=False)\n    html.escape(x)\n")
-    assert [(w, _dotted(c.func)) for _, w, c in raw_html_calls(sample, "sample.py")] == [
+    assert [(w, dotted(c.func)) for _, w, c in raw_html_calls(sample, "sample.py")] == [
         ("f", "st.markdown"), ("f", "st.html"), ("f", "h"), ("f", "st.components.v1.html")]
 
 
