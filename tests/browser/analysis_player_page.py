@@ -38,6 +38,12 @@ if st.runtime.exists():
     if st.button("Go to 2 s"):
         seek_player("player", 2.0)
 
+    def read_player_time() -> None:  # as the workbook's Mark moment and In/Out buttons do
+        state = st.session_state.get("player")
+        st.session_state["time-at-press"] = state.get("time") if hasattr(state, "get") else None
+
+    st.button("Player time", on_click=read_player_time)
+
     def on_event(event) -> None:  # before the page is drawn: the new moment is on the timeline at once
         for mark in event.marks:
             moments.append(TimelineMoment(mark.id, mark.time, "#d62728", "Marked"))
@@ -56,4 +62,6 @@ if st.runtime.exists():
         offset=0.5, on_event=on_event,
     )
     with st.container(key="player-log"):
-        st.text(json.dumps({"time": event and event.time, "log": log, "moments": [m.time for m in moments]}))
+        st.text(json.dumps({"time": event and event.time, "log": log,
+                               "time_at_press": st.session_state.get("time-at-press"),
+                               "moments": [m.time for m in moments]}))

@@ -49,9 +49,16 @@ def let_in(context: BrowserContext, base: str, root: Path) -> None:
     context.add_cookies([{"name": cookie_name(urlsplit(base).port), "value": new_session_cookie(root), "url": base}])
 
 
+REPORT_DUE = "() => [...(window.__vigAnalysisPlayers?.values() ?? [])].some((p) => p.reportDue)"
+
+
 def settle(page: Page) -> None:
-    """Wait until the app has finished its current script run (Streamlit's own e2e signal)."""
+    """Wait until the app has finished its current script run (Streamlit's own e2e signal), and the
+    run that the analysis player's report of a seek starts once the seek has settled."""
     page.wait_for_timeout(150)
+    if page.evaluate(REPORT_DUE):
+        page.wait_for_function(f"!({REPORT_DUE})()")
+        page.wait_for_timeout(150)
     page.wait_for_selector('[data-test-script-state="notRunning"]', state="attached")
     page.wait_for_timeout(100)
 

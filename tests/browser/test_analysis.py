@@ -130,6 +130,7 @@ def test_the_player_on_the_page_marks_seeks_and_takes_a_suggestion(server: str, 
     expect(moments).to_have_count(before + 2)
     expect(page.get_by_role("heading", name="Moment at 0:12.00")).to_be_visible()
     expect(page.get_by_text("No suggestions open for this film.")).to_be_visible()
+    expect(page.get_by_text("not a validated measure")).to_be_visible()  # "Voices and turn-taking" stays open
     assert page.evaluate("document.querySelector('video.vig-ap-picture') === window.__film && window.__loads === 0")
     page.screenshot(path=ARTIFACTS / "analysis-accepted.png", full_page=True)
     made = [m for m in store.load(demo).moments_of(rid) if m.time == 12.0]

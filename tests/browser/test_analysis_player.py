@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -165,6 +166,23 @@ def test_the_timeline_seeks_without_loading_the_film_again_and_zooms(player_page
     page.get_by_role("button", name="Go to 2 s").click()  # a seek asked by the page
     page.wait_for_function("Math.abs(document.querySelector('video.vig-ap-picture').currentTime - 2) < 0.01")
     settle(page)
+    assert same_film_element(page)
+
+
+def test_a_button_of_the_page_sees_the_players_time_now_not_its_last_report(player_page: str, page: Page) -> None:
+    """While the film plays the player reports its time only every few seconds; a press on one of
+    the page's buttons (Mark moment, In/Out = player time) reports it first."""
+    open_player(page, player_page)
+    page.evaluate("""() => new Promise((done) => {
+        const v = document.querySelector('video.vig-ap-picture');
+        v.addEventListener('seeked', () => {
+            clearTimeout(window.__vigAnalysisPlayers.get('player').reportTimer);  // as if playing: not yet reported
+            done();
+        }, {once: true});
+        v.currentTime = 12.0;
+    })""")
+    page.get_by_role("button", name="Player time").click()
+    expect(page.locator(".st-key-player-log")).to_contain_text(re.compile(r'"time_at_press": 12(\.0)?,'))
     assert same_film_element(page)
 
 

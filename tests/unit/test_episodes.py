@@ -19,6 +19,7 @@ from vig_core.case.voices import (
     Stretch,
     Voice,
     VoiceCorrection,
+    is_steady_tone,
     turns,
     voice_boundary,
     voice_of,
@@ -133,6 +134,28 @@ def test_turn_taking_figures():
     assert figures.turns_per_minute == pytest.approx(1.5)
     assert figures.adult_share_of_talk == pytest.approx(5.0 / 7.0)
     assert turn_taking(heard()).adult_share_of_talk is None
+
+
+def tone(start: float, end: float, hz: float, spread: float = 1.003) -> Stretch:
+    return Stretch(start, end, hz, pitch_low_hz=hz / spread, pitch_high_hz=hz * spread, voiced=1.0)
+
+
+def test_a_steady_tone_is_nobodys_voice_and_leaves_the_figures_alone():
+    """The demo film's sine (and a hum, a beep, a toy's note) held its pitch; a voice moves."""
+    voice = Stretch(0.0, 1.2, CHILD, pitch_low_hz=CHILD * 0.9, pitch_high_hz=CHILD * 1.1, voiced=0.8)
+    assert is_steady_tone(tone(0, 5, 440.0)) and not is_steady_tone(voice)
+    assert not is_steady_tone(tone(0, 0.3, 440.0)), "too short to tell a held vowel from a tone"
+    assert not is_steady_tone(tone(0, 5, 300.0, spread=1.02)), "a few per cent of movement is a voice"
+    assert voice_of(tone(0, 5, 440.0), DEFAULT_BOUNDARY_HZ) is None
+    film = heard(tone(0, 60, 440.0), duration=60)
+    assert turns(film) == [] and suggestions(film) == []
+    figures = turn_taking(film)
+    assert figures.child_initiatives == 0 and figures.answered_share is None
+    # The tone under a conversation does not pull the boundary towards itself either.
+    talk = heard(tone(0, 30, 90.0), said(1, 2, CHILD), said(2.5, 3.5, MOTHER), said(6, 7, CHILD),
+                 said(7.4, 8.5, MOTHER))
+    assert 215 < talk.boundary_hz < 320
+    assert [t.voice for t in turns(talk)] == [Voice.CHILD, Voice.ADULT, Voice.CHILD, Voice.ADULT]
 
 
 def test_find_episodes_on_turns_directly():

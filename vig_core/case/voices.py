@@ -27,6 +27,11 @@ DEFAULT_BOUNDARY_HZ = 250.0  # between a typical mother's voice and a toddler's,
 LOWEST_BOUNDARY_HZ, HIGHEST_BOUNDARY_HZ = 150.0, 400.0  # a found boundary outside these is not believed
 DISTINCT_VOICES = 1.25  # the two groups' typical pitches must differ by this ratio to be two voices
 TURN_GAP = 1.0  # seconds: one voice's stretches closer than this are one turn
+# A voice's pitch moves (intonation, and a few per cent of jitter even in a held "aaa"); a machine's
+# tone (a hum, a beep, a toy's note, a test film's sine) holds it. A stretch this long or longer whose
+# 10th and 90th percentile pitches lie within this ratio is a tone, nobody's voice.
+STEADY_TONE_SECONDS = 0.5
+STEADY_TONE_RATIO = 1.015  # about a quarter of a semitone
 
 
 class Voice(Enum):
@@ -90,13 +95,20 @@ class Turn:
         return self.end - self.start
 
 
+def is_steady_tone(stretch: Stretch) -> bool:
+    """Whether the stretch is a machine's steady tone rather than a voice (see :data:`STEADY_TONE_RATIO`)."""
+    low, high = stretch.pitch_low_hz, stretch.pitch_high_hz
+    return (stretch.seconds >= STEADY_TONE_SECONDS and low is not None and high is not None and low > 0
+            and high / low < STEADY_TONE_RATIO)
+
+
 def voice_boundary(stretches: list[Stretch]) -> float:
     """The pitch (Hz) that best parts the stretches into a higher and a lower voice.
 
     Otsu's split of the stretches' log pitch (each stretch counts once, so a long monologue
     does not outweigh a child's many short turns). It is kept only when it lies in a believable
     range and the two groups differ clearly; otherwise :data:`DEFAULT_BOUNDARY_HZ`."""
-    logs = sorted(math.log2(s.pitch_hz) for s in stretches if s.pitch_hz)
+    logs = sorted(math.log2(s.pitch_hz) for s in stretches if s.pitch_hz and not is_steady_tone(s))
     if len(logs) < 2:
         return DEFAULT_BOUNDARY_HZ
     total, total_sum = len(logs), sum(logs)
@@ -121,8 +133,9 @@ def voice_boundary(stretches: list[Stretch]) -> float:
 
 
 def voice_of(stretch: Stretch, boundary_hz: float, swapped: bool = False) -> Voice | None:
-    """Whose the stretch is: the child's above the boundary (below it when swapped); None without a pitch."""
-    if stretch.pitch_hz is None:
+    """Whose the stretch is: the child's above the boundary (below it when swapped); None without a
+    pitch or for a steady tone."""
+    if stretch.pitch_hz is None or is_steady_tone(stretch):
         return None
     higher = stretch.pitch_hz >= boundary_hz
     return Voice.CHILD if higher != swapped else Voice.ADULT
@@ -131,7 +144,8 @@ def voice_of(stretch: Stretch, boundary_hz: float, swapped: bool = False) -> Voi
 def turns(listening: Listening, correction: VoiceCorrection | None = None) -> list[Turn]:
     """The film's turns in order: each stretch given to a voice by the (corrected) boundary, and a
     voice's stretches joined while no other voice comes between and the pause is under :data:`TURN_GAP`.
-    Stretches without a pitch (knocks, rustles, whispers) belong to no one and are left out."""
+    Stretches without a pitch (knocks, rustles, whispers) or with a machine's steady one belong to
+    no one and are left out."""
     correction = correction or VoiceCorrection()
     boundary = correction.boundary_hz or listening.boundary_hz
     voiced = [(s, voice_of(s, boundary, correction.swapped)) for s in sorted(listening.stretches,

@@ -6,6 +6,7 @@
 const EPSILON = 1e-3; // frames of slack, as vig_core.case.frames
 const SPEEDS = [[1, "1\u00d7", "Normal speed"], [0.5, "\u00bd\u00d7", "Half speed"], [0.25, "\u00bc\u00d7", "Quarter speed"]];
 const MIN_SPAN = 10; // seconds: the narrowest window of the timeline
+const REPORT_AFTER_SEEK_MS = 600; // a seek (or a run of frame steps) is reported to Python once it has settled
 const RECENT = 20; // marks and choices sent again with every event, so events folded together lose none
 const TYPING = 'input, textarea, select, [contenteditable=""], [contenteditable="true"], [role="textbox"], ' +
   '[role="slider"], [role="combobox"], [role="listbox"], [role="option"], [role="spinbutton"]';
@@ -102,6 +103,16 @@ function mark(p) {
   redraw(p);
 }
 
+// Calls ``then`` once the video shows the time it was sent to: a choice that reruns the page waits
+// for the seek, so the page's drawing does not hold up the new frame.
+function afterSeek(p, then) {
+  if (!p.video.seeking) return then();
+  let done = false;
+  const once = () => { if (!done) { done = true; then(); } };
+  p.video.addEventListener("seeked", once, { once: true });
+  setTimeout(once, 1000);
+}
+
 function choose(p, kind, item, action) {
   p.choices = [...p.choices, { id: uid(), kind, item, action }].slice(-RECENT);
   p.trigger("choose", p.choices);
@@ -109,6 +120,7 @@ function choose(p, kind, item, action) {
 
 function report(p) {
   clearTimeout(p.reportTimer);
+  p.reportDue = false;
   const time = round3(p.video.currentTime);
   p.lastReport = performance.now();
   if (time === p.lastSent) return;
@@ -119,7 +131,7 @@ function report(p) {
 // --- building the player once -------------------------------------------------------------------
 function create() {
   const p = { data: null, view: { start: 0, span: 0 }, peaks: new Uint8Array(0), peaksText: null, marks: [],
-    choices: [], pending: [], selected: null, lastSent: null, lastReport: 0, reportTimer: null, seekId: null,
+    choices: [], pending: [], selected: null, lastSent: null, lastReport: 0, reportTimer: null, reportDue: false, seekId: null,
     drawQueued: false, staticDirty: true, width: 0, dpr: 0, press: null, signature: "" };
   p.box = element("div", "vig-ap");
   p.video = element("video", "vig-ap-picture");
@@ -191,7 +203,10 @@ function create() {
   v.addEventListener("seeked", () => {
     redraw(p);
     clearTimeout(p.reportTimer);
-    p.reportTimer = setTimeout(() => report(p), 250); // once a run of steps has settled
+    // Once a run of steps or clicks has settled: each report reruns the page, whose drawing would
+    // hold up the next seek. A press on the page's own buttons reports at once (below).
+    p.reportDue = true;
+    p.reportTimer = setTimeout(() => report(p), REPORT_AFTER_SEEK_MS);
   });
   v.addEventListener("timeupdate", () => {
     if (v.paused) return redraw(p);
@@ -226,6 +241,17 @@ function create() {
     action();
   };
   document.addEventListener("keydown", p.onKey);
+  // The page's own buttons that use the player's time (Mark moment, In/Out = player time) must see
+  // where the film is now, not its last report (up to report_every seconds old while playing): a
+  // press anywhere outside the player first reports the time, which reaches Python before the click.
+  p.onPress = (event) => {
+    if (!p.box.isConnected || p.box.contains(event.composedPath()[0])) return;
+    if (event.type === "keydown" && event.key !== "Enter" && event.key !== " ") return;
+    if (p.video.paused && !p.reportDue) return; // its time is known already: no extra run of the page
+    report(p);
+  };
+  document.addEventListener("pointerdown", p.onPress, true);
+  document.addEventListener("keydown", p.onPress, true);
   return p;
 }
 
@@ -294,6 +320,8 @@ export default function (component) {
     p.releaseTimer = setTimeout(() => {
       if (p.box.isConnected) return;
       document.removeEventListener("keydown", p.onKey);
+      document.removeEventListener("pointerdown", p.onPress, true);
+      document.removeEventListener("keydown", p.onPress, true);
       p.video.removeAttribute("src");
       p.video.load();
       players.delete(data.key);

@@ -188,8 +188,10 @@ function draw(p) {
 // --- the timeline's pointer: click to seek, drag to move along, hover for a label -------------
 function itemAt(p, x, y) {
   const lane = laneAt(y);
-  if (lane === "moments" || lane === "sound") {
-    let best = null, distance = lane === "moments" ? 7 : 3;
+  // The sound lane only seeks (with 200 moments, a marker's faint line is a few pixels from
+  // anywhere); a moment is opened from its own lane.
+  if (lane === "moments") {
+    let best = null, distance = 7;
     for (const moment of p.data.moments) {
       const d = Math.abs(toX(p, moment.time) - x);
       if (d <= distance) [best, distance] = [moment, d];
@@ -262,7 +264,7 @@ function listenToPointer(p) {
     if (!hit) return seek(p, toTime(p, x));
     seek(p, hit.time);
     if (hit.kind === "suggestion") selectSuggestion(p, hit.item);
-    choose(p, hit.kind, hit.item.id, "open");
+    afterSeek(p, () => choose(p, hit.kind, hit.item.id, "open"));
   });
   canvas.addEventListener("pointerleave", () => { if (!p.press) showTip(p, null, 0); });
   canvas.addEventListener("wheel", (event) => {

@@ -159,7 +159,7 @@ def listening_section(case_id: str, recording: Recording, listened: Listened, *,
             no.button("Dismiss", key=f"dismiss-{suggestion.key}", width="stretch",
                       on_click=messages.guarded(SUGGESTIONS, dismiss), args=(recording, suggestion.key))
             st.caption(suggestion.reason)
-    with st.expander("Voices and turn-taking"):
+    with st.expander("Voices and turn-taking", key=f"voices-{recording.id}"):
         voices(recording, heard)
         if listened.figures:
             show_figures(listened.figures)
