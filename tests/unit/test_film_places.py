@@ -118,6 +118,7 @@ def test_places_are_kept_once_existing_and_uniquely_named(home):
 def test_usual_places_in_a_fake_home_and_its_drives(home, monkeypatch, tmp_path):
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.delenv("XDG_CONFIG_HOME", raising=False)
+    monkeypatch.delenv("VIG_FILM_PLACES", raising=False)
     monkeypatch.setenv("VIG_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setattr(places_module, "mounted_places", lambda: [Place("Drive “USB”", home / "Downloads" / "a")])
     assert [p.label for p in places_module.usual_places()] == ["Videos", "Pictures", "Downloads", "Drive “USB”"]
@@ -131,3 +132,10 @@ def test_drive_names_say_what_they_are():
 
 def test_the_film_types_are_the_ones_importing_accepts():
     assert places_module.VIDEO_SUFFIXES == recordings.VIDEO_SUFFIXES
+
+
+def test_the_places_can_be_named_instead(home, monkeypatch, tmp_path):
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("VIG_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("VIG_FILM_PLACES", os.pathsep.join(["~/Downloads", str(home / "gone"), " "]))
+    assert [(p.label, p.path) for p in places_module.usual_places()] == [("Downloads", home / "Downloads")]

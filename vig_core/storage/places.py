@@ -28,6 +28,7 @@ from vig_core.storage.paths import data_root
 
 VIDEO_SUFFIXES = frozenset({".mp4", ".mov", ".m4v", ".webm", ".mkv", ".avi", ".mts", ".m2ts", ".3gp", ".wmv",
                             ".mpg", ".mpeg"})
+PLACES_VAR = "VIG_FILM_PLACES"
 SKIPPED_NAMES = frozenset({"System Volume Information", "lost+found", "node_modules", "__pycache__"})
 HIDDEN = 0x2  # Windows FILE_ATTRIBUTE_HIDDEN
 SYSTEM = 0x4  # Windows FILE_ATTRIBUTE_SYSTEM
@@ -89,8 +90,15 @@ def mounted_places(platform: str = sys.platform) -> list[Place]:
 
 def usual_places() -> list[Place]:
     """The places that exist on this computer, each once (the first name wins), never inside
-    the workbook's data folder. Tests replace this function to look in a fake home."""
-    return distinct_places([*home_places(), *mounted_places()], skip=[data_root()])
+    the workbook's data folder. ``VIG_FILM_PLACES`` (folders separated by ``os.pathsep``), when set,
+    names the only places to look instead (a practitioner's work folder, so that no film of their
+    own shows while a parent looks on). Tests replace this function to look in a fake home."""
+    chosen = [p.strip() for p in os.environ.get(PLACES_VAR, "").split(os.pathsep) if p.strip()]
+    if chosen:
+        found = [Place(Path(p).expanduser().name or p, Path(p).expanduser()) for p in chosen]
+    else:
+        found = [*home_places(), *mounted_places()]
+    return distinct_places(found, skip=[data_root()])
 
 
 def distinct_places(places: list[Place], *, skip: list[Path]) -> list[Place]:
