@@ -28,6 +28,7 @@ from vig_core.services.recordings import (
 )
 from vig_core.text import MAX_TITLE_TEXT, displayable
 from vig_core.ui import routes, session
+from vig_core.ui.film_picker import film_picker, forget_pick, picked
 from vig_core.ui.media import ANALYSIS_RECORDING_KEY, job_progress
 from vig_core.ui.widgets import autosave_text, case_title, confirm_button, plain, require_case
 
@@ -134,6 +135,8 @@ def import_upload(again: str | None = None) -> None:
 
 
 def chosen_local_file() -> Path:
+    if chosen := picked(case.id):  # pressed in the picker (kept, so "import it again?" reads it too)
+        return chosen
     typed = (st.session_state.get(f"local-path-{case.id}") or "").strip().strip('"')
     if not typed:
         raise VigError("Type the place of a film (or a folder of films) on this computer first.")
@@ -159,6 +162,11 @@ def import_local(again: str | None = None) -> None:
                      owner=import_owner(LOCAL), keep_original=keep_originals())
 
     begin_import(LOCAL, name, fingerprint, again, start)
+
+
+def import_typed() -> None:
+    forget_pick(case.id)
+    import_local()
 
 
 def import_ended(how: str, job: Job) -> None:
@@ -208,6 +216,8 @@ else:
                       on_click=import_upload)
             beside_button(UPLOAD, import_upload)
         with local_tab:
+            film_picker(case.id, import_local)
+            st.markdown("**Or type a path**")
             typed = st.text_input("File or folder on this computer", key=f"local-path-{case.id}",
                                   placeholder="/home/me/Videos/visit 3.mov",
                                   help="Films of any size; the file is read where it is and not changed.",
@@ -225,7 +235,7 @@ else:
                 else:
                     st.info("No films found in this folder.")
             st.button("Import from this computer", key=f"import-local-{case.id}", type="primary",
-                      on_click=import_local)
+                      on_click=import_typed)
             beside_button(LOCAL, import_local)
         for how in (UPLOAD, LOCAL):  # below both tabs, so a running import shows whichever tab is open
             job_progress(import_owner(how), on_end=lambda job, how=how: import_ended(how, job))

@@ -64,7 +64,8 @@ def server_factory(data_dir: Path, admitted: dict[str, list]) -> Iterator[Callab
         with open(log_path, "a") as log:
             proc = subprocess.Popen(
                 [sys.executable, *streamlit, "run", "app.py", "--server.port", str(port)],
-                cwd=ROOT, env={**os.environ, "VIG_DATA_DIR": str(data_dir)}, stdout=log, stderr=subprocess.STDOUT,
+                cwd=ROOT, env={"VIG_FILM_PLACES": str(data_dir.parent / "no-films"),  # not this machine's folders
+                             **os.environ, "VIG_DATA_DIR": str(data_dir)}, stdout=log, stderr=subprocess.STDOUT,
             )
         running.append(proc)
         base = f"http://127.0.0.1:{port}"
