@@ -7,10 +7,10 @@ traceback ever reaches the screen the parent may be looking at.
 
 The file plays two parts. ``streamlit run app.py`` finds the ``app = st.App(...)``
 below and serves it (uvicorn), which adds the media route (recordings are
-streamed by opaque token, see ``vig_core.web``); no Streamlit runtime exists
-yet at that import. Every browser session then runs this same file as its
-script, with the runtime present (also under AppTest), and ``main()`` draws
-the page.
+streamed by opaque token) and the upload route (films received in pieces by
+ticket), see ``vig_core.web``; no Streamlit runtime exists yet at that import.
+Every browser session then runs this same file as its script, with the runtime
+present (also under AppTest), and ``main()`` draws the page.
 """
 
 import logging
@@ -23,6 +23,7 @@ from vig_core.ui.autosave import page_drawn
 from vig_core.ui.lock_screen import gate, leave_client_view_button, lock_button
 from vig_core.ui.widgets import CLIENT_VIEW_CSS, plain
 from vig_core.web.route import media_routes
+from vig_core.web.upload import upload_routes
 
 log = logging.getLogger("vig_workbook")
 
@@ -92,7 +93,7 @@ def main() -> None:
 if st.runtime.exists():
     main()  # a session running this file as its script (or AppTest)
 else:
-    # Imported by the server: the ASGI app, Streamlit plus the media route, behind the access check.
+    # Imported by the server: the ASGI app, Streamlit plus the media and upload routes, behind the access check.
     from starlette.middleware import Middleware
     from streamlit import net_util
 
@@ -102,5 +103,5 @@ else:
     # Streamlit asks an internet service for this machine's address (and opens a socket towards
     # a public one for its local address) when it meets an unknown origin: never, here.
     net_util.get_external_ip = net_util.get_internal_ip = lambda: None
-    app = st.App(__file__, routes=media_routes(), middleware=[
+    app = st.App(__file__, routes=[*media_routes(), *upload_routes()], middleware=[
         Middleware(AccessMiddleware, root=data_root(), port=int(st.get_option("server.port")))])

@@ -14,20 +14,20 @@ from vig_core.errors import VigError
 from vig_core.services.jobs import DONE, JOBS, Job
 from vig_core.services.recordings import (
     KEEP_ORIGINALS,
-    VIDEO_SUFFIXES,
     already_imported,
     check_can_import,
     default_cycle,
+    discard_upload,
     file_fingerprint,
     films_in_folder,
-    fingerprint_of,
-    receive_upload,
     refuse_while_importing,
     remove_recording,
     start_import,
 )
+from vig_core.services.uploads import TICKETS
 from vig_core.text import MAX_TITLE_TEXT, displayable
 from vig_core.ui import routes, session
+from vig_core.ui.film_drop import film_drop
 from vig_core.ui.film_picker import film_picker, forget_pick, picked
 from vig_core.ui.media import ANALYSIS_RECORDING_KEY, job_progress
 from vig_core.ui.widgets import autosave_text, case_title, confirm_button, plain, require_case
@@ -119,19 +119,40 @@ def keep_originals() -> bool:
     return bool(session.settings().get(KEEP_ORIGINALS, False))
 
 
+DROPPED_KEY = f"dropped-{case.id}"  # the film that arrived last: (path, name, fingerprint) until imported
+
+
+def drop_dropped() -> None:
+    dropped = st.session_state.pop(DROPPED_KEY, None)
+    if dropped:
+        discard_upload(Path(dropped[0]))
+
+
+@said_beside(UPLOAD)
+def film_arrived(ticket: str) -> None:
+    """A dropped film has arrived whole: the import takes it over (it is removed after)."""
+    drop_dropped()
+    upload = TICKETS.take(ticket, case.id)
+    st.session_state[DROPPED_KEY] = (str(upload.path), upload.name, file_fingerprint(upload.path, upload.name))
+    import_upload()
+
+
 @said_beside(UPLOAD)
 def import_upload(again: str | None = None) -> None:
-    upload = st.session_state.get(f"upload-{case.id}")
-    if upload is None:
-        raise VigError("Choose a film to upload first.")
-    fingerprint = fingerprint_of(upload, upload.size)
+    if DROPPED_KEY not in st.session_state:
+        raise VigError("Drop a film on the box above first.")
+    path, name, fingerprint = st.session_state[DROPPED_KEY]
 
     def start(cycle: int) -> None:
-        source = receive_upload(store, case.id, upload.name, upload)
-        start_import(store, case.id, cycle, source, name=upload.name, fingerprint=fingerprint,
+        del st.session_state[DROPPED_KEY]
+        start_import(store, case.id, cycle, Path(path), name=name, fingerprint=fingerprint,
                      owner=import_owner(UPLOAD), keep_original=keep_originals(), uploaded=True)
 
-    begin_import(UPLOAD, upload.name, fingerprint, again, start)
+    try:
+        begin_import(UPLOAD, name, fingerprint, again, start)
+    except VigError:
+        drop_dropped()  # refused: nothing of the film stays behind
+        raise
 
 
 def chosen_local_file() -> Path:
@@ -190,7 +211,8 @@ def beside_button(how: str, action: Callable[..., None]) -> None:
         yes, no = st.columns(2)
         yes.button("Import it again", key=f"import-again-yes-{how}-{case.id}", on_click=action,
                    kwargs={"again": fingerprint})
-        no.button("Don't import it", key=f"import-again-no-{how}-{case.id}", on_click=forget_notes, args=(how,))
+        no.button("Don't import it", key=f"import-again-no-{how}-{case.id}",
+                  on_click=lambda: (forget_notes(how), how == UPLOAD and drop_dropped()))
 
 
 if not case.consent.choice(ConsentKind.FILMING).active:
@@ -203,17 +225,11 @@ else:
                      key=f"add-recording-{case.id}"):  # a key keeps it open across reruns
         st.selectbox("Cycle it belongs to", numbers, index=numbers.index(default_cycle(case)),
                      format_func=lambda n: f"Cycle {n}", key=CYCLE_KEY, on_change=forget_notes)
-        limit = st.get_option("server.maxUploadSize")
         upload_tab, local_tab = st.tabs(list(TAB_LABELS.values()), key=f"add-how-{case.id}",
                                         default=TAB_LABELS[LOCAL] if said == {LOCAL} else None)
         with upload_tab:
-            st.file_uploader(
-                f"Film file (up to {limit:,} MB; larger films: use “From this computer”)",
-                type=sorted(s.lstrip(".") for s in VIDEO_SUFFIXES), key=f"upload-{case.id}",
-                on_change=forget_notes, args=(UPLOAD,),
-            )
-            st.button("Import the uploaded film", key=f"import-upload-{case.id}", type="primary",
-                      on_click=import_upload)
+            film_drop(f"film-drop-{case.id}", issue=lambda name, size: TICKETS.issue(store, case.id, name, size),
+                      on_done=film_arrived)
             beside_button(UPLOAD, import_upload)
         with local_tab:
             film_picker(case.id, import_local)

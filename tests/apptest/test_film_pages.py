@@ -8,12 +8,14 @@ from datetime import date
 
 import pytest
 
-from apptest.helpers import messages, open_app, screen_text, send_component_state, unescaped
+from apptest.helpers import messages, open_app, screen_text, send_component_state, send_trigger, unescaped
 from conftest import make_case
 from media_fixtures import make
 from vig_core.case.consent import ConsentKind
 from vig_core.services.demo import ensure_demo_case
 from vig_core.services.jobs import JOBS
+from vig_core.services.uploads import TICKETS
+from vig_core.ui.film_drop import ANSWERS_KEY
 from vig_core.web.tokens import TOKENS
 
 
@@ -90,21 +92,53 @@ def under_the_button(at, tab: int, button_key: str, text: str) -> bool:
     return order.index(button_key) < place
 
 
-def test_an_uploaded_picture_is_refused_under_the_button_naming_only_the_practitioners_file(store, demo, tmp_path):
+def arrived(store, case_id: str, name: str, data: bytes) -> str:
+    """A film sent through the upload route's service, as the drop zone's pieces do; its ticket."""
+    upload = TICKETS.issue(store, case_id, name, len(data))
+    piece = TICKETS.begin(upload.ticket, 0, len(data))
+    with TICKETS.open_piece(piece) as handle:
+        handle.write(data)
+    TICKETS.end(piece, len(data), done=True)
+    return upload.ticket
+
+
+def drop(at, store, case_id: str, name: str, data: bytes):
+    """The drop zone reports that ``name`` has arrived whole (its trigger ``done``)."""
+    return send_trigger(at, f"film-drop-{case_id}", "done", {"id": "f1", "ticket": arrived(store, case_id, name, data)})
+
+
+def test_the_upload_tab_is_a_drop_zone_that_asks_for_tickets_and_refuses_in_one_sentence(store, demo):
+    at = open_app(demo, "pages/recordings.py")
+    assert [e for e in at.tabs[0] if getattr(e, "key", None) == f"film-drop-{demo}"]
+    assert "500 MB" not in screen_text(at) and not at.get("file_uploader")
+    at = send_trigger(at, f"film-drop-{demo}", "want", {"files": [
+        {"id": "a", "name": "visit.MOV", "size": 1000}, {"id": "b", "name": "notes.txt", "size": 10}]})
+    answers = at.session_state[ANSWERS_KEY][f"film-drop-{demo}"]
+    assert set(answers["a"]) == {"ticket"} and TICKETS.status(answers["a"]["ticket"])["size"] == 1000
+    assert answers["b"] == {"error": "“notes.txt” does not look like a film (its type is “.txt”). "
+                                     "Choose a video file such as .mp4, .mov, .webm or .avi."}
+    TICKETS.discard(answers["a"]["ticket"])
+
+
+def test_an_uploaded_picture_is_refused_under_the_drop_zone_naming_only_the_practitioners_file(store, demo, tmp_path):
     picture = make("png picture.mp4", tmp_path).read_bytes()
     at = open_app(demo, "pages/recordings.py")
-    at.get("file_uploader")[0].upload("Yusuf_film.mp4", picture, "video/mp4").run()
-    at.button(key=f"import-upload-{demo}").click().run()
+    at = drop(at, store, demo, "Yusuf_film.mp4", picture)
     finish_jobs(at, f"import-upload-{demo}")
     (error,) = messages(at)  # once, and not at the top of the page
     assert tab_texts(at) == [[error], []]
-    assert under_the_button(at, 0, f"import-upload-{demo}", "Yusuf_film.mp4")
+    assert under_the_button(at, 0, f"film-drop-{demo}", "Yusuf_film.mp4")
     assert "“Yusuf_film.mp4” is a still picture, not a film" in error
     assert re.findall(r"[\w-]+\.mp4", error) == ["Yusuf_film.mp4"]  # no internal name beside it
     assert len(store.load(demo).recordings) == 1 and not list((store.case_folder(demo) / "uploads").glob("*"))
-    at.get("file_uploader")[0].set_value(("other.mp4", make("h264_aac.mp4", tmp_path).read_bytes(),
-                                          "video/mp4")).run()
-    assert messages(at) == []  # another file chosen: the message about the first is gone
+
+
+def test_a_dropped_film_is_imported_and_its_upload_removed(store, demo, tmp_path):
+    at = open_app(demo, "pages/recordings.py")
+    at = drop(at, store, demo, "visit 3.mp4", make("h264_aac.mp4", tmp_path).read_bytes())
+    assert "Importing “visit 3.mp4” into cycle 1: done." in finish_jobs(at, f"import-upload-{demo}", "success")
+    assert [r.original_name for r in store.load(demo).recordings][-1] == "visit 3.mp4"
+    assert not list((store.case_folder(demo) / "uploads").glob("*")) and len(TICKETS) == 0
 
 
 def test_a_missing_path_is_said_under_its_own_button_and_goes_when_the_path_changes(store, demo, tmp_path):
@@ -171,14 +205,19 @@ def test_a_file_the_case_has_already_is_imported_again_only_when_asked(store, de
 def test_an_upload_the_case_has_already_asks_before_a_duplicate(store, demo, tmp_path):
     data = make("h264_aac.mp4", tmp_path).read_bytes()
     at = open_app(demo, "pages/recordings.py")
-    at.get("file_uploader")[0].upload("visit.mp4", data, "video/mp4").run()
-    at.button(key=f"import-upload-{demo}").click().run()
+    at = drop(at, store, demo, "visit.mp4", data)
     finish_jobs(at, f"import-upload-{demo}", "success")
-    at.get("file_uploader")[0].set_value(("visit copy.mp4", data, "video/mp4")).run()
-    at.button(key=f"import-upload-{demo}").click().run()
+    at = drop(at, store, demo, "visit copy.mp4", data)
     (question,) = tab_texts(at, "warning")[0]
     assert question.startswith("“visit copy.mp4” was already imported on") and "as “visit”" in question
-    assert not list((store.case_folder(demo) / "uploads").glob("*"))  # nothing received before the answer
+    at.button(key=f"import-again-no-upload-{demo}").click().run()
+    assert tab_texts(at, "warning")[0] == []
+    assert not list((store.case_folder(demo) / "uploads").glob("*"))  # declined: the arrived copy is gone
+    at = drop(at, store, demo, "visit copy.mp4", data)
+    at.button(key=f"import-again-yes-upload-{demo}").click().run()
+    finish_jobs(at, f"import-upload-{demo}", "success")
+    assert [r.original_name for r in store.load(demo).recordings].count("visit copy.mp4") == 1
+    assert not list((store.case_folder(demo) / "uploads").glob("*"))
 
 
 def test_an_imported_film_dates_the_cycles_filming_and_the_date_stays_editable(store, tmp_path):

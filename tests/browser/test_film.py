@@ -105,18 +105,20 @@ def test_import_play_upright_mark_and_export(server: str, page: Page, data_dir, 
 
 
 def test_upload_in_the_browser(server: str, page: Page, data_dir, tmp_path) -> None:
+    """A film chosen with the drop zone's file dialog is sent in pieces through the upload route
+    (the browser's own fetch, with its cookie and origin), shows its progress, and is imported."""
     store = CaseStore(data_dir)
     demo = ensure_demo_case(store)
     film = make("vp9_opus.webm", tmp_path)
     page.goto(f"{server}/recordings?case={demo}")
     settle(page)
     page.get_by_text("Add a recording").click()
-    expect(page.get_by_text("Film file (up to 500 MB")).to_be_visible()
-    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(film))
-    expect(page.get_by_text("vp9_opus.webm")).to_be_visible()
-    settle(page)
-    page.get_by_role("button", name="Import the uploaded film").click()
+    expect(page.get_by_role("button", name="Choose films…")).to_be_visible()
+    page.locator("input.vig-fd-input").set_input_files(str(film))
+    expect(page.locator('.vig-fd-file[data-state="done"]')).to_be_visible(timeout=30_000)
+    assert page.locator("progress.vig-fd-progress").evaluate("p => p.value === p.max && p.max > 0")
     expect(page.get_by_text(re.compile("Importing “vp9_opus.webm” into cycle 1: done"))).to_be_visible(timeout=60_000)
     (new,) = [r for r in store.load(demo).recordings if r.original_name == film.name]
     assert new.original_name == "vp9_opus.webm" and "converted" in new.how
     assert not list((store.case_folder(demo) / "uploads").iterdir()), "the uploaded copy is removed after import"
+    expect(page.get_by_text("from “vp9_opus.webm”", exact=False)).to_be_visible()

@@ -18,6 +18,7 @@ from __future__ import annotations
 from datetime import date
 
 from vig_core.case.record import Case
+from vig_core.services.uploads import TICKETS
 from vig_core.storage.store import CaseStore
 
 
@@ -46,6 +47,7 @@ def what_goes_with_films(case: Case) -> str:
 def erase_films(store: CaseStore, case_id: str, today: date) -> str:
     """Erase the case's films, clips and stills and the records made from them; return what was logged."""
     what = what_goes_with_films(store.load(case_id))
+    TICKETS.forget_case(case_id)  # a film still arriving goes too, and no piece can follow
     store.erase_media(case_id, what, today.isoformat())
     return what
 
@@ -53,5 +55,6 @@ def erase_films(store: CaseStore, case_id: str, today: date) -> str:
 def erase_case(store: CaseStore, case_id: str, today: date) -> str:
     """Erase every record and file of the case; return the (anonymous) description logged."""
     what = what_goes(store.load(case_id))
+    TICKETS.forget_case(case_id)
     store.erase(case_id, what, today.isoformat())
     return what

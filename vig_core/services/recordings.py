@@ -275,6 +275,13 @@ _uploads: dict[Path, Writing] = {}  # uploads received and not yet discarded, wi
 _uploads_lock = threading.Lock()
 
 
+def hold_upload(path: Path, note: Writing) -> None:
+    """Take over a file received elsewhere (a film sent in pieces, see :mod:`.uploads`) with its note,
+    as :func:`receive_upload` does: :func:`discard_upload` removes both."""
+    with _uploads_lock:
+        _uploads[Path(path)] = note
+
+
 def discard_upload(path: Path) -> None:
     Path(path).unlink(missing_ok=True)
     with _uploads_lock:
