@@ -10,7 +10,7 @@ names: never a path, never a case.
 The rules, checked here for every piece: the offset is exactly what has arrived (so nothing is
 written twice or leaves a gap; a wrong one is answered with the count, from which the browser
 carries on), a piece is at most :data:`PIECE_MAX`, and the film never grows past its declared
-size. When the last byte is in, the file is fsynced and the ticket is *done*; the page then
+size. When the last byte is in, the ticket is *done*; the page then
 takes it (:meth:`UploadTickets.take`) and imports the file like any other upload, which removes
 it afterwards.
 

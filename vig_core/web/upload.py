@@ -4,7 +4,7 @@
 ``PIECE_MAX`` bytes (``Content-Length`` required): the piece is appended if ``N`` is exactly the
 count received so far and the film stays within its declared size. The body is streamed to the
 disk as it arrives (``request.stream()``, written in slices of :data:`WRITE_SLICE`), never held
-whole. Answer ``200 {"received": n, "size": s, "done": bool}``; the last piece is fsynced first.
+whole. Answer ``200 {"received": n, "size": s, "done": bool}``.
 
 ``GET|HEAD /api/upload/{ticket}``: the same JSON (HEAD: the headers ``Upload-Offset`` and
 ``Upload-Length`` only), so a browser that lost its connection or was reloaded carries on from
