@@ -7,6 +7,7 @@ import pytest
 
 from conftest import make_case
 from vig_core.case.consent import ConsentKind
+from vig_core.case.film import ME, RecordingKind
 from vig_core.errors import NotFoundError, StoreError, ValidationError
 from vig_core.storage import schema
 from vig_core.storage.codec import from_record, to_record
@@ -212,3 +213,25 @@ def test_settings_persist(data_dir):
     SettingsStore(data_dir).set("other", 1)
     assert SettingsStore(data_dir).get("client_view_case") == "abc"
     assert SettingsStore(data_dir).get("missing", "d") == "d"
+
+
+def test_a_version_4_case_gives_every_moment_to_the_practitioner_and_every_film_to_the_family(store):
+    """Schema 5 (supervision): moments have a coder, recordings a kind; what came before is the
+    practitioner's own coding of the family's film."""
+    case = make_case(store)
+    path = store.cases_dir / case.id / "case.json"
+    raw = json.loads(path.read_text())
+    raw["recordings"] = {"1": {"id": "r1", "cycle": 1, "title": "Play", "original_name": "play.mp4",
+                               "imported_at": "2026-11-01T10:00:00", "playable": "recordings/r1/film.mp4",
+                               "duration": 30.0, "fps": 25.0, "width": 320, "height": 240, "has_audio": True,
+                               "position": 1}}
+    raw["moments"] = {"1": {"id": "m1", "recording_id": "r1", "time": 4.0, "position": 1}}
+    raw["_meta"]["1"]["schema"] = 4
+    path.write_text(json.dumps(raw))
+    loaded = store.load(case.id)
+    (moment,), (recording,) = loaded.moments, loaded.recordings
+    assert moment.coder == ME and loaded.moments_of("r1") == [moment] and loaded.moments_of("r1", "Sam") == []
+    assert recording.kind is RecordingKind.FAMILY
+    store.update(case.id, lambda c: c.moments[0].set_working_point(True))  # written back as version 5
+    assert json.loads(path.read_text())["_meta"]["1"]["schema"] == schema.SCHEMA_VERSION == 5
+    assert store.load(case.id).moments[0].coder == ME

@@ -45,6 +45,15 @@ class Turn(StrEnum):
 
 
 MAX_FINGERPRINT = MAX_SHORT_TEXT  # a size and a hash, made by the workbook
+ME = "me"  # the coder of the practitioner's own moments (Settings gives it a name to show)
+
+
+class RecordingKind(StrEnum):
+    """Whom a recording films: the family (parent/carer and child), or the shared review itself
+    (the practitioner and the parent), brought to supervision for the guider's own attunement."""
+
+    FAMILY = "family"
+    SHARED_REVIEW = "shared_review"
 
 
 @dataclass
@@ -64,6 +73,7 @@ class Recording:
     original: str | None = None  # relative path of the kept original, if kept
     filmed_on: date | None = None  # the day it was filmed, when the file says (its creation time)
     fingerprint: str = ""  # of the imported file (size and hash of its ends), to notice the same file again
+    kind: RecordingKind = RecordingKind.FAMILY
 
     def validate(self) -> None:
         check_text(self.title, "The recording's title", MAX_TITLE_TEXT, required=True)
@@ -84,6 +94,7 @@ class Moment:
     turn: Turn | None = None
     note: str = ""
     working_point: bool = False  # a moment to develop, once strengths are established
+    coder: str = ME  # whose coding: the practitioner's own (ME), or a second coder's layer (supervision)
 
     def see_behaviours(self, behaviours: list[str], principles: Principles) -> None:
         """Keep ``behaviours`` as what was seen; a behaviour under a principle not chosen yet

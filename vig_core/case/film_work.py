@@ -5,7 +5,7 @@ the record readable: the methods work on the case's own lists."""
 from __future__ import annotations
 
 from vig_core.case.cycles import CycleStatus
-from vig_core.case.film import DEFAULT_CHOSEN_CLIPS, Clip, Moment, Recording, Reflection, on_frame
+from vig_core.case.film import DEFAULT_CHOSEN_CLIPS, ME, Clip, Moment, Recording, Reflection, on_frame
 from vig_core.case.items import by_id
 from vig_core.errors import ValidationError
 from vig_core.text import new_id
@@ -48,8 +48,11 @@ class FilmWork:
         self._renumber_chosen([c for c in cycle_clips if c.recording_id != recording_id])
         return recording
 
-    def moments_of(self, recording_id: str) -> list[Moment]:
-        return sorted((m for m in self.moments if m.recording_id == recording_id), key=lambda m: m.time)
+    def moments_of(self, recording_id: str, coder: str = ME) -> list[Moment]:
+        """The moments ``coder`` marked in the recording, in time order: the practitioner's own by
+        default, so a second coder's layer never mixes into the practitioner's list."""
+        return sorted((m for m in self.moments if m.recording_id == recording_id and m.coder == coder),
+                      key=lambda m: m.time)
 
     def moment(self, moment_id: str) -> Moment:
         return by_id(self.moments, moment_id, "moment")

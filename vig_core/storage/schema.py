@@ -22,7 +22,7 @@ from vig_core.case.record import Case
 from vig_core.errors import StoreError
 from vig_core.storage.codec import from_record, to_record
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 # Raw-table migrations: MIGRATIONS[n] turns a version-n file into version n+1.
 Tables = dict[str, dict[str, dict[str, Any]]]
 FILM_TABLES = ("recordings", "moments", "clips")
@@ -34,10 +34,25 @@ def _adding_tables(*names: str) -> Callable[[Tables], Tables]:
     return lambda tables: {**tables, **{name: tables.get(name, {}) for name in names}}
 
 
+def _filling(table: str, **defaults: Any) -> Callable[[Tables], Tables]:
+    """A migration step that gives every row of ``table`` the new fields ``defaults`` (kept where set)."""
+    return lambda tables: {**tables, table: {key: {**defaults, **row} for key, row in tables.get(table, {}).items()}}
+
+
+def _steps(*steps: Callable[[Tables], Tables]) -> Callable[[Tables], Tables]:
+    def run(tables: Tables) -> Tables:
+        for step in steps:
+            tables = step(tables)
+        return tables
+    return run
+
+
 MIGRATIONS: dict[int, Callable[[Tables], Tables]] = {
     1: _adding_tables(*FILM_TABLES),  # version 2: recordings, moments, clips
     2: _adding_tables("reflections"),  # version 3: the parent's words in the shared review
     3: _adding_tables("administrations"),  # version 4: questionnaires given at a time point
+    # version 5: every moment so far is the practitioner's own, every recording one of the family
+    4: _steps(_filling("moments", coder="me"), _filling("recordings", kind="family")),
 }
 
 
