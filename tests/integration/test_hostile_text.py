@@ -34,7 +34,7 @@ from hypothesis import strategies as st
 from unit.test_markdown_escaping import CHARS, PAYLOADS
 from unit.test_raw_html import read_page
 from vig_core.case.consent import ConsentKind
-from vig_core.case.film import MAX_MOMENT_NOTE
+from vig_core.case.film import MAX_CODER_NAME, MAX_MOMENT_NOTE
 from vig_core.case.outcomes import measure_results
 from vig_core.case.record import Case
 from vig_core.errors import ValidationError
@@ -270,7 +270,7 @@ def test_the_walk_finds_the_text_fields_of_every_part_of_a_case():
 
 
 def test_every_typed_field_has_a_limit_well_under_a_megabyte(world):
-    known = {MAX_SHORT_TEXT, MAX_TITLE_TEXT, MAX_GOAL_TEXT, MAX_MOMENT_NOTE, MAX_NOTE_TEXT}
+    known = {MAX_SHORT_TEXT, MAX_TITLE_TEXT, MAX_GOAL_TEXT, MAX_MOMENT_NOTE, MAX_NOTE_TEXT, MAX_CODER_NAME}
     assert {f.label: world.limits[f.label] for f in FREE_TEXT if world.limits[f.label] not in known} == {}
     assert world.limits["Case.code"] == MAX_SHORT_TEXT and world.limits["Clip.title"] == MAX_TITLE_TEXT
     assert world.limits["Goal.text"] == MAX_GOAL_TEXT and world.limits["Moment.note"] == MAX_MOMENT_NOTE

@@ -45,6 +45,7 @@ class Turn(StrEnum):
 
 
 MAX_FINGERPRINT = MAX_SHORT_TEXT  # a size and a hash, made by the workbook
+MAX_CODER_NAME = 40
 ME = "me"  # the coder of the practitioner's own moments (Settings gives it a name to show)
 
 
@@ -118,6 +119,7 @@ class Moment:
 
     def validate(self) -> None:
         check_text(self.note, "The moment's note", MAX_MOMENT_NOTE)
+        check_text(self.coder, "The coder's name", MAX_CODER_NAME, required=True)
         if self.time < 0:
             raise ValidationError("A moment cannot be before the start of the film.")
 
