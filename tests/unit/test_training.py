@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import re
 import stat
 from datetime import date
 
@@ -235,3 +236,28 @@ def test_a_damaged_record_is_one_plain_sentence(tmp_path, data):
     training_path(tmp_path).write_text(data, encoding="utf-8")
     with pytest.raises(StoreError, match="Your training record cannot be read"):
         load_training(tmp_path)
+
+
+# --- the downloads -----------------------------------------------------------------------------
+def test_the_downloads_name_cases_by_code_and_hide_every_familys_name_from_typed_text():
+    from vig_core.exports.training import names_hidden, training_csv
+    from vig_core.printables.training import training_html
+
+    ada = reviewed("FAM-01", date(2026, 2, 2))
+    ada.child_first_name, ada.carer_name = "Ada", "Jo Patel"
+    other = new_case("FAM-02", "Noor", date(2026, 1, 5), carer_name="Lena")
+    record = TrainingRecord()
+    record.add_session(date(2026, 5, 1), "Dr Ann Lee", 60, "FAM-01, Noor", "=HYPERLINK(\"x\") Ada and Jo <script>",
+                       TODAY)
+    record.set_reflection(1, "Lena's <b>words</b>")
+    progress = stage_progress(record, shipped(), [ada, other], TODAY)
+    hide = names_hidden([ada, other])
+    csv = training_csv(record, progress, hide).decode("utf-8-sig")
+    page = training_html(record, progress, hide, TODAY, "AVIGuk")
+    for text in (csv, page):
+        for name in ("Ada", "Jo", "Patel", "Noor", "Lena"):
+            assert not re.search(rf"\b{name}\b", text), name
+        assert "FAM-01" in text and "[FAM-02 child]" in text and "[FAM-01 parent]" in text
+    assert "'=HYPERLINK" in csv  # a spreadsheet does not run it
+    assert "<script>" not in page and "&lt;script&gt;" in page and "<b>" not in page
+    assert "review,2026-02-02,Cycle 1: shared review (new client),FAM-01" in csv

@@ -41,16 +41,12 @@ def load_training(data_root: Path) -> TrainingRecord:
         raise StoreError(f"Your training record cannot be read ({error}); restore it from a backup.") from error
 
 
-def update_training(data_root: Path, change: Callable[[TrainingRecord], T],
-                    guard: Callable[[], None] | None = None) -> T:
+def update_training(data_root: Path, change: Callable[[TrainingRecord], T]) -> T:
     """Apply ``change`` to the record and save it, as one locked read-modify-write; the record is
-    written only when the change went through and the whole record is valid. ``guard`` runs first
-    under the lock (the app's refusal while locked)."""
+    written only when the change went through and the whole record is valid."""
     path = training_path(data_root)
     private_folder(path.parent)
     with file_lock(path):
-        if guard is not None:
-            guard()
         record = load_training(data_root)
         result = change(record)
         record.validate()
