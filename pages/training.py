@@ -8,7 +8,7 @@ import streamlit as st
 
 from vig_core.case.training import MAX_MINUTES, stage_progress
 from vig_core.errors import ValidationError
-from vig_core.exports.training import file_name, names_hidden, training_csv
+from vig_core.exports.training import demo_mark, file_name, names_hidden, training_csv
 from vig_core.printables.training import training_html
 from vig_core.storage.paths import data_root
 from vig_core.storage.training import forget_own_requirements, load_training, save_own_requirements, update_training
@@ -75,7 +75,7 @@ st.caption(plain(f"Requirements: {requirements.source or requirements.file}. A s
                  "cycle is complete with a review date in the stage; a new client is a family whose first "
                  "shared review falls in the stage."))
 if progress.cases:
-    st.dataframe(pd.DataFrame([{"Case code": shown(c.code) + (" (demo)" if c.demo else ""),
+    st.dataframe(pd.DataFrame([{"Case code": shown(c.code + demo_mark(c.demo)),
                                 "Shared reviews": len(c.reviews),
                                 "Cycles": ", ".join(str(n) for n, _ in c.reviews),
                                 "Last review": c.reviews[-1][1], "New client": "yes" if c.new_client else ""}
@@ -142,15 +142,18 @@ messages.show("remove-supervision")
 st.subheader(f"Reflection on {titles.get(record.stage, f'stage {record.stage}').lower()}", anchor=False)
 
 
+REFLECTION = f"training-reflection-{record.stage}"  # one box per stage: another stage's text never carries over
+
+
 def save_reflection() -> None:
-    text = st.session_state.get("training-reflection") or ""
+    text = st.session_state.get(REFLECTION) or ""
     change(lambda r: r.set_reflection(record.stage, text))
     messages.flash("save-reflection", "success", "The reflection is saved.")
 
 
 with st.form("reflection-form", border=False):
     st.text_area("What you have learnt in this stage, for your accreditation", max_chars=MAX_NOTE_TEXT,
-                 value=record.reflections.get(record.stage, ""), key="training-reflection", height=160)
+                 value=record.reflections.get(record.stage, ""), key=REFLECTION, height=160)
     st.form_submit_button("Save the reflection", key="save-reflection",
                           on_click=messages.guarded("save-reflection", save_reflection))
     messages.show("save-reflection")

@@ -127,9 +127,15 @@ def test_the_stage_start_decides_what_counts(store, data_dir):
 
 def test_the_reflection_is_kept_per_stage(data_dir):
     at = open_app(None, PAGE)
-    at.text_area(key="training-reflection").input("Waiting longer before naming.")
+    at.text_area(key="training-reflection-1").input("Waiting longer before naming.")
     at.button(key="save-reflection").click().run()
     assert load_training(data_dir).reflections == {1: "Waiting longer before naming."}
+    at.selectbox(key="training-stage").set_value(2)
+    at.button(key="training-stage-save").click().run()
+    assert at.text_area(key="training-reflection-2").value == ""  # stage 1's words stay with stage 1
+    at.text_area(key="training-reflection-2").input("Deepening the discussion.")
+    at.button(key="save-reflection").click().run()
+    assert load_training(data_dir).reflections == {1: "Waiting longer before naming.", 2: "Deepening the discussion."}
 
 
 def test_an_own_requirements_file_is_checked_and_a_malformed_one_changes_nothing(data_dir):

@@ -47,7 +47,7 @@ def file_name(made_on: date, ext: str) -> str:
 
 
 def demo_mark(demo: bool) -> str:
-    return " (demo, fictional)" if demo else ""
+    return " (demo)" if demo else ""
 
 
 def training_rows(record: TrainingRecord, progress: Progress, hide: Callable[[str], str]) -> list[dict]:
