@@ -162,3 +162,11 @@ def test_the_page_is_in_the_practitioner_sidebar_and_out_of_client_views_reach(s
     assert "My VIG training" not in screen_text(open_app())
     with pytest.raises(ValueError, match="Could not find a navigation page"):
         open_app().switch_page(PAGE)
+
+
+def test_a_damaged_record_is_one_plain_sentence_on_the_page(data_dir):
+    open_app()  # makes the data folder
+    (data_dir / "training.json").write_text('{"stage": "two"}', encoding="utf-8")
+    at = open_app(None, PAGE)
+    assert any("Your training record cannot be read" in m and "restore it from a backup" in m for m in messages(at))
+    assert "Traceback" not in screen_text(at)
