@@ -36,9 +36,10 @@ def client_sidebar(client_pages: list[st.Page]) -> None:
     leave_client_view_button(lambda: (session.leave_client_view(), session.go_to(routes.CASE)))
 
 
-def practitioner_sidebar(caseload: st.Page, case_pages: list[st.Page], settings: st.Page) -> None:
+def practitioner_sidebar(caseload: st.Page, case_pages: list[st.Page], settings: st.Page, training: st.Page) -> None:
     st.page_link(caseload)
     st.page_link(settings)
+    st.page_link(training)
     case = session.current_case()
     if case is None:
         return
@@ -77,7 +78,7 @@ def main() -> None:
             if client_view:
                 client_sidebar(pages.client_pages)
             else:
-                practitioner_sidebar(pages.caseload, pages.case_pages, pages.settings)
+                practitioner_sidebar(pages.caseload, pages.case_pages, pages.settings, pages.training)
             lock_button()
         if client_view:
             st.html(CLIENT_VIEW_CSS)

@@ -6,7 +6,7 @@ Why it is built like this:
   new computer or keeps a copy on another disk. The zip carries a
   ``manifest.json`` listing every file with its size and SHA-256, so a restore
   can prove that what it unpacked is exactly what was saved.
-* **Consistent.** Each ``case.json`` (and ``settings.json``) is copied while
+* **Consistent.** Each ``case.json`` (and ``settings.json``, ``training.json``) is copied while
   holding the same :func:`.jsonfiles.file_lock` every change takes, so a backup
   never holds a half-changed case even while the app or the command line edits.
 * **Never half a file.** The zip is written to a temp file beside ``out``,
@@ -38,12 +38,16 @@ from vig_core.storage.layout import (
     DELETION_LOG,
     MEDIA_FOLDERS,
     SETTINGS_FILE,
+    TRAINING_FILE,
 )
 from vig_core.storage.schema import SCHEMA_VERSION
 from vig_core.vocab.definitions import OWN_INSTRUMENTS, OWN_PRINCIPLES, OWN_PROMPTS
+from vig_core.vocab.training_requirements import OWN_REQUIREMENTS
 
 FORMAT, FORMAT_VERSION, MANIFEST = "vig-workbook-backup", 1, "manifest.json"
-TOP_FILES = (SETTINGS_FILE, DELETION_LOG, OWN_PRINCIPLES)  # the data folder's files a backup holds
+TOP_FILES = (SETTINGS_FILE, DELETION_LOG, OWN_PRINCIPLES,  # the data folder's files a backup holds
+             TRAINING_FILE, OWN_REQUIREMENTS)
+LOCKED_FILES = (SETTINGS_FILE, TRAINING_FILE)  # records changed under their lock: copied under it
 TOP_FOLDERS = (CASES_FOLDER, OWN_INSTRUMENTS, OWN_PROMPTS)  # and its folders
 CHUNK = 2**20
 
@@ -113,7 +117,7 @@ def _sources(root: Path, media: bool) -> Iterator[tuple[str, Path, bool]]:
     for name in TOP_FILES:
         path = root / name
         if path.is_file() and not path.is_symlink():
-            yield name, path, name == SETTINGS_FILE
+            yield name, path, name in LOCKED_FILES
     for folder in (OWN_INSTRUMENTS, OWN_PROMPTS):
         yield from walk_files(root, root / folder)
     for case_file in sorted((root / CASES_FOLDER).glob(f"*/{CASE_FILE}")):

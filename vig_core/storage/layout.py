@@ -8,6 +8,8 @@ Layout under the data root (see :mod:`.paths`)::
     principles.json           the practitioner's own principles, if any (see vocab.principles)
     instruments/<id>.json     their own questionnaire definitions (see vocab.instruments)
     prompts/<id>.json         their own prompt sets (see vocab.prompts)
+    training.json             the practitioner's own VIG training record (see storage.training)
+    training-requirements.json  their own training requirements, if any (see vocab.training_requirements)
     .writing/<note>.json      one locked note per unfinished write (see files.Writing)
     cases/<case id>/case.json one TinyDB file per case
     cases/<case id>/activity.jsonl  which parts of the case changed when (see case.activity)
@@ -24,6 +26,7 @@ from __future__ import annotations
 
 SETTINGS_FILE = "settings.json"
 DELETION_LOG = "deletion-log.jsonl"  # anonymous: date, case code, what was erased
+TRAINING_FILE = "training.json"  # the practitioner's training record: not a family's, outside every case
 # The practitioner's own definitions (principles.json, instruments/, prompts/) are named by the
 # vocabulary they belong to: see vig_core.vocab.definitions.
 WRITERS = ".writing"  # one locked note per unfinished write (see files.Writing)

@@ -15,9 +15,10 @@ Why it is built like this:
   folder (zip-slip) or are links, files the manifest does not list, sizes or
   fingerprints that do not match, zip bombs, and newer formats. What it
   brings in must also pass the checks the app makes of the same files (every
-  case opens and validates; questionnaire, prompt and principles files are
-  valid definitions; no file holds broken text, NaN or absurd numbers, or
-  deep nesting): a file that would break a page is named and nothing changes.
+  case opens and validates; questionnaire, prompt, principles and training
+  requirements files are valid definitions; the training record reads; no
+  file holds broken text, NaN or absurd numbers, or deep nesting): a file
+  that would break a page is named and nothing changes.
 * **Private.** Everything restored is readable by the practitioner's account
   only (files 0600, folders 0700).
 """
@@ -35,6 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from vig_core.case.training import record_from_data
 from vig_core.datafiles import check_json, parse_json
 from vig_core.errors import StoreError, ValidationError, VigError
 from vig_core.storage.backup import CHUNK, FORMAT, FORMAT_VERSION, MANIFEST, TOP_FILES, TOP_FOLDERS, safe_member_name
@@ -45,6 +47,7 @@ from vig_core.storage.layout import (
     CASES_FOLDER,
     DELETION_LOG,
     SETTINGS_FILE,
+    TRAINING_FILE,
 )
 from vig_core.storage.recovery import recover_restore, restoring
 from vig_core.storage.schema import SCHEMA_VERSION
@@ -53,6 +56,7 @@ from vig_core.vocab.definitions import OWN_INSTRUMENTS, OWN_PRINCIPLES, OWN_PROM
 from vig_core.vocab.instruments import DefinitionError, read_instrument
 from vig_core.vocab.principles import read_principles
 from vig_core.vocab.prompts import read_prompt_set
+from vig_core.vocab.training_requirements import OWN_REQUIREMENTS, read_requirements
 
 MAX_TOTAL_BYTES = 200 * 10**9  # more than any caseload: a zip bomb
 MAX_RATIO = 1000  # unpacked bytes per byte of zip: more is a zip bomb
@@ -235,7 +239,13 @@ def _check_cases(work: Path) -> int:
             isinstance(table, dict) and all(isinstance(row, dict) for row in table.values())
             for table in settings.values())):
         _refuse(SETTINGS_FILE, "it is not a settings file")
-    for path, read in [(work / OWN_PRINCIPLES, read_principles),
+    training = _checked_json(work, TRAINING_FILE)
+    if training is not None:
+        try:
+            record_from_data(training, TRAINING_FILE)
+        except ValidationError as error:
+            _refuse(TRAINING_FILE, _detail(str(error), TRAINING_FILE))
+    for path, read in [(work / OWN_PRINCIPLES, read_principles), (work / OWN_REQUIREMENTS, read_requirements),
                        *((p, read_instrument) for p in sorted((work / OWN_INSTRUMENTS).glob("*.json"))),
                        *((p, read_prompt_set) for p in sorted((work / OWN_PROMPTS).glob("*.json")))]:
         if path.is_file():

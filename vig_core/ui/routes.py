@@ -32,6 +32,7 @@ class Route:
 
 CASELOAD = Route("pages/caseload.py", "Caseload", ":material/groups:")
 SETTINGS = Route("pages/settings.py", "Settings and backup", ":material/settings:")
+TRAINING = Route("pages/training.py", "My VIG training", ":material/school:")  # the practitioner's own: no case
 CASE = Route("pages/case.py", "Where we are", ":material/route:")
 CONSENT = Route("pages/consent.py", "Consent", ":material/verified_user:")
 CONVERSATION = Route("pages/conversation.py", "Initial conversation", ":material/forum:", "Our conversation")
@@ -50,7 +51,7 @@ EXPORTS = Route("pages/exports.py", "Exports", ":material/ios_share:")
 CASE_PAGES = (CASE, CONSENT, CONVERSATION, GOALS, QUESTIONNAIRES, RECORDINGS, ANALYSIS, CLIPS, REVIEW,
               STRENGTHS, OUTCOMES, ENDING, TIMELINE, EXPORTS)
 CLIENT_PAGES = tuple(route for route in CASE_PAGES if route.client_title)
-ALL_PAGES = (CASELOAD, *CASE_PAGES, SETTINGS)
+ALL_PAGES = (CASELOAD, *CASE_PAGES, SETTINGS, TRAINING)
 CASE_PARAM = "case"  # ?case=<id>: the family a page shows
 CLIENT_HOME = CONVERSATION  # what client view opens on; the caseload is the practitioner's home
 
@@ -61,12 +62,13 @@ class Navigation:
 
     caseload: st.Page
     settings: st.Page
+    training: st.Page
     case_pages: list[st.Page]
     client_pages: list[st.Page]
 
     @property
     def practitioner_pages(self) -> list[st.Page]:
-        return [self.caseload, *self.case_pages, self.settings]
+        return [self.caseload, *self.case_pages, self.settings, self.training]
 
 
 def _page(route: Route, title: str, *, default: bool = False) -> st.Page:
@@ -77,6 +79,7 @@ def navigation() -> Navigation:
     return Navigation(
         caseload=_page(CASELOAD, CASELOAD.title, default=True),
         settings=_page(SETTINGS, SETTINGS.title),
+        training=_page(TRAINING, TRAINING.title),
         case_pages=[_page(route, route.title) for route in CASE_PAGES],
         client_pages=[_page(route, route.client_title or route.title, default=route is CLIENT_HOME)
                       for route in CLIENT_PAGES],
