@@ -36,6 +36,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from vig_core.case.film import ME, Moment
+from vig_core.case.record import Case
 from vig_core.errors import NotFoundError, ValidationError
 
 DEFAULT_TOLERANCE = 1.0
@@ -232,3 +233,27 @@ def check_coders(moments: Sequence[Moment], recording_id: str, coder_a: str, cod
                                 f"{', '.join(known)}.")
     if coder_a == coder_b:
         raise ValidationError("Choose two different coders to compare.")
+
+
+def recording_agreement(case: Case, recording_id: str, coder_a: str, coder_b: str, principle_ids: Sequence[str],
+                        tolerance: float = DEFAULT_TOLERANCE) -> Agreement:
+    """:func:`agreement` of two coders' layers of one recording of ``case`` (unknown ones refused in plain words)."""
+    if recording_id not in {r.id for r in case.recordings}:
+        raise NotFoundError(f"The case {case.code} has no recording “{recording_id}”.")
+    check_coders(case.moments, recording_id, coder_a, coder_b)
+    return agreement(case.moments_of(recording_id, coder_a), case.moments_of(recording_id, coder_b), principle_ids,
+                     tolerance=tolerance, coder_a=coder_a, coder_b=coder_b)
+
+
+def figure(value: float | None, note: str = "") -> str:
+    """A kappa or alpha as shown: two decimals, or "—" with the reason it is undefined."""
+    return f"{value:.2f}" if value is not None else "—" + (f" ({note})" if note else "")
+
+
+def percent_text(value: float | None) -> str:
+    return f"{value:.0f}%" if value is not None else "—"
+
+
+PAIRING_RULE = ("Each moment of one coder is paired with at most one moment of the other, never further apart than "
+                "the tolerance; the closest moments are paired first (equal gaps: the earlier moment first). "
+                "Moments left without a partner count as only A or only B.")
