@@ -159,6 +159,7 @@ class Disagreement:
     a_says: str  # present / absent, or for "only" rows the moment's principles
     b_says: str
     kind: str = "principle"  # "principle", ONLY_A or ONLY_B
+    coded: tuple[str, ...] = ()  # for "only" rows: the lone moment's principles (heading ids)
 
     @property
     def time(self) -> float:
@@ -203,10 +204,10 @@ def agreement(a: Sequence[Moment], b: Sequence[Moment], principle_ids: Sequence[
     for pair in pairing.pairs:
         wrong += [Disagreement(pair.a.time, pair.b.time, pid, _says(pid, pair.a), _says(pid, pair.b))
                   for pid in ids if (pid in pair.a.principles) != (pid in pair.b.principles)]
-    wrong += [Disagreement(m.time, None, "", ", ".join(m.principles) or "not coded", "no moment", ONLY_A)
-              for m in pairing.only_a]
-    wrong += [Disagreement(None, m.time, "", "no moment", ", ".join(m.principles) or "not coded", ONLY_B)
-              for m in pairing.only_b]
+    wrong += [Disagreement(m.time, None, "", ", ".join(m.principles) or "not coded", "no moment", ONLY_A,
+                           tuple(m.principles)) for m in pairing.only_a]
+    wrong += [Disagreement(None, m.time, "", "no moment", ", ".join(m.principles) or "not coded", ONLY_B,
+                           tuple(m.principles)) for m in pairing.only_b]
     turned = [p for p in pairing.pairs if p.a.turn or p.b.turn]
     value, note = alpha(reliability_data(pairing, ids))
     return Agreement(coder_a, coder_b, pairing, tuple(rows), value, note, len(turned),
