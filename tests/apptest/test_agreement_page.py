@@ -52,3 +52,28 @@ def test_with_only_the_practitioners_moments_the_page_says_what_is_needed(demo):
 
 def test_the_page_is_never_in_client_view():
     assert routes.AGREEMENT in routes.CASE_PAGES and routes.AGREEMENT not in routes.CLIENT_PAGES
+
+
+def test_the_exports_page_puts_agreement_in_the_pack_when_ticked(demo, out):
+    import zipfile
+
+    from apptest.test_export_pages import choose, export_button
+    from vig_core.exports.save import Format
+    from vig_core.services.jobs import JOBS
+
+    at = open_app("demo", "pages/exports.py")
+    choose(at, Format.SUPERVISION, out)
+    assert at.checkbox(key="out-agreement").disabled  # no second coder yet
+    add_second_coder(demo)
+    at.run()
+    at.checkbox(key="out-agreement").check().run()
+    at.number_input(key="out-agreement-tolerance").set_value(0.3).run()
+    export_button(at).click().run()
+    assert not at.exception
+    for job in JOBS.of("exports-demo"):
+        JOBS.wait(job)
+    [pack] = out.iterdir()
+    with zipfile.ZipFile(pack) as archive:
+        figures = archive.read("agreement.csv").decode("utf-8-sig")
+        assert "disagreements.csv" in archive.namelist()
+    assert ",0.3,2,3,3," in figures  # tolerance 0.3 s: paired 2, only A 3, only B 3
