@@ -3,8 +3,13 @@
 
 from __future__ import annotations
 
+import zipfile
+
 from apptest.helpers import open_app, screen_text
+from apptest.test_export_pages import choose, export_button
 from integration.test_agreement_cli import add_second_coder
+from vig_core.exports.save import Format
+from vig_core.services.jobs import JOBS
 from vig_core.ui import routes
 from vig_core.ui.media import ANALYSIS_RECORDING_KEY
 
@@ -55,12 +60,6 @@ def test_the_page_is_never_in_client_view():
 
 
 def test_the_exports_page_puts_agreement_in_the_pack_when_ticked(demo, out):
-    import zipfile
-
-    from apptest.test_export_pages import choose, export_button
-    from vig_core.exports.save import Format
-    from vig_core.services.jobs import JOBS
-
     at = open_app("demo", "pages/exports.py")
     choose(at, Format.SUPERVISION, out)
     assert at.checkbox(key="out-agreement").disabled  # no second coder yet
