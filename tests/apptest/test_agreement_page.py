@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import zipfile
 
-from apptest.helpers import open_app, screen_text
+from apptest.helpers import open_app, screen_text, unescaped
 from apptest.test_export_pages import choose, export_button
 from integration.test_agreement_cli import add_second_coder
 from vig_core.exports.save import Format
@@ -76,3 +76,13 @@ def test_the_exports_page_puts_agreement_in_the_pack_when_ticked(demo, out):
         figures = archive.read("agreement.csv").decode("utf-8-sig")
         assert "disagreements.csv" in archive.namelist()
     assert ",0.3,2,3,3," in figures  # tolerance 0.3 s: paired 2, only A 3, only B 3
+
+
+def test_a_coder_name_shows_as_typed(demo):
+    hostile = "**Sam** :red[x] $y$ \u202egnp"
+    add_second_coder(demo, coder=hostile)
+    at = open_app("demo", "pages/agreement.py")
+    assert not at.exception
+    label = at.metric[2].label
+    assert r"\*\*Sam\*\* \:" in label and unescaped(label) == "Only B (**Sam** :red[x] $y$ [U+202E]gnp)"
+    assert "only B (**Sam** :red[x] $y$ [U+202E]gnp)" in [t.value for t in at.text]
