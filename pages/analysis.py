@@ -19,7 +19,7 @@ from vig_core.ui.analysis_player import PlayerEvent, analysis_player, peaks_byte
 from vig_core.ui.analysis_view import timeline_clips, timeline_legend, timeline_moments, timeline_suggestions
 from vig_core.ui.frame_stepper import frame_stepper
 from vig_core.ui.listening_panel import SUGGESTIONS, Listened, accept, dismiss, listening_section, read_listened
-from vig_core.ui.media import ANALYSIS_RECORDING_KEY, media_url, still
+from vig_core.ui.media import ANALYSIS_RECORDING_KEY, ANALYSIS_SEEK_KEY, media_url, still
 from vig_core.ui.widgets import autosave_text, case_title, confirm_button, plain, require_case, shown
 from vig_core.vocab.principles import load_principles
 
@@ -109,6 +109,14 @@ def on_player(event: PlayerEvent) -> None:
         elif choice.kind == "suggestion" and choice.action == "dismiss":
             messages.guarded(SUGGESTIONS, dismiss)(recording, choice.item)
 
+
+seek = st.session_state.pop(ANALYSIS_SEEK_KEY, None)  # another page asked to look at a time (Agreement)
+if isinstance(seek, int | float) and not isinstance(seek, bool):
+    there = next((m for m in case.moments_of(rid) if abs(m.time - seek) < 1e-6), None)
+    if there:
+        select(there.id, seek)
+    else:
+        jump(seek)
 
 # The player takes the page's whole width: the picture as large as the screen allows, and a
 # timeline wide enough to find a few seconds in a long film. Lists and coding come under it.

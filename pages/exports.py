@@ -5,6 +5,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from vig_core.case.agreement import DEFAULT_TOLERANCE, MAX_TOLERANCE, MIN_TOLERANCE, coders_of
 from vig_core.case.film import clip_name
 from vig_core.case.frames import format_time
 from vig_core.errors import ValidationError
@@ -53,6 +54,15 @@ if pack:
     missing = [n for n in cycles if not case.cycle(n).own_reflection.strip()]
     st.caption("With each clip: its positive naming, the moments coded in it, your note and the parent's words; "
                "with each cycle: your review notes and your own reflection.")
+    coded_twice = [r for r in case.recordings if len(coders_of(case.moments, r.id)) > 1]
+    if st.checkbox("Include agreement figures", key="out-agreement", disabled=not coded_twice,
+                   help="Agreement between your coding and each second coder's, recording by recording: "
+                        "agreement.csv, disagreements.csv and a section of the pack's page." if coded_twice else
+                        "No recording has a second coder's moments yet."):
+        st.number_input("Tolerance for pairing moments (seconds)", min_value=MIN_TOLERANCE, max_value=MAX_TOLERANCE,
+                        value=DEFAULT_TOLERANCE, step=0.1, format="%.1f", key="out-agreement-tolerance",
+                        help="The most two coders' moments may be apart to count as the same moment "
+                             "(nearest first, one to one; see the Agreement page).")
     if missing:
         st.info(f"Your own reflection is not written yet for cycle {', '.join(map(str, missing))}; write it at the "
                 "end of the Shared review page (practitioner view) if you want it in the pack.")
@@ -74,12 +84,14 @@ def run_export() -> None:
     ids = list(st.session_state.get("out-clips") or [])
     keep_names = bool(st.session_state.get("out-keep-names"))
     captions = st.session_state.get("out-captions", CaptionSource.NAMING)
-    if not session.first_press("export", case.id, fmt, folder, ids, keep_names, captions):
+    tolerance = (float(st.session_state.get("out-agreement-tolerance") or DEFAULT_TOLERANCE)
+                 if pack and st.session_state.get("out-agreement") else None)
+    if not session.first_press("export", case.id, fmt, folder, ids, keep_names, captions, tolerance):
         return
     if pack:
         JOBS.start(f"exports-{case.id}", "Making the supervision pack",
                    lambda report: export(session.store(), case.id, Format.SUPERVISION, folder, clip_ids=ids,
-                                         on_progress=report, today=session.today()))
+                                         on_progress=report, today=session.today(), agreement_tolerance=tolerance))
         return
     paths = export(session.store(), case.id, fmt, folder, keep_names=keep_names, captions=captions,
                    today=session.today())

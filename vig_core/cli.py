@@ -1,7 +1,7 @@
 """``python -m vig_core``: the workbook's command line.
 
 Subcommands: demo, data-dir, import-recording, export-clips,
-validate-instrument, backup, restore, erase, export-case, export, suggest, remove-passphrase.
+validate-instrument, backup, restore, erase, export-case, export, suggest, agreement, remove-passphrase.
 Each prints plain results on stdout, a plain error on stderr, and
 exits non-zero on failure; no traceback for errors a person can fix.
 """
@@ -14,6 +14,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from vig_core.case.agreement import DEFAULT_TOLERANCE, Agreement, figure, percent_text, recording_agreement
 from vig_core.errors import VigError
 from vig_core.exports.bundle import export_case_bundle
 from vig_core.exports.save import Format, export
@@ -30,6 +31,7 @@ from vig_core.storage.restore import restore
 from vig_core.storage.settings import SettingsStore
 from vig_core.storage.store import CaseStore
 from vig_core.vocab.instruments import DefinitionError, read_instrument
+from vig_core.vocab.principles import load_principles
 from vig_core.web.access import new_launch_key
 
 
@@ -87,6 +89,15 @@ def build_parser() -> argparse.ArgumentParser:
     suggesting.add_argument("--case", required=True, metavar="CASE_ID")
     suggesting.add_argument("--recording", required=True, metavar="RECORDING_ID")
     suggesting.add_argument("--json", action="store_true", help="print a JSON list of objects instead")
+    agreeing = commands.add_parser("agreement", help="agreement between two coders of a recording: moments paired "
+                                   "(nearest within the tolerance, one to one), kappa per principle, alpha")
+    agreeing.add_argument("--case", required=True, metavar="CASE_ID")
+    agreeing.add_argument("--recording", required=True, metavar="RECORDING_ID")
+    agreeing.add_argument("--coders", required=True, nargs=2, metavar=("A", "B"),
+                          help="two coders; `me` is the practitioner's own moments")
+    agreeing.add_argument("--tolerance", type=float, default=DEFAULT_TOLERANCE, metavar="SECONDS",
+                          help=f"the most two paired moments may be apart (default {DEFAULT_TOLERANCE}; 0.1 to 5)")
+    agreeing.add_argument("--json", action="store_true", help="print one JSON object instead")
     forgetting = commands.add_parser("remove-passphrase", help="remove a forgotten passphrase (needs this "
                                      "computer account; the data itself was never encrypted by it)")
     forgetting.add_argument("--yes", action="store_true", help="confirm: without it nothing changes")
@@ -102,6 +113,29 @@ def suggestions_text(store: CaseStore, case_id: str, recording_id: str, *, as_js
                             "clip_end": s.clip_end, "answered_after": s.answered_after, "reason": s.reason,
                             "key": s.key} for s in found], indent=1)
     return "\n".join(f"{s.start:.2f} {s.end:.2f} {s.turns}" for s in found)
+
+
+def agreement_text(result: Agreement, *, as_json: bool) -> str:
+    """The figures of :func:`recording_agreement` as plain lines, or one JSON object."""
+    pairing = result.pairing
+    if as_json:
+        return json.dumps({
+            "coder_a": result.coder_a, "coder_b": result.coder_b, "tolerance": pairing.tolerance,
+            "paired": len(pairing.pairs), "only_a": len(pairing.only_a), "only_b": len(pairing.only_b),
+            "kappa": result.kappas,
+            "kappa_notes": {p.principle: p.kappa_note for p in result.principles if p.kappa_note},
+            "percent": {p.principle: p.percent for p in result.principles},
+            "alpha": result.alpha, "alpha_note": result.alpha_note,
+            "turn": {"pairs": result.turn_pairs, "agreed": result.turn_agreed},
+            "disagreements": [{"time_a": d.time_a, "time_b": d.time_b, "principle": d.principle, "a_says": d.a_says,
+                               "b_says": d.b_says, "kind": d.kind} for d in result.disagreements]}, indent=1)
+    lines = [f"A = {result.coder_a}, B = {result.coder_b}, tolerance ±{pairing.tolerance:g} s "
+             "(nearest moment within the tolerance, one to one)",
+             f"paired {len(pairing.pairs)}, only A {len(pairing.only_a)}, only B {len(pairing.only_b)}"]
+    lines += [f"{p.principle}: kappa {figure(p.kappa, p.kappa_note)}, agreement {percent_text(p.percent)}"
+              for p in result.principles]
+    lines.append(f"alpha {figure(result.alpha, result.alpha_note)}")
+    return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -155,6 +189,11 @@ def main(argv: list[str] | None = None) -> int:
             text = suggestions_text(CaseStore(data_root()), args.case, args.recording, as_json=args.json)
             if text:
                 print(text)
+        elif args.command == "agreement":
+            principles, _ = load_principles(data_root())
+            result = recording_agreement(CaseStore(data_root()).load(args.case), args.recording, *args.coders,
+                                         [h.id for h in principles.headings], args.tolerance)
+            print(agreement_text(result, as_json=args.json))
         elif args.command == "remove-passphrase":
             if not args.yes:
                 print("Would remove the passphrase. Nothing changed: add --yes to remove it.", file=sys.stderr)

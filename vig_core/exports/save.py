@@ -55,7 +55,8 @@ FORMAT_LABELS = {
 
 def export(store: CaseStore, case_id: str, fmt: Format | str, folder: Path, *, keep_names: bool = False,
            captions: CaptionSource | str = CaptionSource.NAMING, clip_ids: list[str] | None = None,
-           on_progress: Callable[[float], None] | None = None, today: date | None = None) -> list[Path]:
+           on_progress: Callable[[float], None] | None = None, today: date | None = None,
+           agreement_tolerance: float | None = None) -> list[Path]:
     """Write the export ``fmt`` of ``case_id`` into ``folder``; return the files written (see module notes).
     Each file is named by :func:`~vig_core.storage.paths.case_file_name`: case code, what it is, ``today``'s date."""
     fmt = Format(fmt)
@@ -64,7 +65,8 @@ def export(store: CaseStore, case_id: str, fmt: Format | str, folder: Path, *, k
     today = today or date.today()
     if fmt is Format.SUPERVISION:
         out = folder / case_file_name(case, "supervision-pack", today, "zip")
-        write_supervision_pack(store, case_id, out, clip_ids=clip_ids, on_progress=on_progress)
+        write_supervision_pack(store, case_id, out, clip_ids=clip_ids, on_progress=on_progress,
+                               agreement_tolerance=agreement_tolerance)
         return [out]
     if not keep_names and names_in(case, case.code):
         raise ValidationError(f"The case code “{case.code}” holds the family's name, so replacing the names would "

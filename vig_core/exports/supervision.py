@@ -10,7 +10,10 @@ the work. The pack is one zip the supervisor can open anywhere:
   (principles, behaviours, turn, note), the practitioner's note and the parent's
   words; for each cycle the shared-review notes and the practitioner's own
   reflection. A static page: no script, nothing fetched from anywhere;
-* ``README.txt``: what the pack is and how it was made.
+* ``README.txt``: what the pack is and how it was made;
+* when the practitioner asks for it, ``agreement.csv`` and ``disagreements.csv``: agreement between
+  the practitioner's coding and each second coder's, recording by recording, with a short section
+  of the page (:mod:`.agreement_table`).
 
 It is made only while the family's consent for the supervisor to watch clips
 stands (:func:`consent_rules.require`), and from a copy of the case with the
@@ -36,6 +39,7 @@ from vig_core.case.film import Clip, clip_name
 from vig_core.case.frames import format_time
 from vig_core.case.record import Case
 from vig_core.errors import ValidationError
+from vig_core.exports.agreement_table import agreement_files, agreement_html, comparisons
 from vig_core.exports.bundle import stream_file
 from vig_core.exports.names import names_in, pseudonymised
 from vig_core.exports.numbering import clip_stems
@@ -79,8 +83,10 @@ def check_pack_allowed(case: Case) -> None:
 
 
 def write_supervision_pack(store: CaseStore, case_id: str, out: Path, *, clip_ids: list[str] | None = None,
-                           on_progress: Callable[[float], None] | None = None) -> PackSummary:
-    """Write the pack of ``case_id`` to the new file ``out`` (see module notes); never overwrites."""
+                           on_progress: Callable[[float], None] | None = None,
+                           agreement_tolerance: float | None = None) -> PackSummary:
+    """Write the pack of ``case_id`` to the new file ``out`` (see module notes); never overwrites.
+    With ``agreement_tolerance`` (seconds), the agreement between coders goes in too."""
     report = on_progress or (lambda _fraction: None)
     case = store.load(case_id)
     check_pack_allowed(case)
@@ -89,6 +95,7 @@ def write_supervision_pack(store: CaseStore, case_id: str, out: Path, *, clip_id
     shown = pseudonymised(case)
     principles, _ = load_principles(store.root)
     stems = clip_stems(shown)
+    found = None if agreement_tolerance is None else comparisons(shown, principles, agreement_tolerance)
     work = store.case_folder(case_id) / "exports" / f".supervision-{new_id()}"
     note = Writing(store.root, work)  # a crash leaves neither the cut clips nor the temp zip behind
     try:
@@ -100,27 +107,30 @@ def write_supervision_pack(store: CaseStore, case_id: str, out: Path, *, clip_id
             cut.append(cut_clip(source, clip.start, clip.end, work / f"{stems[clip.id]}.mp4",
                                 lambda f, base=done, share=share: report(base + f * share)))
             done += share
-        texts = {"index.html": pack_html(shown, [shown.clip(c.id) for c in clips], principles, stems, date.today()),
-                 "README.txt": readme(shown, len(clips))}
+        texts = {"index.html": pack_html(shown, [shown.clip(c.id) for c in clips], principles, stems, date.today(),
+                                         agreement_html(found, principles) if found is not None else ""),
+                 "README.txt": readme(shown, len(clips), agreement=found is not None)}
+        tables = agreement_files(found, principles) if found is not None else {}
         for clip in clips:
             texts[f"clips/{stems[clip.id]}.vtt"] = clip_webvtt(shown, shown.clip(clip.id), CaptionSource.NAMING)
         size = sum(path.stat().st_size for path in cut) or 1
         with (atomic_file(out, "making the supervision pack", note_in=store.root) as handle,
               zipfile.ZipFile(handle, "w") as archive):
-            for name, text in texts.items():
-                archive.writestr(zip_entry(name, time.time(), compress=True), text.encode("utf-8"))
+            for name, data in [*((n, t.encode("utf-8")) for n, t in texts.items()), *tables.items()]:
+                archive.writestr(zip_entry(name, time.time(), compress=True), data)
             for path in cut:
                 stream_file(archive, f"clips/{path.name}", path,
                             lambda n: report(min(0.99, 1 - ZIP_SHARE + ZIP_SHARE * n / size)))
     finally:
         shutil.rmtree(work, ignore_errors=True)
         note.close()
-    store.note_activity(case_id, EXPORTED, f"a supervision pack with {len(clips)} clip{'s' * (len(clips) != 1)}")
+    store.note_activity(case_id, EXPORTED, f"a supervision pack with {len(clips)} clip{'s' * (len(clips) != 1)}"
+                                           + (" and agreement figures" if found is not None else ""))
     report(1.0)
     return PackSummary(out, len(clips), out.stat().st_size)
 
 
-def readme(case: Case, clips: int) -> str:
+def readme(case: Case, clips: int, *, agreement: bool = False) -> str:
     given = case.consent.choice(ConsentKind.SUPERVISOR).given_on
     return f"""A supervision pack for the Video Interaction Guidance case {case.code}
 made by the VIG Workbook on {date.today():%d %B %Y}, with {clips} clip{'s' * (clips != 1)}.
@@ -134,14 +144,21 @@ index.html   open it in a web browser: the clips, the micro-analysis of each,
 clips/       the clips as MP4 films; a .vtt file beside each clip holds the
              positive naming as captions, or the clip's title where there is
              no naming yet (players such as VLC show it)
-
+{AGREEMENT_NOTE if agreement else ""}
 The family's names are replaced by the case code wherever the workbook knew
 them ([{case.code} child], [{case.code} parent]). Other names (nicknames,
 brothers and sisters) and anything said in the films are not changed.
 """
 
 
-def pack_html(case: Case, clips: list[Clip], principles: Principles, stems: dict[str, str], today: date) -> str:
+AGREEMENT_NOTE = """agreement.csv       agreement between the practitioner's coding and a second coder's,
+                    per recording and principle (kappa, percent, alpha, tolerance)
+disagreements.csv   each moment or principle the two coders saw differently, with its times
+"""
+
+
+def pack_html(case: Case, clips: list[Clip], principles: Principles, stems: dict[str, str], today: date,
+              extra: str = "") -> str:
     """The pack's page (pure): every text escaped, no script, a policy that lets it fetch nothing from outside."""
     e = html.escape
     title = f"Supervision pack: case {case.code}"
@@ -159,6 +176,8 @@ def pack_html(case: Case, clips: list[Clip], principles: Principles, stems: dict
                               ("What to film next time", cycle.film_next),
                               ("The practitioner's own reflection", cycle.own_reflection)):
             body.append(f"<h3>{heading}</h3>" + _text(text))
+    if extra:
+        body.append(extra)  # a section made (and escaped) by its own module
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy"

@@ -24,6 +24,7 @@ from vig_core.ui.escape import plain
 from vig_core.web.tokens import TOKENS
 
 ANALYSIS_RECORDING_KEY = "analysis_recording"  # the recording the Micro-analysis page shows
+ANALYSIS_SEEK_KEY = "analysis_seek"  # a time (s) another page asks Micro-analysis to show, once
 
 
 def media_url(case_id: str, relative: str, name: str = "film.mp4") -> str:

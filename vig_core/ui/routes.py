@@ -40,6 +40,7 @@ GOALS = Route("pages/goals.py", "Goals", ":material/flag:", "Our goals")
 QUESTIONNAIRES = Route("pages/questionnaires.py", "Questionnaires", ":material/assignment:", "Our questionnaires")
 RECORDINGS = Route("pages/recordings.py", "Recordings", ":material/video_library:")
 ANALYSIS = Route("pages/analysis.py", "Micro-analysis", ":material/frame_inspect:")
+AGREEMENT = Route("pages/agreement.py", "Agreement", ":material/compare_arrows:")  # between two coders
 CLIPS = Route("pages/clips.py", "Clips", ":material/movie:")
 REVIEW = Route("pages/review.py", "Shared review", ":material/co_present:", "Our shared review")
 STRENGTHS = Route("pages/strengths.py", "Strengths record", ":material/photo_library:", "Our strengths")
@@ -48,7 +49,7 @@ ENDING = Route("pages/ending.py", "Ending", ":material/celebration:", "Our endin
 TIMELINE = Route("pages/timeline.py", "Timeline", ":material/timeline:", "Looking back")
 EXPORTS = Route("pages/exports.py", "Exports", ":material/ios_share:")
 
-CASE_PAGES = (CASE, CONSENT, CONVERSATION, GOALS, QUESTIONNAIRES, RECORDINGS, ANALYSIS, CLIPS, REVIEW,
+CASE_PAGES = (CASE, CONSENT, CONVERSATION, GOALS, QUESTIONNAIRES, RECORDINGS, ANALYSIS, AGREEMENT, CLIPS, REVIEW,
               STRENGTHS, OUTCOMES, ENDING, TIMELINE, EXPORTS)
 CLIENT_PAGES = tuple(route for route in CASE_PAGES if route.client_title)
 ALL_PAGES = (CASELOAD, *CASE_PAGES, SETTINGS, TRAINING)
