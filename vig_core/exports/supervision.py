@@ -35,6 +35,7 @@ from vig_core.case.consent_rules import Use, require
 from vig_core.case.film import Clip, clip_name
 from vig_core.case.frames import format_time
 from vig_core.case.record import Case
+from vig_core.case.turns import turn_label
 from vig_core.errors import ValidationError
 from vig_core.exports.bundle import stream_file
 from vig_core.exports.names import names_in, pseudonymised
@@ -191,7 +192,7 @@ def _clip_section(case: Case, clip: Clip, principles: Principles, stem: str) -> 
     if inside:
         rows = "".join(
             f"<tr><td>{format_time(m.time, film.fps)}</td><td>{e('; '.join(principles.title(p) for p in m.principles))}"
-            f"</td><td>{e('; '.join(m.behaviours))}</td><td>{e(m.turn.value if m.turn else '')}</td>"
+            f"</td><td>{e('; '.join(m.behaviours))}</td><td>{e(turn_label(m.turn, film.kind))}</td>"
             f"<td class=\"text\">{e(m.note)}{' <strong>(working point)</strong>' if m.working_point else ''}</td></tr>"
             for m in inside)
         parts.append("<table><tr><th>Time</th><th>Principles</th><th>Behaviours</th><th>Turn</th><th>Note</th></tr>"
