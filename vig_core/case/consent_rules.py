@@ -90,3 +90,10 @@ def may_supervise(case: Case, recording: Recording) -> bool:
     film of the shared review its own consent too."""
     return allows(case, Use.SUPERVISION) and (
         recording.kind is not RecordingKind.SHARED_REVIEW or allows(case, Use.SHARED_REVIEW_FILM))
+
+
+def require_supervision(case: Case, recording: Recording) -> None:
+    """:func:`require` what :func:`may_supervise` asks, naming the consent missing."""
+    require(case, Use.SUPERVISION)
+    if recording.kind is RecordingKind.SHARED_REVIEW:
+        require(case, Use.SHARED_REVIEW_FILM)
