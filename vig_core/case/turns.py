@@ -42,3 +42,14 @@ def turn_from_label(text: str, kind: RecordingKind | str) -> Turn | None:
         if wanted in (label.casefold(), turn.value.casefold()):
             return turn
     return None
+
+
+# What a recording is, as the practitioner chooses it when adding one, and as a list names it.
+KIND_CHOICES: dict[RecordingKind, str] = {
+    RecordingKind.FAMILY: "The family (parent and child)",
+    RecordingKind.SHARED_REVIEW: "A shared review (me and the parent)",
+}
+KIND_NAMES: dict[RecordingKind, str] = {
+    RecordingKind.FAMILY: "film of the family",
+    RecordingKind.SHARED_REVIEW: "film of a shared review",
+}
