@@ -92,3 +92,18 @@ def test_micro_analysis_names_the_turns_by_the_films_kind(store, demo):
                        "parent: response", "guider: initiative"]
     assert any("the voices are the parent's and yours" in c.value for c in at.caption)
     assert "listen" not in [b.key for b in at.button]  # no suggestions from a child's voice that is not there
+
+
+def test_a_shared_review_films_clips_are_never_offered_for_the_parents_review(store, demo):
+    at = open_app(demo, "pages/clips.py")
+    clips = store.load(demo).clips
+    assert all(at.checkbox(key=f"chosen-{c.id}") for c in clips)
+    film = store.load(demo).recordings[0]
+    store.update(demo, lambda c: c.recordings.__setitem__(0, replace(film, kind=RecordingKind.SHARED_REVIEW)))
+    at = open_app(demo, "pages/clips.py")
+    assert not at.exception
+    assert not [b for b in at.checkbox if str(b.key).startswith("chosen-")]
+    assert sum("for supervision, not for the parent" in c.value for c in at.caption) == len(clips)
+    assert any("No clip is chosen yet" in m for m in messages(at, "warning"))
+    at = open_app(demo, "pages/review.py")
+    assert not at.exception and "No clips are chosen for a shared review yet." in [m.value for m in at.info]
