@@ -11,6 +11,7 @@ import streamlit as st
 from vig_core.case import text_fields
 from vig_core.case.film import MAX_MOMENT_NOTE, Moment, Turn, clip_name, on_frame
 from vig_core.case.frames import TIME_CHARS, format_time, parse_time
+from vig_core.case.turns import turn_labels
 from vig_core.errors import ValidationError
 from vig_core.services import analysis
 from vig_core.storage.paths import data_root
@@ -229,9 +230,9 @@ if selected:
                             "principle in.")
         messages.show(behaviours_key)
         key = f"turn-{selected.id}"
-        turns = [""] + [t.value for t in Turn]
+        turns, named = [""] + [t.value for t in Turn], turn_labels(recording.kind)  # guider/parent in a review
         st.selectbox("Turn in the attuned cycle", turns, index=turns.index(selected.turn or ""), key=key,
-                     format_func=lambda t: t or "—", on_change=messages.guarded(key, save_turn),
+                     format_func=lambda t: named[Turn(t)] if t else "—", on_change=messages.guarded(key, save_turn),
                      args=(selected.id, key))
         messages.show(key)
         autosave_text("Note", case, text_fields.moment_note(selected.id),

@@ -4,7 +4,7 @@ import streamlit as st
 from streamlit_player import st_player
 
 from vig_core.case import text_fields
-from vig_core.case.film import DEFAULT_CHOSEN_CLIPS, clip_name
+from vig_core.case.film import DEFAULT_CHOSEN_CLIPS, RecordingKind, clip_name
 from vig_core.case.frames import TIME_CHARS, format_time, parse_time
 from vig_core.services import analysis
 from vig_core.services.clips import export_cycle
@@ -112,9 +112,12 @@ for clip in clips:
                               help="Minutes:seconds, e.g. 1:05.40, or seconds, e.g. 65.4.")
                 messages.show(key)
             key = f"chosen-{clip.id}"
-            st.checkbox("Show in the shared review", value=bool(clip.chosen), key=key,
-                        on_change=messages.guarded(key, lambda cid=clip.id, k=key: session.update_case(
-                            lambda c: c.choose_clip(cid, st.session_state[k]))))
+            if recording.kind is RecordingKind.SHARED_REVIEW:  # never shown to the parent
+                st.caption("From a film of a shared review: for supervision, not for the parent.")
+            else:
+                st.checkbox("Show in the shared review", value=bool(clip.chosen), key=key,
+                            on_change=messages.guarded(key, lambda cid=clip.id, k=key: session.update_case(
+                                lambda c: c.choose_clip(cid, st.session_state[k]))))
             messages.show(key)
             confirm_button("Delete clip…", "Delete this clip? The recording and its moments stay.",
                            messages.guarded("all-clips", lambda cid=clip.id: session.update_case(

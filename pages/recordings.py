@@ -8,8 +8,10 @@ from pathlib import Path
 import streamlit as st
 
 from vig_core.case import text_fields
-from vig_core.case.consent import ConsentKind
+from vig_core.case.consent_rules import may_import
+from vig_core.case.film import RecordingKind
 from vig_core.case.frames import format_time
+from vig_core.case.turns import KIND_CHOICES, KIND_NAMES
 from vig_core.errors import VigError
 from vig_core.services.jobs import DONE, JOBS, Job
 from vig_core.services.recordings import (
@@ -42,7 +44,7 @@ case_title(case, "Recordings")
 
 job_progress(case.id)
 numbers = [c.number for c in case.cycles]
-CYCLE_KEY = f"rec-cycle-{case.id}"
+CYCLE_KEY, KIND_KEY = f"rec-cycle-{case.id}", f"rec-kind-{case.id}"
 UPLOAD, LOCAL = "upload", "local"  # the two ways in, each with its own button and messages
 TAB_LABELS = {UPLOAD: "Upload", LOCAL: "From this computer"}
 
@@ -92,10 +94,15 @@ def said_beside(how: str) -> Callable[[Callable[..., None]], Callable[..., None]
     return wrap
 
 
+def chosen_kind() -> RecordingKind:
+    """What the film is (the family's, or a shared review's), as chosen in the form."""
+    return RecordingKind(st.session_state.get(KIND_KEY) or RecordingKind.FAMILY)
+
+
 def chosen_cycle() -> int:
-    """The cycle picked in the form (checked for consent before anything is written)."""
+    """The cycle picked in the form (checked for consent to this kind of film before anything is written)."""
     cycle = st.session_state.get(CYCLE_KEY, default_cycle(case))
-    check_can_import(store, case.id, cycle)
+    check_can_import(store, case.id, cycle, chosen_kind())
     return cycle
 
 
@@ -146,7 +153,7 @@ def import_upload(again: str | None = None) -> None:
     def start(cycle: int) -> None:
         del st.session_state[DROPPED_KEY]
         start_import(store, case.id, cycle, Path(path), name=name, fingerprint=fingerprint,
-                     owner=import_owner(UPLOAD), keep_original=keep_originals(), uploaded=True)
+                     owner=import_owner(UPLOAD), keep_original=keep_originals(), uploaded=True, kind=chosen_kind())
 
     try:
         begin_import(UPLOAD, name, fingerprint, again, start)
@@ -180,7 +187,7 @@ def import_local(again: str | None = None) -> None:
 
     def start(cycle: int) -> None:
         start_import(store, case.id, cycle, path, name=name, fingerprint=fingerprint,
-                     owner=import_owner(LOCAL), keep_original=keep_originals())
+                     owner=import_owner(LOCAL), keep_original=keep_originals(), kind=chosen_kind())
 
     begin_import(LOCAL, name, fingerprint, again, start)
 
@@ -215,7 +222,8 @@ def beside_button(how: str, action: Callable[..., None]) -> None:
                   on_click=lambda: (forget_notes(how), how == UPLOAD and drop_dropped()))
 
 
-if not case.consent.choice(ConsentKind.FILMING).active:
+allowed = [kind for kind in RecordingKind if may_import(case, kind)]
+if not allowed:
     st.warning("This family has no filming consent on record, so no recording can be added.")
     routes.link(routes.CONSENT, label="Record consent", case_id=case.id)
 else:
@@ -225,6 +233,10 @@ else:
                      key=f"add-recording-{case.id}"):  # a key keeps it open across reruns
         st.selectbox("Cycle it belongs to", numbers, index=numbers.index(default_cycle(case)),
                      format_func=lambda n: f"Cycle {n}", key=CYCLE_KEY, on_change=forget_notes)
+        st.radio("What the film is", list(RecordingKind), index=list(RecordingKind).index(allowed[0]),
+                 format_func=KIND_CHOICES.get, key=KIND_KEY, horizontal=True, on_change=forget_notes,
+                 help="A film of a shared review is analysed with the guider's and the parent's turns and "
+                      "goes to supervision, never to the family's shared review; it needs its own consent.")
         upload_tab, local_tab = st.tabs(list(TAB_LABELS.values()), key=f"add-how-{case.id}",
                                         default=TAB_LABELS[LOCAL] if said == {LOCAL} else None)
         with upload_tab:
@@ -274,7 +286,7 @@ if not case.recordings:
     st.info("No recordings yet.")
 for recording in sorted(case.recordings, key=lambda r: (r.cycle, r.imported_at)):
     with st.container(border=True):
-        st.markdown(f"**Cycle {recording.cycle}**")
+        st.markdown(f"**Cycle {recording.cycle}** · {KIND_NAMES[recording.kind]}")
         autosave_text("Title", case, text_fields.recording_title(recording.id),
                       key=f"rec-title-{recording.id}", max_chars=MAX_TITLE_TEXT, single_line=True)
         moments = case.moments_of(recording.id)

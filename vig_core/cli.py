@@ -1,6 +1,6 @@
 """``python -m vig_core``: the workbook's command line.
 
-Subcommands: demo, data-dir, import-recording, export-clips,
+Subcommands: demo, data-dir, recordings, import-recording, export-clips,
 validate-instrument, backup, restore, erase, export-case, export, suggest, agreement, remove-passphrase.
 Each prints plain results on stdout, a plain error on stderr, and
 exits non-zero on failure; no traceback for errors a person can fix.
@@ -11,10 +11,13 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import unicodedata
 from datetime import date
 from pathlib import Path
 
 from vig_core.case.agreement import DEFAULT_TOLERANCE, Agreement, figure, percent_text, recording_agreement
+from vig_core.case.film import RecordingKind
+from vig_core.case.record import Case
 from vig_core.errors import VigError
 from vig_core.exports.bundle import export_case_bundle
 from vig_core.exports.save import Format, export
@@ -46,9 +49,15 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("data-dir", help="print the data folder in use")
     commands.add_parser("launch-key", help="print a fresh launch key: the run command's link holds it, and the "
                         "workbook lets in the browser that opens it (once, within 15 minutes)")
+    listing = commands.add_parser("recordings", help="list a case's recordings, one a line: "
+                                  "id, cycle, kind (family or shared-review), title, separated by tabs")
+    listing.add_argument("--case", required=True, metavar="CASE_ID")
     importing = commands.add_parser("import-recording", help="import a film into a case and print the recording's id")
     importing.add_argument("--case", required=True, metavar="CASE_ID")
     importing.add_argument("--cycle", type=int, metavar="N", help="the cycle it belongs to (default: the current one)")
+    importing.add_argument("--kind", choices=list(KINDS), default="family",
+                           help="a film of the family (default), or of a shared review (the practitioner and the "
+                                "parent, for supervision: needs that consent)")
     importing.add_argument("file", type=Path, metavar="FILE")
     exporting = commands.add_parser("export-clips", help="export a cycle's chosen clips and film; print their paths")
     exporting.add_argument("--case", required=True, metavar="CASE_ID")
@@ -104,6 +113,22 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+KINDS = {"family": RecordingKind.FAMILY, "shared-review": RecordingKind.SHARED_REVIEW}  # as typed and printed
+
+
+def one_line(text: str) -> str:
+    """``text`` as one field of a tab-separated line: tabs, line breaks and other invisible or
+    control characters (bidi overrides) become spaces."""
+    return "".join(" " if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") else ch for ch in text)
+
+
+def recordings_text(case: Case) -> str:
+    """``id<TAB>cycle<TAB>kind<TAB>title`` for each recording, by cycle and when it was added."""
+    names = {kind: name for name, kind in KINDS.items()}
+    return "\n".join(f"{r.id}\t{r.cycle}\t{names[r.kind]}\t{one_line(r.title)}"
+                     for r in sorted(case.recordings, key=lambda r: (r.cycle, r.imported_at)))
+
+
 def suggestions_text(store: CaseStore, case_id: str, recording_id: str, *, as_json: bool) -> str:
     """The film's open suggestions, heard now if need be: ``start end turns`` a line, or a JSON list."""
     listen_now(store, case_id, recording_id)
@@ -147,11 +172,18 @@ def main(argv: list[str] | None = None) -> int:
             print(data_root())
         elif args.command == "launch-key":
             print(new_launch_key(data_root()))
+        elif args.command == "recordings":
+            store = CaseStore(data_root())
+            if not store.exists(args.case):
+                print(f"Error: there is no case {args.case!r}.", file=sys.stderr)
+                return 1
+            if text := recordings_text(store.load(args.case)):
+                print(text)
         elif args.command == "import-recording":
             store = CaseStore(data_root())
             cycle = args.cycle or default_cycle(store.load(args.case))
             keep = bool(SettingsStore(data_root()).get(KEEP_ORIGINALS, False))
-            print(import_recording(store, args.case, cycle, args.file, keep_original=keep).id)
+            print(import_recording(store, args.case, cycle, args.file, keep_original=keep, kind=KINDS[args.kind]).id)
         elif args.command == "export-clips":
             result = export_cycle(CaseStore(data_root()), args.case, args.cycle, title_cards=not args.no_title_cards)
             print("\n".join(str(path) for path in result.paths))

@@ -128,3 +128,40 @@ def test_validate_instrument_prints_ok_or_each_problem(data_dir, tmp_path):
     ]
     missing = run_cli("validate-instrument", str(tmp_path / "nope.json"), data_dir=data_dir)
     assert missing.returncode == 1 and "could not be read" in missing.stdout
+
+
+def test_a_shared_review_film_is_imported_only_with_its_consent_and_listed_with_its_kind(data_dir, tmp_path):
+    from datetime import date
+
+    from media_fixtures import make
+    from vig_core.case.consent import ConsentKind
+    from vig_core.case.film import RecordingKind
+    from vig_core.case.record import new_case
+
+    store = CaseStore(data_dir)
+    case = new_case("CLI", "Ada", date(2026, 1, 5))
+    case.consent.give(ConsentKind.FILMING, date(2026, 1, 5))
+    store.create(case)
+    source = make("h264_aac.mp4", tmp_path)
+    assert run_cli("recordings", "--case", case.id, data_dir=data_dir).stdout == ""
+    refused = run_cli("import-recording", "--case", case.id, "--kind", "shared-review", str(source), data_dir=data_dir)
+    assert refused.returncode == 1 and refused.stdout == ""
+    assert refused.stderr.count("\n") == 1 and "The shared review may be filmed" in refused.stderr
+    assert store.load(case.id).recordings == []
+
+    store.update(case.id, lambda c: c.consent.give(ConsentKind.SHARED_REVIEW_FILMING, date(2026, 1, 6)))
+    family = run_cli("import-recording", "--case", case.id, "--cycle", "1", str(source), data_dir=data_dir)
+    review = run_cli("import-recording", "--case", case.id, "--cycle", "1", "--kind", "shared-review", str(source),
+                     data_dir=data_dir)
+    assert family.returncode == review.returncode == 0, review.stderr
+    kinds = {r.id: r.kind for r in store.load(case.id).recordings}
+    assert kinds == {family.stdout.strip(): RecordingKind.FAMILY, review.stdout.strip(): RecordingKind.SHARED_REVIEW}
+
+    store.update(case.id, lambda c: setattr(c.recording(review.stdout.strip()), "title", "Review\twith\nbreaks"))
+    listed = run_cli("recordings", "--case", case.id, data_dir=data_dir)
+    assert listed.returncode == 0, listed.stderr
+    assert listed.stdout.splitlines() == [f"{family.stdout.strip()}\t1\tfamily\th264_aac",
+                                          f"{review.stdout.strip()}\t1\tshared-review\tReview with breaks"]
+    unknown = run_cli("recordings", "--case", "no-such-case", data_dir=data_dir)
+    assert unknown.returncode == 1 and unknown.stdout == ""
+    assert unknown.stderr == "Error: there is no case 'no-such-case'.\n"

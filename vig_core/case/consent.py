@@ -16,6 +16,7 @@ class ConsentKind(StrEnum):
     SUPERVISOR = "supervisor"
     TRAINING = "training"
     PARENT_KEEPS_CLIPS = "parent_keeps_clips"
+    SHARED_REVIEW_FILMING = "shared_review_filming"  # the parent, filmed with the practitioner in a shared review
 
 
 CONSENT_LABELS: dict[ConsentKind, str] = {
@@ -23,6 +24,7 @@ CONSENT_LABELS: dict[ConsentKind, str] = {
     ConsentKind.SUPERVISOR: "The VIG supervisor may watch clips",
     ConsentKind.TRAINING: "Clips may be used in training",
     ConsentKind.PARENT_KEEPS_CLIPS: "The parent keeps the final clips",
+    ConsentKind.SHARED_REVIEW_FILMING: "The shared review may be filmed for my practitioner's supervision",
 }
 
 
@@ -60,6 +62,8 @@ class Consent:
     supervisor: ConsentChoice = field(default_factory=ConsentChoice)
     training: ConsentChoice = field(default_factory=ConsentChoice)
     parent_keeps_clips: ConsentChoice = field(default_factory=ConsentChoice)
+    # A case from before this choice existed loads with it not given (a missing field takes its default).
+    shared_review_filming: ConsentChoice = field(default_factory=ConsentChoice)
     notes: str = ""
     history: list[ConsentEvent] = field(default_factory=list)
 

@@ -18,6 +18,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from vig_core.case.episodes import TurnTaking
+from vig_core.case.film import RecordingKind
 from vig_core.case.record import Case
 
 
@@ -51,7 +52,7 @@ def turn_taking_by_cycle(case: Case, heard: Mapping[str, TurnTaking]) -> list[Cy
     recordings was heard gets no point at all rather than a zero that was never counted."""
     by_cycle: dict[int, list[TurnTaking]] = {}
     for recording in case.recordings:
-        figures = heard.get(recording.id)
+        figures = heard.get(recording.id) if recording.kind is RecordingKind.FAMILY else None  # child and adult
         if figures is not None:
             by_cycle.setdefault(recording.cycle, []).append(figures)
     return [CycleTurnTaking(cycle, len(found), combined(found)) for cycle, found in sorted(by_cycle.items())]

@@ -5,7 +5,7 @@ the record readable: the methods work on the case's own lists."""
 from __future__ import annotations
 
 from vig_core.case.cycles import CycleStatus
-from vig_core.case.film import DEFAULT_CHOSEN_CLIPS, ME, Clip, Moment, Recording, Reflection, on_frame
+from vig_core.case.film import DEFAULT_CHOSEN_CLIPS, ME, Clip, Moment, Recording, RecordingKind, Reflection, on_frame
 from vig_core.case.items import by_id
 from vig_core.errors import ValidationError
 from vig_core.text import new_id
@@ -86,12 +86,13 @@ class FilmWork:
 
     def add_clip(self, recording_id: str, start: float, end: float, *, title: str = "",
                  moment_id: str | None = None) -> Clip:
-        """Cut a clip; the first few of a cycle are chosen for the shared review by default."""
+        """Cut a clip; the first few of a cycle's family films are chosen for the shared review by default
+        (a clip of a shared review's own film is for supervision, never shown to the parent)."""
         recording = self.recording(recording_id)
         clip = Clip(id=new_id(), recording_id=recording_id, start=on_frame(recording, start),
                     end=on_frame(recording, end, out_point=True), title=title, moment_id=moment_id)
         clip.validate()
-        if len(self.chosen_clips(recording.cycle)) < DEFAULT_CHOSEN_CLIPS:
+        if recording.kind is RecordingKind.FAMILY and len(self.chosen_clips(recording.cycle)) < DEFAULT_CHOSEN_CLIPS:
             clip.chosen = len(self.chosen_clips(recording.cycle)) + 1
         self.clips.append(clip)
         return clip
@@ -112,12 +113,19 @@ class FilmWork:
         self._renumber_chosen(self.clips_in(cycle))
 
     def chosen_clips(self, cycle: int) -> list[Clip]:
-        """The clips chosen for the cycle's shared review, in the order they will be shown."""
-        return sorted((c for c in self.clips_in(cycle) if c.chosen), key=lambda c: c.chosen)
+        """The clips chosen for the cycle's shared review, in the order they will be shown: only
+        ever clips of the family's films."""
+        family = {r.id for r in self.recordings_in(cycle) if r.kind is RecordingKind.FAMILY}
+        return sorted((c for c in self.clips_in(cycle) if c.chosen and c.recording_id in family),
+                      key=lambda c: c.chosen)
 
     def choose_clip(self, clip_id: str, chosen: bool) -> None:
         clip = self.clip(clip_id)
-        cycle = self.recording(clip.recording_id).cycle
+        recording = self.recording(clip.recording_id)
+        cycle = recording.cycle
+        if chosen and recording.kind is not RecordingKind.FAMILY:
+            raise ValidationError("This clip is from a film of a shared review: it is for supervision, "
+                                  "not for showing to the parent in the shared review.")
         if chosen and not clip.chosen:
             clip.chosen = len(self.chosen_clips(cycle)) + 1
         elif not chosen:

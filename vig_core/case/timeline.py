@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from vig_core.case.cycles import CycleStatus, Stage
-from vig_core.case.film import clip_name
+from vig_core.case.film import RecordingKind, clip_name
 from vig_core.case.goals import RatedAt
 from vig_core.case.record import Case
 
@@ -50,7 +50,8 @@ def timeline(case: Case) -> list[TimelineEntry]:
     for cycle in case.cycles:
         n = cycle.number
         filmed = cycle.status is not CycleStatus.PLANNED
-        films = [f"Film: {r.title}" for r in case.recordings_in(n)]
+        films = [f"Film: {r.title}" for r in case.recordings_in(n)
+                 if r.kind is RecordingKind.FAMILY]  # a shared review's own film is for supervision
         entries.append(TimelineEntry(cycle.filming_date, f"Cycle {n}: filming", tuple(films), to_come=not filmed))
         reviewed = cycle.status is CycleStatus.REVIEWED
         lines = ([f"Clip {c.chosen}: {clip_name(c, case.recording(c.recording_id))}" for c in case.chosen_clips(n)]

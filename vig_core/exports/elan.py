@@ -39,6 +39,7 @@ from pympi import Elan
 
 from vig_core.case.film import Moment, Recording, clip_name
 from vig_core.case.record import Case
+from vig_core.case.turns import turn_label
 from vig_core.vocab.principles import Principles
 
 TURN_TIER, NOTES_TIER, WORKING_POINT_TIER, CLIPS_TIER = "Turn", "Notes", "Working point", "Clips"
@@ -131,7 +132,7 @@ def _annotations(case: Case, recording: Recording, principles: Principles,
             if heading_id in tiers:
                 yield tiers[heading_id], start, end, value
         if moment.turn:
-            yield TURN_TIER, start, end, moment.turn.value
+            yield TURN_TIER, start, end, turn_label(moment.turn, recording.kind)
         yield NOTES_TIER, start, end, notes_value(moment)
         if moment.working_point:
             yield WORKING_POINT_TIER, start, end, WORKING_POINT_VALUE

@@ -47,9 +47,10 @@ import defusedxml.ElementTree as SafeTree
 from defusedxml import DefusedXmlException
 from pympi import Elan
 
-from vig_core.case.film import MAX_MOMENT_NOTE, Moment, Recording, Turn, on_frame
+from vig_core.case.film import MAX_MOMENT_NOTE, Moment, Recording, RecordingKind, Turn, on_frame
 from vig_core.case.frames import format_time
 from vig_core.case.record import Case
+from vig_core.case.turns import turn_from_label
 from vig_core.errors import ValidationError
 from vig_core.exports.elan import (
     BEHAVIOURS_LINE,
@@ -201,7 +202,7 @@ def plan_import(case: Case, recording_id: str, eaf: Elan.Eaf, principles: Princi
                                                _part(progress, 0.0, 0.6))
     moments = []
     for n, time in enumerate(sorted(found), 1):
-        moments.append(_moment(time, found[time], principles))
+        moments.append(_moment(time, found[time], principles, recording.kind))
         if n % REPORT_EVERY == 0:
             progress(0.6 + 0.2 * n / len(found))
     new, merged, already = _apply(copy.deepcopy(case), recording_id, tuple(moments), _part(progress, 0.8, 1.0))
@@ -262,7 +263,8 @@ def _read(eaf: Elan.Eaf, recording: Recording, principles: Principles, restore: 
     return found, ignored, after_end, untimed
 
 
-def _moment(time: float, items: list[tuple[str, str]], principles: Principles) -> ImportedMoment:
+def _moment(time: float, items: list[tuple[str, str]], principles: Principles,
+            kind: RecordingKind = RecordingKind.FAMILY) -> ImportedMoment:
     """One moment from the annotations starting on its frame."""
     items = list(dict.fromkeys(items))  # a text said twice on one tier is taken in once anyway: read it once
     chosen, behaviours, notes, kept, turns, working = [], [], [], [], [], False
@@ -281,7 +283,7 @@ def _moment(time: float, items: list[tuple[str, str]], principles: Principles) -
             if "\n".join(lines).strip():
                 notes.append("\n".join(lines))
         elif role == TURN_TIER:
-            turn = next((t for t in Turn if t.value.casefold() == text.casefold()), None)
+            turn = turn_from_label(text, kind)  # as the film's kind names it (see vig_core.case.turns)
             if turn:
                 turns.append(turn)
             elif text:

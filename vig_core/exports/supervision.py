@@ -34,10 +34,11 @@ from pathlib import Path
 
 from vig_core.case.activity import EXPORTED
 from vig_core.case.consent import ConsentKind
-from vig_core.case.consent_rules import Use, require
-from vig_core.case.film import Clip, clip_name
+from vig_core.case.consent_rules import Use, may_supervise, require, require_supervision
+from vig_core.case.film import Clip, RecordingKind, clip_name
 from vig_core.case.frames import format_time
 from vig_core.case.record import Case
+from vig_core.case.turns import turn_label
 from vig_core.errors import ValidationError
 from vig_core.exports.agreement_table import agreement_files, agreement_html, comparisons
 from vig_core.exports.bundle import stream_file
@@ -53,6 +54,7 @@ from vig_core.text import new_id
 from vig_core.vocab.principles import Principles, load_principles
 
 ZIP_SHARE = 0.1  # of the progress bar: copying the cut clips into the zip
+OWN_REVIEW = " (a film of the shared review: the parent and the guider)"
 
 
 @dataclass(frozen=True)
@@ -63,15 +65,27 @@ class PackSummary:
 
 
 def pack_clips(case: Case, clip_ids: list[str] | None = None) -> list[Clip]:
-    """The clips to bring: those named, else every clip chosen for a shared review, cycle by cycle."""
+    """The clips to bring: those named, else every clip chosen for a shared review, cycle by cycle,
+    with every clip of a film of the shared review itself while its consent stands
+    (:func:`consent_rules.may_supervise`)."""
     if clip_ids is not None:
         clips = [case.clip(clip_id) for clip_id in clip_ids]
+        for clip in clips:
+            require_supervision(case, case.recording(clip.recording_id))
     else:
-        clips = [clip for cycle in case.cycles for clip in case.chosen_clips(cycle.number)]
+        clips = [clip for cycle in case.cycles for clip in case.chosen_clips(cycle.number) + sorted(
+            (c for c in case.clips_in(cycle.number) if c.chosen is None and _own_review(case, c)),
+            key=lambda c: c.start)]
     if not clips:
         raise ValidationError("No clips are chosen for a shared review yet, so there is nothing to take to "
                               "supervision; choose clips on the Clips page first.")
     return clips
+
+
+def _own_review(case: Case, clip: Clip) -> bool:
+    """Whether ``clip`` is of a film of the shared review that may go to the supervisor."""
+    film = case.recording(clip.recording_id)
+    return film.kind is RecordingKind.SHARED_REVIEW and may_supervise(case, film)
 
 
 def check_pack_allowed(case: Case) -> None:
@@ -202,7 +216,8 @@ def _clip_section(case: Case, clip: Clip, principles: Principles, stem: str) -> 
     film = case.recording(clip.recording_id)
     parts = [f"<section><h3>{e(clip_name(clip, film))}</h3>",
              f'<video controls preload="metadata" src="clips/{e(stem)}.mp4"></video>',
-             f"<p>From the film “{e(film.title)}”, {format_time(clip.start, film.fps)} to "
+             f"<p>From the film “{e(film.title)}”{OWN_REVIEW if film.kind is RecordingKind.SHARED_REVIEW else ''}, "
+             f"{format_time(clip.start, film.fps)} to "
              f"{format_time(clip.end, film.fps)} ({clip.duration:.1f} s); file clips/{e(stem)}.mp4</p>",
              "<h4>Positive naming</h4>" + _text(clip.naming)]
     inside = [m for m in case.moments_of(film.id) if clip.start <= m.time <= clip.end or m.id == clip.moment_id]
@@ -210,7 +225,7 @@ def _clip_section(case: Case, clip: Clip, principles: Principles, stem: str) -> 
     if inside:
         rows = "".join(
             f"<tr><td>{format_time(m.time, film.fps)}</td><td>{e('; '.join(principles.title(p) for p in m.principles))}"
-            f"</td><td>{e('; '.join(m.behaviours))}</td><td>{e(m.turn.value if m.turn else '')}</td>"
+            f"</td><td>{e('; '.join(m.behaviours))}</td><td>{e(turn_label(m.turn, film.kind))}</td>"
             f"<td class=\"text\">{e(m.note)}{' <strong>(working point)</strong>' if m.working_point else ''}</td></tr>"
             for m in inside)
         parts.append("<table><tr><th>Time</th><th>Principles</th><th>Behaviours</th><th>Turn</th><th>Note</th></tr>"

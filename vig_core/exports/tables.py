@@ -19,6 +19,7 @@ import pandas as pd
 from vig_core.case.film import clip_name
 from vig_core.case.frames import format_time
 from vig_core.case.record import Case
+from vig_core.case.turns import turn_label
 from vig_core.exports.score_table import COLUMNS as SCORE_COLUMNS
 from vig_core.exports.score_table import scores_frame
 from vig_core.vocab.instruments import Instrument
@@ -32,7 +33,8 @@ TABLES: dict[str, dict[str, str]] = {
         "time": "the same time as minutes:seconds.hundredths",
         "principles": "principles of attuned interaction seen (separated by ';')",
         "behaviours": "the behaviours noted under them (separated by ';')",
-        "turn": "the turn of the attuned cycle, e.g. 'child: initiative'",
+        "turn": "the turn of the attuned cycle, e.g. 'child: initiative' ('parent: initiative', "
+                "'guider: response' in a film of a shared review)",
         "working_point": "'yes' for a moment to develop rather than a strength",
         "note": "the practitioner's note on the moment",
     },
@@ -106,7 +108,8 @@ def table_frames(case: Case, principles: Principles, instruments: Mapping[str, I
             "recording": films[m.recording_id].title, "cycle": films[m.recording_id].cycle,
             "time_seconds": m.time, "time": format_time(m.time, films[m.recording_id].fps),
             "principles": "; ".join(principles.title(p) for p in m.principles), "behaviours": "; ".join(m.behaviours),
-            "turn": m.turn.value if m.turn else "", "working_point": "yes" if m.working_point else "", "note": m.note,
+            "turn": turn_label(m.turn, films[m.recording_id].kind),
+            "working_point": "yes" if m.working_point else "", "note": m.note,
         } for m in moments),
         "clips": ({
             "recording": films[c.recording_id].title, "cycle": films[c.recording_id].cycle,

@@ -27,8 +27,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import BinaryIO
 
-from vig_core.case.consent_rules import Use, require
-from vig_core.case.film import Recording
+from vig_core.case.consent_rules import require_import
+from vig_core.case.film import Recording, RecordingKind
 from vig_core.case.record import Case
 from vig_core.errors import ValidationError, VigError
 from vig_core.media.ffmpeg import run_ffmpeg
@@ -59,11 +59,13 @@ def default_cycle(case: Case) -> int:
     return current.number if current else case.cycles[0].number
 
 
-def check_can_import(store: CaseStore, case_id: str, cycle: int) -> None:
-    """Refuse before any work when the family has not consented to filming."""
+def check_can_import(store: CaseStore, case_id: str, cycle: int,
+                     kind: RecordingKind = RecordingKind.FAMILY) -> None:
+    """Refuse before any work when the family has not consented to this kind of film (filming the
+    family, or filming the shared review)."""
     case = store.load(case_id)
     case.cycle(cycle)
-    require(case, Use.FILMING)
+    require_import(case, kind)
 
 
 def films_in_folder(folder: Path) -> list[Path]:
@@ -75,8 +77,10 @@ def films_in_folder(folder: Path) -> list[Path]:
 
 
 def import_recording(store: CaseStore, case_id: str, cycle: int, source: Path, *, keep_original: bool = False,
-                     on_progress: Progress | None = None, original_name: str | None = None) -> Recording:
-    """Import ``source`` into the case's ``cycle``; return the new recording (see module notes).
+                     on_progress: Progress | None = None, original_name: str | None = None,
+                     kind: RecordingKind = RecordingKind.FAMILY) -> Recording:
+    """Import ``source`` into the case's ``cycle`` as a film of ``kind``; return the new recording
+    (see module notes).
 
     ``original_name`` is the file's name as the practitioner knows it (an upload is kept under
     another); messages name only that.
@@ -84,7 +88,8 @@ def import_recording(store: CaseStore, case_id: str, cycle: int, source: Path, *
     source = Path(source)
     name = displayable(original_name or source.name)  # a file name not in UTF-8 can hold half characters
     report = on_progress or (lambda _fraction: None)
-    check_can_import(store, case_id, cycle)
+    kind = RecordingKind(kind)
+    check_can_import(store, case_id, cycle, kind)
     if not source.is_file():
         raise MediaError(f"There is no file at “{source}”." if original_name is None else
                          f"“{name}” could not be found any more; choose it again.")
@@ -124,6 +129,7 @@ def import_recording(store: CaseStore, case_id: str, cycle: int, source: Path, *
             original=f"recordings/{recording_id}/{original}" if original else None,
             filmed_on=info.filmed_on,
             fingerprint=fingerprint,
+            kind=kind,
         )
         store.update(case_id, lambda case: (case.add_recording(recording), case.enter_cycles()))
     except BaseException:
@@ -192,18 +198,21 @@ def already_imported(case: Case, fingerprint: str, name: str) -> str | None:
 
 
 def start_import(store: CaseStore, case_id: str, cycle: int, source: Path, *, name: str, fingerprint: str,
-                 owner: str, keep_original: bool = False, uploaded: bool = False) -> Job:
+                 owner: str, keep_original: bool = False, uploaded: bool = False,
+                 kind: RecordingKind = RecordingKind.FAMILY) -> Job:
     """Import in the background (a long film must not freeze the app); refuse while the same file
-    is being imported into this case. An ``uploaded`` source is discarded afterwards, or at once if refused."""
+    is being imported into this case. An ``uploaded`` source is discarded afterwards, or at once if refused.
+    A film of the family with sound is then listened to; a shared review's is not (its voices are two
+    adults', not a child's and an adult's)."""
 
     def work(report: Progress) -> Recording:
         try:
             recording = import_recording(store, case_id, cycle, source, keep_original=keep_original,
-                                         on_progress=report, original_name=name)
+                                         on_progress=report, original_name=name, kind=kind)
         finally:
             if uploaded:
                 discard_upload(source)
-        if recording.has_audio:
+        if recording.has_audio and recording.kind is RecordingKind.FAMILY:
             listen_after_import(store, case_id, recording.id)
         return recording
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import streamlit as st
 
 from vig_core.case.episodes import ANSWER_WITHIN, Suggestion, TurnTaking, suggestions, turn_taking
-from vig_core.case.film import Moment, Recording
+from vig_core.case.film import Moment, Recording, RecordingKind
 from vig_core.case.frames import format_time
 from vig_core.case.voices import VoiceCorrection
 from vig_core.errors import VigError
@@ -32,6 +32,9 @@ SUGGESTIONS = "suggestions"  # where accepting or dismissing says how it went
 ONLY_THE_SOUND = ("Suggestions come from the sound alone: the child's voice answered by the adult's within about "
                   f"{ANSWER_WITHIN:.0f} seconds. They miss everything non-verbal (a look, a smile, waiting), "
                   "which remains your eye.")
+
+NOT_FOR_A_REVIEW = ("This is a film of a shared review: the voices are the parent's and yours. Listening tells a "
+                    "child's voice from an adult's, so it makes no suggestions for this film; your eye does.")
 
 
 @dataclass(frozen=True)
@@ -135,6 +138,9 @@ def listening_section(case_id: str, recording: Recording, listened: Listened, *,
         st.warning(plain(listened.problem))
     if not recording.has_audio:
         st.caption("This film has no sound, so there is nothing to listen to.")
+        return
+    if recording.kind is RecordingKind.SHARED_REVIEW:
+        st.caption(NOT_FOR_A_REVIEW)
         return
     heard = listened.heard
     if heard is None:
