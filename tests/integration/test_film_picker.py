@@ -57,3 +57,22 @@ def test_a_chosen_film_is_checked_again_before_importing(tmp_path):
     with pytest.raises(VigError, match="not a film file"):
         (videos / "folder.mp4").mkdir()
         film_picker.chosen(place, place.path / "folder.mp4")
+
+
+def test_locking_forgets_the_stills_and_listings_kept_in_memory(tmp_path, monkeypatch):
+    """What the picker showed (stills of the practitioner's films) goes with everything else
+    served before the lock."""
+    from vig_core.ui import session
+
+    videos = tmp_path / "Videos"
+    videos.mkdir()
+    make("h264_aac.mp4", videos)
+    place, = distinct_places([Place("Videos", videos)], skip=[])
+    listed, = newest_films([place], skip=[]).films
+    film_picker.details(listed)
+    probed: list[Path] = []
+    real = film_picker.probe
+    monkeypatch.setattr(film_picker, "probe", lambda path, *a: (probed.append(path), real(path, *a))[1])
+    session.forget_served_files()  # what the lock calls
+    film_picker.details(listed)
+    assert probed == [listed.path]  # nothing was kept: read again

@@ -26,6 +26,7 @@ from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_r
 
 from vig_core.case.record import Case
 from vig_core.errors import LockedError, NotFoundError, VigError
+from vig_core.services import film_picker
 from vig_core.services.lock import AppLock
 from vig_core.storage.paths import data_root
 from vig_core.storage.settings import SettingsStore
@@ -103,7 +104,9 @@ def _lock(root: str) -> AppLock:
 
 def forget_served_files() -> None:
     """Drop every file Streamlit's own ``/media/`` store serves (stills, downloads such as the
-    celebration summary): on lock and after an erasure nothing of a family may stay reachable."""
+    celebration summary): on lock and after an erasure nothing of a family may stay reachable.
+    The film picker's stills and listings, kept in memory, go too."""
+    film_picker.forget()
     if not runtime.exists():
         return
     files = runtime.get_instance().media_file_mgr
