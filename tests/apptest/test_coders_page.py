@@ -12,6 +12,8 @@ from vig_core.case.film import ME
 from vig_core.services import coding
 from vig_core.services.demo import ensure_demo_case
 from vig_core.storage.codec import to_record
+from vig_core.storage.settings import SettingsStore
+from vig_core.ui import coders
 
 PAGE = "pages/analysis.py"
 
@@ -96,6 +98,25 @@ def test_a_coding_file_is_imported_and_its_layer_removed_on_the_page(store, demo
     at.button(key=f"import-layer-{rid}").click().run()
     at.button(key=f"import-layer-{rid}-yes").click().run()
     assert any("another film" in m for m in messages(at))
-    at.button(key=f"remove-layer-{rid}-Ann").click().run()
-    at.button(key=f"remove-layer-{rid}-Ann-yes").click().run()
+    at.button(key=f"remove-layer-{rid}-{coders.coder_key('Ann')}").click().run()
+    at.button(key=f"remove-layer-{rid}-{coders.coder_key('Ann')}-yes").click().run()
     assert store.load(demo).coders_of(rid) == [ME] and len(store.load(demo).moments_of(rid)) == 5
+
+
+def test_the_practitioners_coder_name_is_set_in_settings_and_shown_on_micro_analysis(store, demo):
+    at = open_app(demo, "pages/settings.py")
+    at.text_input(key="coder-name").set_value("   ").run()
+    assert any("cannot be empty" in m for m in messages(at))
+    at.text_input(key="coder-name").set_value("Sam").run()
+    assert coding.practitioner_name(SettingsStore(store.root)) == "Sam"
+    at = open_app(demo, PAGE)
+    assert at.selectbox(key=f"coding-as-{demo}").format_func(ME) == "Sam (you)"
+    assert "Sam (you): 5 moments" in screen_text(at)
+
+
+def test_the_example_is_offered_on_the_demo_case_only(store, demo):
+    from vig_core.services.demo import ensure_demo_cases
+    ensure_demo_cases(store)
+    at = open_app("demo-ending", PAGE)
+    assert not [b for b in at.button if b.key == "import-example-coder"]
+    assert coding.example_coding(store.load("demo-ending")) is None

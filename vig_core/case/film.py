@@ -25,7 +25,7 @@ from enum import StrEnum
 
 from vig_core.case.frames import format_time, frame_index, last_frame_index
 from vig_core.errors import ValidationError
-from vig_core.text import MAX_NOTE_TEXT, MAX_SHORT_TEXT, MAX_TITLE_TEXT, check_name, check_text
+from vig_core.text import MAX_NOTE_TEXT, MAX_SHORT_TEXT, MAX_TITLE_TEXT, check_text
 from vig_core.vocab.principles import Principles
 
 MAX_MOMENT_NOTE = 2_000
@@ -46,7 +46,7 @@ class Turn(StrEnum):
 
 MAX_FINGERPRINT = MAX_SHORT_TEXT  # a size and a hash, made by the workbook
 ME = "me"  # the coder of the practitioner's own moments (Settings gives it a name to show)
-MAX_CODER = 40  # a second coder's name, as typed ("Supervisor", a first name)
+MAX_CODER = 40  # a second coder's name as typed ("Supervisor", a first name; see case.coding.check_coder)
 
 
 class RecordingKind(StrEnum):
@@ -119,7 +119,7 @@ class Moment:
 
     def validate(self) -> None:
         check_text(self.note, "The moment's note", MAX_MOMENT_NOTE)
-        check_name(self.coder, "The coder's name", MAX_CODER, required=True)
+        check_text(self.coder, "The coder's name", MAX_SHORT_TEXT, required=True)  # checked as a name where typed
         if self.time < 0:
             raise ValidationError("A moment cannot be before the start of the film.")
 

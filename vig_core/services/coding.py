@@ -151,8 +151,10 @@ def layers(case: Case, recording_id: str) -> list[tuple[str, int]]:
 
 
 def example_recording(case: Case) -> Recording | None:
-    """The demo film the shipped example second coder coded: the demo case's first recording."""
-    return case.recordings[0] if case.is_demo and case.recordings and case.recordings[0].fingerprint else None
+    """The demo film the shipped example second coder coded: DEMO-1's first recording (None for another case)."""
+    spec = json.loads(EXAMPLE_FILE.read_text(encoding="utf-8"))
+    ok = case.is_demo and case.id == spec["case"] and case.recordings and case.recordings[0].fingerprint
+    return case.recordings[0] if ok else None
 
 
 def example_coding(case: Case) -> tuple[str, bytes] | None:

@@ -11,6 +11,8 @@ offered while coding as the practitioner.
 
 from __future__ import annotations
 
+import hashlib
+
 import streamlit as st
 
 from vig_core.case.coding import check_coder
@@ -26,7 +28,7 @@ from vig_core.vocab.principles import Principles
 
 OTHER_CODER = "#c3c8cf"  # another coder's moment on the timeline: a light grey, to look at only
 NEW_CODER = "\u0000new"  # the "Coding as" choice that asks for a second coder's name
-LAYERS = "coding-layers"  # where messages about the layers show
+LAYERS, IMPORTING = "coding-layers", "coding-import"  # where messages about the layers, and an import, show
 
 
 def coding_as(case: Case, rid: str, practitioner: str) -> tuple[str, bool]:
@@ -73,6 +75,11 @@ def others_on_timeline(case: Case, rid: str, coder: str, principles: Principles)
             for other in case.coders_of(rid) if other != coder for m in case.moments_of(rid, other)]
 
 
+def coder_key(coder: str) -> str:
+    """A widget key part for a coder: never the typed name itself (a key is sent to the browser as an id)."""
+    return hashlib.sha256(coder.encode("utf-8", "surrogatepass")).hexdigest()[:12]
+
+
 def others_legend(others: list[TimelineMoment]) -> list[LegendEntry]:
     return [LegendEntry(OTHER_CODER, "Other coders (to look at)")] if others else []
 
@@ -84,14 +91,14 @@ def layers_section(case: Case, recording: Recording, practitioner: str) -> None:
     messages.show(LAYERS)
     for coder, count in coding.layers(case, recording.id):
         label, remove = st.columns([3, 2], vertical_alignment="center")
-        label.text(f"{coding.coder_label(coder, practitioner)}{' (you)' if coder == ME else ''}: "
-                   f"{count} moment{'s' * (count != 1)}")
+        label.text(shown(f"{coding.coder_label(coder, practitioner)}{' (you)' if coder == ME else ''}: "
+                         f"{count} moment{'s' * (count != 1)}"))
         if coder != ME:
             with remove:
                 confirm_button("Remove this layer…", plain(f"Remove {coder}'s {count} moments of this recording? "
                                                            "Your own moments stay as they are."),
-                               lambda c=coder: _remove(recording.id, c), key=f"remove-layer-{recording.id}-{coder}",
-                               confirm_label="Yes, remove them")
+                               messages.guarded(LAYERS, lambda c=coder: _remove(recording.id, c)),
+                               key=f"remove-layer-{recording.id}-{coder_key(coder)}", confirm_label="Yes, remove them")
     _download(case, recording)
     _import(case, recording, practitioner)
 
@@ -127,31 +134,33 @@ def _import(case: Case, recording: Recording, practitioner: str) -> None:
 
     def bring_in() -> None:
         if file is None:
-            messages.flash(LAYERS, "error", "Choose their coding file first.")
+            messages.flash(IMPORTING, "error", "Choose their coding file first.")
             return
         if not session.first_press("import-layer", recording.id, typed, file.file_id):
             return
         if done := session.act_on_case(coding.import_coding, recording.id, typed, file.getvalue()):
-            messages.flash(LAYERS, "success", done.value.summary())
+            messages.flash(IMPORTING, "success", done.value.summary())
             st.session_state[round_key] = st.session_state.get(round_key, 0) + 1  # a new key empties the box
 
     stripped = (typed or "").strip()
     if stripped in existing:
         confirm_button("Import, replacing their coding…", plain(
             f"{stripped} has {existing[stripped]} moments of this recording already; replace them with this file?"),
-                       bring_in, key=f"import-layer-{recording.id}", confirm_label="Yes, replace them")
+                       messages.guarded(IMPORTING, bring_in), key=f"import-layer-{recording.id}",
+                       confirm_label="Yes, replace them")
     else:
         st.button("Import their coding", key=f"import-layer-{recording.id}", icon=":material/input:",
-                  on_click=bring_in)
+                  on_click=messages.guarded(IMPORTING, bring_in))
     example = coding.example_coding(case)
     if example is not None:
         st.button(f"Import the example second coder (“{example[0]}”)", key="import-example-coder",
-                  icon=":material/group_add:", on_click=_example,
+                  icon=":material/group_add:", on_click=messages.guarded(IMPORTING, _example),
                   help="The demo film coded by a fictional supervisor, to see a second coder's layer at once.")
+    messages.show(IMPORTING)
 
 
 def _example() -> None:
     if not session.first_press("import-example-coder"):
         return
     if done := session.act_on_case(coding.import_example):
-        messages.flash(LAYERS, "success", done.value.summary())
+        messages.flash(IMPORTING, "success", done.value.summary())
