@@ -26,7 +26,7 @@ from vig_core.vocab.principles import Principles
 
 TABLES: dict[str, dict[str, str]] = {
     "moments": {
-        "recording": "title of the film the moment is in (your own moments; a second coder's are not here)",
+        "recording": "title of the film the moment is in",
         "cycle": "the cycle (1, 2, ...) the film belongs to",
         "time_seconds": "when the moment is, in seconds from the start of the film",
         "time": "the same time as minutes:seconds.hundredths",
