@@ -8,7 +8,7 @@ import pytest
 
 from integration.test_cli import run_cli
 from vig_core.case.film import ME
-from vig_core.services.coding import example_coding
+from vig_core.services.coding import example_coding, import_coding
 from vig_core.services.demo import ensure_demo_case
 from vig_core.storage.codec import to_record
 
@@ -55,6 +55,9 @@ def test_an_elan_file_comes_in_as_a_named_coders_layer(store, demo, data_dir, ou
     assert done.stdout.strip() == "5 moments came in as Ann's coding."
     case = store.load(demo)
     assert len(case.moments_of(rid)) == 5 and len(case.moments_of(rid, "Ann")) == 5
+    again = import_coding(store, demo, rid, "Ann", eaf)  # the layer is replaced, not merged into
+    assert (again.moments, again.replaced) == (5, 5) and len(store.load(demo).moments_of(rid, "Ann")) == 5
+    assert [to_record(m) for m in store.load(demo).moments_of(rid)] == [to_record(m) for m in case.moments_of(rid)]
 
 
 @pytest.mark.parametrize(("change", "words"), [
@@ -82,3 +85,21 @@ def test_a_wrong_file_case_or_coder_gives_exit_1_and_one_plain_line(store, demo,
     assert done.returncode == 1 and done.stdout == ""
     assert words in done.stderr and done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
     assert store.load(demo).coders_of(rid) == [ME]
+
+
+def test_the_familys_copy_and_the_elan_export_hold_only_the_practitioners_moments(store, demo, out):
+    import zipfile
+
+    from vig_core.exports.bundle import export_case_bundle
+    from vig_core.exports.save import export
+    from vig_core.services.coding import import_example
+
+    import_example(store, demo)
+    export_case_bundle(store, demo, out / "copy.zip", media=False)
+    with zipfile.ZipFile(out / "copy.zip") as copy:
+        record = json.loads(copy.read("case.json"))
+        tables = copy.read("tables/moments.csv").decode("utf-8-sig")
+    assert len(record["moments"]) == 5 and {m["coder"] for m in record["moments"]} == {ME}
+    assert "Supervisor" not in json.dumps(record) and len(tables.strip().splitlines()) == 6
+    (eaf,) = export(store, demo, "eaf", out, keep_names=True)
+    assert "Supervisor" not in eaf.read_text() and eaf.read_text().count("<ANNOTATION>") > 0
