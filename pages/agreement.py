@@ -15,7 +15,6 @@ from vig_core.case.agreement import (
     ONLY_A,
     ONLY_B,
     PAIRING_RULE,
-    coders_of,
     figure,
     percent_text,
     recording_agreement,
@@ -23,6 +22,7 @@ from vig_core.case.agreement import (
 from vig_core.case.film import ME
 from vig_core.case.frames import format_time
 from vig_core.errors import VigError
+from vig_core.services.coding import practitioner_name
 from vig_core.storage.paths import data_root
 from vig_core.ui import routes, session
 from vig_core.ui.media import ANALYSIS_RECORDING_KEY, ANALYSIS_SEEK_KEY
@@ -47,11 +47,14 @@ if st.session_state.get("agreement-recording") not in films:
     st.session_state["agreement-recording"] = case.recordings[0].id
 rid = st.selectbox("Recording", list(films), format_func=films.get, key="agreement-recording")
 recording = case.recording(rid)
-coders = coders_of(case.moments, rid)
+coders = case.coders_of(rid)
+
+
+MY_NAME = practitioner_name(session.settings())
 
 
 def coder_label(coder: str) -> str:
-    return "Me (your own moments)" if coder == ME else shown(coder)
+    return f"{shown(MY_NAME)} (your own moments)" if coder == ME else shown(coder)
 
 
 if len(coders) < 2:

@@ -9,13 +9,13 @@ same named service as the *Mark moment* button.
 import streamlit as st
 
 from vig_core.case import text_fields
-from vig_core.case.film import MAX_MOMENT_NOTE, Moment, Turn, clip_name, on_frame
+from vig_core.case.film import MAX_MOMENT_NOTE, ME, Moment, Turn, clip_name, on_frame
 from vig_core.case.frames import TIME_CHARS, format_time, parse_time
 from vig_core.case.turns import turn_labels
 from vig_core.errors import ValidationError
-from vig_core.services import analysis
+from vig_core.services import analysis, coding
 from vig_core.storage.paths import data_root
-from vig_core.ui import messages, routes, session
+from vig_core.ui import coders, messages, routes, session
 from vig_core.ui.analysis_player import PlayerEvent, analysis_player, peaks_bytes, seek_player
 from vig_core.ui.analysis_view import timeline_clips, timeline_legend, timeline_moments, timeline_suggestions
 from vig_core.ui.frame_stepper import frame_stepper
@@ -47,7 +47,10 @@ recording = case.recording(rid)
 player_key, position_key, reported_key = f"player-{rid}", f"position-{rid}", f"reported-{rid}"
 offset = analysis.reaction_offset(session.settings())
 private = not session.in_client_view()  # what the sound suggests is the practitioner's alone
-listened = read_listened(case.id, rid) if private else Listened(None)
+practitioner = coding.practitioner_name(session.settings())
+coder, blind = coders.coding_as(case, rid, practitioner) if private else (ME, False)
+mine = coder == ME  # clips and the sound's suggestions are the practitioner's: only while coding as them
+listened = read_listened(case.id, rid) if private and mine else Listened(None)
 
 
 def player_time() -> float:
@@ -79,7 +82,7 @@ def open_moment(moment: Moment) -> None:
 def mark(seconds: float) -> None:
     """A moment at ``seconds`` (put on its frame). A moment already at that time is opened instead
     of making another (a paused player marked twice); a new time always marks."""
-    if done := session.act_on_case(analysis.mark_moment, rid, on_frame(recording, seconds)):
+    if done := session.act_on_case(analysis.mark_moment, rid, on_frame(recording, seconds), coder):
         marked = done.value
         st.session_state[MOMENT_KEY] = marked.moment.id
         when = format_time(marked.moment.time, recording.fps)
@@ -102,7 +105,7 @@ def on_player(event: PlayerEvent) -> None:
         messages.guarded("mark-moment", mark)(request.time)
     for choice in event.choices:
         if choice.kind == "moment" and choice.action == "open" and any(
-                m.id == choice.item for m in case.moments_of(rid)):
+                m.id == choice.item for m in case.moments_of(rid, coder)):
             st.session_state[MOMENT_KEY] = choice.item
             st.session_state[position_key] = case.moment(choice.item).time
         elif choice.kind == "suggestion" and choice.action == "accept":
@@ -121,12 +124,14 @@ if isinstance(seek, int | float) and not isinstance(seek, bool):
 
 # The player takes the page's whole width: the picture as large as the screen allows, and a
 # timeline wide enough to find a few seconds in a long film. Lists and coding come under it.
-moments = case.moments_of(rid)
+moments = case.moments_of(rid, coder)  # only the chosen coder's are listed; others show grey unless blind
+others = [] if blind else coders.others_on_timeline(case, rid, coder, principles)
 analysis_player(
     media_url(case.id, recording.playable), fps=recording.fps, duration=recording.duration, key=player_key,
-    moments=timeline_moments(moments, principles),
-    clips=timeline_clips([c for c in case.clips if c.recording_id == rid], recording),
-    suggestions=timeline_suggestions(listened.offered), legend=timeline_legend(moments, principles),
+    moments=timeline_moments(moments, principles) + others,
+    clips=[] if blind else timeline_clips([c for c in case.clips if c.recording_id == rid], recording),
+    suggestions=timeline_suggestions(listened.offered),
+    legend=timeline_legend(moments, principles) + coders.others_legend(others),
     peaks=peaks_bytes(listened.peaks), offset=offset, on_event=on_player)
 player_time()  # a report that came with this run
 st.button("Mark moment", key="mark-moment", type="primary", icon=":material/bookmark_add:",
@@ -149,7 +154,7 @@ with listing:
             st.button(label, key=f"moment-{moment.id}", on_click=select, args=(moment.id, moment.time),
                       type="primary" if st.session_state.get(MOMENT_KEY) == moment.id else "secondary",
                       width="stretch")
-if private:
+if private and mine:
     with heard_column:
         listening_section(case.id, recording, listened, go_to=jump, opened=open_moment)
 
@@ -190,7 +195,7 @@ def cut_around(moment_id: str, seconds: float) -> None:
         session.flash("success", f"Clip “{clip_name(done.value, recording)}” made: adjust it under Clips.")
 
 
-selected = next((m for m in case.moments_of(rid) if m.id == st.session_state.get(MOMENT_KEY)), None)
+selected = next((m for m in case.moments_of(rid, coder) if m.id == st.session_state.get(MOMENT_KEY)), None)
 if selected:
     st.divider()
     st.subheader(f"Moment at {format_time(selected.time, recording.fps)}")
@@ -243,8 +248,9 @@ if selected:
                     args=(selected.id, key))
         messages.show(key)
         make, remove = st.columns(2)
-        make.button("Cut a clip around this moment", key="clip-around", icon=":material/content_cut:",
-                    on_click=messages.guarded("clip-around", cut_around), args=(selected.id, selected.time))
+        if mine:  # clips for the family are cut around the practitioner's own moments
+            make.button("Cut a clip around this moment", key="clip-around", icon=":material/content_cut:",
+                        on_click=messages.guarded("clip-around", cut_around), args=(selected.id, selected.time))
         with remove:
             confirm_button("Delete moment…", "Delete this moment and its coding?",
                            messages.guarded("moments", lambda m=selected: session.update_case(
@@ -275,6 +281,13 @@ def from_player(key: str) -> None:
     st.session_state[key] = format_time(min(player_time(), recording.duration), recording.fps)
 
 
+st.divider()
+if blind:
+    st.caption("Blind coding is on: every other coder's moments, the clips and the layers are hidden.")
+elif private:
+    coders.layers_section(case, recording, practitioner)
+if not mine:
+    st.stop()  # clips are the practitioner's, for the family
 st.divider()
 st.subheader("Cut a clip by hand")
 st.caption("Set the in and out points from the player, or type them as minutes:seconds (1:05.40) or seconds (65.4).")

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from vig_core.case.agreement import DEFAULT_TOLERANCE, MAX_TOLERANCE, MIN_TOLERANCE, coders_of
+from vig_core.case.agreement import DEFAULT_TOLERANCE, MAX_TOLERANCE, MIN_TOLERANCE
 from vig_core.case.film import clip_name
 from vig_core.case.frames import format_time
 from vig_core.errors import ValidationError
@@ -54,7 +54,7 @@ if pack:
     missing = [n for n in cycles if not case.cycle(n).own_reflection.strip()]
     st.caption("With each clip: its positive naming, the moments coded in it, your note and the parent's words; "
                "with each cycle: your review notes and your own reflection.")
-    coded_twice = [r for r in case.recordings if len(coders_of(case.moments, r.id)) > 1]
+    coded_twice = [r for r in case.recordings if len(case.coders_of(r.id)) > 1]
     if st.checkbox("Include agreement figures", key="out-agreement", disabled=not coded_twice,
                    help="Agreement between your coding and each second coder's, recording by recording: "
                         "agreement.csv, disagreements.csv and a section of the pack's page." if coded_twice else

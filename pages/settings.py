@@ -7,9 +7,10 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from vig_core.case.film import MAX_CODER_NAME
 from vig_core.errors import ValidationError, VigError
 from vig_core.exports.bundle import default_bundle_name, export_case_bundle
-from vig_core.services import analysis, lock
+from vig_core.services import analysis, coding, lock
 from vig_core.services.jobs import JOBS
 from vig_core.storage.backup import backup
 from vig_core.storage.paths import data_root, default_save_folder, free_file_name
@@ -109,6 +110,14 @@ offset.number_input(
          "Step the moment by frames afterwards to put it exactly.")
 with offset:
     messages.show("reaction-offset")
+name_column = st.columns(3)[0]
+name_column.text_input(
+    "Your coder name", coding.practitioner_name(settings), max_chars=MAX_CODER_NAME, key="coder-name",
+    on_change=messages.guarded("coder-name", lambda: coding.set_practitioner_name(
+        settings, st.session_state["coder-name"])),
+    help="Your own coding is shown under this name beside a second coder's (a supervisor's) on Micro-analysis.")
+with name_column:
+    messages.show("coder-name")
 
 # --- questionnaires in use ------------------------------------------------------------------
 st.subheader("Questionnaires you use")

@@ -1,7 +1,8 @@
 """``python -m vig_core``: the workbook's command line.
 
 Subcommands: demo, data-dir, recordings, import-recording, export-clips,
-validate-instrument, backup, restore, erase, export-case, export, suggest, agreement, remove-passphrase.
+validate-instrument, backup, restore, erase, export-case, export, suggest, agreement, remove-passphrase,
+import-coding, export-coding.
 Each prints plain results on stdout, a plain error on stderr, and
 exits non-zero on failure; no traceback for errors a person can fix.
 """
@@ -23,6 +24,7 @@ from vig_core.exports.bundle import export_case_bundle
 from vig_core.exports.save import Format, export
 from vig_core.exports.webvtt import CaptionSource
 from vig_core.services.clips import export_cycle
+from vig_core.services.coding import import_coding, write_coding_file
 from vig_core.services.demo import ensure_demo_cases
 from vig_core.services.erasure import erase_case, erase_films, what_goes, what_goes_with_films
 from vig_core.services.listening import listen_now, open_suggestions
@@ -107,6 +109,17 @@ def build_parser() -> argparse.ArgumentParser:
     agreeing.add_argument("--tolerance", type=float, default=DEFAULT_TOLERANCE, metavar="SECONDS",
                           help=f"the most two paired moments may be apart (default {DEFAULT_TOLERANCE}; 0.1 to 5)")
     agreeing.add_argument("--json", action="store_true", help="print one JSON object instead")
+    coding_in = commands.add_parser("import-coding", help="bring in a second coder's coding of a recording (a coding "
+                                    "file or an ELAN .eaf) as their layer, replacing the one they had")
+    coding_in.add_argument("--case", required=True, metavar="CASE_ID")
+    coding_in.add_argument("--recording", required=True, metavar="RECORDING_ID")
+    coding_in.add_argument("--coder", required=True, metavar="NAME", help="the second coder's name (not `me`)")
+    coding_in.add_argument("file", type=Path, metavar="FILE")
+    coding_out = commands.add_parser("export-coding", help="write your own coding of a recording as a coding file "
+                                     "(times and codes only: no names, notes or titles)")
+    coding_out.add_argument("--case", required=True, metavar="CASE_ID")
+    coding_out.add_argument("--recording", required=True, metavar="RECORDING_ID")
+    coding_out.add_argument("--out", required=True, type=Path, metavar="FILE")
     forgetting = commands.add_parser("remove-passphrase", help="remove a forgotten passphrase (needs this "
                                      "computer account; the data itself was never encrypted by it)")
     forgetting.add_argument("--yes", action="store_true", help="confirm: without it nothing changes")
@@ -226,6 +239,10 @@ def main(argv: list[str] | None = None) -> int:
             result = recording_agreement(CaseStore(data_root()).load(args.case), args.recording, *args.coders,
                                          [h.id for h in principles.headings], args.tolerance)
             print(agreement_text(result, as_json=args.json))
+        elif args.command == "import-coding":
+            print(import_coding(CaseStore(data_root()), args.case, args.recording, args.coder, args.file).summary())
+        elif args.command == "export-coding":
+            print(write_coding_file(CaseStore(data_root()), args.case, args.recording, args.out))
         elif args.command == "remove-passphrase":
             if not args.yes:
                 print("Would remove the passphrase. Nothing changed: add --yes to remove it.", file=sys.stderr)

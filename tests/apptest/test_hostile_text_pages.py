@@ -35,6 +35,7 @@ from apptest.helpers import messages, open_app
 from integration.test_hostile_text import TYPED, _limit, every_instance
 from unit.test_markdown_escaping import AFTER_ESCAPES, unescape_markdown
 from vig_core.case.consent import ConsentKind
+from vig_core.case.film import ME
 from vig_core.case.review import review_cycle
 from vig_core.services.clips import prepare_review_clips
 from vig_core.services.demo import ensure_demo_cases
@@ -85,7 +86,13 @@ def _make_hostile(store: CaseStore, case_id: str, start: int, values: dict[str, 
         return hostile(n, limits[field.label])
 
     def change(c) -> None:
+        for recording in c.recordings:  # the practitioner's moments stay theirs: a hostile coder has a layer
+            c.mark_moment(recording.id, 1.0, "second coder")
         for field in (f for f in TYPED if f.label not in APP_WRITTEN):
+            if field.label == "Moment.coder":
+                for moment in (m for m in c.moments if m.coder != ME):
+                    moment.coder = text_for(field)
+                continue
             for obj, name in every_instance(c, field):
                 if field.is_list:
                     items = getattr(obj, name)

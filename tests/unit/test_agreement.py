@@ -4,6 +4,7 @@ each checked against figures worked out by hand."""
 from __future__ import annotations
 
 import math
+from datetime import date
 
 import pytest
 
@@ -13,12 +14,12 @@ from vig_core.case.agreement import (
     agreement,
     alpha,
     check_coders,
-    coders_of,
     kappa,
     pair_moments,
     reliability_data,
 )
 from vig_core.case.film import ME, Moment, Turn
+from vig_core.case.record import new_case
 from vig_core.errors import NotFoundError, ValidationError
 
 IDS = ["attentive", "encouraging", "receiving"]
@@ -173,10 +174,12 @@ def test_the_tolerance_is_checked():
 def test_coders_of_a_recording_and_unknown_coders():
     moments = [moment(1.0), moment(2.0, coder="Supervisor"), moment(3.0, coder="Anna"),
                moment(4.0, coder="Other", rid="r2")]
-    assert coders_of(moments, "r1") == [ME, "Anna", "Supervisor"]
-    assert coders_of([], "r1") == [ME]
-    check_coders(moments, "r1", ME, "Supervisor")
+    case = new_case("FAM-1", "Ada", date(2026, 11, 1))
+    case.moments = moments
+    assert case.coders_of("r1") == [ME, "Anna", "Supervisor"]
+    assert new_case("FAM-2", "Ben", date(2026, 11, 1)).coders_of("r1") == [ME]
+    check_coders(case.coders_of("r1"), ME, "Supervisor")
     with pytest.raises(NotFoundError, match="no coder “Other”"):
-        check_coders(moments, "r1", ME, "Other")
+        check_coders(case.coders_of("r1"), ME, "Other")
     with pytest.raises(ValidationError, match="two different coders"):
-        check_coders(moments, "r1", "Anna", "Anna")
+        check_coders(case.coders_of("r1"), "Anna", "Anna")

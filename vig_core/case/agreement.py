@@ -35,7 +35,7 @@ import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from vig_core.case.film import ME, Moment
+from vig_core.case.film import Moment
 from vig_core.case.record import Case
 from vig_core.errors import NotFoundError, ValidationError
 
@@ -218,16 +218,9 @@ def _says(pid: str, moment: Moment) -> str:
     return PRESENT if pid in moment.principles else ABSENT
 
 
-def coders_of(moments: Sequence[Moment], recording_id: str) -> list[str]:
-    """The coders with moments in the recording: the practitioner (ME) first, always; then the others by name."""
-    others = sorted({m.coder for m in moments if m.recording_id == recording_id and m.coder != ME})
-    return [ME, *others]
-
-
-def check_coders(moments: Sequence[Moment], recording_id: str, coder_a: str, coder_b: str) -> None:
-    """Refuse, in plain words, a coder with no moments in the recording (the practitioner always counts)
-    or the same coder twice."""
-    known = coders_of(moments, recording_id)
+def check_coders(known: Sequence[str], coder_a: str, coder_b: str) -> None:
+    """Refuse, in plain words, a coder not among ``known`` (a recording's coders, ``Case.coders_of``:
+    the practitioner always counts) or the same coder twice."""
     for coder in (coder_a, coder_b):
         if coder not in known:
             raise NotFoundError(f"There is no coder “{coder}” on this recording; its coders are "
@@ -241,7 +234,7 @@ def recording_agreement(case: Case, recording_id: str, coder_a: str, coder_b: st
     """:func:`agreement` of two coders' layers of one recording of ``case`` (unknown ones refused in plain words)."""
     if recording_id not in {r.id for r in case.recordings}:
         raise NotFoundError(f"The case {case.code} has no recording “{recording_id}”.")
-    check_coders(case.moments, recording_id, coder_a, coder_b)
+    check_coders(case.coders_of(recording_id), coder_a, coder_b)
     return agreement(case.moments_of(recording_id, coder_a), case.moments_of(recording_id, coder_b), principle_ids,
                      tolerance=tolerance, coder_a=coder_a, coder_b=coder_b)
 

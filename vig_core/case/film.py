@@ -45,8 +45,8 @@ class Turn(StrEnum):
 
 
 MAX_FINGERPRINT = MAX_SHORT_TEXT  # a size and a hash, made by the workbook
-MAX_CODER_NAME = 40
 ME = "me"  # the coder of the practitioner's own moments (Settings gives it a name to show)
+MAX_CODER_NAME = 40  # a coder's name as typed ("Supervisor", a first name; see case.coding.check_coder)
 
 
 class RecordingKind(StrEnum):

@@ -54,13 +54,32 @@ class FilmWork:
         return sorted((m for m in self.moments if m.recording_id == recording_id and m.coder == coder),
                       key=lambda m: m.time)
 
+    def coders_of(self, recording_id: str) -> list[str]:
+        """Who has coded the recording: :data:`ME` (the practitioner) first, always, then each second
+        coder's layer in the order its names sort (letter case aside)."""
+        others = {m.coder for m in self.moments if m.recording_id == recording_id and m.coder != ME}
+        return [ME, *sorted(others, key=lambda c: (c.casefold(), c))]
+
+    def remove_layer(self, recording_id: str, coder: str) -> int:
+        """Forget a second coder's moments of the recording; how many went. The practitioner's own
+        moments are never a layer to remove."""
+        if coder == ME:
+            raise ValidationError("Your own moments are not a second coder's layer; delete them one by one.")
+        gone = {m.id for m in self.moments if m.recording_id == recording_id and m.coder == coder}
+        self.moments = [m for m in self.moments if m.id not in gone]
+        for clip in self.clips:
+            if clip.moment_id in gone:
+                clip.moment_id = None
+        return len(gone)
+
     def moment(self, moment_id: str) -> Moment:
         return by_id(self.moments, moment_id, "moment")
 
-    def mark_moment(self, recording_id: str, seconds: float) -> Moment:
-        """A new moment at ``seconds`` (put on the frame grid, kept inside the film)."""
+    def mark_moment(self, recording_id: str, seconds: float, coder: str = ME) -> Moment:
+        """A new moment of ``coder`` (the practitioner by default) at ``seconds`` (put on the frame
+        grid, kept inside the film)."""
         recording = self.recording(recording_id)
-        moment = Moment(id=new_id(), recording_id=recording_id, time=on_frame(recording, seconds))
+        moment = Moment(id=new_id(), recording_id=recording_id, time=on_frame(recording, seconds), coder=coder)
         self.moments.append(moment)
         return moment
 

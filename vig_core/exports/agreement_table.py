@@ -30,7 +30,6 @@ from vig_core.case.agreement import (
     PAIRING_RULE,
     Agreement,
     check_tolerance,
-    coders_of,
     figure,
     percent_text,
     recording_agreement,
@@ -61,7 +60,7 @@ def comparisons(case: Case, principles: Principles, tolerance: float = DEFAULT_T
     """The practitioner's moments against each second coder's, recording by recording (cycle order)."""
     ids, tolerance = [h.id for h in principles.headings], check_tolerance(tolerance)
     return [Compared(recording_label(case, r.id), r.fps, recording_agreement(case, r.id, ME, coder, ids, tolerance))
-            for r in sorted(case.recordings, key=lambda r: r.cycle) for coder in coders_of(case.moments, r.id)[1:]]
+            for r in sorted(case.recordings, key=lambda r: r.cycle) for coder in case.coders_of(r.id)[1:]]
 
 
 def agreement_rows(found: Sequence[Compared], principles: Principles) -> pd.DataFrame:

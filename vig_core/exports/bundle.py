@@ -15,7 +15,8 @@ bundle gives it in forms they can open without the workbook:
   and may be gigabytes, so they are never read into memory.
   What the workbook heard in a film (``listening.json`` beside it) is left out: its
   suggestions are the practitioner's working notes, and the accepted ones are in the
-  case as ordinary moments already.
+  case as ordinary moments already. So is a second coder's coding (a supervisor's layer, see
+  :mod:`vig_core.services.coding`): the family's copy holds the practitioner's own moments.
 * any other record kept beside ``case.json`` in the case folder (such as the
   case's activity log), as it is, read under the same lock: a copy of
   *everything* held must not depend on this module knowing every file's name.
@@ -38,6 +39,7 @@ from datetime import date
 from pathlib import Path
 
 from vig_core.case.activity import EXPORTED
+from vig_core.case.film import ME
 from vig_core.case.record import Case
 from vig_core.exports.spreadsheet import csv_files
 from vig_core.exports.tables import columns_text, table_frames
@@ -109,6 +111,7 @@ def _snapshot(store: CaseStore, case_id: str, media: bool) -> tuple[Case, dict[s
     files: list[tuple[str, Path]] = []
     with file_lock(folder / CASE_FILE):
         case = store.load(case_id)
+        case.moments = [m for m in case.moments if m.coder == ME]  # a second coder's layer is supervision's
         for name, path, _ in walk_files(folder, folder, skip=LEFT_OUT):
             if "/" in name:
                 if media and not _heard_only(name):

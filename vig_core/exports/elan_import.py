@@ -47,7 +47,7 @@ import defusedxml.ElementTree as SafeTree
 from defusedxml import DefusedXmlException
 from pympi import Elan
 
-from vig_core.case.film import MAX_MOMENT_NOTE, Moment, Recording, RecordingKind, Turn, on_frame
+from vig_core.case.film import MAX_MOMENT_NOTE, ME, Moment, Recording, RecordingKind, Turn, on_frame
 from vig_core.case.frames import format_time
 from vig_core.case.record import Case
 from vig_core.case.turns import turn_from_label
@@ -89,10 +89,10 @@ def _part(progress: Progress, start: float, end: float) -> Progress:
 
 
 def read_and_plan(case: Case, recording_id: str, data: bytes, principles: Principles,
-                  progress: Progress = _silent) -> ElanPlan:
+                  progress: Progress = _silent, *, coder: str = ME) -> ElanPlan:
     """:func:`read_eaf` then :func:`plan_import`, with the progress of both (parsing is most of the work)."""
     eaf = read_eaf(data, _part(progress, 0.0, 0.7))
-    return plan_import(case, recording_id, eaf, principles, _part(progress, 0.7, 1.0))
+    return plan_import(case, recording_id, eaf, principles, _part(progress, 0.7, 1.0), coder=coder)
 
 
 def read_eaf(data: bytes, progress: Progress = _silent) -> Elan.Eaf:
@@ -174,6 +174,7 @@ class ElanPlan:
     after_end: int  # annotations starting after the end of the film: not imported
     ignored_tiers: tuple[str, ...]  # tiers with annotations that were not read
     warnings: tuple[str, ...]
+    coder: str = ME  # whose moments: the practitioner's own (merged), or a second coder's layer (replaced)
 
     def summary(self) -> str:
         counts = [_count(self.new, "new moment"), f"{self.merged} added to moments already here",
@@ -195,8 +196,9 @@ def _was(n: int) -> str:
 
 
 def plan_import(case: Case, recording_id: str, eaf: Elan.Eaf, principles: Principles,
-                progress: Progress = _silent) -> ElanPlan:
-    """What importing ``eaf`` into the recording's moments would do; raises if a merged note would be too long."""
+                progress: Progress = _silent, *, coder: str = ME) -> ElanPlan:
+    """What importing ``eaf`` into ``coder``'s moments would do (a second coder's layer is replaced whole, the
+    practitioner's own merged with); raises if a merged note would be too long."""
     recording = case.recording(recording_id)
     found, ignored, after_end, untimed = _read(eaf, recording, principles, name_restorer(case),
                                                _part(progress, 0.0, 0.6))
@@ -205,16 +207,18 @@ def plan_import(case: Case, recording_id: str, eaf: Elan.Eaf, principles: Princi
         moments.append(_moment(time, found[time], principles, recording.kind))
         if n % REPORT_EVERY == 0:
             progress(0.6 + 0.2 * n / len(found))
-    new, merged, already = _apply(copy.deepcopy(case), recording_id, tuple(moments), _part(progress, 0.8, 1.0))
+    new, merged, already = _apply(copy.deepcopy(case), recording_id, tuple(moments), _part(progress, 0.8, 1.0),
+                                  coder=coder)
     warnings = _warnings(eaf, case, recording)
     if untimed:
         warnings.append(f"{_count(untimed, 'annotation')} on tiers that depend on another tier could not be placed "
                         f"in time and {_was(untimed)} not read.")
-    return ElanPlan(recording_id, tuple(moments), new, merged, already, after_end, tuple(ignored), tuple(warnings))
+    return ElanPlan(recording_id, tuple(moments), new, merged, already, after_end, tuple(ignored), tuple(warnings),
+                    coder)
 
 
 def apply_import(case: Case, plan: ElanPlan) -> None:
-    _apply(case, plan.recording_id, plan.moments)
+    _apply(case, plan.recording_id, plan.moments, coder=plan.coder)
 
 
 def _role(tier: str, principles: Principles, names: dict[str, str]) -> str | None:
@@ -331,11 +335,13 @@ def _key(text: str) -> str:
 
 
 def _apply(case: Case, recording_id: str, moments: tuple[ImportedMoment, ...],
-           progress: Progress = _silent) -> tuple[int, int, int]:
-    """Merge the moments into the case; how many were new, gained something, or were there already."""
+           progress: Progress = _silent, *, coder: str = ME) -> tuple[int, int, int]:
+    """Merge the moments into ``coder``'s (a layer is emptied first); how many were new, gained or already there."""
     recording = case.recording(recording_id)
+    if coder != ME:
+        case.remove_layer(recording_id, coder)
     here: dict[int, Moment] = {}  # by frame number
-    for moment in case.moments_of(recording_id):
+    for moment in case.moments_of(recording_id, coder):
         here.setdefault(round(moment.time / recording.frame), moment)
     new = merged = already = 0
     for n, found in enumerate(moments, 1):
@@ -343,7 +349,7 @@ def _apply(case: Case, recording_id: str, moments: tuple[ImportedMoment, ...],
         moment = here.get(frame)
         before = to_record(moment) if moment else None
         if moment is None:  # mid-frame: a frame's start, rounded to the µs by on_frame, may fall in the one before
-            moment = here[frame] = case.mark_moment(recording_id, found.time + recording.frame / 2)
+            moment = here[frame] = case.mark_moment(recording_id, found.time + recording.frame / 2, coder)
         _merge(moment, found, recording)
         moment.validate()
         if before is None:

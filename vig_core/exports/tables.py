@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping
 
 import pandas as pd
 
-from vig_core.case.film import clip_name
+from vig_core.case.film import ME, clip_name
 from vig_core.case.frames import format_time
 from vig_core.case.record import Case
 from vig_core.case.turns import turn_label
@@ -99,7 +99,7 @@ def table_frames(case: Case, principles: Principles, instruments: Mapping[str, I
     """Every table of :data:`TABLES` for ``case``, text as typed, in a fixed row order."""
     films = {r.id: r for r in case.recordings}
     order = {r.id: n for n, r in enumerate(case.recordings)}
-    moments = sorted(case.moments, key=lambda m: (order[m.recording_id], m.time))
+    moments = sorted((m for m in case.moments if m.coder == ME), key=lambda m: (order[m.recording_id], m.time))
     clips = sorted(case.clips, key=lambda c: (films[c.recording_id].cycle, order[c.recording_id], c.start))
     clip_by_id = {c.id: c for c in case.clips}
 

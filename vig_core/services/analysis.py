@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from vig_core.case.film import Clip, Moment, title_from_coding
+from vig_core.case.film import ME, Clip, Moment, title_from_coding
 from vig_core.case.frames import step
 from vig_core.errors import ValidationError
 from vig_core.storage.settings import SettingsStore
@@ -46,15 +46,17 @@ class MarkedMoment:
     new: bool  # False: a moment was already at that time, and it is handed back instead
 
 
-def mark_moment(store: CaseStore, case_id: str, recording_id: str, seconds: float) -> MarkedMoment:
-    """A moment at ``seconds`` (already on the frame grid); the one already there, if any.
+def mark_moment(store: CaseStore, case_id: str, recording_id: str, seconds: float, coder: str = ME) -> MarkedMoment:
+    """A moment of ``coder`` (the practitioner by default; a second coder coding at this laptop goes
+    into their own layer) at ``seconds`` (already on the frame grid); the one already there, if any.
 
     A second press at the same time (a double click, a paused player) must open the moment
     already marked instead of making a twin; checked under the lock, so two tabs cannot both add one.
     """
     with store.edit(case_id) as case:
-        there = next((m for m in case.moments_of(recording_id) if m.time == seconds), None)
-        marked = MarkedMoment(there, False) if there else MarkedMoment(case.mark_moment(recording_id, seconds), True)
+        there = next((m for m in case.moments_of(recording_id, coder) if m.time == seconds), None)
+        marked = MarkedMoment(there, False) if there else MarkedMoment(
+            case.mark_moment(recording_id, seconds, coder), True)
     return marked
 
 
@@ -89,9 +91,12 @@ def step_moment(store: CaseStore, case_id: str, moment_id: str, frames: int) -> 
 def cut_clip_around(store: CaseStore, case_id: str, moment_id: str, either_side: float,
                     principles: Principles) -> Clip:
     """A first clip from ``either_side`` seconds before the moment to as many after, titled from
-    its coding and tied to it; its points are adjusted later on the Clips page."""
+    its coding and tied to it; its points are adjusted later on the Clips page. Clips are the
+    practitioner's, for the family: never cut around a second coder's moment."""
     with store.edit(case_id) as case:
         moment = case.moment(moment_id)
+        if moment.coder != ME:
+            raise ValidationError("Clips for the family are cut around your own moments, not a second coder's.")
         clip = case.add_clip(moment.recording_id, moment.time - either_side, moment.time + either_side,
                              title=title_from_coding(moment, principles), moment_id=moment.id)
     return clip
