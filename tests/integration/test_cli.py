@@ -165,3 +165,16 @@ def test_a_shared_review_film_is_imported_only_with_its_consent_and_listed_with_
     unknown = run_cli("recordings", "--case", "no-such-case", data_dir=data_dir)
     assert unknown.returncode == 1 and unknown.stdout == ""
     assert unknown.stderr == "Error: there is no case 'no-such-case'.\n"
+
+
+def test_a_reader_that_stops_early_gets_no_traceback(data_dir):
+    """``python -m vig_core data-dir | true``: the pipe closes under the command; no traceback for that."""
+    env = {**os.environ, "VIG_DATA_DIR": str(data_dir), "PYTHONPATH": str(ROOT)}
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader has gone before the first line: every write fails
+    try:
+        done = subprocess.run([sys.executable, "-m", "vig_core", "data-dir"], stdout=write_end, stderr=subprocess.PIPE,
+                              text=True, env=env, cwd=ROOT, timeout=60)
+    finally:
+        os.close(write_end)
+    assert done.returncode != 0 and "Traceback" not in done.stderr, done.stderr
