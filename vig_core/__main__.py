@@ -1,4 +1,3 @@
-import os
 import sys
 
 from vig_core.cli import main
@@ -6,5 +5,5 @@ from vig_core.cli import main
 try:
     sys.exit(main())
 except BrokenPipeError:  # the reader went away (`... | head`): no traceback for that
-    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # Python's own flush at exit would fail too
+    sys.stdout = None  # nor for Python's own flush of it at exit
     sys.exit(1)
