@@ -9,7 +9,7 @@ import pytest
 
 from apptest.helpers import messages, open_app, unescaped
 from vig_core.case.film import Recording
-from vig_core.exports import elan_import
+from vig_core.exports import elan_import, elan_read
 from vig_core.exports.elan import recording_eaf
 from vig_core.services.demo import ensure_demo_case
 from vig_core.services.jobs import JOBS
@@ -93,7 +93,7 @@ def test_a_file_that_cannot_be_read_is_said_plainly_once_read(demo, coding_file)
     for job in JOBS.of(at.session_state["elan-work"]):
         JOBS.wait(job)
     at.run()
-    assert messages(at) == [elan_import.NOT_ELAN] and not at.exception
+    assert messages(at) == [elan_read.NOT_ELAN] and not at.exception
 
 
 def test_choosing_another_recording_while_reading_stops_the_first_reading(store, demo, coding_file, held):

@@ -26,7 +26,8 @@ from vig_core.exports.elan import (
     heading_tiers,
     recording_eaf,
 )
-from vig_core.exports.elan_import import MAX_EAF_BYTES, ElanPlan, apply_import, plan_import, read_eaf
+from vig_core.exports.elan_import import ElanPlan, apply_import, plan_import, read_eaf
+from vig_core.exports.elan_read import MAX_EAF_BYTES
 from vig_core.storage.codec import to_record
 from vig_core.vocab.principles import SHIPPED, Heading, Principles, read_principles
 

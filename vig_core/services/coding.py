@@ -29,7 +29,8 @@ from vig_core.case.coding import (
 from vig_core.case.film import MAX_CODER_NAME, ME, Recording
 from vig_core.case.record import Case
 from vig_core.errors import ValidationError
-from vig_core.exports.elan_import import MAX_EAF_BYTES, apply_import, plan_import, read_eaf
+from vig_core.exports.elan_import import apply_import, plan_import, read_eaf
+from vig_core.exports.elan_read import MAX_EAF_BYTES
 from vig_core.shipped import SHIPPED_DATA
 from vig_core.storage.files import atomic_file
 from vig_core.storage.paths import check_new_files
