@@ -3,7 +3,7 @@ the machine and the commit, ready to paste.
 
     python3 dev.py bench                 # sets up, then runs this (about 20 minutes on 2 cores)
     python3 dev.py bench --quick         # small sizes: proves every benchmark runs (a few minutes)
-    python3 dev.py bench --only scale    # one of: scale, memory, media, first-view, listening, analysis, upload
+    python3 dev.py bench --only scale    # one of: scale, memory, media, first-view, listening, analysis, upload, vault
 
 Run it on an otherwise idle machine: the import and export figures are ratios against bare
 ffmpeg in the same run, but page times and first views are wall-clock times.
@@ -31,12 +31,14 @@ import media_memory  # noqa: E402
 import media_speed  # noqa: E402
 import scale  # noqa: E402
 import upload  # noqa: E402
+import vault  # noqa: E402
 from report import Row, table  # noqa: E402
 
 from vig_core.media.ffmpeg import ffmpeg_exe  # noqa: E402
 
 BENCHES = {"scale": scale, "memory": media_memory, "media": media_speed, "first-view": first_view,
-           "listening": listening, "analysis": analysis_page, "upload": upload}
+           "listening": listening, "analysis": analysis_page, "upload": upload,
+           "vault": vault}
 
 
 def machine() -> str:

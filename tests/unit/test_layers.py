@@ -10,7 +10,7 @@ shown to catch a deliberate violation written in this file.
    ``vig_core.ui`` (which brings Streamlit in); ``pages/`` and ``app.py`` may.
    The back end then runs, and is tested, without a page.
 2. **The case is pure.** ``vig_core/case/`` imports nothing from the layers that
-   touch the disk, media, the web or the screen (``storage``, ``services``,
+   touch the disk, media, the web or the screen (``storage``, ``vault``, ``services``,
    ``media``, ``web``, ``ui``, ``exports``, ``printables``, ``cli``), nor
    ``av``, ``imageio_ffmpeg``, ``streamlit``, ``streamlit_player`` or
    ``subprocess``. It may import ``errors``, ``text`` and ``vocab``: the
@@ -80,7 +80,7 @@ SCREEN_CODE = (*STREAMLIT, "vig_core.ui")  # importing vig_core.ui brings Stream
 SCREENS = ("vig_core/ui/", "pages/", "app.py")
 CASE = "vig_core/case/"
 CASE_MAY_NOT_IMPORT = tuple(f"vig_core.{layer}" for layer in (
-    "storage", "services", "media", "web", "ui", "exports", "printables", "cli"))
+    "storage", "vault", "services", "media", "web", "ui", "exports", "printables", "cli"))
 CASE_MAY_NOT_USE = ("av", "imageio_ffmpeg", *STREAMLIT, "subprocess")
 STORAGE = "vig_core/storage/"
 MAX_LINES = 400
