@@ -18,6 +18,7 @@ from vig_core.ui import messages, routes, session
 from vig_core.ui.analysis_player import PlayerEvent, analysis_player, peaks_bytes, seek_player
 from vig_core.ui.analysis_view import timeline_clips, timeline_legend, timeline_moments, timeline_suggestions
 from vig_core.ui.frame_stepper import frame_stepper
+from vig_core.ui.hevc_notice import plays_here
 from vig_core.ui.listening_panel import SUGGESTIONS, Listened, accept, dismiss, listening_section, read_listened
 from vig_core.ui.media import ANALYSIS_RECORDING_KEY, media_url, still
 from vig_core.ui.widgets import autosave_text, case_title, confirm_button, plain, require_case, shown
@@ -113,12 +114,13 @@ def on_player(event: PlayerEvent) -> None:
 # The player takes the page's whole width: the picture as large as the screen allows, and a
 # timeline wide enough to find a few seconds in a long film. Lists and coding come under it.
 moments = case.moments_of(rid)
-analysis_player(
-    media_url(case.id, recording.playable), fps=recording.fps, duration=recording.duration, key=player_key,
-    moments=timeline_moments(moments, principles),
-    clips=timeline_clips([c for c in case.clips if c.recording_id == rid], recording),
-    suggestions=timeline_suggestions(listened.offered), legend=timeline_legend(moments, principles),
-    peaks=peaks_bytes(listened.peaks), offset=offset, on_event=on_player)
+if plays_here(case.id, recording):  # a kept HEVC film in a browser that cannot play it: a notice instead
+    analysis_player(
+        media_url(case.id, recording.playable), fps=recording.fps, duration=recording.duration, key=player_key,
+        moments=timeline_moments(moments, principles),
+        clips=timeline_clips([c for c in case.clips if c.recording_id == rid], recording),
+        suggestions=timeline_suggestions(listened.offered), legend=timeline_legend(moments, principles),
+        peaks=peaks_bytes(listened.peaks), offset=offset, on_event=on_player)
 player_time()  # a report that came with this run
 st.button("Mark moment", key="mark-moment", type="primary", icon=":material/bookmark_add:",
           on_click=messages.guarded("mark-moment", mark_button),

@@ -21,6 +21,7 @@ from vig_core.services.recordings import (
     file_fingerprint,
     films_in_folder,
     fingerprint_of,
+    import_summary,
     receive_upload,
     refuse_while_importing,
     remove_recording,
@@ -28,6 +29,7 @@ from vig_core.services.recordings import (
 )
 from vig_core.text import MAX_TITLE_TEXT, displayable
 from vig_core.ui import routes, session
+from vig_core.ui.browser_video import browser_plays_hevc, remembered
 from vig_core.ui.media import ANALYSIS_RECORDING_KEY, job_progress
 from vig_core.ui.widgets import autosave_text, case_title, confirm_button, plain, require_case
 
@@ -40,6 +42,7 @@ store = session.store()
 case_title(case, "Recordings")
 
 job_progress(case.id)
+browser_plays_hevc()  # asked once per page load; an import keeps a phone's HEVC picture only if it does
 numbers = [c.number for c in case.cycles]
 CYCLE_KEY = f"rec-cycle-{case.id}"
 UPLOAD, LOCAL = "upload", "local"  # the two ways in, each with its own button and messages
@@ -128,7 +131,8 @@ def import_upload(again: str | None = None) -> None:
     def start(cycle: int) -> None:
         source = receive_upload(store, case.id, upload.name, upload)
         start_import(store, case.id, cycle, source, name=upload.name, fingerprint=fingerprint,
-                     owner=import_owner(UPLOAD), keep_original=keep_originals(), uploaded=True)
+                     owner=import_owner(UPLOAD), keep_original=keep_originals(), uploaded=True,
+                     browser_plays_hevc=bool(remembered()))
 
     begin_import(UPLOAD, upload.name, fingerprint, again, start)
 
@@ -156,14 +160,15 @@ def import_local(again: str | None = None) -> None:
 
     def start(cycle: int) -> None:
         start_import(store, case.id, cycle, path, name=name, fingerprint=fingerprint,
-                     owner=import_owner(LOCAL), keep_original=keep_originals())
+                     owner=import_owner(LOCAL), keep_original=keep_originals(),
+                     browser_plays_hevc=bool(remembered()))
 
     begin_import(LOCAL, name, fingerprint, again, start)
 
 
 def import_ended(how: str, job: Job) -> None:
     if job.state == DONE:
-        say(how, "success", f"{job.label}: done.")
+        say(how, "success", f"{job.label}: {import_summary(job.result)}.")
     else:
         say(how, "error", job.message)  # names the practitioner's own file
 

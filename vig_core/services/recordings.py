@@ -225,9 +225,9 @@ def start_import(store: CaseStore, case_id: str, cycle: int, source: Path, *, na
 
 
 def import_summary(recording: Recording) -> str:
-    """What an ended import did, in one sentence: copied, kept as HEVC or converted (and why), and how long."""
+    """What an ended import did, to follow its label: copied, kept as HEVC or converted (and why), and how long."""
     took = f" in {_seconds_words(recording.import_seconds)}" if recording.import_seconds else ""
-    return f"“{recording.title}” is ready{took} ({recording.how})."
+    return f"done{took} ({recording.how})"
 
 
 def _seconds_words(seconds: float) -> str:
