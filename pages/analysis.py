@@ -17,6 +17,7 @@ from vig_core.storage.paths import data_root
 from vig_core.ui import messages, routes, session
 from vig_core.ui.analysis_player import PlayerEvent, analysis_player, peaks_bytes, seek_player
 from vig_core.ui.analysis_view import timeline_clips, timeline_legend, timeline_moments, timeline_suggestions
+from vig_core.ui.browser_video import browser_plays_hevc
 from vig_core.ui.frame_stepper import frame_stepper
 from vig_core.ui.hevc_notice import plays_here
 from vig_core.ui.listening_panel import SUGGESTIONS, Listened, accept, dismiss, listening_section, read_listened
@@ -44,6 +45,7 @@ if st.session_state.get(ANALYSIS_RECORDING_KEY) not in ids:
 rid = st.selectbox("Recording", ids, key=ANALYSIS_RECORDING_KEY,
                    format_func=lambda i: shown(f"Cycle {case.recording(i).cycle}: {case.recording(i).title}"))
 recording = case.recording(rid)
+browser_plays_hevc()  # asked once per page load: a kept HEVC film plays only where the browser can
 player_key, position_key, reported_key = f"player-{rid}", f"position-{rid}", f"reported-{rid}"
 offset = analysis.reaction_offset(session.settings())
 private = not session.in_client_view()  # what the sound suggests is the practitioner's alone

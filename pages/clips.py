@@ -12,6 +12,7 @@ from vig_core.services.jobs import JOBS
 from vig_core.services.recordings import default_cycle
 from vig_core.text import MAX_TITLE_TEXT
 from vig_core.ui import messages, routes, session
+from vig_core.ui.browser_video import browser_plays_hevc
 from vig_core.ui.hevc_notice import plays_here
 from vig_core.ui.media import cut_chosen_clips, job_progress, media_url, still
 from vig_core.ui.widgets import autosave_text, case_title, confirm_button, plain, require_case, shown
@@ -20,6 +21,7 @@ session.begin_page()
 case = require_case()
 store = session.store()
 case_title(case, "Clips")
+browser_plays_hevc()  # asked once per page load: a kept HEVC film plays only where the browser can
 numbers = [c.number for c in case.cycles]
 with_clips = [n for n in numbers if case.clips_in(n)]
 # The current cycle, unless it has no clips yet and an earlier one has (e.g. straight after a review).

@@ -77,3 +77,16 @@ def test_a_kept_film_in_a_browser_that_plays_hevc_gets_its_player(store, demo, t
     at = send_component_state(at.run(), KEY, {"plays": True})
     assert NOT_HERE not in [i.value for i in at.info]
     assert [e for e in at.main if getattr(e, "key", None) == f"player-{rid}"]
+
+
+def test_the_clips_page_says_so_under_each_clip_of_a_kept_film_and_asks_the_browser_once(
+        store, demo, tmp_path):  # noqa: F811
+    rid = kept_film(store, demo, tmp_path)
+    store.update(demo, lambda c: c.add_clip(rid, 1.0, 1.9))
+    at = open_app(demo, "pages/clips.py")
+    at = send_component_state(at, KEY, {"plays": False})
+
+    assert not at.exception
+    assert [i.value for i in at.info].count(NOT_HERE) == 2
+    assert [b.key for b in at.button if (b.key or "").startswith(f"convert-{rid}")] == [
+        f"convert-{rid}-clip-{c.id}" for c in store.load(demo).clips if c.recording_id == rid]

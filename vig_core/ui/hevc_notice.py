@@ -13,7 +13,7 @@ import streamlit as st
 from vig_core.case.film import Recording
 from vig_core.services.conversion import start_conversion
 from vig_core.ui import messages, session
-from vig_core.ui.browser_video import browser_plays_hevc
+from vig_core.ui.browser_video import remembered
 from vig_core.ui.media import job_progress
 
 NOT_HERE = ("This film kept the phone's own HEVC picture, which this browser cannot show; convert it to a "
@@ -26,8 +26,9 @@ def owner(case_id: str, recording_id: str) -> str:
 
 def plays_here(case_id: str, recording: Recording, *, where: str = "") -> bool:
     """True when the page may draw a player for ``recording``; else draws the notice, the button and
-    the conversion's progress in its place. ``where`` tells two such places on one page apart."""
-    if not recording.kept_hevc or browser_plays_hevc() is not False:
+    the conversion's progress in its place. ``where`` tells two such places on one page apart.
+    The page asks the browser once per run (:func:`~vig_core.ui.browser_video.browser_plays_hevc`)."""
+    if not recording.kept_hevc or remembered() is not False:
         return True  # not yet answered: the player is drawn; the answer comes with the next run
     st.info(NOT_HERE, icon=":material/info:")
     key = f"convert-{recording.id}{where}"
