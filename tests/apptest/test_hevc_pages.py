@@ -37,7 +37,7 @@ def test_the_browsers_answer_decides_and_the_message_says_what_happened(store, d
 
     (new,) = [r for r in store.load(demo).recordings if r.original_name.startswith("phone hevc")]
     assert new.video_codec == codec
-    assert any(said in m and "done in " in m for m in shown), shown
+    assert any(said in m and ": done" in m for m in shown), shown
 
 
 def test_a_browser_that_has_not_answered_yet_gets_the_h264_copy(store, demo, tmp_path):  # noqa: F811
