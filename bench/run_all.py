@@ -3,7 +3,8 @@ the machine and the commit, ready to paste.
 
     python3 dev.py bench                 # sets up, then runs this (about 20 minutes on 2 cores)
     python3 dev.py bench --quick         # small sizes: proves every benchmark runs (a few minutes)
-    python3 dev.py bench --only scale    # one of: scale, memory, media, first-view, listening, analysis, upload, vault
+    python3 dev.py bench --only scale    # one of: scale, memory, media, hevc, first-view, listening, analysis,
+                                         # upload, vault
 
 Run it on an otherwise idle machine: the import and export figures are ratios against bare
 ffmpeg in the same run, but page times and first views are wall-clock times.
@@ -26,6 +27,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import analysis_page  # noqa: E402
 import first_view  # noqa: E402
+import hevc_import  # noqa: E402
 import listening  # noqa: E402
 import media_memory  # noqa: E402
 import media_speed  # noqa: E402
@@ -37,7 +39,7 @@ from report import Row, table  # noqa: E402
 from vig_core.media.ffmpeg import ffmpeg_exe  # noqa: E402
 
 BENCHES = {"scale": scale, "memory": media_memory, "media": media_speed, "first-view": first_view,
-           "listening": listening, "analysis": analysis_page, "upload": upload,
+           "hevc": hevc_import, "listening": listening, "analysis": analysis_page, "upload": upload,
            "vault": vault}
 
 

@@ -18,7 +18,9 @@ from vig_core.storage.paths import data_root
 from vig_core.ui import coders, messages, routes, session
 from vig_core.ui.analysis_player import PlayerEvent, analysis_player, peaks_bytes, seek_player
 from vig_core.ui.analysis_view import timeline_clips, timeline_legend, timeline_moments, timeline_suggestions
+from vig_core.ui.browser_video import browser_plays_hevc
 from vig_core.ui.frame_stepper import frame_stepper
+from vig_core.ui.hevc_notice import plays_here
 from vig_core.ui.listening_panel import SUGGESTIONS, Listened, accept, dismiss, listening_section, read_listened
 from vig_core.ui.media import ANALYSIS_RECORDING_KEY, ANALYSIS_SEEK_KEY, media_url, still
 from vig_core.ui.widgets import autosave_text, case_title, confirm_button, plain, require_case, shown
@@ -44,6 +46,7 @@ if st.session_state.get(ANALYSIS_RECORDING_KEY) not in ids:
 rid = st.selectbox("Recording", ids, key=ANALYSIS_RECORDING_KEY,
                    format_func=lambda i: shown(f"Cycle {case.recording(i).cycle}: {case.recording(i).title}"))
 recording = case.recording(rid)
+browser_plays_hevc()  # asked once per page load: a kept HEVC film plays only where the browser can
 player_key, position_key, reported_key = f"player-{rid}", f"position-{rid}", f"reported-{rid}"
 offset = analysis.reaction_offset(session.settings())
 private = not session.in_client_view()  # what the sound suggests is the practitioner's alone
@@ -126,13 +129,14 @@ if isinstance(seek, int | float) and not isinstance(seek, bool):
 # timeline wide enough to find a few seconds in a long film. Lists and coding come under it.
 moments = case.moments_of(rid, coder)  # only the chosen coder's are listed; others show grey unless blind
 others = [] if blind else coders.others_on_timeline(case, rid, coder, principles)
-analysis_player(
-    media_url(case.id, recording.playable), fps=recording.fps, duration=recording.duration, key=player_key,
-    moments=timeline_moments(moments, principles) + others,
-    clips=[] if blind else timeline_clips([c for c in case.clips if c.recording_id == rid], recording),
-    suggestions=timeline_suggestions(listened.offered),
-    legend=timeline_legend(moments, principles) + coders.others_legend(others),
-    peaks=peaks_bytes(listened.peaks), offset=offset, on_event=on_player)
+if plays_here(case.id, recording):  # a kept HEVC film in a browser that cannot play it: a notice instead
+    analysis_player(
+        media_url(case.id, recording.playable), fps=recording.fps, duration=recording.duration, key=player_key,
+        moments=timeline_moments(moments, principles) + others,
+        clips=[] if blind else timeline_clips([c for c in case.clips if c.recording_id == rid], recording),
+        suggestions=timeline_suggestions(listened.offered),
+        legend=timeline_legend(moments, principles) + coders.others_legend(others),
+        peaks=peaks_bytes(listened.peaks), offset=offset, on_event=on_player)
 player_time()  # a report that came with this run
 st.button("Mark moment", key="mark-moment", type="primary", icon=":material/bookmark_add:",
           on_click=messages.guarded("mark-moment", mark_button),

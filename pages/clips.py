@@ -12,6 +12,8 @@ from vig_core.services.jobs import JOBS
 from vig_core.services.recordings import default_cycle
 from vig_core.text import MAX_TITLE_TEXT
 from vig_core.ui import messages, routes, session
+from vig_core.ui.browser_video import browser_plays_hevc
+from vig_core.ui.hevc_notice import plays_here
 from vig_core.ui.media import cut_chosen_clips, job_progress, media_url, still
 from vig_core.ui.widgets import autosave_text, case_title, confirm_button, plain, require_case, shown
 
@@ -19,6 +21,7 @@ session.begin_page()
 case = require_case()
 store = session.store()
 case_title(case, "Clips")
+browser_plays_hevc()  # asked once per page load: a kept HEVC film plays only where the browser can
 numbers = [c.number for c in case.cycles]
 with_clips = [n for n in numbers if case.clips_in(n)]
 # The current cycle, unless it has no clips yet and an earlier one has (e.g. straight after a review).
@@ -125,5 +128,6 @@ for clip in clips:
                            key=f"delete-clip-{clip.id}", confirm_label="Yes, delete it")
         with st.expander("Watch this clip"):
             # A media fragment (#t=in,out) makes the browser play just the clip's span.
-            st_player(f"{media_url(case.id, recording.playable)}?t={clip.start:.3f}#t={clip.start:.3f},{clip.end:.3f}",
-                      key=f"clip-player-{clip.id}")
+            if plays_here(case.id, recording, where=f"-clip-{clip.id}"):
+                st_player(f"{media_url(case.id, recording.playable)}?t={clip.start:.3f}#t={clip.start:.3f},"
+                          f"{clip.end:.3f}", key=f"clip-player-{clip.id}")

@@ -22,6 +22,7 @@ from vig_core.services.recordings import (
     discard_upload,
     file_fingerprint,
     films_in_folder,
+    import_summary,
     refuse_while_importing,
     remove_recording,
     start_import,
@@ -29,6 +30,7 @@ from vig_core.services.recordings import (
 from vig_core.services.uploads import TICKETS
 from vig_core.text import MAX_TITLE_TEXT, displayable
 from vig_core.ui import routes, session
+from vig_core.ui.browser_video import browser_plays_hevc, remembered
 from vig_core.ui.film_drop import film_drop
 from vig_core.ui.film_picker import film_picker, forget_pick, picked
 from vig_core.ui.media import ANALYSIS_RECORDING_KEY, job_progress
@@ -43,6 +45,7 @@ store = session.store()
 case_title(case, "Recordings")
 
 job_progress(case.id)
+browser_plays_hevc()  # asked once per page load; an import keeps a phone's HEVC picture only if it does
 numbers = [c.number for c in case.cycles]
 CYCLE_KEY, KIND_KEY = f"rec-cycle-{case.id}", f"rec-kind-{case.id}"
 UPLOAD, LOCAL = "upload", "local"  # the two ways in, each with its own button and messages
@@ -153,7 +156,8 @@ def import_upload(again: str | None = None) -> None:
     def start(cycle: int) -> None:
         del st.session_state[DROPPED_KEY]
         start_import(store, case.id, cycle, Path(path), name=name, fingerprint=fingerprint,
-                     owner=import_owner(UPLOAD), keep_original=keep_originals(), uploaded=True, kind=chosen_kind())
+                     owner=import_owner(UPLOAD), keep_original=keep_originals(), uploaded=True, kind=chosen_kind(),
+                     browser_plays_hevc=bool(remembered()))
 
     try:
         begin_import(UPLOAD, name, fingerprint, again, start)
@@ -187,7 +191,8 @@ def import_local(again: str | None = None) -> None:
 
     def start(cycle: int) -> None:
         start_import(store, case.id, cycle, path, name=name, fingerprint=fingerprint,
-                     owner=import_owner(LOCAL), keep_original=keep_originals(), kind=chosen_kind())
+                     owner=import_owner(LOCAL), keep_original=keep_originals(), kind=chosen_kind(),
+                     browser_plays_hevc=bool(remembered()))
 
     begin_import(LOCAL, name, fingerprint, again, start)
 
@@ -199,7 +204,7 @@ def import_typed() -> None:
 
 def import_ended(how: str, job: Job) -> None:
     if job.state == DONE:
-        say(how, "success", f"{job.label}: done.")
+        say(how, "success", f"{job.label}: {import_summary(job.result)}.")
     else:
         say(how, "error", job.message)  # names the practitioner's own file
 

@@ -35,6 +35,8 @@ def make(kind: str, folder: Path) -> Path:
         "moov_at_end.mp4": lambda p: ffmpeg(*lavfi(), "-c:v", "libx264", "-pix_fmt", "yuv420p", "-c:a", "aac",
                                             "-shortest", str(p)),
         "phone hevc rotated é.mov": _phone_hevc,
+        "hevc_pcm.mov": lambda p: ffmpeg(*lavfi(), "-c:v", "libx265", "-x265-params", "log-level=error",
+                                         "-tag:v", "hvc1", "-c:a", "pcm_s16le", "-shortest", str(p)),
         "vp9_opus.webm": lambda p: ffmpeg(*lavfi(), "-c:v", "libvpx-vp9", "-deadline", "realtime", "-cpu-used", "8",
                                           "-c:a", "libopus", "-shortest", str(p)),
         "no_audio.mp4": lambda p: ffmpeg(*lavfi(audio=False), "-c:v", "libx264", "-pix_fmt", "yuv420p", str(p)),

@@ -60,6 +60,9 @@ def build_parser() -> argparse.ArgumentParser:
     importing.add_argument("--kind", choices=list(KINDS), default="family",
                            help="a film of the family (default), or of a shared review (the practitioner and the "
                                 "parent, for supervision: needs that consent)")
+    importing.add_argument("--keep-hevc", action="store_true",
+                           help="keep a phone's HEVC picture as it is (for browsers that play HEVC, e.g. Safari) "
+                                "instead of converting it to H.264")
     importing.add_argument("file", type=Path, metavar="FILE")
     exporting = commands.add_parser("export-clips", help="export a cycle's chosen clips and film; print their paths")
     exporting.add_argument("--case", required=True, metavar="CASE_ID")
@@ -196,7 +199,10 @@ def main(argv: list[str] | None = None) -> int:
             store = CaseStore(data_root())
             cycle = args.cycle or default_cycle(store.load(args.case))
             keep = bool(SettingsStore(data_root()).get(KEEP_ORIGINALS, False))
-            print(import_recording(store, args.case, cycle, args.file, keep_original=keep, kind=KINDS[args.kind]).id)
+            recording = import_recording(store, args.case, cycle, args.file, keep_original=keep, kind=KINDS[args.kind],
+                                         browser_plays_hevc=args.keep_hevc)
+            print(f"{recording.original_name}: {recording.how}", file=sys.stderr)  # the choice made, in one line
+            print(recording.id)
         elif args.command == "export-clips":
             result = export_cycle(CaseStore(data_root()), args.case, args.cycle, title_cards=not args.no_title_cards)
             print("\n".join(str(path) for path in result.paths))

@@ -75,10 +75,17 @@ class Recording:
     filmed_on: date | None = None  # the day it was filmed, when the file says (its creation time)
     fingerprint: str = ""  # of the imported file (size and hash of its ends), to notice the same file again
     kind: RecordingKind = RecordingKind.FAMILY
+    video_codec: str = "h264"  # of the playable copy: "hevc" when a phone's picture was kept (older records: h264)
+    import_seconds: float = 0.0  # how long making the playable copy took (0: not noted)
 
     def validate(self) -> None:
         check_text(self.title, "The recording's title", MAX_TITLE_TEXT, required=True)
         check_text(self.fingerprint, "The recording's fingerprint", MAX_FINGERPRINT)
+
+    @property
+    def kept_hevc(self) -> bool:
+        """Its playable copy is the phone's own HEVC picture: only browsers that play HEVC show it."""
+        return self.video_codec == "hevc"
 
     @property
     def frame(self) -> float:

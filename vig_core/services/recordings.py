@@ -22,6 +22,7 @@ import logging
 import os
 import shutil
 import threading
+import time
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -78,13 +79,15 @@ def films_in_folder(folder: Path) -> list[Path]:
 
 def import_recording(store: CaseStore, case_id: str, cycle: int, source: Path, *, keep_original: bool = False,
                      on_progress: Progress | None = None, original_name: str | None = None,
-                     kind: RecordingKind = RecordingKind.FAMILY) -> Recording:
+                     kind: RecordingKind = RecordingKind.FAMILY, browser_plays_hevc: bool = False) -> Recording:
     """Import ``source`` into the case's ``cycle`` as a film of ``kind``; return the new recording
     (see module notes).
 
     ``original_name`` is the file's name as the practitioner knows it (an upload is kept under
-    another); messages name only that.
+    another); messages name only that. A phone's HEVC picture is kept as it is when
+    ``browser_plays_hevc`` (see :func:`~vig_core.media.plan.plan_import`).
     """
+    began = time.monotonic()
     source = Path(source)
     name = displayable(original_name or source.name)  # a file name not in UTF-8 can hold half characters
     report = on_progress or (lambda _fraction: None)
@@ -101,7 +104,7 @@ def import_recording(store: CaseStore, case_id: str, cycle: int, source: Path, *
     note = Writing(store.root, store.case_folder(case_id) / "recordings" / recording_id)
     try:
         folder = store.new_folder(case_id, "recordings", recording_id)
-        plan = plan_import(info, source, folder / PLAYABLE_NAME)
+        plan = plan_import(info, source, folder / PLAYABLE_NAME, browser_plays_hevc=browser_plays_hevc)
         share = 1 - COPY_SHARE if keep_original else 1.0
         run_ffmpeg(plan.args, folder / PLAYABLE_NAME, info.duration, lambda f: report(f * share))
         original = None
@@ -122,14 +125,17 @@ def import_recording(store: CaseStore, case_id: str, cycle: int, source: Path, *
             playable=f"recordings/{recording_id}/{PLAYABLE_NAME}",
             duration=playable.duration,
             fps=playable.fps,
-            width=playable.width,
-            height=playable.height,
+            # as watched: a kept phone film is turned by its display matrix
+            width=playable.height if playable.rotation in (90, 270) else playable.width,
+            height=playable.width if playable.rotation in (90, 270) else playable.height,
             has_audio=playable.audio_codec is not None,
             how=plan.reason,
             original=f"recordings/{recording_id}/{original}" if original else None,
             filmed_on=info.filmed_on,
             fingerprint=fingerprint,
             kind=kind,
+            video_codec=plan.video_codec,
+            import_seconds=round(time.monotonic() - began, 1),
         )
         store.update(case_id, lambda case: (case.add_recording(recording), case.enter_cycles()))
     except BaseException:
@@ -199,7 +205,7 @@ def already_imported(case: Case, fingerprint: str, name: str) -> str | None:
 
 def start_import(store: CaseStore, case_id: str, cycle: int, source: Path, *, name: str, fingerprint: str,
                  owner: str, keep_original: bool = False, uploaded: bool = False,
-                 kind: RecordingKind = RecordingKind.FAMILY) -> Job:
+                 kind: RecordingKind = RecordingKind.FAMILY, browser_plays_hevc: bool = False) -> Job:
     """Import in the background (a long film must not freeze the app); refuse while the same file
     is being imported into this case. An ``uploaded`` source is discarded afterwards, or at once if refused.
     A film of the family with sound is then listened to; a shared review's is not (its voices are two
@@ -208,7 +214,8 @@ def start_import(store: CaseStore, case_id: str, cycle: int, source: Path, *, na
     def work(report: Progress) -> Recording:
         try:
             recording = import_recording(store, case_id, cycle, source, keep_original=keep_original,
-                                         on_progress=report, original_name=name, kind=kind)
+                                         on_progress=report, original_name=name, kind=kind,
+                                         browser_plays_hevc=browser_plays_hevc)
         finally:
             if uploaded:
                 discard_upload(source)
@@ -222,6 +229,19 @@ def start_import(store: CaseStore, case_id: str, cycle: int, source: Path, *, na
         if uploaded:
             discard_upload(source)
         raise _busy(name) from None
+
+
+def import_summary(recording: Recording) -> str:
+    """What an ended import did, to follow its label: copied, kept as HEVC or converted (and why), and how long."""
+    took = f" in {_seconds_words(recording.import_seconds)}" if recording.import_seconds else ""
+    return f"done{took} ({recording.how})"
+
+
+def _seconds_words(seconds: float) -> str:
+    if seconds < 60:
+        return f"{max(1, round(seconds))} s"
+    minutes, rest = divmod(round(seconds), 60)
+    return f"{minutes} min {rest:02d} s"
 
 
 def listen_after_import(store: CaseStore, case_id: str, recording_id: str) -> None:
