@@ -36,16 +36,22 @@ def will_encrypt(settings: SettingsStore, *, plain: bool = False) -> bool:
     return has_passphrase(settings) and not plain
 
 
-def make_backup(settings: SettingsStore, root: Path, out: Path, *, media: bool = True, passphrase: str | None = None,
-                plain: bool = False, on_progress: Callable[[float], None] | None = None) -> BackupSummary:
-    """Back up ``root`` to ``out``: encrypted with ``passphrase`` (which must be the workbook's) when
-    :func:`will_encrypt`, else plain."""
+def backup_secrets(settings: SettingsStore, passphrase: str | None, *, plain: bool = False) -> dict[str, str] | None:
+    """What encrypts a backup made now (``None``: plain; see :func:`will_encrypt`); the passphrase
+    typed must be the workbook's."""
     if not will_encrypt(settings, plain=plain):
-        return backup(root, out, media=media, on_progress=on_progress)
+        return None
     if not passphrase:
         raise ValidationError("Type the workbook's passphrase: the backup is encrypted with it.")
     check_passphrase(settings, passphrase, wrong="That is not the workbook's passphrase, so no backup was made.")
-    return backup(root, out, media=media, on_progress=on_progress, secrets={"passphrase": passphrase})
+    return {"passphrase": passphrase}
+
+
+def make_backup(settings: SettingsStore, root: Path, out: Path, *, media: bool = True, passphrase: str | None = None,
+                plain: bool = False, on_progress: Callable[[float], None] | None = None) -> BackupSummary:
+    """Back up ``root`` to ``out``, encrypted with ``passphrase`` unless plain (:func:`backup_secrets`)."""
+    secrets = backup_secrets(settings, passphrase, plain=plain)
+    return backup(root, out, media=media, on_progress=on_progress, secrets=secrets)
 
 
 def is_encrypted_backup(path: Path) -> bool:

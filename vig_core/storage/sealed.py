@@ -168,12 +168,44 @@ def open_identity(archive: zipfile.ZipFile, secret: str) -> x25519.Identity:
 
 
 def decrypt_data(archive: zipfile.ZipFile, identity: x25519.Identity, target: BinaryIO) -> None:
-    """Stream-decrypt the backup zip of ``archive`` into ``target``; a changed file is refused."""
+    """Stream-decrypt the backup zip of ``archive`` into ``target``; a changed file is refused,
+    a disk that fails (full, gone) raises its own error."""
     try:
-        with archive.open(DATA) as source:
-            pyrage.decrypt_io(source, target, [identity])
+        with archive.open(DATA) as data:
+            source, sink = _Watched(data), _Watched(target)
+            try:
+                pyrage.decrypt_io(source, sink, [identity])
+            except OSError:  # age's own refusals come as I/O errors too: ours are told apart
+                if isinstance(sink.failed or source.failed, OSError):
+                    raise (sink.failed or source.failed) from None
+                raise ValidationError(TAMPERED) from None
     except (pyrage.DecryptError, zipfile.BadZipFile, EOFError) as error:
         raise ValidationError(TAMPERED) from error
+
+
+class _Watched:
+    """A file whose ``read``/``write`` failure is kept, to tell a failing disk from a changed backup."""
+
+    def __init__(self, handle: BinaryIO) -> None:
+        self._handle = handle
+        self.failed: BaseException | None = None
+
+    def read(self, size: int = -1) -> bytes:
+        try:
+            return self._handle.read(size)
+        except BaseException as error:
+            self.failed = error
+            raise
+
+    def write(self, data: bytes) -> int:
+        try:
+            return self._handle.write(data)
+        except BaseException as error:
+            self.failed = error
+            raise
+
+    def flush(self) -> None:
+        self._handle.flush()
 
 
 def _entry(name: str) -> zipfile.ZipInfo:
