@@ -10,11 +10,10 @@ import streamlit as st
 from vig_core.case.film import MAX_CODER_NAME
 from vig_core.errors import ValidationError, VigError
 from vig_core.exports.bundle import default_bundle_name, export_case_bundle
-from vig_core.services import analysis, coding, lock
+from vig_core.services import analysis, backups, coding, lock
 from vig_core.services.jobs import JOBS
 from vig_core.storage.backup import backup
 from vig_core.storage.paths import data_root, default_save_folder, free_file_name
-from vig_core.storage.restore import restore
 from vig_core.ui import messages, session
 from vig_core.ui.media import job_progress
 from vig_core.ui.outcomes import instruments
@@ -141,21 +140,34 @@ st.caption("A questionnaire already given to a family always shows for that fami
 
 # --- backup ------------------------------------------------------------------------
 st.subheader("Back up the whole workbook")
-st.write("One zip file with every case, the settings and (if chosen) the films. Keep it on another disk, "
-         "encrypted: it holds everything the workbook holds.")
+st.write("One file with every case, the settings and (if chosen) the films. Keep it on another disk: it holds "
+         "everything the workbook holds.")
 
 
 def start_backup() -> None:
     folder, media, root = typed_folder("backup-folder"), bool(st.session_state.get("backup-media", True)), data_root()
-    if not session.first_press("backup", folder, media):
+    plain_chosen = bool(st.session_state.get("backup-plain", False))
+    if not session.first_press("backup", folder, media, plain_chosen):  # a double click: its first has the passphrase
         return
-    out = free_file_name(folder, f"vig-workbook-backup-{today.isoformat()}.zip")
-    JOBS.start(BACKUP_JOBS, f"Backing up to “{out}”",
-               lambda report: backup(root, out, media=media, on_progress=report))
+    secrets = backups.backup_secrets(settings, st.session_state.get("backup-passphrase") or "", plain=plain_chosen)
+    st.session_state["backup-passphrase"] = ""  # kept only by the backup while it runs, never stored
+    out = free_file_name(folder, backups.backup_name(today, encrypted=secrets is not None))
+    JOBS.start(BACKUP_JOBS, f"Backing up to “{out}”{' (encrypted)' if secrets else ' (not encrypted)'}",
+               lambda report: backup(root, out, media=media, on_progress=report, secrets=secrets))
 
 
 st.text_input("Folder to save the backup in", value=str(default_save_folder()), key="backup-folder")
 st.checkbox("Include the films, clips and stills", value=True, key="backup-media")
+if has_passphrase:
+    plain_backup = st.checkbox("Make a plain backup, not encrypted", key="backup-plain")
+    if plain_backup:
+        st.warning(backups.PLAIN_WARNING, icon=":material/warning:")
+    else:
+        st.text_input("The workbook's passphrase (it encrypts the backup)", type="password",
+                      key="backup-passphrase", max_chars=lock.MAX_LENGTH,
+                      help="The backup opens only with this passphrase. It is not stored anywhere.")
+else:
+    st.info(backups.NO_PASSPHRASE_ADVICE, icon=":material/lock_open:")
 st.button("Make a backup", type="primary", icon=":material/backup:", key="backup-go",
           on_click=messages.guarded("backup-go", start_backup))
 job_progress(BACKUP_JOBS, beside="backup-go")
@@ -173,7 +185,9 @@ def do_restore() -> None:
         raise ValidationError("Type where the backup file is first.")
     if JOBS.busy():
         raise ValidationError("Other work (an import, export or backup) is still running; restore when it has ended.")
-    summary = restore(Path(typed).expanduser(), data_root(), force=True)
+    passphrase = st.session_state.get("restore-passphrase") or ""
+    st.session_state["restore-passphrase"] = ""
+    summary = backups.restore_backup(Path(typed).expanduser(), data_root(), force=True, passphrase=passphrase)
     session.open_case(None)
     session.app_lock().lock()  # the backup's own passphrase (if any) now guards the workbook
     messages.flash("restore-go", "success", f"Restored {summary.cases} cases ({summary.files} files) from the "
@@ -181,6 +195,8 @@ def do_restore() -> None:
 
 
 st.text_input("Backup file", key="restore-file", placeholder=str(default_save_folder() / "vig-workbook-backup.zip"))
+st.text_input("Its passphrase, if it is encrypted", type="password", key="restore-passphrase",
+              max_chars=lock.MAX_LENGTH, help="The workbook passphrase in use when the backup was made.")
 confirm = st.checkbox("I understand that this replaces everything in the workbook", key="restore-sure")
 st.button("Restore", disabled=not confirm, icon=":material/settings_backup_restore:", key="restore-go",
           on_click=messages.guarded("restore-go", do_restore))

@@ -10,6 +10,7 @@ exits non-zero on failure; no traceback for errors a person can fix.
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
 import sys
 import unicodedata
@@ -23,6 +24,7 @@ from vig_core.errors import VigError
 from vig_core.exports.bundle import export_case_bundle
 from vig_core.exports.save import Format, export
 from vig_core.exports.webvtt import CaptionSource
+from vig_core.services.backups import is_encrypted_backup, make_backup, restore_backup, will_encrypt
 from vig_core.services.clips import export_cycle
 from vig_core.services.coding import import_coding, write_coding_file
 from vig_core.services.demo import ensure_demo_cases
@@ -30,14 +32,19 @@ from vig_core.services.erasure import erase_case, erase_films, what_goes, what_g
 from vig_core.services.listening import listen_now, open_suggestions
 from vig_core.services.lock import PASSPHRASE_HASH
 from vig_core.services.recordings import KEEP_ORIGINALS, default_cycle, import_recording
-from vig_core.storage.backup import backup
 from vig_core.storage.paths import ENV_VAR, data_root
-from vig_core.storage.restore import restore
 from vig_core.storage.settings import SettingsStore
 from vig_core.storage.store import CaseStore
 from vig_core.vocab.instruments import DefinitionError, read_instrument
 from vig_core.vocab.principles import load_principles
 from vig_core.web.access import new_launch_key
+
+
+def read_passphrase(from_stdin: bool, prompt: str) -> str:
+    """One line of standard input, or typed on the terminal without being shown."""
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    return getpass.getpass(prompt)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -74,9 +81,16 @@ def build_parser() -> argparse.ArgumentParser:
     backing_up = commands.add_parser("backup", help="write a consistent backup of the whole data folder to a zip")
     backing_up.add_argument("--out", required=True, type=Path, metavar="FILE.zip")
     backing_up.add_argument("--no-media", action="store_true", help="leave out films, clips and stills")
+    secret = backing_up.add_mutually_exclusive_group()
+    secret.add_argument("--passphrase-stdin", action="store_true", help="read the workbook's passphrase (which "
+                        "encrypts the backup) as one line from standard input instead of asking on the terminal")
+    secret.add_argument("--plain", action="store_true", help="do not encrypt the backup even though the workbook "
+                        "has a passphrase (anyone with the file can then read it)")
     restoring = commands.add_parser("restore", help="restore a backup into an empty data folder")
     restoring.add_argument("file", type=Path, metavar="FILE.zip")
     restoring.add_argument("--force", action="store_true", help="replace a data folder that is not empty")
+    restoring.add_argument("--passphrase-stdin", action="store_true", help="for an encrypted backup, read its "
+                           "passphrase as one line from standard input instead of asking on the terminal")
     erasing = commands.add_parser("erase", help="erase a case with every record and file of it (cannot be undone)")
     erasing.add_argument("--case", required=True, metavar="CASE_ID")
     erasing.add_argument("--films-only", action="store_true",
@@ -207,12 +221,24 @@ def main(argv: list[str] | None = None) -> int:
             result = export_cycle(CaseStore(data_root()), args.case, args.cycle, title_cards=not args.no_title_cards)
             print("\n".join(str(path) for path in result.paths))
         elif args.command == "backup":
-            summary = backup(data_root(), args.out, media=not args.no_media)
+            settings = SettingsStore(data_root())
+            encrypt = will_encrypt(settings, plain=args.plain)
+            if args.passphrase_stdin and not encrypt:
+                print("Error: the workbook has no passphrase to encrypt the backup with; set one in Settings, or "
+                      "leave out --passphrase-stdin for a plain backup.", file=sys.stderr)
+                return 2
+            passphrase = read_passphrase(args.passphrase_stdin, "Workbook passphrase: ") if encrypt else None
+            summary = make_backup(settings, data_root(), args.out, media=not args.no_media, passphrase=passphrase,
+                                  plain=args.plain)
             print(f"{summary.path} ({summary.files} files, {summary.bytes:,} bytes"
-                  f"{'' if summary.media else ', without media'})")
+                  f"{'' if summary.media else ', without media'}, "
+                  f"{'encrypted with the passphrase' if summary.encrypted else 'NOT encrypted'})")
         elif args.command == "restore":
-            restored = restore(args.file, data_root(), force=args.force)
-            print(f"Restored {restored.cases} cases ({restored.files} files) into {restored.root}")
+            encrypted = is_encrypted_backup(args.file)
+            passphrase = read_passphrase(args.passphrase_stdin, "The backup's passphrase: ") if encrypted else None
+            restored = restore_backup(args.file, data_root(), force=args.force, passphrase=passphrase)
+            print(f"Restored {restored.cases} cases ({restored.files} files) from an "
+                  f"{'encrypted' if encrypted else 'unencrypted'} backup into {restored.root}")
         elif args.command == "erase":
             store = CaseStore(data_root())
             if not store.exists(args.case):

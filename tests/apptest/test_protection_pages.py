@@ -116,3 +116,55 @@ def test_where_we_are_shows_the_activity_log_newest_first(store):
     assert list(frame.columns) == ["When", "What happened", "To what"]
     assert list(frame["To what"]) == ["practitioner notes", "the case"]
     assert frame["When"].str.match(r"\d\d \w{3} \d{4} \d\d:\d\d:\d\d").all()
+
+
+def test_with_a_passphrase_the_settings_backup_is_encrypted_and_restores_with_it(store, demo, tmp_path):
+    from vig_core.services import backups, lock
+    from vig_core.storage.settings import SettingsStore
+    passphrase = "a long enough passphrase"
+    lock.set_passphrase(SettingsStore(store.root), passphrase, passphrase)
+    at = open_app(page="pages/settings.py")
+    at.text_input(key="unlock-passphrase").input(passphrase)
+    at.button(key="FormSubmitter:unlock-Unlock").click().run()
+    at.switch_page("pages/settings.py").run()
+    assert not at.checkbox(key="backup-plain").value
+    at.text_input(key="backup-folder").input(str(tmp_path)).run()
+    at.button[[b.label for b in at.button].index("Make a backup")].click().run()
+    assert any("Type the workbook's passphrase" in m for m in messages(at))
+    at.text_input(key="backup-passphrase").input("not the passphrase").run()
+    at.button[[b.label for b in at.button].index("Make a backup")].click().run()
+    assert any("not the workbook's passphrase" in m for m in messages(at)) and not list(tmp_path.glob("*.zip"))
+    at.text_input(key="backup-passphrase").input(passphrase).run()
+    at.button[[b.label for b in at.button].index("Make a backup")].click().run()
+    assert not at.exception
+    shown = finish_jobs(at)
+    assert any("(encrypted)" in m and m.endswith("done.") for m in shown)
+    (made,) = tmp_path.glob("vig-workbook-backup-*-encrypted.zip")
+    assert backups.is_encrypted_backup(made) and at.text_input(key="backup-passphrase").value == ""
+
+    store.erase(demo, "the whole case", TODAY.isoformat())
+    at.text_input(key="restore-file").input(str(made)).run()
+    at.checkbox(key="restore-sure").check().run()
+    at.text_input(key="restore-passphrase").input("not the passphrase").run()
+    at.button[[b.label for b in at.button].index("Restore")].click().run()
+    assert any("That passphrase does not open this backup" in m for m in messages(at)) and not store.exists(demo)
+    at.text_input(key="restore-passphrase").input(passphrase).run()
+    at.button[[b.label for b in at.button].index("Restore")].click().run()
+    assert not at.exception and store.exists(demo) and store.load(demo).recordings
+    assert at.text_input(key="unlock-passphrase")  # the restored workbook locks: its passphrase guards it
+
+
+def test_a_plain_backup_is_an_explicit_choice_with_a_warning(store, demo, tmp_path):
+    from vig_core.services import backups, lock
+    from vig_core.storage.settings import SettingsStore
+    at = open_app(page="pages/settings.py")
+    assert any("not encrypted because the workbook has no passphrase" in m for m in messages(at, "info"))
+    lock.set_passphrase(SettingsStore(store.root), "a long enough passphrase", "a long enough passphrase")
+    at = open_app(page="pages/settings.py")  # the lock made at the first run stays open in this process
+    at.checkbox(key="backup-plain").check().run()
+    assert any("A plain backup is not encrypted" in m for m in messages(at, "warning"))
+    at.text_input(key="backup-folder").input(str(tmp_path)).run()
+    at.button[[b.label for b in at.button].index("Make a backup")].click().run()
+    finish_jobs(at)
+    (made,) = tmp_path.glob("vig-workbook-backup-*.zip")
+    assert not made.name.endswith("-encrypted.zip") and not backups.is_encrypted_backup(made)

@@ -12,6 +12,9 @@ Why it is built like this:
 * **Never half a file.** The zip is written to a temp file beside ``out``,
   fsynced and ``os.replace``-d into place. A crash while the zip is written
   leaves a temp file the next start finds and removes (:mod:`.recovery`).
+* **Encrypted when asked.** With a passphrase the zip is streamed through the
+  age encryption into one encrypted file and never touches the disk in plain
+  (:mod:`.sealed`).
 * **Private.** The zip is readable by the practitioner's account only (0600).
 """
 
@@ -23,11 +26,11 @@ import os
 import stat
 import time
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from vig_core.errors import StoreError, ValidationError
 from vig_core.storage.files import FILE_MODE, atomic_file
@@ -41,6 +44,7 @@ from vig_core.storage.layout import (
     TRAINING_FILE,
 )
 from vig_core.storage.schema import SCHEMA_VERSION
+from vig_core.storage.sealed import write_sealed
 from vig_core.vocab.definitions import OWN_INSTRUMENTS, OWN_PRINCIPLES, OWN_PROMPTS
 from vig_core.vocab.training_requirements import OWN_REQUIREMENTS
 
@@ -58,6 +62,7 @@ class BackupSummary:
     files: int  # without the manifest
     bytes: int
     media: bool
+    encrypted: bool = False
 
 
 def safe_member_name(name: str) -> bool:
@@ -76,9 +81,10 @@ def _is_work_file(name: str) -> bool:
 
 
 # --- backup -------------------------------------------------------------------
-def backup(root: Path, out: Path, *, media: bool = True,
-           on_progress: Callable[[float], None] | None = None) -> BackupSummary:
-    """Write a zip of the data folder ``root`` to ``out`` (see module notes)."""
+def backup(root: Path, out: Path, *, media: bool = True, on_progress: Callable[[float], None] | None = None,
+           secrets: Mapping[str, str] | None = None) -> BackupSummary:
+    """Write a zip of the data folder ``root`` to ``out`` (see module notes); with ``secrets``
+    ({"passphrase": ...}) the zip is encrypted on the way (:mod:`.sealed`)."""
     report = on_progress or (lambda _fraction: None)
     root, out = Path(root), Path(out)
     if not root.is_dir():
@@ -94,22 +100,30 @@ def backup(root: Path, out: Path, *, media: bool = True,
     total = sum(file_size(path) for _, path, _ in sources) or 1
     files: list[dict[str, Any]] = []
     done = 0
-    with (atomic_file(out, "the backup", note_in=root) as handle,  # a crash leaves no copy in the chosen folder
-          zipfile.ZipFile(handle, "w", allowZip64=True) as archive):
-        for name, path, locked in sources:
-            entry = _add(archive, name, path, locked)
-            if entry is not None:
-                files.append(entry)
-                done += entry["size"]
-                report(min(done / total, 0.99))
-        manifest = {
-            "format": FORMAT, "format_version": FORMAT_VERSION,
-            "created": datetime.now(UTC).isoformat(timespec="seconds"),
-            "schema_version": SCHEMA_VERSION, "media": media, "files": files,
-        }
-        archive.writestr(zip_entry(MANIFEST, time.time(), compress=True), json.dumps(manifest, indent=1))
+
+    def write_zip(handle: BinaryIO) -> None:
+        nonlocal done
+        with zipfile.ZipFile(handle, "w", allowZip64=True) as archive:
+            for name, path, locked in sources:
+                entry = _add(archive, name, path, locked)
+                if entry is not None:
+                    files.append(entry)
+                    done += entry["size"]
+                    report(min(done / total, 0.99))
+            manifest = {
+                "format": FORMAT, "format_version": FORMAT_VERSION,
+                "created": datetime.now(UTC).isoformat(timespec="seconds"),
+                "schema_version": SCHEMA_VERSION, "media": media, "files": files,
+            }
+            archive.writestr(zip_entry(MANIFEST, time.time(), compress=True), json.dumps(manifest, indent=1))
+
+    with atomic_file(out, "the backup", note_in=root) as handle:  # a crash leaves no copy in the chosen folder
+        if secrets:
+            write_sealed(handle, secrets, write_zip)
+        else:
+            write_zip(handle)
     report(1.0)
-    return BackupSummary(out, len(files), done, media)
+    return BackupSummary(out, len(files), done, media, bool(secrets))
 
 
 def _sources(root: Path, media: bool) -> Iterator[tuple[str, Path, bool]]:

@@ -19,6 +19,9 @@ Why it is built like this:
   requirements files are valid definitions; the training record reads; no
   file holds broken text, NaN or absurd numbers, or deep nesting): a file
   that would break a page is named and nothing changes.
+* **Encrypted backups** (:mod:`.sealed`) open with their passphrase, checked
+  before anything is touched; the decrypted zip is written inside the unpack
+  folder (a zip is read by seeking), so it goes with it on any failure or crash.
 * **Private.** Everything restored is readable by the practitioner's account
   only (files 0600, folders 0700).
 """
@@ -36,6 +39,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pyrage.x25519 import Identity
+
 from vig_core.case.training import record_from_data
 from vig_core.datafiles import check_json, parse_json
 from vig_core.errors import StoreError, ValidationError, VigError
@@ -51,6 +56,7 @@ from vig_core.storage.layout import (
 )
 from vig_core.storage.recovery import recover_restore, restoring
 from vig_core.storage.schema import SCHEMA_VERSION
+from vig_core.storage.sealed import decrypt_data, is_sealed, open_identity
 from vig_core.storage.store import CaseStore
 from vig_core.vocab.definitions import OWN_INSTRUMENTS, OWN_PRINCIPLES, OWN_PROMPTS
 from vig_core.vocab.instruments import DefinitionError, read_instrument
@@ -61,6 +67,7 @@ from vig_core.vocab.training_requirements import OWN_REQUIREMENTS, read_requirem
 MAX_TOTAL_BYTES = 200 * 10**9  # more than any caseload: a zip bomb
 MAX_RATIO = 1000  # unpacked bytes per byte of zip: more is a zip bomb
 MAX_MANIFEST_BYTES = 64 * 2**20
+DECRYPTED = ".backup.zip"  # an encrypted backup's zip, decrypted inside the unpack folder
 DAMAGED = "The backup file is damaged and cannot be read; nothing was restored."
 
 
@@ -74,8 +81,9 @@ class RestoreSummary:
     created: str  # when the backup was made (UTC, ISO 8601)
 
 
-def restore(zip_path: Path, root: Path, *, force: bool = False) -> RestoreSummary:
-    """Restore the backup ``zip_path`` into the data folder ``root`` (see module notes).
+def restore(zip_path: Path, root: Path, *, force: bool = False, secret: str | None = None) -> RestoreSummary:
+    """Restore the backup ``zip_path`` into the data folder ``root`` (see module notes); an
+    encrypted one (:mod:`.sealed`) opens with ``secret``, its passphrase (or recovery code).
 
     ``root`` must be empty or missing, unless ``force``: then what is in it is
     replaced, but only after the whole backup was unpacked and verified.
@@ -102,18 +110,31 @@ def restore(zip_path: Path, root: Path, *, force: bool = False) -> RestoreSummar
         raise ValidationError("This file is not a workbook backup (it is not a zip file, or it is damaged).") from error
     except OSError as error:
         raise StoreError(f"The backup file could not be read ({error.strerror or error}).") from error
+    identity = None
+    try:
+        if is_sealed(archive):
+            identity = open_identity(archive, secret or "")  # a wrong passphrase: refused before anything else
+    except BaseException:
+        archive.close()
+        raise
     work = root.with_name(f".{root.name}.restore-{secrets.token_hex(4)}{TEMP_SUFFIX}")
     old = root.with_name(f".{root.name}.old-{secrets.token_hex(4)}{TEMP_SUFFIX}")
     try:
         with archive, restoring(root, work, old):
-            manifest, expected = _read_manifest(archive)
-            _check_members(archive, expected, zip_path.stat().st_size)
             work.mkdir(mode=DIR_MODE)
             os.chmod(work, DIR_MODE)
-            folders = {work}
-            for info in archive.infolist():
-                if info.filename != MANIFEST:
-                    _extract(archive, info, expected[info.filename], work, folders)
+            if identity is None:
+                source, source_bytes = archive, zip_path.stat().st_size
+            else:
+                source, source_bytes = _decrypted(archive, identity, work / DECRYPTED)
+            with source:
+                manifest, expected = _read_manifest(source)
+                _check_members(source, expected, source_bytes)
+                folders = {work}
+                for info in source.infolist():
+                    if info.filename != MANIFEST:
+                        _extract(source, info, expected[info.filename], work, folders)
+            (work / DECRYPTED).unlink(missing_ok=True)  # the plain backup zip goes as soon as it is unpacked
             for folder in folders:
                 fsync_dir(folder)
             cases = _check_cases(work)
@@ -128,6 +149,16 @@ def restore(zip_path: Path, root: Path, *, force: bool = False) -> RestoreSummar
         raise
     return RestoreSummary(root, cases, len(expected), sum(size for size, _ in expected.values()),
                           bool(manifest.get("media")), str(manifest.get("created", "")))
+
+
+def _decrypted(sealed: zipfile.ZipFile, identity: Identity, target: Path) -> tuple[zipfile.ZipFile, int]:
+    """Decrypt the backup zip of ``sealed`` into ``target`` (inside the unpack folder, private) and open it."""
+    with os.fdopen(os.open(target, os.O_RDWR | os.O_CREAT | os.O_EXCL, FILE_MODE), "w+b") as handle:
+        decrypt_data(sealed, identity, handle)
+    try:
+        return zipfile.ZipFile(target), target.stat().st_size
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as error:
+        raise ValidationError(DAMAGED) from error
 
 
 def _read_manifest(archive: zipfile.ZipFile) -> tuple[dict[str, Any], dict[str, tuple[int, str]]]:
