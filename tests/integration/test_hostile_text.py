@@ -80,6 +80,7 @@ NOT_FREE_TEXT = {
     "Recording.original": "a path inside the case folder, made by the importer",
     "Clip.exported": "a path inside the case folder, made by the clip export",
     "Recording.fingerprint": "the imported file's size and hash, made by the importer",
+    "Recording.video_codec": "the playable copy's codec (h264 or hevc), written by the importer",
     "Moment.principles[]": "heading ids from the principles file",
     "Ending.chosen_quotes[]": "ids of the parent's words (reflections)",
 }
