@@ -62,5 +62,5 @@ def finish(handle: BinaryIO) -> None:
     Not fsynced: an arrived film is a staging copy that the import reads at once and then removes,
     and the import makes its own copy durable. After a crash a half-imported upload is tidied away
     at the next start, fsynced or not, so forcing 2 GB out to the disk here only made the wait
-    longer (75 MB/s instead of the page cache's speed)."""
+    longer: the whole film written out before the last answer."""
     handle.flush()
