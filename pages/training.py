@@ -8,7 +8,7 @@ import streamlit as st
 
 from vig_core.case.training import MAX_MINUTES, stage_progress
 from vig_core.errors import ValidationError
-from vig_core.exports.training import demo_mark, file_name, names_hidden, training_csv
+from vig_core.exports.training import file_name, names_hidden, shown_code, training_csv
 from vig_core.printables.training import training_html
 from vig_core.storage.paths import data_root
 from vig_core.storage.training import forget_own_requirements, load_training, save_own_requirements, update_training
@@ -75,7 +75,7 @@ st.caption(plain(f"Requirements: {requirements.source or requirements.file}. A s
                  "cycle is complete with a review date in the stage; a new client is a family whose first "
                  "shared review falls in the stage."))
 if progress.cases:
-    st.dataframe(pd.DataFrame([{"Case code": shown(c.code + demo_mark(c.demo)),
+    st.dataframe(pd.DataFrame([{"Case code": shown(shown_code(c.code, c.demo)),
                                 "Shared reviews": len(c.reviews),
                                 "Cycles": ", ".join(str(n) for n, _ in c.reviews),
                                 "Last review": c.reviews[-1][1], "New client": "yes" if c.new_client else ""}

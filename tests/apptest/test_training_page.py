@@ -57,7 +57,7 @@ def test_the_demo_reviewed_cycles_are_counted_and_a_session_adds_supervision(dat
     # DEMO-2 (the ending family) has three complete cycles; DEMO-1 none yet. No start date: all count.
     assert progress_texts(at) == ["Cycles with a shared review: 3 of 6", "New clients: 1 of 2",
                                   "Supervision: 0 h of 7 h"]
-    assert "DEMO-2 (fictional) (demo)" in screen_text(at)
+    assert "DEMO-2 (fictional)" in screen_text(at)
 
     at = add_session(at, supervisor="Dr Ann Lee", notes="We looked at Mia's turn-taking with Sam.")
     assert not at.exception and "The session is added." in messages(at, "success")

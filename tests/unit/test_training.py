@@ -261,3 +261,11 @@ def test_the_downloads_name_cases_by_code_and_hide_every_familys_name_from_typed
     assert "'=HYPERLINK" in csv  # a spreadsheet does not run it
     assert "<script>" not in page and "&lt;script&gt;" in page and "<b>" not in page
     assert "review,2026-02-02,Cycle 1: shared review (new client),FAM-01" in csv
+
+
+def test_a_demo_case_is_marked_fictional_once():
+    from vig_core.exports.training import shown_code
+
+    assert shown_code("DEMO-2 (fictional)", demo=True) == "DEMO-2 (fictional)"
+    assert shown_code("PLAY-1", demo=True) == "PLAY-1 (fictional)"
+    assert shown_code("FAM-7", demo=False) == "FAM-7"

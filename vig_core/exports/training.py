@@ -46,8 +46,9 @@ def file_name(made_on: date, ext: str) -> str:
     return f"vig-training-record-{made_on.isoformat()}.{ext}"
 
 
-def demo_mark(demo: bool) -> str:
-    return " (demo)" if demo else ""
+def shown_code(code: str, demo: bool) -> str:
+    """A counted case's code, marked as fictional when it is a demo case (the shipped ones say so already)."""
+    return code if not demo or "fictional" in code.casefold() else f"{code} (fictional)"
 
 
 def training_rows(record: TrainingRecord, progress: Progress, hide: Callable[[str], str]) -> list[dict]:
@@ -65,7 +66,7 @@ def training_rows(record: TrainingRecord, progress: Progress, hide: Callable[[st
             required="" if measure.need is None else f"{measure.need:g}")
     for case in progress.cases:  # the case code as the case has it (a code is the family's pseudonym)
         for n, (number, day) in enumerate(case.reviews):
-            row("review", date=day.isoformat(), case_codes=case.code + demo_mark(case.demo),
+            row("review", date=day.isoformat(), case_codes=shown_code(case.code, case.demo),
                 what=f"Cycle {number}: shared review" + (" (new client)" if case.new_client and n == 0 else ""))
     for session in record.sessions_by_date():
         row("session", date=session.on.isoformat(), supervisor=session.supervisor, minutes=session.minutes,

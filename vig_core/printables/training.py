@@ -18,7 +18,7 @@ from collections.abc import Callable
 from datetime import date
 
 from vig_core.case.training import Progress, TrainingRecord
-from vig_core.exports.training import demo_mark
+from vig_core.exports.training import shown_code
 from vig_core.printables.strengths import PRINT_CSS
 
 TRAINING_CSS = PRINT_CSS + """
@@ -61,7 +61,7 @@ def training_html(record: TrainingRecord, progress: Progress, hide: Callable[[st
     if source:
         parts.append(f'<p class="made">Requirements: {e(source)}.</p>')
     parts.append("<h2>Shared reviews counted</h2>")
-    reviews = sorted((day, case.code, number, [e(_day(day)), e(case.code + demo_mark(case.demo)), f"Cycle {number}",
+    reviews = sorted((day, case.code, number, [e(_day(day)), e(shown_code(case.code, case.demo)), f"Cycle {number}",
                                                "yes" if case.new_client and n == 0 else ""])
                      for case in progress.cases for n, (number, day) in enumerate(case.reviews))
     parts.append(_table(["Date", "Case code", "Cycle", "New client"], [r[-1] for r in reviews])
