@@ -8,8 +8,10 @@ figure to report) and a ``main()`` that prints :func:`table` of those rows.
 
 from __future__ import annotations
 
+import http.client
 import logging
 import statistics
+import time
 from dataclasses import dataclass
 
 
@@ -47,3 +49,13 @@ def quiet_streamlit() -> None:
     own thread included, and it resets log levels), so that one warning is filtered out."""
     logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").addFilter(
         lambda record: "missing ScriptRunContext" not in record.getMessage())
+
+
+def wait_for_port(port: int, tries: int = 100) -> None:
+    """Until a server on 127.0.0.1:``port`` takes connections (or ``tries`` tenths of a second have passed)."""
+    for _ in range(tries):
+        try:
+            http.client.HTTPConnection("127.0.0.1", port, timeout=1).connect()
+            return
+        except OSError:
+            time.sleep(0.1)

@@ -29,7 +29,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from media_memory import Sampler, rss_mb  # noqa: E402
-from report import Row, table  # noqa: E402
+from report import Row, table, wait_for_port  # noqa: E402
 
 from vig_core.services.uploads import PIECE_MAX  # noqa: E402
 from vig_core.web.access import cookie_name, new_session_cookie  # noqa: E402
@@ -114,12 +114,7 @@ def measure(quick: bool = False, size_mb: int = 2048) -> list[Row]:
         try:
             warm_ticket, ticket = json.loads(server.stdout.readline())
             cookie = f"{cookie_name(port)}={new_session_cookie(root)}"
-            for _ in range(100):
-                try:
-                    http.client.HTTPConnection("127.0.0.1", port, timeout=1).connect()
-                    break
-                except OSError:
-                    time.sleep(0.1)
+            wait_for_port(port)
             assert send(port, cookie, warm_ticket, sparse_file(work_path, warm))["done"]
             idle = rss_mb(server.pid)
             source = sparse_file(work_path, size)

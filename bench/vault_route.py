@@ -22,6 +22,8 @@ import sys
 import time
 from pathlib import Path
 
+from report import wait_for_port
+
 MB = 1024 * 1024
 
 
@@ -96,12 +98,7 @@ def measure_http(plain: Path, sealed: Path, key_hex: str, size: int) -> dict[str
                               cwd=root, stdout=subprocess.PIPE, text=True)
     try:
         server.stdout.readline()
-        for _ in range(100):
-            try:
-                http.client.HTTPConnection("127.0.0.1", port, timeout=1).connect()
-                break
-            except OSError:
-                time.sleep(0.1)
+        wait_for_port(port)
         rng = random.Random(23)
         kinds = {"16 MiB ranges, the whole film in order": [(at, min(16 * MB, size - at))
                                                             for at in range(0, size, 16 * MB)],
