@@ -166,6 +166,11 @@ def test_a_shared_review_film_is_imported_only_with_its_consent_and_listed_with_
     assert unknown.returncode == 1 and unknown.stdout == ""
     assert unknown.stderr == "Error: there is no case 'no-such-case'.\n"
 
+    # A shared review's voices are the parent's and the practitioner's: nothing to suggest, said plainly.
+    heard = run_cli("suggest", "--case", case.id, "--recording", review.stdout.strip(), data_dir=data_dir)
+    assert heard.returncode == 1 and heard.stdout == "" and "Traceback" not in heard.stderr
+    assert "film of a shared review" in heard.stderr and len(heard.stderr.splitlines()) == 1
+
 
 def test_a_reader_that_stops_early_gets_no_traceback(data_dir):
     """``python -m vig_core data-dir | true``: the pipe closes under the command; no traceback for that."""

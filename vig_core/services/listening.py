@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from vig_core.case.episodes import Suggestion, TurnTaking, suggestions, turn_taking
-from vig_core.case.film import Moment, Turn, on_frame
+from vig_core.case.film import Moment, RecordingKind, Turn, on_frame
 from vig_core.case.voices import Listening, VoiceCorrection
 from vig_core.errors import NotFoundError, StoreError, ValidationError
 from vig_core.media.listening import NoSound, listen
@@ -30,6 +30,8 @@ from vig_core.storage.store import CaseStore
 LOWEST_CORRECTION_HZ, HIGHEST_CORRECTION_HZ = 75.0, 700.0  # the engine hears pitch only in this range
 NOT_HEARD = "This film has not been listened to yet; its suggestions appear once the workbook has heard it."
 NO_SOUND = "This film has no sound, so the workbook cannot listen for conversation in it."
+NOT_FOR_A_REVIEW = ("This is a film of a shared review: the voices are the parent's and the practitioner's. "
+                    "Listening tells a child's voice from an adult's, so it makes no suggestions for this film.")
 NOT_OFFERED = "That suggestion is no longer offered (the voices may have been corrected); choose another."
 
 Progress = Callable[[float], None]
@@ -71,11 +73,15 @@ def heard(store: CaseStore, case_id: str, recording_id: str) -> Heard | None:
 def listen_now(store: CaseStore, case_id: str, recording_id: str, progress: Progress | None = None) -> Heard:
     """Hear the film here and now (for the command line), or take its stored result when current.
 
-    Raises :class:`~vig_core.media.listening.NoSound` for a film without sound."""
+    Raises :class:`~vig_core.media.listening.NoSound` for a film without sound, and a plain
+    ValidationError for a film of a shared review (its voices are not a child's and an adult's)."""
+    recording = store.load(case_id).recording(recording_id)
+    if recording.kind is RecordingKind.SHARED_REVIEW:
+        raise ValidationError(NOT_FOR_A_REVIEW)
     found = heard(store, case_id, recording_id)
     if found is not None:
         return found
-    if not store.load(case_id).recording(recording_id).has_audio:
+    if not recording.has_audio:
         raise NoSound(NO_SOUND)
     _listen_and_keep(store, case_id, recording_id, progress)
     found = heard(store, case_id, recording_id)
