@@ -4,7 +4,6 @@ import, stills, cuts, the review film, the later conversion and the command line
 from __future__ import annotations
 
 import io
-from datetime import date
 from pathlib import Path
 
 import av
@@ -12,11 +11,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from conftest import make_case
 from media_fixtures import make
 from tests.integration.test_cli import run_cli
 from tests.integration.test_media_edit import FRAME, assert_is_frame, first_frame, frames_of, png_gray
-from vig_core.case.consent import ConsentKind
 from vig_core.media.edit import compile_film, cut_clip
 from vig_core.media.plan import KEPT_HEVC
 from vig_core.media.probe import probe
@@ -26,18 +23,6 @@ from vig_core.services.jobs import DONE, JOBS
 from vig_core.services.recordings import import_recording, import_summary
 
 PHONE = "phone hevc rotated é.mov"  # 320x240 HEVC (hvc1) turned 90°, AAC, 2 s at 30 fps
-
-
-@pytest.fixture(scope="module")
-def films(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("hevc-films")
-
-
-@pytest.fixture
-def case_id(store) -> str:
-    case = make_case(store)
-    store.update(case.id, lambda c: c.consent.give(ConsentKind.FILMING, date(2026, 1, 5)))
-    return case.id
 
 
 def tag(path: Path) -> str:

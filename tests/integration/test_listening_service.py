@@ -9,15 +9,13 @@ import re
 import subprocess
 import sys
 import time
-from datetime import date
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, make_case
+from conftest import ROOT
 from conversation_films import make_film, score, tools_missing
 from media_fixtures import make
-from vig_core.case.consent import ConsentKind
 from vig_core.services import listening as service
 from vig_core.services.jobs import DONE, JOBS, RUNNING
 from vig_core.services.recordings import file_fingerprint, import_recording, start_import
@@ -31,18 +29,6 @@ def conversation(tmp_path_factory):
         pytest.skip(f"the conversation films need Debian's {' and '.join(tools_missing())} (python3 dev.py test "
                     "installs them)")
     return make_film(tmp_path_factory.mktemp("conversation"), "mother", minutes=1.0, seed=2)
-
-
-@pytest.fixture(scope="module")
-def films(tmp_path_factory) -> Path:
-    return tmp_path_factory.mktemp("films")
-
-
-@pytest.fixture
-def case_id(store) -> str:
-    case = make_case(store)
-    store.update(case.id, lambda c: c.consent.give(ConsentKind.FILMING, date(2026, 1, 5)))
-    return case.id
 
 
 def run_cli(*args: str, data_dir: Path) -> subprocess.CompletedProcess:

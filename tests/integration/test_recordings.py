@@ -18,7 +18,6 @@ import pytest
 
 from conftest import make_case
 from media_fixtures import BROKEN, CREATED_UTC, STILL, make
-from vig_core.case.consent import ConsentKind
 from vig_core.case.cycles import Stage
 from vig_core.errors import StoreError, ValidationError
 from vig_core.media.ffmpeg import ffmpeg_exe
@@ -37,18 +36,6 @@ from vig_core.services.recordings import (
     remove_recording,
     start_import,
 )
-
-
-@pytest.fixture(scope="module")
-def films(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("films")
-
-
-@pytest.fixture
-def case_id(store) -> str:
-    case = make_case(store)
-    store.update(case.id, lambda c: c.consent.give(ConsentKind.FILMING, date(2026, 1, 5)))
-    return case.id
 
 
 def recording_folders(store, case_id) -> list[Path]:
