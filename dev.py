@@ -91,10 +91,11 @@ def ensure_voice_tools() -> None:
     run("apt-get", "install", "-y", "-q", "--no-install-recommends", *missing, env=env)
 
 
-def answering() -> bool:
-    """Whether a workbook answers on the port (a refusal without the session cookie is an answer)."""
+def answering(base: str = f"http://{HOST}:{PORT}") -> bool:
+    """Whether a workbook answers at ``base`` (a refusal without the session cookie is an answer).
+    The browser tests ask the same of the servers they start."""
     try:
-        with urllib.request.urlopen(f"http://{HOST}:{PORT}/_stcore/health", timeout=1):
+        with urllib.request.urlopen(f"{base}/_stcore/health", timeout=1):
             return True
     except urllib.error.HTTPError:
         return True

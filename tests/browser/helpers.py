@@ -8,8 +8,6 @@ by name is here, in one place, so that no test file defines its own way to wait 
 from __future__ import annotations
 
 import socket
-import urllib.error
-import urllib.request
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -17,6 +15,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import BrowserContext, Page, expect
 
 from conftest import ROOT
+from dev import answering  # noqa: F401 - the one check, shared with the run command
 from vig_core.web.access import cookie_name, new_session_cookie
 
 ARTIFACTS = ROOT / "test-artifacts"
@@ -31,17 +30,6 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def answering(base: str) -> bool:
-    """Whether the server answers (without the cookie it answers 403, which counts)."""
-    try:
-        with urllib.request.urlopen(f"{base}/_stcore/health", timeout=1):
-            return True
-    except urllib.error.HTTPError:
-        return True
-    except OSError:
-        return False
 
 
 def let_in(context: BrowserContext, base: str, root: Path) -> None:
