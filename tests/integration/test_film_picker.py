@@ -76,3 +76,21 @@ def test_locking_forgets_the_stills_and_listings_kept_in_memory(tmp_path, monkey
     session.forget_served_files()  # what the lock calls
     film_picker.details(listed)
     assert probed == [listed.path]  # nothing was kept: read again
+
+
+def test_a_listing_is_reused_between_runs_until_asked_again_or_a_place_changes(tmp_path, monkeypatch):
+    """Each run of Recordings draws the picker: the folders are walked once, not on every run."""
+    walked: list[tuple] = []
+    real = film_picker.newest_films
+    monkeypatch.setattr(film_picker, "newest_films", lambda where, **kw: (walked.append(tuple(where)),
+                                                                          real(where, **kw))[1])
+    videos, phone = tmp_path / "Videos", tmp_path / "Phone"
+    videos.mkdir()
+    phone.mkdir()
+    home = [Place("Videos", videos)]
+    film_picker.newest(home)
+    film_picker.newest(home)
+    assert len(walked) == 1  # the second run reused it
+    film_picker.newest(home, fresh=True)  # Look again
+    film_picker.newest([*home, Place("Phone", phone)])  # a phone plugged in
+    assert len(walked) == 3

@@ -26,7 +26,10 @@ from vig_core.storage.film_listing import FoundFilm, Listing, folder_contents, n
 from vig_core.storage.paths import data_root
 from vig_core.storage.places import Place, inside
 
-KEEP_LISTING = 30.0  # seconds a listing of the newest films is reused
+# Seconds a listing of the newest films is reused: each run of Recordings would otherwise walk the
+# folders again (up to film_listing.SECONDS on a slow phone). A new place (a phone plugged in) is a new
+# listing at once, and *Look again* makes one whenever asked.
+KEEP_LISTING = 300.0
 STILL_WIDTH = 160
 MAX_DETAILS = 256  # films whose length and still are kept in memory
 
