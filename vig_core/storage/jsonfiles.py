@@ -29,6 +29,7 @@ from tinydb.storages import Storage
 
 from vig_core.datafiles import repaired
 from vig_core.errors import StoreError
+from vig_core.storage import vaulting
 from vig_core.storage.files import FILE_MODE, atomic_file, plain_os_error
 
 try:  # POSIX: also serialise against other processes (the CLI beside the app)
@@ -41,13 +42,15 @@ def write_json_atomically(path: Path, data: Any) -> None:
     """Replace ``path`` with ``data`` as JSON so that a crash leaves old or new, never half."""
     with atomic_file(path, "saving") as handle:
         # ensure_ascii keeps any str (even lone surrogates) representable.
-        handle.write(json.dumps(data, ensure_ascii=True, separators=(",", ":")).encode("ascii"))
+        plain = json.dumps(data, ensure_ascii=True, separators=(",", ":")).encode("ascii")
+        handle.write(vaulting.record_bytes_to_write(path, plain))
 
 
 def read_json(path: Path) -> Any | None:
     """The JSON in ``path``, or ``None`` when the file does not exist or is empty."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = vaulting.record_bytes_read(path, path.read_bytes(), name=f"The file {path.name}").decode(
+            "utf-8", errors="replace")
     except FileNotFoundError:
         return None
     except OSError as error:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from vig_core.datafiles import repaired
+from vig_core.storage import vaulting
 from vig_core.storage.files import FILE_MODE, plain_os_error
 from vig_core.storage.jsonfiles import file_lock
 
@@ -21,7 +22,8 @@ from vig_core.storage.jsonfiles import file_lock
 def append_line(path: Path, entry: dict[str, str], doing: str) -> None:
     """Append one JSON line to ``path`` (private, fsynced). A line a crash cut short
     is ended first, so it cannot swallow this one."""
-    line = (json.dumps(entry, ensure_ascii=True, separators=(",", ":")) + "\n").encode("ascii")
+    line = vaulting.log_line_to_write(path, json.dumps(entry, ensure_ascii=True, separators=(",", ":")).encode("ascii"))
+    line += b"\n"
     try:
         fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_APPEND, FILE_MODE)
         try:
@@ -49,13 +51,17 @@ def read_lines(path: Path, doing: str, since: int = 0) -> list[dict[str, str]]:
     try:
         with open(path, "rb") as log_file:
             log_file.seek(since)
-            lines = log_file.read().decode("utf-8", errors="replace").splitlines()
+            raw_lines = log_file.read().splitlines()
     except FileNotFoundError:
         return []
     except OSError as error:
         raise plain_os_error(error, doing) from error
     entries = []
-    for line in lines:
+    for raw in raw_lines:
+        opened = vaulting.log_line_read(path, raw)
+        if opened is None:
+            continue  # a sealed line cut short by a crash
+        line = opened.decode("utf-8", errors="replace")
         try:
             entry = repaired(json.loads(line), line)
         except (ValueError, RecursionError):

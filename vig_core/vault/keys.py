@@ -35,7 +35,7 @@ from cryptography.hazmat.primitives.hashes import SHA256
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from vig_core.errors import StoreError, ValidationError
-from vig_core.storage.jsonfiles import write_json_atomically
+from vig_core.storage.files import atomic_file
 from vig_core.vault import recovery_code
 from vig_core.vault.errors import DamagedHeader, WrongPassphrase, WrongRecoveryCode
 
@@ -282,7 +282,8 @@ def new_recovery_code(header: VaultHeader, data_key: DataKey) -> tuple[VaultHead
 
 def write_header(path: Path, header: VaultHeader) -> None:
     """Replace the key file at ``path`` whole or not at all (the store's atomic writer, 0600)."""
-    write_json_atomically(Path(path), header.to_json())
+    with atomic_file(Path(path), "saving the vault's key file") as handle:
+        handle.write(json.dumps(header.to_json(), separators=(",", ":")).encode("ascii"))
 
 
 def read_header(path: Path) -> VaultHeader | None:
