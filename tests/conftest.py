@@ -85,3 +85,26 @@ def demo(store: CaseStore, demo_template: Path) -> CaseStore:
     """This test's own store holding both demo cases ("demo" and "demo-ending") with their films."""
     shutil.copytree(demo_template / "cases", store.cases_dir, dirs_exist_ok=True)
     return store
+
+
+# -- every data folder a vault: `VIG_TEST_VAULT=1 pytest tests/integration` ------------------------------------
+# Runs the suite as it is with each data folder a store opens made a vault first (a fast Argon2id), to find
+# what reads or writes a file of the data folder past the vault. Tests that look at raw files fail by design.
+if os.environ.get("VIG_TEST_VAULT") == "1":
+    from vig_core.storage import vault_migration, vaulting
+    from vig_core.vault import keys as vault_keys
+
+    _opened = CaseStore.__init__
+    _one_vault = vault_keys.create("test passphrase", vault_keys.KdfParams(1, 8 * 1024, 1))  # one key: copies open
+
+    def _vault_first(self, root, *args, **kwargs):
+        root = Path(root)
+        if not vaulting.is_vault(root) and not vaulting.vault_root(root / "cases"):
+            root.mkdir(parents=True, exist_ok=True)
+            header, key, _code = _one_vault
+            vault_keys.write_header(vaulting.header_path(root), header)
+            vaulting.hold_key(root, key)
+            vault_migration.change_in_place(root, vault_migration.ENCRYPT)
+        _opened(self, root, *args, **kwargs)
+
+    CaseStore.__init__ = _vault_first

@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from vig_core.storage.files import atomic_file
+from vig_core.storage.layout import CASES_FOLDER, ERASING_FOLDER
 from vig_core.vault import chunks, records
 from vig_core.vault.keys import DataKey, VaultHeader, read_header
 from vig_core.vault.session import KeyHolder
@@ -111,7 +112,12 @@ def is_unlocked(root: Path) -> bool:
 
 
 def _identity(root: Path, path: Path) -> str:
-    return Path(path).absolute().relative_to(root).as_posix()
+    """The path of ``path`` in the data folder, as it is bound into the file: a case folder on its way
+    out (renamed ``.erasing-<id>`` in one step, see :mod:`.erasing`) keeps its files' identities."""
+    parts = list(Path(path).absolute().relative_to(root).parts)
+    if len(parts) > 2 and parts[0] == CASES_FOLDER and parts[1].startswith(ERASING_FOLDER):
+        parts[1] = parts[1][len(ERASING_FOLDER):]
+    return "/".join(parts)
 
 
 def key_for(path: Path) -> tuple[DataKey, str] | None:
