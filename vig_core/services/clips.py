@@ -26,6 +26,7 @@ from vig_core.errors import ValidationError
 from vig_core.media.edit import compile_film, cut_clip, export_stills
 from vig_core.storage.files import Writing, plain_os_error
 from vig_core.storage.store import CaseStore
+from vig_core.storage.vaulting import is_vault
 from vig_core.text import new_id
 
 FILM_SHARE = 0.4  # of the progress bar: joining the film re-encodes every clip once more
@@ -89,7 +90,8 @@ def _make_export(store: CaseStore, case: Case, cycle: int, chosen: list[Clip], w
         recording = case.recording(clip.recording_id)
         source = store.media_path(case.id, recording.playable)
         titles.append(clip_name(clip, recording))
-        name = f"clip-{number}-{slug(titles[-1])}"
+        # A vault's file names must not say what a family did: there a clip is known by its number only.
+        name = f"clip-{number}" if is_vault(store.root) else f"clip-{number}-{slug(titles[-1])}"
         span = clip.duration / total * (1 - FILM_SHARE)
         clips.append(cut_clip(source, clip.start, clip.end, work / f"{name}.mp4",
                               lambda f, base=done, span=span: report(base + f * span)))
