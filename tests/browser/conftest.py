@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
 from browser.helpers import ARTIFACTS, answering, free_port, let_in
 from conftest import ROOT, skip_first_start
@@ -104,6 +104,9 @@ def page(new_context: Callable[..., BrowserContext], request: pytest.FixtureRequ
     context = new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
     page.set_default_timeout(20_000)
+    # expect's own wait (5 s by default) is not the page's: on a loaded 2-core CI machine a chain of reruns
+    # (five frame steps, each drawing the moment's still) has taken longer than 5 s to show its last state.
+    expect.set_options(timeout=15_000)
     yield page
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=ARTIFACTS / f"{request.node.name}-last.png", full_page=True)
