@@ -19,6 +19,7 @@ from vig_core.exports.bundle import export_case_bundle
 from vig_core.media import loopback
 from vig_core.media.edit import cut_clip
 from vig_core.media.ffmpeg import run_ffmpeg
+from vig_core.media.listening import listen
 from vig_core.media.probe import MediaError, probe
 from vig_core.media.stills import still_png
 from vig_core.services import recordings
@@ -86,6 +87,7 @@ def test_an_imported_film_its_original_stills_and_clips_are_encrypted_and_read_a
     assert recording.duration == pytest.approx(2.0, abs=0.1) and recording.has_audio
     assert probe(film).video_codec == "h264"
     assert still_png(film, 1.0).startswith(b"\x89PNG")
+    assert listen(film).duration == pytest.approx(2.0, abs=0.1)  # its own ffmpeg, through the loopback
     clip = cut_clip(film, 0.5, 1.5, store.new_folder(case_id, "exports") / "clip.mp4")
     assert is_sealed(clip) and probe(clip).duration == pytest.approx(1.0, abs=0.1)
     assert recordings.file_fingerprint(original) == recordings.file_fingerprint(make("h264_aac.mp4", films))

@@ -1,7 +1,9 @@
 """Run the bundled ffmpeg (imageio-ffmpeg) with an argument list and progress.
 
 Output is written to a temp name beside the target and renamed only when
-ffmpeg succeeds, so a failed or cancelled run leaves nothing half-written.
+ffmpeg succeeds, so a failed or cancelled run leaves nothing half-written. In a
+vault, inputs come through loopback URLs and the output through a private folder
+in memory, then encrypted into the target (see :func:`run_ffmpeg`).
 
 ffmpeg dies with the workbook: a server killed mid-import must not leave it
 converting for minutes into a file nobody will use. It runs in its own process
