@@ -29,6 +29,7 @@ half zip behind and says so in one sentence.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import time
@@ -43,11 +44,13 @@ from vig_core.case.film import ME
 from vig_core.case.record import Case
 from vig_core.exports.spreadsheet import csv_files
 from vig_core.exports.tables import columns_text, table_frames
+from vig_core.storage import vaulting
 from vig_core.storage.backup import CHUNK, file_size, walk_files, zip_entry
 from vig_core.storage.codec import to_record
 from vig_core.storage.files import atomic_file, plain_os_error
 from vig_core.storage.jsonfiles import file_lock
 from vig_core.storage.layout import CASE_FILE, LISTENING_FILE
+from vig_core.storage.media_source import open_plaintext
 from vig_core.storage.paths import case_file_name, check_new_files
 from vig_core.storage.store import CaseStore
 from vig_core.vocab.instruments import load_instruments
@@ -118,12 +121,21 @@ def _snapshot(store: CaseStore, case_id: str, media: bool) -> tuple[Case, dict[s
                     files.append((f"{MEDIA_DIR}/{name}", path))
             elif name != CASE_FILE:
                 try:
-                    records[f"case-{name}" if name in OWN_NAMES else name] = path.read_bytes()
+                    records[f"case-{name}" if name in OWN_NAMES else name] = read_record_bytes(path)
                 except FileNotFoundError:
                     pass
                 except OSError as error:
                     raise plain_os_error(error, "exporting the case") from error
     return case, records, files
+
+
+def read_record_bytes(path: Path) -> bytes:
+    """A record or log beside the case, as plaintext (opened when the data folder is a vault)."""
+    raw = path.read_bytes()
+    if path.suffix != vaulting.LOG_SUFFIX:
+        return vaulting.record_bytes_read(path, raw, name=f"The file {path.name}")
+    lines = (vaulting.log_line_read(path, line) for line in raw.splitlines())
+    return b"".join(line + b"\n" for line in lines if line is not None)
 
 
 def _heard_only(name: str) -> bool:
@@ -176,16 +188,18 @@ What the columns of each table mean:
 
 
 def stream_file(archive: zipfile.ZipFile, name: str, path: Path, advance: Callable[[int], None]) -> bool:
-    """Copy one media file into the zip a chunk at a time, uncompressed; ``False`` if it went away meanwhile
-    (a recording removed while the bundle was being made)."""
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except FileNotFoundError:
-        return False
-    with os.fdopen(fd, "rb") as source:
-        stat = os.fstat(fd)
-        info = zip_entry(name, stat.st_mtime, compress=False)
-        info.file_size = stat.st_size
+    """Copy one media file into the zip a chunk at a time, uncompressed, as plaintext (a vault's film
+    leaves it decrypted); ``False`` if it went away meanwhile (a recording removed while the bundle was
+    being made)."""
+    with contextlib.ExitStack() as stack:
+        try:
+            source = stack.enter_context(open_plaintext(path))
+        except FileNotFoundError:
+            return False
+        size = source.seek(0, os.SEEK_END)
+        source.seek(0)
+        info = zip_entry(name, os.stat(path).st_mtime, compress=False)
+        info.file_size = size
         with archive.open(info, "w", force_zip64=info.file_size > 2**30) as target:
             while chunk := source.read(CHUNK):
                 target.write(chunk)

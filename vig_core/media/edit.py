@@ -30,7 +30,9 @@ from vig_core.media.ffmpeg import Progress, run_ffmpeg
 from vig_core.media.plan import DEFAULT_FPS, MAX_FPS
 from vig_core.media.probe import MediaError, MediaInfo, probe_copy
 from vig_core.media.stills import LEAD, ffmpeg_time, last_frame_start, save_still, seek_point
+from vig_core.storage import vaulting
 from vig_core.storage.files import new_private_file, private_folder
+from vig_core.storage.scratch import scratch_folder
 
 CARD_GREEN = (0x2F, 0x6F, 0x5E)
 CARD_TEXT = (0xF7, 0xF5, 0xEF)
@@ -249,9 +251,12 @@ def compile_film(parts: list[tuple[Path, str]], target: Path, *, title_cards: bo
     clips = [(Path(path), probe_copy(path)) for path, _ in parts]
     width, height = upright_size(clips[0][1])
     try:
-        # Card pictures live beside the film being made (the data folder), never in a shared temp folder.
+        # Card pictures live beside the film being made (the data folder), never in a shared temp folder;
+        # in a vault (where they would lie plain) in the private scratch folder ffmpeg's output uses.
         private_folder(target.parent)
-        with tempfile.TemporaryDirectory(prefix=".cards-", dir=target.parent) as folder:
+        root = vaulting.vault_root(target) if vaulting.key_for(target) is not None else None
+        with (scratch_folder(root) if root is not None else
+              tempfile.TemporaryDirectory(prefix=".cards-", dir=target.parent)) as folder:
             cards: list[Path | None] = []
             for number, (_, title) in enumerate(parts):
                 card = Path(folder) / f"card-{number}.png" if title_cards else None

@@ -1,7 +1,9 @@
 """Run the bundled ffmpeg (imageio-ffmpeg) with an argument list and progress.
 
 Output is written to a temp name beside the target and renamed only when
-ffmpeg succeeds, so a failed or cancelled run leaves nothing half-written.
+ffmpeg succeeds, so a failed or cancelled run leaves nothing half-written. In a
+vault, inputs come through loopback URLs and the output through a private folder
+in memory, then encrypted into the target (see :func:`run_ffmpeg`).
 
 ffmpeg dies with the workbook: a server killed mid-import must not leave it
 converting for minutes into a file nobody will use. It runs in its own process
@@ -30,9 +32,13 @@ from pathlib import Path
 
 import imageio_ffmpeg
 
+from vig_core.media.loopback import Inputs, ffmpeg_inputs
 from vig_core.media.plan import progress_fraction
 from vig_core.media.probe import MediaError
+from vig_core.storage import vaulting
 from vig_core.storage.files import FILE_MODE, locked_new_file
+from vig_core.storage.scratch import scratch_folder
+from vig_core.storage.vaulting import copy_into_media
 
 log = logging.getLogger("vig_workbook.media")
 
@@ -92,12 +98,39 @@ def _end_running() -> None:
 
 
 def run_ffmpeg(args: list[str], target: Path, duration: float, on_progress: Progress | None = None) -> Path:
-    """Run ``ffmpeg args`` whose last argument is ``target``; report progress; return ``target``."""
+    """Run ``ffmpeg args`` whose last argument is ``target``; report progress; return ``target``.
+
+    In a vault (see :mod:`vig_core.media.loopback` and docs/vault.md): every encrypted input is read
+    through a loopback URL, and ffmpeg writes into a private scratch folder in memory-backed storage
+    (``/dev/shm`` when it exists and is writable, else the system's temporary folder; see
+    :mod:`vig_core.storage.scratch`), from where the film is encrypted into ``target`` and the
+    plaintext removed at once, also when ffmpeg or the encryption fails; a workbook killed meanwhile
+    leaves a note from which the next start removes it.
+    """
     target = Path(target)
     if args[-1] != str(target):
         raise ValueError("the target must be ffmpeg's last argument")
-    partial = target.with_name(f".{target.name}.partial")
-    command = [ffmpeg_exe(), *args[:-1], str(partial)]
+    sealed = vaulting.key_for(target) is not None  # LockedError while its vault is locked
+    with contextlib.ExitStack() as stack:
+        inputs = stack.enter_context(ffmpeg_inputs(args[:-1]))
+        if not sealed:
+            _run_into(inputs, target.with_name(f".{target.name}.partial"), target, duration, on_progress)
+        else:
+            folder = stack.enter_context(scratch_folder(vaulting.vault_root(target)))
+            made = folder / target.name
+            _run_into(inputs, made, None, duration, on_progress)
+            with open(made, "rb") as plain:
+                copy_into_media(plain, target, "saving the film")
+            made.unlink()
+    if on_progress:
+        on_progress(1.0)
+    return target
+
+
+def _run_into(args: Inputs, partial: Path, target: Path | None, duration: float,
+              on_progress: Progress | None) -> None:
+    """Run ffmpeg writing to ``partial``, then (when ``target`` is given) rename it to ``target``."""
+    command = [ffmpeg_exe(), *args, str(partial)]
     tail: deque[str] = deque(maxlen=20)
     # Made private before ffmpeg writes a byte: it writes into the file it finds (-y), keeping its mode.
     # The lock held on it tells the next start whether a live workbook is still making it.
@@ -124,17 +157,20 @@ def run_ffmpeg(args: list[str], target: Path, duration: float, on_progress: Prog
             finally:
                 with _running_lock:
                     _running.discard(proc)
+        args.check()  # an encrypted input with a damaged chunk: never a film cut short by it
         if code != 0:
             log.warning("ffmpeg failed (%s): %s", code, " | ".join(tail))
             raise MediaError(_plain_failure(tail))
         os.chmod(partial, FILE_MODE)  # in case a muxer made the file anew
-        os.replace(partial, target)
-    finally:
+        if target is not None:
+            os.replace(partial, target)
+    except BaseException:
         partial.unlink(missing_ok=True)
+        raise
+    finally:
+        if target is not None:
+            partial.unlink(missing_ok=True)
         os.close(lock)
-    if on_progress:
-        on_progress(1.0)
-    return target
 
 
 def _plain_failure(tail: deque[str]) -> str:

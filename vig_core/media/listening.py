@@ -36,6 +36,7 @@ import numpy as np
 from vig_core.case.voices import LISTENING_VERSION, PEAK_STEP, Listening, Stretch, voice_boundary
 from vig_core.errors import Cancelled
 from vig_core.media.ffmpeg import ffmpeg_exe, spawn_options
+from vig_core.media.loopback import ffmpeg_inputs
 from vig_core.media.probe import MediaError, probe
 
 RATE = 16_000
@@ -80,7 +81,8 @@ def listen(video_path: Path, progress: Progress | None = None,
                "-map", "0:a:0", "-vn", "-sn", "-dn", "-ac", "1", "-ar", str(RATE), "-f", "s16le", "pipe:1"]
     chunk_bytes = CHUNK_SECONDS * RATE * 2
     tail: deque[str] = deque(maxlen=20)
-    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, **spawn_options()) as proc:
+    with ffmpeg_inputs(command) as command, \
+            subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, **spawn_options()) as proc:
         drain = threading.Thread(target=lambda: tail.extend(
             line.decode(errors="replace").rstrip() for line in proc.stderr), daemon=True)
         drain.start()

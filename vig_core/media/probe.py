@@ -21,6 +21,8 @@ from pathlib import Path
 import av
 
 from vig_core.errors import VigError
+from vig_core.storage.media_source import av_source, plaintext_size
+from vig_core.vault.errors import DamagedMedia
 
 
 class MediaError(VigError):
@@ -52,13 +54,13 @@ def probe(path: Path, name: str | None = None) -> MediaInfo:
     path = Path(path)
     shown = f"“{name or path.name}”"
     try:
-        size = path.stat().st_size
-    except OSError as error:
+        size = plaintext_size(path)
+    except (OSError, DamagedMedia) as error:
         raise MediaError(f"The file {shown} could not be opened.") from error
     if size == 0:
         raise MediaError(f"The file {shown} is empty.")
     try:
-        with av.open(str(path), metadata_errors="ignore") as container:
+        with av_source(path) as source, av.open(source, metadata_errors="ignore") as container:
             candidates = [s for s in container.streams.video if not s.disposition & av.stream.Disposition.attached_pic]
             if not candidates:
                 kind = "a sound recording" if container.streams.audio else "not a film"

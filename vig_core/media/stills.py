@@ -12,16 +12,19 @@ clock, and in an AVI ticking once a frame half a frame rounds the wrong way.
 
 from __future__ import annotations
 
-import os
 import subprocess
 from pathlib import Path
 
 import av
 
 from vig_core.case.frames import format_time, frame_index
+from vig_core.errors import StoreError
 from vig_core.media.ffmpeg import ffmpeg_exe, spawn_options
+from vig_core.media.loopback import ffmpeg_inputs
 from vig_core.media.probe import MediaError, MediaInfo, probe_copy
-from vig_core.storage.files import new_private_file
+from vig_core.storage.media_source import av_source
+from vig_core.storage.vaulting import write_media_bytes
+from vig_core.vault.errors import DamagedMedia
 
 # How far before a frame's start ffmpeg is asked to seek, in frames.
 LEAD = 0.25
@@ -46,7 +49,7 @@ def last_frame_start(video: Path) -> float | None:
     from the timestamps of the final packets (no decoding, so it is quick).
     """
     try:
-        with av.open(str(video), metadata_errors="ignore") as container:
+        with av_source(video) as source, av.open(source, metadata_errors="ignore") as container:
             stream = container.streams.video[0]
             if container.duration:
                 container.seek(max(0, container.duration - 3 * av.time_base))  # lands on an earlier keyframe
@@ -55,7 +58,7 @@ def last_frame_start(video: Path) -> float | None:
                 return None
             origin = (container.start_time or 0) / av.time_base
             return max(0.0, float(max(stamps) * stream.time_base) - origin)
-    except (av.FFmpegError, IndexError, ValueError, OSError):
+    except (av.FFmpegError, IndexError, ValueError, OSError, DamagedMedia):
         return None
 
 
@@ -93,9 +96,9 @@ def grab_args(video: Path, seek: float, max_width: int | None) -> list[str]:
 
 def _grab(video: Path, seek: float, max_width: int | None) -> bytes:
     try:
-        done = subprocess.run([ffmpeg_exe(), *grab_args(video, seek, max_width)], capture_output=True, timeout=120,
-                              **spawn_options())
-    except (OSError, subprocess.TimeoutExpired) as error:
+        with ffmpeg_inputs(grab_args(video, seek, max_width)) as args:
+            done = subprocess.run([ffmpeg_exe(), *args], capture_output=True, timeout=120, **spawn_options())
+    except (OSError, subprocess.TimeoutExpired, DamagedMedia) as error:
         raise MediaError("No picture could be taken from the film.") from error
     if done.returncode != 0:
         raise MediaError("No picture could be taken from the film; the file may be damaged.")
@@ -106,17 +109,12 @@ def save_still(video: Path, seconds: float, target: Path, *, info: MediaInfo | N
     """Write the full-size frame at ``seconds`` to ``target`` (a .png) and return it.
 
     Written beside the target under a temporary name and renamed when
-    complete, so a failure never leaves a half-written picture.
+    complete, so a failure never leaves a half-written picture; encrypted in a vault.
     """
     target = Path(target)
     data = still_png(video, seconds, max_width=None, info=info)
-    partial = target.with_name(f".{target.name}.partial")
     try:
-        with new_private_file(partial, replace=True) as out:
-            out.write(data)
-        os.replace(partial, target)
-    except OSError as error:
+        write_media_bytes(target, data, "saving the picture")  # encrypted in a vault
+    except (OSError, StoreError) as error:
         raise MediaError(f"The picture “{target.name}” could not be saved; the disk may be full.") from error
-    finally:
-        partial.unlink(missing_ok=True)
     return target

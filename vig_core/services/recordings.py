@@ -37,8 +37,12 @@ from vig_core.media.plan import plan_import
 from vig_core.media.probe import MediaError, probe
 from vig_core.services.jobs import JOBS, Job, JobBusy
 from vig_core.services.listening import start_listening
+from vig_core.storage import vaulting
 from vig_core.storage.files import Writing, new_private_file, plain_os_error
+from vig_core.storage.media_source import is_media_file, open_plaintext
 from vig_core.storage.store import CaseStore
+from vig_core.storage.uploads import remove_partial
+from vig_core.storage.vaulting import copy_into_media
 from vig_core.text import MAX_TITLE_TEXT, displayable, new_id
 
 log = logging.getLogger("vig_workbook.recordings")
@@ -93,7 +97,7 @@ def import_recording(store: CaseStore, case_id: str, cycle: int, source: Path, *
     report = on_progress or (lambda _fraction: None)
     kind = RecordingKind(kind)
     check_can_import(store, case_id, cycle, kind)
-    if not source.is_file():
+    if not is_media_file(source):
         raise MediaError(f"There is no file at “{source}”." if original_name is None else
                          f"“{name}” could not be found any more; choose it again.")
     info = probe(source, name)
@@ -165,9 +169,9 @@ def fingerprint_of(data: BinaryIO, size: int) -> str:
 
 def file_fingerprint(path: Path, name: str | None = None) -> str:
     """:func:`fingerprint_of` the file at ``path`` (named ``name`` in a message)."""
-    try:
-        with open(path, "rb") as data:
-            return fingerprint_of(data, os.fstat(data.fileno()).st_size)
+    try:  # of the plaintext: the same film has the same fingerprint in a vault and out of one
+        with open_plaintext(path, name=f"“{name or Path(path).name}”") as data:
+            return fingerprint_of(data, data.seek(0, os.SEEK_END))
     except OSError as error:
         raise MediaError(f"The file “{name or Path(path).name}” could not be read.") from error
 
@@ -254,17 +258,23 @@ def listen_after_import(store: CaseStore, case_id: str, recording_id: str) -> No
 
 
 def _copy(source: Path, target: Path, report: Progress) -> None:
-    """Stream ``source`` to ``target`` in chunks (multi-GB films never sit in memory)."""
-    total = max(1, source.stat().st_size)
-    done = 0
+    """Stream ``source`` to ``target`` in chunks (multi-GB films never sit in memory); encrypted in a vault."""
     try:
-        with open(source, "rb") as reader, new_private_file(target) as writer:
-            while chunk := reader.read(COPY_CHUNK):
-                writer.write(chunk)
-                done += len(chunk)
-                report(done / total)
-            writer.flush()
-            os.fsync(writer.fileno())
+        with open_plaintext(source) as reader:
+            total = max(1, reader.seek(0, os.SEEK_END))
+            reader.seek(0)
+            if vaulting.key_for(target) is not None:
+                copy_into_media(reader, target, "keeping the original film", piece=COPY_CHUNK,
+                                on_piece=lambda done: report(done / total))
+                return
+            done = 0
+            with new_private_file(target) as writer:
+                while chunk := reader.read(COPY_CHUNK):
+                    writer.write(chunk)
+                    done += len(chunk)
+                    report(done / total)
+                writer.flush()
+                os.fsync(writer.fileno())
     except OSError as error:
         target.unlink(missing_ok=True)
         raise plain_os_error(error, "keeping the original film") from error
@@ -287,8 +297,11 @@ def receive_upload(store: CaseStore, case_id: str, name: str, data: BinaryIO) ->
     target = folder / f"{new_id()}{suffix}"
     note = Writing(store.root, target)
     try:
-        with new_private_file(target) as writer:
-            shutil.copyfileobj(data, writer, COPY_CHUNK)
+        if vaulting.key_for(target) is not None:  # a vault: never on the disk plain
+            copy_into_media(data, target, "receiving the upload", piece=COPY_CHUNK)
+        else:
+            with new_private_file(target) as writer:
+                shutil.copyfileobj(data, writer, COPY_CHUNK)
     except BaseException as error:
         target.unlink(missing_ok=True)
         note.close()
@@ -312,7 +325,7 @@ def hold_upload(path: Path, note: Writing) -> None:
 
 
 def discard_upload(path: Path) -> None:
-    Path(path).unlink(missing_ok=True)
+    remove_partial(Path(path))
     with _uploads_lock:
         note = _uploads.pop(Path(path), None)
     if note is not None:

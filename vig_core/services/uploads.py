@@ -43,8 +43,9 @@ from vig_core.errors import NotFoundError, ValidationError
 from vig_core.services.recordings import UPLOADS, VIDEO_SUFFIXES, hold_upload
 from vig_core.storage.files import Writing, plain_os_error
 from vig_core.storage.store import CaseStore
-from vig_core.storage.uploads import OffsetMismatch, append_at, new_partial, partial_size
+from vig_core.storage.uploads import OffsetMismatch, append_at, new_partial, partial_size, remove_partial
 from vig_core.text import displayable, new_id
+from vig_core.vault.errors import DamagedMedia
 
 log = logging.getLogger("vig_workbook.uploads")
 
@@ -140,7 +141,7 @@ class UploadTickets:
         try:
             new_partial(path)
         except BaseException as error:
-            path.unlink(missing_ok=True)
+            remove_partial(path)
             note.close()
             if isinstance(error, OSError):
                 raise plain_os_error(error, "receiving the film") from error
@@ -171,7 +172,7 @@ class UploadTickets:
             upload = self._uploads.pop(ticket, None) if isinstance(ticket, str) else None
         if upload is None:
             return False
-        upload.path.unlink(missing_ok=True)
+        remove_partial(upload.path)
         upload.note.close()
         return True
 
@@ -231,7 +232,7 @@ class UploadTickets:
         match the count drops the upload (:class:`UploadRefused`)."""
         try:
             return append_at(upload.path, upload.received)
-        except (OSError, OffsetMismatch) as error:
+        except (OSError, OffsetMismatch, DamagedMedia) as error:
             self.end(upload, partial_size(upload.path) or 0)
             self.discard(upload.ticket)
             log.warning("an upload's partial file was gone or changed: %s", type(error).__name__)

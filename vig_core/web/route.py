@@ -4,7 +4,9 @@
 :mod:`vig_core.web.tokens`); ``name`` is ignored, it is only there so the
 URL ends in ``.mp4`` for streamlit-player. Starlette's ``FileResponse`` does
 the streaming and HTTP Range handling (206 for one range, multipart/byteranges
-for several, 416 past the end), so memory stays flat for large films.
+for several, 416 past the end), so memory stays flat for large films. A vault's encrypted film
+is answered by :func:`~vig_core.web.sealed_media.sealed_response` instead (one range, decrypted
+chunk by chunk).
 
 Every answer carries ``Cache-Control: no-store`` and ``nosniff``; none carries
 ``Access-Control-Allow-Origin``. Unknown, expired or forged tokens get a bare
@@ -23,6 +25,10 @@ from starlette.responses import FileResponse, PlainTextResponse, Response
 from starlette.routing import Route
 from starlette.types import Message, Receive, Scope, Send
 
+from vig_core.errors import LockedError
+from vig_core.storage.media_source import hidden_reader
+from vig_core.vault.errors import DamagedMedia
+from vig_core.web.sealed_media import sealed_response
 from vig_core.web.tokens import TOKENS, URL_PREFIX, MediaTokens, media_url
 
 __all__ = ["SECURITY_HEADERS", "media_routes", "media_url"]
@@ -49,6 +55,10 @@ class _MediaFileResponse(FileResponse):
         await super().__call__(scope, receive, send_with_headers)
 
 
+def _hidden(path):
+    return hidden_reader(path, name="This film")
+
+
 def _plain(status: int, text: str) -> Response:
     return PlainTextResponse(text, status_code=status, headers=SECURITY_HEADERS)
 
@@ -71,6 +81,14 @@ def media_routes(tokens: MediaTokens | None = None) -> list[Route]:
         if stat_result is None or not stat.S_ISREG(stat_result.st_mode):
             registry.revoke(token)
             return _plain(404, "Not found")
+        try:
+            reader = await anyio.to_thread.run_sync(_hidden, entry.path)
+        except (DamagedMedia, LockedError):
+            return _plain(500, "Damaged")
+        except OSError:
+            return _plain(404, "Not found")
+        if reader is not None:  # a vault's film: decrypted range by range
+            return await sealed_response(request, reader, entry.media_type, SECURITY_HEADERS)
         return _MediaFileResponse(
             entry.path,
             media_type=entry.media_type,

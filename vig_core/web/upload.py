@@ -102,6 +102,8 @@ async def receive(request: Request, tickets: UploadTickets) -> Response:
         done = upload.received + written == upload.size
         if done:
             await anyio.to_thread.run_sync(finish, handle)
+        closing, handle = handle, None
+        await anyio.to_thread.run_sync(closing.close)  # in a vault: the piece is in place from here on
         status = tickets.end(upload, upload.received + written, done=done)
         return _json(200, status)
     except UploadRefused as refusal:
