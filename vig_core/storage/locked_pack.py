@@ -17,6 +17,7 @@ The encrypted form is built like an encrypted backup (:mod:`.sealed`), with the 
 
 from __future__ import annotations
 
+import re
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -42,9 +43,7 @@ def locked_name(name: str) -> str:
 
 def inner_name(out: Path) -> str:
     """The name of the pack's own zip inside the encrypted file ``out``."""
-    name = Path(out).name
-    for suffix in (LOCKED_SUFFIX, ".zip"):
-        name = name.removesuffix(suffix)
+    name = re.sub(r"(\.encrypted(-\d+)?)?\.zip$", "", Path(out).name)  # "-2": a second file of the same name
     return f"{name or 'pack'}.zip"
 
 
