@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import io
 import os
+import pty
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -134,6 +136,37 @@ def test_the_encrypted_supervision_pack_opens_to_the_plain_pack(demo, out, quiet
     assert not list((demo.case_folder("demo") / "exports").glob(".supervision-*"))
     with pytest.raises(ValidationError, match="Only the supervision pack"):
         export(demo, "demo", "csv", out, password=PASSWORD)
+
+
+@pytest.mark.skipif(shutil.which("age") is None, reason="the age tool is not installed (apt install age)")
+def test_the_age_tool_opens_it_as_the_readme_says(demo, out, tmp_path):
+    """``age -d -i key.age NAME.zip.age > NAME.zip``, the password typed at its prompt (a terminal)."""
+    locked = export_case_bundle(demo, "demo", out / "copy.encrypted.zip", media=False, password=PASSWORD).path
+    work = tmp_path / "unzipped"
+    zipfile.ZipFile(locked).extractall(work)
+    assert typed_into_age(work, PASSWORD + "x") != 0 and not (work / "copy.zip").exists()
+    assert typed_into_age(work, PASSWORD) == 0
+    with zipfile.ZipFile(work / "copy.zip") as archive:
+        assert archive.testzip() is None and "case.json" in archive.namelist()
+
+
+def typed_into_age(folder: Path, password: str) -> int:
+    pid, terminal = pty.fork()
+    if pid == 0:  # the child: age, which reads the password from its terminal only
+        os.chdir(folder)
+        os.execvp("age", ["age", "-d", "-i", "key.age", "-o", "copy.zip", "copy.zip.age"])
+    said = b""
+    while b"passphrase" not in said.lower():
+        said += os.read(terminal, 1024)
+    os.write(terminal, password.encode() + b"\n")
+    while True:
+        try:
+            if not os.read(terminal, 1024):
+                break
+        except OSError:  # the terminal closes as age ends
+            break
+    os.close(terminal)
+    return os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
 
 
 # --- the command line -----------------------------------------------------------------------------------------
