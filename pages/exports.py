@@ -17,6 +17,7 @@ from vig_core.services.jobs import CANCELLED, DONE, JOBS, Job
 from vig_core.storage.paths import data_root, default_save_folder
 from vig_core.ui import messages, session
 from vig_core.ui.media import job_progress
+from vig_core.ui.pack_password import chosen_password, password_choice
 from vig_core.ui.widgets import case_title, plain, require_case, shown
 from vig_core.vocab.principles import load_principles
 
@@ -24,6 +25,7 @@ session.begin_page()
 case = require_case()
 case_title(case, "Exports")
 EXPORT_AT = "out-go"  # the Export button: its messages and progress show beside it
+PACK_PASSWORD = "out-pack"  # the supervision pack: plain or encrypted for the supervisor
 principles, warning = load_principles(data_root())
 if warning:
     st.warning(plain(warning))
@@ -66,6 +68,7 @@ if pack:
     if missing:
         st.info(f"Your own reflection is not written yet for cycle {', '.join(map(str, missing))}; write it at the "
                 "end of the Shared review page (practitioner view) if you want it in the pack.")
+    password_choice(PACK_PASSWORD)
 else:
     if fmt is Format.VTT:
         source = st.radio("Caption each clip with", list(CaptionSource), format_func=CAPTION_LABELS.get,
@@ -86,12 +89,14 @@ def run_export() -> None:
     captions = st.session_state.get("out-captions", CaptionSource.NAMING)
     tolerance = (float(st.session_state.get("out-agreement-tolerance") or DEFAULT_TOLERANCE)
                  if pack and st.session_state.get("out-agreement") else None)
-    if not session.first_press("export", case.id, fmt, folder, ids, keep_names, captions, tolerance):
+    password = chosen_password(PACK_PASSWORD) if pack else None  # None: a plain zip
+    if not session.first_press("export", case.id, fmt, folder, ids, keep_names, captions, tolerance, password is None):
         return
     if pack:
         JOBS.start(f"exports-{case.id}", "Making the supervision pack",
                    lambda report: export(session.store(), case.id, Format.SUPERVISION, folder, clip_ids=ids,
-                                         on_progress=report, today=session.today(), agreement_tolerance=tolerance))
+                                         on_progress=report, today=session.today(), agreement_tolerance=tolerance,
+                                         password=password))
         return
     paths = export(session.store(), case.id, fmt, folder, keep_names=keep_names, captions=captions,
                    today=session.today())

@@ -13,10 +13,12 @@ from vig_core.exports.bundle import default_bundle_name, export_case_bundle
 from vig_core.services import analysis, backups, coding, lock
 from vig_core.services.jobs import JOBS
 from vig_core.storage.backup import backup
+from vig_core.storage.locked_pack import locked_name
 from vig_core.storage.paths import data_root, default_save_folder, free_file_name
 from vig_core.ui import messages, session
 from vig_core.ui.media import job_progress
 from vig_core.ui.outcomes import instruments
+from vig_core.ui.pack_password import chosen_password, password_choice
 from vig_core.ui.widgets import plain, shown
 from vig_core.vocab.instruments import IN_USE_SETTING, measures_in_use, own_instrument_ids
 
@@ -213,11 +215,14 @@ cases = sorted(store.caseload().cases, key=lambda c: c.code.casefold())
 def start_export() -> None:
     case = store.load(st.session_state["export-case"])
     folder, media = typed_folder("export-folder"), bool(st.session_state.get("export-media", True))
-    if not session.first_press("export-case", case.id, folder, media):
+    password = chosen_password("export-case")  # None: a plain zip
+    if not session.first_press("export-case", case.id, folder, media, password is None):
         return
-    out = free_file_name(folder, default_bundle_name(case, today))
+    name = default_bundle_name(case, today)
+    out = free_file_name(folder, name if password is None else locked_name(name))
     JOBS.start(EXPORT_JOBS, f"Exporting case {case.code} to “{out}”",
-               lambda report: export_case_bundle(store, case.id, out, media=media, on_progress=report))
+               lambda report: export_case_bundle(store, case.id, out, media=media, on_progress=report,
+                                                 password=password))
 
 
 if cases:
@@ -225,6 +230,7 @@ if cases:
                  format_func={c.id: shown(f"{c.code} ({c.child_first_name})") for c in cases}.get)
     st.text_input("Folder to save it in", value=str(default_save_folder()), key="export-folder")
     st.checkbox("Include the films, clips and stills", value=True, key="export-media")
+    password_choice("export-case")
     st.button("Export the case", icon=":material/download:", key="export-case-go",
               on_click=messages.guarded("export-case-go", start_export))
     job_progress(EXPORT_JOBS, beside="export-case-go")

@@ -22,6 +22,7 @@ from vig_core.case.film import RecordingKind
 from vig_core.case.record import Case
 from vig_core.errors import VigError
 from vig_core.exports.bundle import export_case_bundle
+from vig_core.exports.pack_password import check_password
 from vig_core.exports.save import Format, export
 from vig_core.exports.webvtt import CaptionSource
 from vig_core.services.backups import is_encrypted_backup, make_backup, restore_backup, will_encrypt
@@ -45,6 +46,16 @@ def read_passphrase(from_stdin: bool, prompt: str) -> str:
     if from_stdin:
         return sys.stdin.readline().rstrip("\r\n")
     return getpass.getpass(prompt)
+
+
+RECIPIENT_PASSWORD = ("encrypt the zip with a password for the recipient (at least 12 characters), read as one "
+                      "line from standard input; they open it with the age tool (see the README inside)")
+
+
+def recipient_password() -> str:
+    """The recipient's password of an encrypted pack: one line of standard input, checked."""
+    password = sys.stdin.readline().rstrip("\r\n")
+    return check_password(password, password)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -101,6 +112,7 @@ def build_parser() -> argparse.ArgumentParser:
     bundling.add_argument("--case", required=True, metavar="CASE_ID")
     bundling.add_argument("--out", required=True, type=Path, metavar="FILE.zip")
     bundling.add_argument("--no-media", action="store_true", help="leave out films, clips and stills")
+    bundling.add_argument("--password-stdin", action="store_true", help=RECIPIENT_PASSWORD)
     exporting_for = commands.add_parser("export", help="export a case for other tools (spreadsheets, ELAN, "
                                         "captions) or supervision; print the files written")
     exporting_for.add_argument("--case", required=True, metavar="CASE_ID")
@@ -112,6 +124,7 @@ def build_parser() -> argparse.ArgumentParser:
     exporting_for.add_argument("--captions", choices=[c.value for c in CaptionSource], default=CaptionSource.NAMING,
                                help="for vtt: caption each clip with the positive naming (default) or the "
                                     "parent's words")
+    exporting_for.add_argument("--password-stdin", action="store_true", help="supervision: " + RECIPIENT_PASSWORD)
     suggesting = commands.add_parser("suggest", help="listen to a film (or take what was heard before) and print "
                                      "the serve-and-return moments it suggests: start end turns, in seconds")
     suggesting.add_argument("--case", required=True, metavar="CASE_ID")
@@ -251,16 +264,19 @@ def main(argv: list[str] | None = None) -> int:
                 return 2
             print(f"Erased {erase(store, args.case, date.today())}.")
         elif args.command == "export-case":
-            summary = export_case_bundle(CaseStore(data_root()), args.case, args.out, media=not args.no_media)
+            password = recipient_password() if args.password_stdin else None
+            summary = export_case_bundle(CaseStore(data_root()), args.case, args.out, media=not args.no_media,
+                                         password=password)
             print(f"{summary.path} ({summary.files} files, {summary.bytes:,} bytes"
-                  f"{'' if summary.media else ', without media'})")
+                  f"{'' if summary.media else ', without media'}"
+                  f"{', encrypted with the password' if summary.encrypted else ''})")
         elif args.command == "export":
             if args.keep_names and args.format == Format.SUPERVISION:
                 print("Error: a supervision pack always replaces the family's names; leave out --keep-names.",
                       file=sys.stderr)
                 return 2
             paths = export(CaseStore(data_root()), args.case, args.format, args.out, keep_names=args.keep_names,
-                           captions=args.captions)
+                           captions=args.captions, password=recipient_password() if args.password_stdin else None)
             print("\n".join(str(path) for path in paths))
         elif args.command == "suggest":
             text = suggestions_text(CaseStore(data_root()), args.case, args.recording, as_json=args.json)

@@ -16,11 +16,11 @@ import pytest
 from unit.test_case_bundle import members, table
 from vig_core.case.record import Case
 from vig_core.errors import StoreError
-from vig_core.exports import bundle as case_bundle
 from vig_core.exports.bundle import default_bundle_name, export_case_bundle
 from vig_core.exports.score_table import COLUMNS as SCORE_COLUMNS
 from vig_core.exports.score_table import scores_csv, scores_frame
 from vig_core.exports.tables import TABLES
+from vig_core.storage import locked_pack
 from vig_core.storage.codec import from_record, to_record
 from vig_core.storage.store import CaseStore
 from vig_core.vocab.instruments import load_instruments
@@ -185,7 +185,7 @@ def test_the_record_is_taken_between_two_changes(demo, tmp_path):
 
 
 def test_a_full_disk_leaves_no_zip_and_says_so_plainly(demo, tmp_path, monkeypatch):
-    real = case_bundle.atomic_file
+    real = locked_pack.atomic_file
 
     class FillingDisk:
         """The zip file's handle, on a disk that fills after 1 MB (in the middle of the film)."""
@@ -207,7 +207,7 @@ def test_a_full_disk_leaves_no_zip_and_says_so_plainly(demo, tmp_path, monkeypat
         with real(path, doing, **options) as handle:
             yield FillingDisk(handle)
 
-    monkeypatch.setattr(case_bundle, "atomic_file", filling)
+    monkeypatch.setattr(locked_pack, "atomic_file", filling)
     (tmp_path / "stick").mkdir()
     with pytest.raises(StoreError, match="disk is full"):
         export_case_bundle(demo, "demo", tmp_path / "stick" / "bundle.zip")

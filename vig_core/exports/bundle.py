@@ -24,7 +24,8 @@ bundle gives it in forms they can open without the workbook:
 
 Only the case's own folder is read, never another case's, and the zip is
 written through :func:`~vig_core.storage.files.atomic_file`: a failure (a full disk) leaves no
-half zip behind and says so in one sentence.
+half zip behind and says so in one sentence. With a password it is encrypted on the way for the
+recipient (:mod:`~vig_core.storage.locked_pack`), and never on disk in plain.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import BinaryIO
 
 from vig_core.case.activity import EXPORTED
 from vig_core.case.film import ME
@@ -47,9 +49,10 @@ from vig_core.exports.tables import columns_text, table_frames
 from vig_core.storage import vaulting
 from vig_core.storage.backup import CHUNK, file_size, walk_files, zip_entry
 from vig_core.storage.codec import to_record
-from vig_core.storage.files import atomic_file, plain_os_error
+from vig_core.storage.files import plain_os_error
 from vig_core.storage.jsonfiles import file_lock
 from vig_core.storage.layout import CASE_FILE, LISTENING_FILE
+from vig_core.storage.locked_pack import write_pack
 from vig_core.storage.media_source import open_plaintext
 from vig_core.storage.paths import case_file_name, check_new_files
 from vig_core.storage.store import CaseStore
@@ -68,6 +71,7 @@ class BundleSummary:
     files: int  # entries in the zip, README and tables included
     bytes: int  # their size before zipping
     media: bool
+    encrypted: bool = False
 
 
 def default_bundle_name(case: Case, today: date) -> str:
@@ -77,8 +81,10 @@ def default_bundle_name(case: Case, today: date) -> str:
 
 
 def export_case_bundle(store: CaseStore, case_id: str, out: Path, *, media: bool = True,
-                       on_progress: Callable[[float], None] | None = None) -> BundleSummary:
-    """Write the bundle of ``case_id`` to the new file ``out`` (see module notes); never overwrites."""
+                       on_progress: Callable[[float], None] | None = None,
+                       password: str | None = None) -> BundleSummary:
+    """Write the bundle of ``case_id`` to the new file ``out`` (see module notes); never overwrites.
+    With ``password`` the zip is encrypted for the recipient (:mod:`~vig_core.storage.locked_pack`)."""
     report = on_progress or (lambda _fraction: None)
     out = Path(out)
     check_new_files([out], store.root)
@@ -93,15 +99,22 @@ def export_case_bundle(store: CaseStore, case_id: str, out: Path, *, media: bool
         done += size
         report(min(done / total, 0.99))  # 1.0 only once the zip is in place
 
-    with (atomic_file(out, "exporting the case", note_in=store.root) as handle,
-          zipfile.ZipFile(handle, "w", allowZip64=True) as archive):
-        for name, data in texts.items():
-            archive.writestr(zip_entry(name, time.time(), compress=True), data)
-            advance(len(data))
-        count = len(texts) + sum(stream_file(archive, name, path, advance) for name, path in files)
-    store.note_activity(case_id, EXPORTED, "the whole case" + (" with its films" if media else ", without films"))
+    count = len(texts)
+
+    def write_zip(handle: BinaryIO) -> None:
+        nonlocal count
+        with zipfile.ZipFile(handle, "w", allowZip64=True) as archive:
+            for name, data in texts.items():
+                archive.writestr(zip_entry(name, time.time(), compress=True), data)
+                advance(len(data))
+            count += sum(stream_file(archive, name, path, advance) for name, path in files)
+
+    write_pack(out, "exporting the case", store.root, write_zip, password=password,
+               what=f"a copy of the case {case.code} made by the VIG Workbook")
+    store.note_activity(case_id, EXPORTED, "the whole case" + (" with its films" if media else ", without films")
+                        + (", encrypted with a password" if password else ""))
     report(1.0)
-    return BundleSummary(out, count, done, media)
+    return BundleSummary(out, count, done, media, password is not None)
 
 
 def _snapshot(store: CaseStore, case_id: str, media: bool) -> tuple[Case, dict[str, bytes], list[tuple[str, Path]]]:

@@ -30,6 +30,7 @@ from vig_core.exports.supervision import write_supervision_pack
 from vig_core.exports.tables import columns_text, table_frames
 from vig_core.exports.webvtt import CAPTION_LABELS, CaptionSource, clip_webvtt
 from vig_core.storage.files import atomic_file
+from vig_core.storage.locked_pack import locked_name
 from vig_core.storage.paths import case_file_name, check_new_files
 from vig_core.storage.store import CaseStore
 from vig_core.vocab.instruments import load_instruments
@@ -56,17 +57,21 @@ FORMAT_LABELS = {
 def export(store: CaseStore, case_id: str, fmt: Format | str, folder: Path, *, keep_names: bool = False,
            captions: CaptionSource | str = CaptionSource.NAMING, clip_ids: list[str] | None = None,
            on_progress: Callable[[float], None] | None = None, today: date | None = None,
-           agreement_tolerance: float | None = None) -> list[Path]:
+           agreement_tolerance: float | None = None, password: str | None = None) -> list[Path]:
     """Write the export ``fmt`` of ``case_id`` into ``folder``; return the files written (see module notes).
-    Each file is named by :func:`~vig_core.storage.paths.case_file_name`: case code, what it is, ``today``'s date."""
+    Each file is named by :func:`~vig_core.storage.paths.case_file_name`: case code, what it is, ``today``'s date.
+    ``password`` (the supervision pack only) encrypts the pack for the supervisor."""
+    if password is not None and Format(fmt) is not Format.SUPERVISION:
+        raise ValidationError("Only the supervision pack can be encrypted with a password.")
     fmt = Format(fmt)
     folder = Path(folder).expanduser()
     case = store.load(case_id)
     today = today or date.today()
     if fmt is Format.SUPERVISION:
-        out = folder / case_file_name(case, "supervision-pack", today, "zip")
+        name = case_file_name(case, "supervision-pack", today, "zip")
+        out = folder / (name if password is None else locked_name(name))
         write_supervision_pack(store, case_id, out, clip_ids=clip_ids, on_progress=on_progress,
-                               agreement_tolerance=agreement_tolerance)
+                               agreement_tolerance=agreement_tolerance, password=password)
         return [out]
     if not keep_names and names_in(case, case.code):
         raise ValidationError(f"The case code “{case.code}” holds the family's name, so replacing the names would "

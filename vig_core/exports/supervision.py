@@ -31,6 +31,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import BinaryIO
 
 from vig_core.case.activity import EXPORTED
 from vig_core.case.consent import ConsentKind
@@ -47,7 +48,8 @@ from vig_core.exports.numbering import clip_stems
 from vig_core.exports.webvtt import CaptionSource, clip_webvtt
 from vig_core.media.edit import cut_clip
 from vig_core.storage.backup import zip_entry
-from vig_core.storage.files import Writing, atomic_file
+from vig_core.storage.files import Writing
+from vig_core.storage.locked_pack import write_pack
 from vig_core.storage.paths import check_new_files
 from vig_core.storage.store import CaseStore
 from vig_core.text import new_id
@@ -98,9 +100,10 @@ def check_pack_allowed(case: Case) -> None:
 
 def write_supervision_pack(store: CaseStore, case_id: str, out: Path, *, clip_ids: list[str] | None = None,
                            on_progress: Callable[[float], None] | None = None,
-                           agreement_tolerance: float | None = None) -> PackSummary:
+                           agreement_tolerance: float | None = None, password: str | None = None) -> PackSummary:
     """Write the pack of ``case_id`` to the new file ``out`` (see module notes); never overwrites.
-    With ``agreement_tolerance`` (seconds), the agreement between coders goes in too."""
+    With ``agreement_tolerance`` (seconds), the agreement between coders goes in too; with ``password``,
+    the pack is encrypted for the supervisor (:mod:`~vig_core.storage.locked_pack`)."""
     report = on_progress or (lambda _fraction: None)
     case = store.load(case_id)
     check_pack_allowed(case)
@@ -128,18 +131,22 @@ def write_supervision_pack(store: CaseStore, case_id: str, out: Path, *, clip_id
         for clip in clips:
             texts[f"clips/{stems[clip.id]}.vtt"] = clip_webvtt(shown, shown.clip(clip.id), CaptionSource.NAMING)
         size = sum(path.stat().st_size for path in cut) or 1
-        with (atomic_file(out, "making the supervision pack", note_in=store.root) as handle,
-              zipfile.ZipFile(handle, "w") as archive):
-            for name, data in [*((n, t.encode("utf-8")) for n, t in texts.items()), *tables.items()]:
-                archive.writestr(zip_entry(name, time.time(), compress=True), data)
-            for path in cut:
-                stream_file(archive, f"clips/{path.name}", path,
-                            lambda n: report(min(0.99, 1 - ZIP_SHARE + ZIP_SHARE * n / size)))
+        def write_zip(handle: BinaryIO) -> None:
+            with zipfile.ZipFile(handle, "w") as archive:
+                for name, data in [*((n, t.encode("utf-8")) for n, t in texts.items()), *tables.items()]:
+                    archive.writestr(zip_entry(name, time.time(), compress=True), data)
+                for path in cut:
+                    stream_file(archive, f"clips/{path.name}", path,
+                                lambda n: report(min(0.99, 1 - ZIP_SHARE + ZIP_SHARE * n / size)))
+
+        write_pack(out, "making the supervision pack", store.root, write_zip, password=password,
+                   what=f"a supervision pack of the case {case.code} made by the VIG Workbook")
     finally:
         shutil.rmtree(work, ignore_errors=True)
         note.close()
     store.note_activity(case_id, EXPORTED, f"a supervision pack with {len(clips)} clip{'s' * (len(clips) != 1)}"
-                                           + (" and agreement figures" if found is not None else ""))
+                                           + (" and agreement figures" if found is not None else "")
+                                           + (", encrypted with a password" if password else ""))
     report(1.0)
     return PackSummary(out, len(clips), out.stat().st_size)
 

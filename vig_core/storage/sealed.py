@@ -77,17 +77,17 @@ def write_sealed(handle: BinaryIO, secrets: Mapping[str, str], write_inner: Call
         raise ValueError("an encrypted backup needs a passphrase or recovery code")
     identity = x25519.Identity.generate()
     with zipfile.ZipFile(handle, "w", zipfile.ZIP_STORED, allowZip64=True) as outer:
-        outer.writestr(_entry(README), README_TEXT)
+        outer.writestr(dateless_entry(README), README_TEXT)
         info = {"format": SEALED_FORMAT, "format_version": SEALED_VERSION, "keys": sorted(secrets)}
-        outer.writestr(_entry(INFO), json.dumps(info, indent=1))
+        outer.writestr(dateless_entry(INFO), json.dumps(info, indent=1))
         for name, secret in secrets.items():
-            outer.writestr(_entry(key_entry(name)),
+            outer.writestr(dateless_entry(key_entry(name)),
                            pyrage.passphrase.encrypt(str(identity).encode("ascii"), secret))
-        with outer.open(_entry(DATA), "w", force_zip64=True) as data:
-            _encrypt_stream(write_inner, data, identity.to_public())
+        with outer.open(dateless_entry(DATA), "w", force_zip64=True) as data:
+            encrypt_stream(write_inner, data, identity.to_public())
 
 
-def _encrypt_stream(write_inner: Callable[[BinaryIO], None], target: BinaryIO, recipient: x25519.Recipient) -> None:
+def encrypt_stream(write_inner: Callable[[BinaryIO], None], target: BinaryIO, recipient: x25519.Recipient) -> None:
     read_end, write_end = os.pipe()
     failed: list[BaseException] = []
 
@@ -208,7 +208,7 @@ class _Watched:
         self._handle.flush()
 
 
-def _entry(name: str) -> zipfile.ZipInfo:
+def dateless_entry(name: str) -> zipfile.ZipInfo:
     info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))  # no date: nothing to learn from the outside
     info.external_attr = (stat.S_IFREG | FILE_MODE) << 16
     return info
