@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from vig_core.storage.files import atomic_file
+from vig_core.storage.layout import CASES_FOLDER, ERASING_FOLDER
 from vig_core.vault import chunks, records
 from vig_core.vault.keys import DataKey, VaultHeader, read_header
 from vig_core.vault.session import KeyHolder
@@ -110,8 +111,16 @@ def is_unlocked(root: Path) -> bool:
     return holder(root).unlocked
 
 
+_GOING = f"{CASES_FOLDER}/{ERASING_FOLDER}"  # a case's folder on its way out (see .erasing)
+
+
 def _identity(root: Path, path: Path) -> str:
-    return Path(path).absolute().relative_to(root).as_posix()
+    """The path a file's encryption is bound to: relative to the data folder; a case's folder being
+    erased (renamed to a hidden name first) keeps its own name, so its erasure mark still opens."""
+    identity = Path(path).absolute().relative_to(root).as_posix()
+    if identity.startswith(_GOING):
+        identity = f"{CASES_FOLDER}/" + identity.removeprefix(_GOING)
+    return identity
 
 
 def key_for(path: Path) -> tuple[DataKey, str] | None:
