@@ -120,6 +120,11 @@ def remove_vault_with_recovery(root: Path, code: str, on_progress: Progress | No
     _decrypt(root, on_progress)
 
 
+def decrypt_held(root: Path, on_progress: Progress | None = None) -> None:
+    """:func:`remove_vault` once the key is held (the passphrase or recovery code checked already)."""
+    _decrypt(Path(root), on_progress)
+
+
 def _decrypt(root: Path, on_progress: Progress | None) -> None:
     # The marker stays until the key file is gone too: a crash between the two resumes.
     vault_migration.change_in_place(root, vault_migration.DECRYPT, on_progress, end=False)
