@@ -162,3 +162,15 @@ def test_encrypting_and_decrypting_killed_again_and_again(data):
     for name in before:
         assert not encrypted(root / name), f"{name} is still encrypted"
     assert files_of(root) == before
+
+
+def test_progress_is_told_for_each_mib_of_a_big_film(data):
+    big = next(data.rglob("original.mov")).relative_to(data).as_posix()
+    told: list[tuple[float, str]] = []
+    vault.create_vault(data, PASSPHRASE, lambda fraction, name: told.append((fraction, name)))
+    within = [fraction for fraction, name in told if name == big]
+    assert len(within) >= BIG // 2**20  # not only once per file: a page's bar moves
+    assert within == sorted(within) and told[-1] == (1.0, "")
+    told.clear()
+    vault.remove_vault(data, PASSPHRASE, lambda fraction, name: told.append((fraction, name)))
+    assert len([name for _, name in told if name == big]) >= BIG // 2**20
