@@ -111,8 +111,7 @@ def unlock_for(root: Path, args: argparse.Namespace) -> str | None:
     if direction:
         doing = "encrypting" if direction == "encrypt" else "decrypting"
         vault.finish_unfinished(root, progress(f"Finishing {doing} the data folder"))
-    CaseStore(root).after_unlock()
-    return passphrase
+    return passphrase  # the command's own store opens after this, with the key: its tidying is whole
 
 
 def run_vault_command(root: Path, args: argparse.Namespace) -> int:
