@@ -1,8 +1,8 @@
 """``python -m vig_core``: the workbook's command line.
 
 Subcommands: demo, data-dir, recordings, import-recording, export-clips,
-validate-instrument, backup, restore, erase, export-case, export, suggest, agreement, remove-passphrase,
-import-coding, export-coding.
+validate-instrument, backup, restore, erase, export-case, export, suggest, agreement, import-coding,
+export-coding, set-passphrase, change-passphrase, remove-passphrase (the vault: see cli_passphrase).
 Each prints plain results on stdout, a plain error on stderr, and
 exits non-zero on failure; no traceback for errors a person can fix.
 """
@@ -10,7 +10,6 @@ exits non-zero on failure; no traceback for errors a person can fix.
 from __future__ import annotations
 
 import argparse
-import getpass
 import json
 import sys
 import unicodedata
@@ -20,6 +19,7 @@ from pathlib import Path
 from vig_core.case.agreement import DEFAULT_TOLERANCE, Agreement, figure, percent_text, recording_agreement
 from vig_core.case.film import RecordingKind
 from vig_core.case.record import Case
+from vig_core.cli_passphrase import DATA_COMMANDS, Refused, add_vault_commands, read_line, run_vault_command, unlock_for
 from vig_core.errors import VigError
 from vig_core.exports.bundle import export_case_bundle
 from vig_core.exports.pack_password import check_password
@@ -31,22 +31,15 @@ from vig_core.services.coding import import_coding, write_coding_file
 from vig_core.services.demo import ensure_demo_cases
 from vig_core.services.erasure import erase_case, erase_films, what_goes, what_goes_with_films
 from vig_core.services.listening import listen_now, open_suggestions
-from vig_core.services.lock import PASSPHRASE_HASH
 from vig_core.services.recordings import KEEP_ORIGINALS, default_cycle, import_recording
+from vig_core.services.vault import is_vault
 from vig_core.storage.paths import ENV_VAR, data_root
 from vig_core.storage.settings import SettingsStore
 from vig_core.storage.store import CaseStore
+from vig_core.storage.vault_restore import is_vault_backup
 from vig_core.vocab.instruments import DefinitionError, read_instrument
 from vig_core.vocab.principles import load_principles
 from vig_core.web.access import new_launch_key
-
-
-def read_passphrase(from_stdin: bool, prompt: str) -> str:
-    """One line of standard input, or typed on the terminal without being shown."""
-    if from_stdin:
-        return sys.stdin.readline().rstrip("\r\n")
-    return getpass.getpass(prompt)
-
 
 RECIPIENT_PASSWORD = ("encrypt the zip with a password for the recipient (at least 12 characters), read as one "
                       "line from standard input; they open it with the age tool (see the README inside)")
@@ -150,9 +143,7 @@ def build_parser() -> argparse.ArgumentParser:
     coding_out.add_argument("--case", required=True, metavar="CASE_ID")
     coding_out.add_argument("--recording", required=True, metavar="RECORDING_ID")
     coding_out.add_argument("--out", required=True, type=Path, metavar="FILE")
-    forgetting = commands.add_parser("remove-passphrase", help="remove a forgotten passphrase (needs this "
-                                     "computer account; the data itself was never encrypted by it)")
-    forgetting.add_argument("--yes", action="store_true", help="confirm: without it nothing changes")
+    add_vault_commands(commands)  # --passphrase-stdin on each data command, set/change/remove-passphrase
     return parser
 
 
@@ -209,6 +200,9 @@ def agreement_text(result: Agreement, *, as_json: bool) -> str:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
+        given = unlock_for(data_root(), args) if args.command in DATA_COMMANDS and args.command != "restore" else None
+        if args.command in ("set-passphrase", "change-passphrase", "remove-passphrase"):
+            return run_vault_command(data_root(), args)
         if args.command == "demo":
             print(ensure_demo_cases(CaseStore(data_root())))
         elif args.command == "data-dir":
@@ -235,23 +229,30 @@ def main(argv: list[str] | None = None) -> int:
             print("\n".join(str(path) for path in result.paths))
         elif args.command == "backup":
             settings = SettingsStore(data_root())
-            encrypt = will_encrypt(settings, plain=args.plain)
-            if args.passphrase_stdin and not encrypt:
+            encrypt, in_vault = will_encrypt(settings, plain=args.plain), is_vault(data_root())
+            if args.passphrase_stdin and not encrypt and not in_vault:
                 print("Error: the workbook has no passphrase to encrypt the backup with; set one in Settings, or "
                       "leave out --passphrase-stdin for a plain backup.", file=sys.stderr)
                 return 2
-            passphrase = read_passphrase(args.passphrase_stdin, "Workbook passphrase: ") if encrypt else None
+            passphrase = (given or read_line(args.passphrase_stdin, "Workbook passphrase: ")) if encrypt else None
             summary = make_backup(settings, data_root(), args.out, media=not args.no_media, passphrase=passphrase,
                                   plain=args.plain)
             print(f"{summary.path} ({summary.files} files, {summary.bytes:,} bytes"
                   f"{'' if summary.media else ', without media'}, "
-                  f"{'encrypted with the passphrase' if summary.encrypted else 'NOT encrypted'})")
+                  f"{'encrypted with the passphrase' if summary.encrypted else ''}"
+                  f"{' and ' if summary.encrypted and in_vault else ''}"
+                  f"{'its files encrypted as in the data folder' if in_vault else ''}"
+                  f"{'' if summary.encrypted or in_vault else 'NOT encrypted'})")
         elif args.command == "restore":
             encrypted = is_encrypted_backup(args.file)
-            passphrase = read_passphrase(args.passphrase_stdin, "The backup's passphrase: ") if encrypted else None
+            passphrase = None
+            if args.recovery_code_stdin:
+                passphrase = sys.stdin.readline().strip()
+            elif encrypted or is_vault_backup(args.file):
+                passphrase = read_line(args.passphrase_stdin, "The backup's passphrase: ")
             restored = restore_backup(args.file, data_root(), force=args.force, passphrase=passphrase)
-            print(f"Restored {restored.cases} cases ({restored.files} files) from an "
-                  f"{'encrypted' if encrypted else 'unencrypted'} backup into {restored.root}")
+            kind = "an encrypted" if encrypted else "an encrypted data folder's" if passphrase else "an unencrypted"
+            print(f"Restored {restored.cases} cases ({restored.files} files) from {kind} backup into {restored.root}")
         elif args.command == "erase":
             store = CaseStore(data_root())
             if not store.exists(args.case):
@@ -291,12 +292,6 @@ def main(argv: list[str] | None = None) -> int:
             print(import_coding(CaseStore(data_root()), args.case, args.recording, args.coder, args.file).summary())
         elif args.command == "export-coding":
             print(write_coding_file(CaseStore(data_root()), args.case, args.recording, args.out))
-        elif args.command == "remove-passphrase":
-            if not args.yes:
-                print("Would remove the passphrase. Nothing changed: add --yes to remove it.", file=sys.stderr)
-                return 2
-            SettingsStore(data_root()).set(PASSPHRASE_HASH, None)
-            print("The passphrase is removed; set a new one in Settings.")
         elif args.command == "validate-instrument":
             try:
                 read_instrument(args.file)
@@ -304,6 +299,9 @@ def main(argv: list[str] | None = None) -> int:
                 print("\n".join(error.problems))
                 return 1
             print("OK")
+    except Refused as error:
+        print(f"Error: {error}", file=sys.stderr)
+        return 2
     except VigError as error:
         print(f"Error: {error}".replace("\n", " "), file=sys.stderr)
         return 1

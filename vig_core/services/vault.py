@@ -20,8 +20,8 @@ from pathlib import Path
 
 from vig_core.errors import ValidationError
 from vig_core.storage import vault_migration, vaulting
+from vig_core.storage.files import fsync_dir
 from vig_core.vault import keys
-from vig_core.vault.errors import WrongPassphrase
 
 Progress = Callable[[float, str], None]
 NO_VAULT = "This data folder has no passphrase, so there is nothing to unlock."
@@ -42,6 +42,7 @@ def create_vault(root: Path, passphrase: str, on_progress: Progress | None = Non
     """Make ``root`` a vault under ``passphrase`` and encrypt what it holds; return the recovery
     code (to be shown once, never stored)."""
     root = Path(root)
+    vault_migration.end_stale(root)  # a making of a vault cut short before its key file: begun again
     if vaulting.is_vault(root):
         raise ValidationError("This data folder already has a passphrase; change it in Settings instead.")
     header, data_key, code = keys.create(passphrase)
@@ -95,7 +96,9 @@ def unfinished(root: Path) -> str | None:
 
 
 def finish_unfinished(root: Path, on_progress: Progress | None = None) -> None:
-    """Complete an encryption or decryption a crash cut short (the vault must be unlocked)."""
+    """Complete an encryption or decryption a crash cut short (the vault must be unlocked; a
+    decryption may be finished with the key of the recovery code too)."""
+    vault_migration.end_stale(root)
     direction = vault_migration.unfinished(root)
     if direction == vault_migration.ENCRYPT:
         vault_migration.change_in_place(root, direction, on_progress)
@@ -106,19 +109,27 @@ def finish_unfinished(root: Path, on_progress: Progress | None = None) -> None:
 def remove_vault(root: Path, passphrase: str, on_progress: Progress | None = None) -> None:
     """Decrypt the folder in place and remove the key file (after the passphrase is checked)."""
     root = Path(root)
-    header = _header(root)
-    try:
-        data_key = keys.unlock(header, passphrase)
-    except WrongPassphrase:
-        raise
-    vaulting.hold_key(root, data_key)
+    vaulting.hold_key(root, keys.unlock(_header(root), passphrase))  # WrongPassphrase: nothing changes
     _decrypt(root, on_progress)
 
 
+def remove_vault_with_recovery(root: Path, code: str, on_progress: Progress | None = None) -> None:
+    """:func:`remove_vault` for a forgotten passphrase: with the recovery code."""
+    root = Path(root)
+    vaulting.hold_key(root, keys.unlock_with_recovery(_header(root), code))
+    _decrypt(root, on_progress)
+
+
+def decrypt_held(root: Path, on_progress: Progress | None = None) -> None:
+    """:func:`remove_vault` once the key is held (the passphrase or recovery code checked already)."""
+    _decrypt(Path(root), on_progress)
+
+
 def _decrypt(root: Path, on_progress: Progress | None) -> None:
-    vault_migration.change_in_place(root, vault_migration.DECRYPT, on_progress)
-    vault_migration.note_migrating(root, vault_migration.DECRYPT)  # until the key file is gone too
+    # The marker stays until the key file is gone too: a crash between the two resumes.
+    vault_migration.change_in_place(root, vault_migration.DECRYPT, on_progress, end=False)
     vaulting.header_path(root).unlink(missing_ok=True)
+    fsync_dir(root)  # the key file gone for good before the marker goes
     vaulting.forget_root(root)
     vaulting.drop_key(root)
     vault_migration.end_migrating(root)

@@ -45,12 +45,14 @@ from vig_core.storage.layout import (
 )
 from vig_core.storage.schema import SCHEMA_VERSION
 from vig_core.storage.sealed import write_sealed
+from vig_core.storage.vault_migration import unfinished
+from vig_core.storage.vaulting import VAULT_FILE
 from vig_core.vocab.definitions import OWN_INSTRUMENTS, OWN_PRINCIPLES, OWN_PROMPTS
 from vig_core.vocab.training_requirements import OWN_REQUIREMENTS
 
 FORMAT, FORMAT_VERSION, MANIFEST = "vig-workbook-backup", 1, "manifest.json"
 TOP_FILES = (SETTINGS_FILE, DELETION_LOG, OWN_PRINCIPLES,  # the data folder's files a backup holds
-             TRAINING_FILE, OWN_REQUIREMENTS)
+             TRAINING_FILE, OWN_REQUIREMENTS, VAULT_FILE)  # a vault's files go as they are, with its key file
 LOCKED_FILES = (SETTINGS_FILE, TRAINING_FILE)  # records changed under their lock: copied under it
 TOP_FOLDERS = (CASES_FOLDER, OWN_INSTRUMENTS, OWN_PROMPTS)  # and its folders
 CHUNK = 2**20
@@ -96,6 +98,9 @@ def backup(root: Path, out: Path, *, media: bool = True, on_progress: Callable[[
         raise ValidationError(f"{out} is a folder; give the backup a file name, for example vig-backup.zip.")
     if not out.parent.is_dir():
         raise ValidationError(f"The folder {out.parent} does not exist; choose an existing folder for the backup.")
+    if unfinished(root):
+        raise ValidationError("The data folder is being encrypted or decrypted; unlock the workbook to finish that "
+                              "first, then back it up.")
     sources = list(_sources(root, media))
     total = sum(file_size(path) for _, path, _ in sources) or 1
     files: list[dict[str, Any]] = []

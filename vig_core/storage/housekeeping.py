@@ -5,6 +5,9 @@ no live writer owns, an import's folder whose record was never saved, and a case
 folder that a crashed creation left without its record. A leftover is judged by its
 lock, not its age (see :mod:`.recovery`, which first finishes what the notes of dead
 writers name): what a live writer holds is never touched.
+
+On a locked vault nothing here needs the key but judging a dead import's folder (is its
+recording in the case?): that keeps the folder until ``store.after_unlock()`` runs this again.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import re
 from pathlib import Path
 
 from vig_core.errors import NotFoundError, VigError
+from vig_core.storage import vault_migration
 from vig_core.storage.files import TEMP_SUFFIX, remove_if_unowned
 from vig_core.storage.layout import CASE_FILE
 from vig_core.storage.recovery import clean_writers, remove_path
@@ -43,6 +47,8 @@ class StartupHousekeeping:
         """
         live = {p.absolute() for p in clean_writers(self.root, keep=self._still_needed)}
         removed = 0
+        if vault_migration.end_stale(self.root) or vault_migration.unfinished(self.root):
+            removed += vault_migration.remove_leftovers(self.root)  # anywhere: what a killed encryption left
         for path in [
             *self.root.glob(f".*{TEMP_SUFFIX}"), *self.cases_dir.glob(f"*/.*{TEMP_SUFFIX}"),
             *self.cases_dir.glob("*/recordings/*/.*.partial"), *self.cases_dir.glob("*/exports/.*.partial"),
@@ -81,7 +87,7 @@ class StartupHousekeeping:
             return any(r.id == recording_id for r in self.load(case_id).recordings)
         except NotFoundError:
             return False
-        except VigError:
+        except VigError:  # LockedError too: judged again after the unlock (store.after_unlock)
             return True  # a case that cannot be read now: its films are not judged
 
     def _remove_if_left_empty(self, folder: Path) -> int:

@@ -22,6 +22,9 @@ Why it is built like this:
 * **Encrypted backups** (:mod:`.sealed`) open with their passphrase, checked
   before anything is touched; the decrypted zip is written inside the unpack
   folder (a zip is read by seeking), so it goes with it on any failure or crash.
+* **A vault's backup** holds its files encrypted as they were, with its key file: the restore
+  opens the key file with the secret given (the vault's passphrase or its recovery code,
+  :mod:`.vault_restore`) before it reads a record, and the data folder holds the key after.
 * **Private.** Everything restored is readable by the practitioner's account
   only (files 0600, folders 0700).
 """
@@ -44,6 +47,7 @@ from pyrage.x25519 import Identity
 from vig_core.case.training import record_from_data
 from vig_core.datafiles import check_json, parse_json
 from vig_core.errors import StoreError, ValidationError, VigError
+from vig_core.storage import vaulting
 from vig_core.storage.backup import CHUNK, FORMAT, FORMAT_VERSION, MANIFEST, TOP_FILES, TOP_FOLDERS, safe_member_name
 from vig_core.storage.files import DIR_MODE, FILE_MODE, TEMP_SUFFIX, fsync_dir, plain_os_error
 from vig_core.storage.layout import (
@@ -58,6 +62,7 @@ from vig_core.storage.recovery import recover_restore, restoring
 from vig_core.storage.schema import SCHEMA_VERSION
 from vig_core.storage.sealed import decrypt_data, is_sealed, open_identity
 from vig_core.storage.store import CaseStore
+from vig_core.storage.vault_restore import hand_over, plain_bytes, unlock_restored
 from vig_core.vocab.definitions import OWN_INSTRUMENTS, OWN_PRINCIPLES, OWN_PROMPTS
 from vig_core.vocab.instruments import DefinitionError, read_instrument
 from vig_core.vocab.principles import read_principles
@@ -83,7 +88,8 @@ class RestoreSummary:
 
 def restore(zip_path: Path, root: Path, *, force: bool = False, secret: str | None = None) -> RestoreSummary:
     """Restore the backup ``zip_path`` into the data folder ``root`` (see module notes); an
-    encrypted one (:mod:`.sealed`) opens with ``secret``, its passphrase (or recovery code).
+    encrypted one (:mod:`.sealed`) opens with ``secret``, its passphrase (or recovery code), and so
+    does a vault's backup (:mod:`.vault_restore`).
 
     ``root`` must be empty or missing, unless ``force``: then what is in it is
     replaced, but only after the whole backup was unpacked and verified.
@@ -137,8 +143,14 @@ def restore(zip_path: Path, root: Path, *, force: bool = False, secret: str | No
             (work / DECRYPTED).unlink(missing_ok=True)  # the plain backup zip goes as soon as it is unpacked
             for folder in folders:
                 fsync_dir(folder)
-            cases = _check_cases(work)
-            _swap(work, root, old)
+            key = unlock_restored(work, secret)  # a vault's backup: its key, before its records are read
+            try:
+                cases = _check_cases(work)
+                _swap(work, root, old)
+            except BaseException:
+                vaulting.drop_key(work)
+                raise
+            hand_over(work, root, key)
     except BaseException as error:
         if isinstance(error, VigError):
             raise
@@ -307,7 +319,7 @@ def _checked_json(work: Path, name: str, *, lines: bool = False) -> object:
     if not path.is_file():
         return None
     try:
-        text = path.read_text(encoding="utf-8")
+        text = plain_bytes(path, path.read_bytes(), lines=lines).decode("utf-8")
         if lines:
             for line in text.splitlines():
                 try:

@@ -87,8 +87,19 @@ class CaseStore(StartupHousekeeping, CaseErasure):
         # Asked before every change of a case; raises to refuse it (the app: not while locked).
         self.write_guard: Callable[[], None] = lambda: None
         if recover:
-            self.remove_stale_temp_files()
-            self.finish_erasures()  # before any case is listed
+            self.after_unlock()
+
+    def after_unlock(self) -> None:
+        """Put right what a crash left (:mod:`.housekeeping`, :mod:`.erasing`): run when the store
+        opens, and again by the lock once a vault is unlocked.
+
+        On a vault still locked, opening does not fail: what needs no key is done (temp files,
+        half-made films, what a killed encryption left), and what must read a sealed record (an
+        erasure's mark, a dead import's case) waits for the key: each such step catches the
+        :class:`~vig_core.errors.LockedError` as it does any unreadable record and leaves its
+        work for this call after the unlock."""
+        self.remove_stale_temp_files()
+        self.finish_erasures()  # before any case is listed
 
     # --- folders --------------------------------------------------------
     def case_folder(self, case_id: str) -> Path:

@@ -111,6 +111,8 @@ def is_unlocked(root: Path) -> bool:
     return holder(root).unlocked
 
 
+
+
 def _identity(root: Path, path: Path) -> str:
     """The path of ``path`` in the data folder, as it is bound into the file: a case folder on its way
     out (renamed ``.erasing-<id>`` in one step, see :mod:`.erasing`) keeps its files' identities."""

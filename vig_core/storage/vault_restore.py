@@ -1,0 +1,71 @@
+"""Restoring a backup of a vault (see :mod:`.restore`): its files came as they were, encrypted,
+with the vault's key file (``vault.json``), so the restore opens that key file with the secret it
+is given (the vault's passphrase, or its recovery code) before it checks what it unpacked, and
+hands the key to the data folder once the restored folder is in its place.
+
+A wrong secret is refused before the data folder changes. A plain backup restored over a vault
+leaves no key held and no folder known as a vault (:func:`hand_over`).
+"""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+from vig_core.errors import ValidationError
+from vig_core.storage import vaulting
+from vig_core.vault import keys
+from vig_core.vault.errors import MistypedRecoveryCode, WrongPassphrase, WrongRecoveryCode
+
+NEEDS_SECRET = ("This backup is of a workbook with a passphrase: type that passphrase (or the recovery code) "
+                "to restore it.")
+WRONG_SECRET = "That passphrase (or recovery code) does not open this backup; nothing was restored."
+
+
+def unlock_restored(work: Path, secret: str | None) -> keys.DataKey | None:
+    """Hold the key of the vault unpacked in ``work`` (``None`` when it is no vault), from its
+    passphrase or its recovery code; :class:`ValidationError` when ``secret`` opens neither."""
+    header = vaulting.read_vault_header(work)
+    if header is None:
+        return None
+    if not secret:
+        raise ValidationError(NEEDS_SECRET)
+    try:
+        key = keys.unlock_with_recovery(header, secret)  # cheap: a passphrase is rarely a well-formed code
+    except (MistypedRecoveryCode, WrongRecoveryCode, ValueError):
+        try:
+            key = keys.unlock(header, secret)
+        except WrongPassphrase as error:
+            raise ValidationError(WRONG_SECRET) from error
+    vaulting.hold_key(work, key)
+    return key
+
+
+def plain_bytes(path: Path, raw: bytes, *, lines: bool) -> bytes:
+    """What the app reads of the restored record or log ``path`` (opened when sealed)."""
+    if lines:
+        opened = (vaulting.log_line_read(path, line) for line in raw.splitlines())
+        return b"\n".join(line for line in opened if line is not None)
+    return vaulting.record_bytes_read(path, raw, name=f"The file {path.name}")
+
+
+def hand_over(work: Path, root: Path, key: keys.DataKey | None) -> None:
+    """After the restored folder ``work`` became ``root``: ``root`` holds the restored vault's key
+    (a copy: the one held for ``work`` is wiped), or none when a plain folder was restored."""
+    vaulting.forget_root(root)
+    vaulting.forget_root(work)
+    if key is not None:
+        vaulting.hold_key(root, keys.DataKey(key.material))
+    else:
+        vaulting.drop_key(root)
+    vaulting.drop_key(work)
+
+
+def is_vault_backup(zip_path: Path) -> bool:
+    """Whether the (plain) backup zip ``zip_path`` holds a vault's key file: it needs the vault's
+    passphrase or recovery code to be restored."""
+    try:
+        with zipfile.ZipFile(zip_path) as archive:
+            return vaulting.VAULT_FILE in archive.namelist()
+    except (OSError, zipfile.BadZipFile, ValueError, EOFError):
+        return False
