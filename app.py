@@ -62,17 +62,17 @@ def main() -> None:
 
     pages = routes.navigation()
 
-    # A case named in the URL (bookmark, reload, the run command) opens it.
-    if session.CASE_KEY not in st.session_state:
-        wanted = st.query_params.get(routes.CASE_PARAM)
-        st.session_state[session.CASE_KEY] = wanted if wanted and session.store().exists(wanted) else None
-
     client_view = session.in_client_view()
     page = st.navigation(pages.client_pages if client_view else pages.practitioner_pages, position="hidden")
     try:
-        page_drawn(session.current_case_id())  # before the typing watch compares with it
+        page_drawn(session.current_case_id() if session.cases_readable() else None)  # before the typing watch
         if not gate():  # the first-start offer or the lock screen, and nothing else
             return
+        # A case named in the URL (bookmark, reload, the run command) opens it: only once unlocked,
+        # as a vault's cases cannot be read before.
+        if session.CASE_KEY not in st.session_state:
+            wanted = st.query_params.get(routes.CASE_PARAM)
+            st.session_state[session.CASE_KEY] = wanted if wanted and session.store().exists(wanted) else None
         with st.sidebar:
             st.markdown("### VIG Workbook")
             if client_view:

@@ -15,7 +15,7 @@ from vig_core.services.jobs import JOBS
 from vig_core.storage.backup import backup
 from vig_core.storage.locked_pack import locked_name
 from vig_core.storage.paths import data_root, default_save_folder, free_file_name
-from vig_core.ui import messages, session
+from vig_core.ui import messages, passphrase_settings, session
 from vig_core.ui.media import job_progress
 from vig_core.ui.outcomes import instruments
 from vig_core.ui.pack_password import chosen_password, password_choice
@@ -44,44 +44,8 @@ def typed_folder(key: str) -> Path:
 # --- passphrase and lock ---------------------------------------------------------
 st.subheader("Passphrase and lock")
 has_passphrase = lock.has_passphrase(settings)
-
-
-def change_passphrase() -> None:
-    values = st.session_state
-    lock.set_passphrase(settings, values["pass-new"], values["pass-repeat"], current=values.get("pass-current"))
-    messages.flash("passphrase", "success", "The passphrase is set. The workbook asks for it when it starts and "
-                                            "after a time without use.")
-
-
-def remove_passphrase() -> None:
-    lock.remove_passphrase(settings, st.session_state["pass-remove"])
-    messages.flash("remove-passphrase", "success", "The passphrase is removed: the workbook no longer locks.")
-
-
+passphrase_settings.section()
 if has_passphrase:
-    st.success("A passphrase is set: the workbook asks for it at start and locks itself when left alone.",
-               icon=":material/lock:")
-else:
-    st.warning("No passphrase is set: anyone using this computer can open every family's case.",
-               icon=":material/lock_open:")
-change, remove = st.columns(2)
-with change, st.form("passphrase", clear_on_submit=True):
-    st.markdown("**Change the passphrase**" if has_passphrase else "**Set a passphrase**")
-    if has_passphrase:
-        st.text_input("Passphrase in use", type="password", key="pass-current", max_chars=lock.MAX_LENGTH)
-    st.text_input("New passphrase", type="password", key="pass-new", max_chars=lock.MAX_LENGTH,
-                  help=f"At least {lock.MIN_LENGTH} characters. It cannot be recovered if forgotten.")
-    st.text_input("The new passphrase again", type="password", key="pass-repeat", max_chars=lock.MAX_LENGTH)
-    st.form_submit_button("Save the passphrase", type="primary",
-                          on_click=messages.guarded("passphrase", change_passphrase))
-    messages.show("passphrase")
-if has_passphrase:
-    with remove, st.form("remove-passphrase", clear_on_submit=True):
-        st.markdown("**Stop using a passphrase**")
-        st.text_input("Passphrase in use", type="password", key="pass-remove", max_chars=lock.MAX_LENGTH)
-        st.form_submit_button("Remove the passphrase", on_click=messages.guarded("remove-passphrase",
-                                                                                 remove_passphrase))
-        messages.show("remove-passphrase")
     minutes = st.columns(3)[0]
     minutes.number_input(
         "Lock after this many minutes without use", lock.MIN_LOCK_MINUTES, lock.MAX_LOCK_MINUTES,
@@ -96,8 +60,8 @@ if has_passphrase:
               help="For when the parent holds the laptop: without it, leaving client view takes one confirmation.",
               on_change=lambda: settings.set(lock.LEAVE_CLIENT_VIEW_NEEDS_PASSPHRASE,
                                              bool(st.session_state["leave-needs-passphrase"])))
-st.caption("The lock keeps the screen from others; it does not encrypt the files. Keep the data folder on an "
-           f"encrypted disk (the data folder is {plain(str(data_root()))}).")
+st.caption(f"The data folder is {plain(str(data_root()))}. The passphrase encrypts what the workbook keeps "
+           "there; a full-disk encryption of the computer protects the rest (e.g. films before they are imported).")
 
 # --- micro-analysis --------------------------------------------------------------------------
 st.subheader("Micro-analysis")

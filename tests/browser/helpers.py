@@ -78,6 +78,23 @@ def unlock(page: Page, passphrase: str) -> None:
     settle(page)
 
 
+def keep_recovery_code(page: Page, screenshot: str | None = None) -> str:
+    """After a passphrase is set: wait for the data folder's encryption to end and the recovery code
+    to show (once), say it is kept and go on; return the code."""
+    expect(page.get_by_role("heading", name="Your recovery code")).to_be_visible(timeout=120_000)
+    settle(page)
+    code = page.locator("[data-testid='stCode'] code").inner_text().strip()
+    if screenshot:
+        page.screenshot(path=ARTIFACTS / screenshot, full_page=True)
+    go_on = page.get_by_role("button", name="Go on")
+    expect(go_on).to_be_disabled()
+    page.get_by_text("I have kept it somewhere safe").click()
+    settle(page)
+    go_on.click()
+    settle(page)
+    return code
+
+
 def expect_locked(page: Page, *private: str) -> None:
     expect(page.get_by_role("heading", name="The workbook is locked")).to_be_visible(timeout=30_000)
     settle(page)

@@ -9,7 +9,16 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Page, expect
 
-from browser.helpers import ARTIFACTS, PASS, analysis_video, check_screen, expect_locked, settle, unlock
+from browser.helpers import (
+    ARTIFACTS,
+    PASS,
+    analysis_video,
+    check_screen,
+    expect_locked,
+    keep_recovery_code,
+    settle,
+    unlock,
+)
 from vig_core.services import lock
 from vig_core.services.demo import ensure_demo_case
 from vig_core.storage.settings import SettingsStore
@@ -37,6 +46,7 @@ def test_passphrase_lock_idle_and_media(server_factory, page: Page, data_dir) ->
     page.screenshot(path=ARTIFACTS / "lock-first-start.png")
     page.get_by_role("button", name="Set the passphrase and start").click()
     settle(page)
+    keep_recovery_code(page)  # the data folder is encrypted with it now
     expect(page.get_by_role("heading", name="Micro-analysis")).to_be_visible()
     film_url = analysis_video(page).evaluate("v => v.currentSrc")
     assert page.request.get(film_url, headers={"Range": "bytes=0-9"}).status == 206

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from vig_core.errors import ValidationError
-from vig_core.services import lock
+from vig_core.errors import ValidationError, VigError
+from vig_core.services import lock, vault
 from vig_core.services.lock import AppLock, LockError
 from vig_core.storage.settings import SettingsStore
 from vig_core.web.tokens import MediaTokens
@@ -42,15 +42,77 @@ def test_a_weak_or_mistyped_passphrase_is_refused_and_nothing_is_stored(settings
     assert not lock.has_passphrase(settings)
 
 
-def test_only_an_argon2id_hash_is_stored(settings, data_dir):
-    lock.set_passphrase(settings, PASS, PASS)
-    text = (data_dir / "settings.json").read_text()
-    assert PASS not in text and "river" not in text
-    assert settings.get(lock.PASSPHRASE_HASH).startswith("$argon2id$")
+def test_the_passphrase_makes_a_vault_and_nothing_of_it_is_stored(settings, data_dir):
+    code = lock.set_passphrase(settings, PASS, PASS)
+    text = (data_dir / "settings.json").read_text() + (data_dir / "vault.json").read_text()
+    assert PASS not in text and "river" not in text and code.replace("-", "") not in text.replace("-", "")
+    assert lock.is_vault(settings) and not lock.is_legacy(settings) and settings.get(lock.PASSPHRASE_HASH) is None
     assert lock.matches(settings, PASS)
     assert not lock.matches(settings, PASS.upper())
     assert not lock.matches(settings, "")
     assert settings.get(lock.OFFERED) is True
+
+
+def older_installation(settings) -> None:
+    """A workbook from before the vault: only an Argon2id hash of the passphrase in its settings."""
+    settings.set(lock.PASSPHRASE_HASH, lock._hasher.hash(PASS))
+
+
+def test_an_older_installation_unlocks_by_its_hash_until_its_vault_is_made(settings, clock, tokens):
+    older_installation(settings)
+    app = AppLock(settings, clock=clock, tokens=tokens)
+    assert lock.is_legacy(settings) and app.is_locked()
+    with pytest.raises(LockError, match="not right"):
+        app.unlock("a wrong guess")
+    app.unlock(PASS)
+    assert not app.is_locked() and lock.is_legacy(settings)
+    code = lock.make_vault(settings, PASS)
+    assert code and lock.is_vault(settings) and not lock.is_legacy(settings)
+    assert settings.get(lock.PASSPHRASE_HASH) is None and not app.is_locked()
+
+
+def test_the_lock_drops_the_vaults_key_and_the_unlock_holds_it(settings, clock, tokens, data_dir):
+    app = locked_app(settings, clock, tokens)
+    assert not vault.is_unlocked(data_dir)  # a start begins locked, with no key
+    app.unlock(PASS)
+    assert vault.is_unlocked(data_dir)
+    app.lock()
+    assert not vault.is_unlocked(data_dir)
+    app.unlock(PASS)
+    lock.set_lock_minutes(settings, 1)
+    clock.now += 61
+    assert app.is_locked() and not vault.is_unlocked(data_dir)  # the idle lock too
+    app.unlock(PASS)
+    vault.lock(data_dir)  # the key gone by another way: the screen locks with it
+    assert app.is_locked()
+
+
+def test_vault_work_running_holds_the_idle_lock(settings, clock, tokens):
+    busy = [False]
+    lock.set_passphrase(settings, PASS, PASS)
+    app = AppLock(settings, clock=clock, tokens=tokens, busy=lambda: busy[0])
+    app.unlock(PASS)
+    lock.set_lock_minutes(settings, 1)
+    busy[0] = True
+    clock.now += 600
+    assert not app.is_locked()
+    busy[0] = False
+    assert not app.is_locked()  # the time while busy counted as use
+    clock.now += 61
+    assert app.is_locked()
+
+
+def test_the_recovery_code_opens_and_sets_a_new_passphrase(settings, clock, tokens, data_dir):
+    code = lock.set_passphrase(settings, PASS, PASS)
+    app = AppLock(settings, clock=clock, tokens=tokens)
+    with pytest.raises(ValidationError, match="not the same"):
+        app.recover(code, "a new phrase here", "a new phrase")
+    with pytest.raises(VigError, match="mistyped"):
+        app.recover(code[:-2] + ("00" if not code.endswith("00") else "11"), "a new phrase here", "a new phrase here")
+    assert app.is_locked() and not vault.is_unlocked(data_dir)
+    app.recover(code.lower().replace("-", " "), "a new phrase here", "a new phrase here")
+    assert not app.is_locked() and vault.is_unlocked(data_dir)
+    assert lock.matches(settings, "a new phrase here") and not lock.matches(settings, PASS)
 
 
 def test_changing_or_removing_needs_the_passphrase_in_use(settings):
@@ -67,6 +129,7 @@ def test_changing_or_removing_needs_the_passphrase_in_use(settings):
 
 
 def test_a_damaged_hash_never_unlocks(settings):
+    """An older installation's hash (see test_an_older_installation_...)."""
     settings.set(lock.PASSPHRASE_HASH, "not a hash")
     assert not lock.matches(settings, "not a hash")
 

@@ -191,8 +191,8 @@ def keep_typed(key: str, text: str, *, quiet: bool) -> str | None:
             box.field.write(case, text)
 
     drawn = st.session_state.get(DRAWN_KEY)
-    before = session.store().version(box.case_id)
     try:
+        before = session.store().version(box.case_id)  # a locked vault's store cannot even be asked
         session.store().update(box.case_id, change)
     except LockedError:  # typed in a tab that has not caught up with the lock: saved after unlocking
         _state(HELD_KEY)[key] = text

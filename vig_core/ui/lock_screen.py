@@ -14,21 +14,27 @@ import streamlit as st
 
 from vig_core.errors import VigError
 from vig_core.services import lock
-from vig_core.ui import session
+from vig_core.ui import session, vault_screens
 from vig_core.ui.autosave import typing_watch
 from vig_core.ui.widgets import confirm_button
 
 
 def gate() -> bool:
-    """Draw the first-start or unlock screen and return ``False``, or return ``True``
-    (the practitioner is in: the idle clock starts again) for the page to be drawn."""
+    """Draw the vault's work, the first-start or unlock screen, or the recovery code, and return
+    ``False``; or return ``True`` (the practitioner is in: the idle clock starts again) for the
+    page to be drawn."""
     settings = session.settings()
     app_lock = session.app_lock()
+    if vault_screens.work_screen():  # encrypting or decrypting the data folder: nothing else
+        return False
     if not lock.has_passphrase(settings) and not settings.get(lock.OFFERED):
         first_start()
         return False
     if app_lock.is_locked():
+        vault_screens.forget_code()
         unlock_form()
+        return False
+    if vault_screens.after_unlock() or vault_screens.code_screen() or vault_screens.offer_screen():
         return False
     app_lock.touch()
     typing_watch(idle_check=lock.has_passphrase(settings))
@@ -38,11 +44,11 @@ def gate() -> bool:
 def first_start() -> None:
     st.title("Welcome to the VIG Workbook")
     st.markdown(
-        "The workbook will hold films of children and notes about families. A **passphrase** keeps them "
-        "from anyone who uses this computer while you are away: the workbook asks for it when it starts "
-        f"and locks itself after {lock.DEFAULT_LOCK_MINUTES} minutes without use (you can change this in "
-        "Settings). Only a one-way fingerprint of it is stored, so it cannot be recovered: choose one you "
-        "will remember."
+        "The workbook will hold films of children and notes about families. A **passphrase** protects them. "
+        "With one, every case, note and film in the data folder is stored **encrypted**, so nobody can read "
+        "them without it, even with the computer's disk in their hands. The workbook asks for it when it "
+        f"starts and locks itself after {lock.DEFAULT_LOCK_MINUTES} minutes without use (you can change this "
+        "in Settings). It is not stored anywhere: you will get a recovery code, once, for if you forget it."
     )
     with st.form("first-start", border=True, enter_to_submit=True):
         st.text_input("Passphrase", type="password", key="first-passphrase", max_chars=lock.MAX_LENGTH,
@@ -51,34 +57,86 @@ def first_start() -> None:
         st.form_submit_button("Set the passphrase and start", type="primary", on_click=_set_first)
     session.show_flash()
     st.button("Continue without a passphrase", key="first-skip",
-              help="Not recommended on a shared or portable computer. You can set one later in Settings.",
+              help="Not recommended on a shared or portable computer: the data folder stays unencrypted. "
+                   "You can set one later in Settings.",
               on_click=lambda: session.settings().set(lock.OFFERED, True))
 
 
 @session.guarded
 def _set_first() -> None:
-    values = st.session_state
-    lock.set_passphrase(session.settings(), values["first-passphrase"], values["first-repeat"])
+    values, settings = st.session_state, session.settings()
+    new = values["first-passphrase"]
+    lock.check_before_setting(settings, new, values["first-repeat"])
+    if not session.first_press("first-passphrase"):
+        return
+    settings.set(lock.OFFERED, True)
+    vault_screens.start(vault_screens.ENCRYPTING, lambda progress: lock.make_vault(settings, new, progress))
     session.app_lock().touch()
-    session.flash("success", "The passphrase is set. The workbook will ask for it when it starts and after a "
-                             "time without use.")
+
+
+RECOVERING = "unlock-recovering"
 
 
 def unlock_form() -> None:
     st.title("The workbook is locked")
+    settings = session.settings()
+    if st.session_state.get(RECOVERING) and lock.is_vault(settings):
+        recovery_form()
+        return
     st.write("Type the passphrase to go on.")
     with st.form("unlock", border=True, clear_on_submit=True, enter_to_submit=True):
         st.text_input("Passphrase", type="password", key="unlock-passphrase", max_chars=lock.MAX_LENGTH)
         st.form_submit_button("Unlock", type="primary", on_click=_unlock)
     session.show_flash()
-    st.write("Forgotten it? The README's section “If the passphrase is forgotten” says what to do.")
+    if lock.is_vault(settings):
+        st.button("I forgot my passphrase", key="unlock-forgot", on_click=lambda: st.session_state.update(
+            {RECOVERING: True}))
+    else:
+        st.write("Forgotten it? The README's section “If the passphrase is forgotten” says what to do.")
 
 
 def _unlock() -> None:
+    app_lock, settings = session.app_lock(), session.settings()
+    if not app_lock.is_locked():
+        return  # a second press after the first unlocked
+    passphrase = st.session_state.get("unlock-passphrase", "")
     try:
-        session.app_lock().unlock(st.session_state.get("unlock-passphrase", ""))
+        app_lock.unlock(passphrase)
+        if lock.is_legacy(settings):  # an older installation: its data folder is encrypted now
+            vault_screens.start(vault_screens.ENCRYPTING,
+                                lambda progress: lock.make_vault(settings, passphrase, progress))
     except VigError as error:
         session.flash("error", str(error))
+
+
+def recovery_form() -> None:
+    st.write("Type the recovery code you were given when the passphrase was set, and choose a new passphrase.")
+    with st.form("recover", border=True, clear_on_submit=True, enter_to_submit=True):
+        st.text_input("Recovery code", key="recover-code", max_chars=200, placeholder="XXXX-XXXX-XXXX-…",
+                      help="Capitals or small letters, with or without the dashes.")
+        st.text_input("New passphrase", type="password", key="recover-new", max_chars=lock.MAX_LENGTH,
+                      help=f"At least {lock.MIN_LENGTH} characters; a few ordinary words together work well.")
+        st.text_input("The new passphrase again", type="password", key="recover-repeat", max_chars=lock.MAX_LENGTH)
+        st.form_submit_button("Open with the recovery code", type="primary", on_click=_recover)
+    session.show_flash()
+    st.button("Back to the passphrase", key="recover-back", on_click=lambda: st.session_state.update(
+        {RECOVERING: False}))
+
+
+def _recover() -> None:
+    values, app_lock = st.session_state, session.app_lock()
+    if not app_lock.is_locked():
+        return  # a second press after the first opened it
+    try:
+        app_lock.recover(values.get("recover-code", ""), values.get("recover-new", ""),
+                         values.get("recover-repeat", ""))
+    except VigError as error:
+        session.flash("error", str(error))
+        return
+    values[RECOVERING] = False
+    values[vault_screens.OFFER_KEY] = ("The new passphrase is set. The recovery code you used still works; if it "
+                                       "may have been seen, or you would rather have a fresh one, make a new one "
+                                       "now (the old one then stops working).")
 
 
 def lock_button() -> None:

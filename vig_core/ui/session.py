@@ -26,7 +26,7 @@ from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_r
 
 from vig_core.case.record import Case
 from vig_core.errors import LockedError, NotFoundError, VigError
-from vig_core.services import film_picker
+from vig_core.services import film_picker, lock, vault
 from vig_core.services.lock import AppLock
 from vig_core.storage.paths import data_root
 from vig_core.storage.settings import SettingsStore
@@ -52,10 +52,31 @@ LOCKED_MESSAGE = "The workbook is locked, so nothing was changed. Unlock it and 
 
 
 @st.cache_resource(show_spinner=False)
-def _stores(root: str) -> tuple[CaseStore, SettingsStore]:
+def _settings_store(root: str) -> SettingsStore:
+    return SettingsStore(Path(root))
+
+
+@st.cache_resource(show_spinner=False)
+def _case_store(root: str) -> CaseStore:
     cases = CaseStore(Path(root))
     cases.write_guard = lambda: _refuse_while_locked(root)
-    return cases, SettingsStore(Path(root))
+    return cases
+
+
+def _stores(root: str) -> tuple[CaseStore, SettingsStore]:
+    """The case store (made, and so read, only while a vault's key is held) and the settings."""
+    if not _readable(root):
+        raise LockedError(LOCKED_MESSAGE)
+    return _case_store(root), _settings_store(root)
+
+
+def _readable(root: str) -> bool:
+    return not lock.is_vault(_settings_store(root)) or vault.is_unlocked(Path(root))
+
+
+def cases_readable() -> bool:
+    """Whether the cases can be read now: no vault, or its key is held."""
+    return _readable(str(data_root()))
 
 
 def _refuse_while_locked(root: str) -> None:
@@ -71,7 +92,7 @@ def store() -> CaseStore:
 
 
 def settings() -> SettingsStore:
-    return _stores(str(data_root()))[1]
+    return _settings_store(str(data_root()))
 
 
 _settled: set[str] = set()
@@ -99,7 +120,8 @@ def settle_after_first_run(page: str) -> None:
 
 @st.cache_resource(show_spinner=False)
 def _lock(root: str) -> AppLock:
-    return AppLock(_stores(root)[1], on_lock=forget_served_files)
+    """On lock the case store goes with the files served: the cases it keeps read are let go."""
+    return AppLock(_settings_store(root), on_lock=lambda: (forget_served_files(), _case_store.clear()))
 
 
 def forget_served_files() -> None:
