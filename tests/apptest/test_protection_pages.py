@@ -10,6 +10,7 @@ import pytest
 from apptest.helpers import messages, open_app
 from conftest import make_case
 from vig_core.case.consent import ConsentKind
+from vig_core.errors import LockedError
 from vig_core.services.demo import ensure_demo_case
 from vig_core.services.jobs import JOBS
 
@@ -150,8 +151,13 @@ def test_with_a_passphrase_the_settings_backup_is_encrypted_and_restores_with_it
     assert any("That passphrase does not open this backup" in m for m in messages(at)) and not store.exists(demo)
     at.text_input(key="restore-passphrase").input(passphrase).run()
     at.button[[b.label for b in at.button].index("Restore")].click().run()
-    assert not at.exception and store.exists(demo) and store.load(demo).recordings
+    assert not at.exception and store.exists(demo)
     assert at.text_input(key="unlock-passphrase")  # the restored workbook locks: its passphrase guards it
+    from vig_core.services import vault
+    with pytest.raises(LockedError):  # and its key is dropped: nothing reads the restored case
+        store.load(demo)
+    vault.unlock(store.root, passphrase)
+    assert store.load(demo).recordings
 
 
 def test_a_plain_backup_is_an_explicit_choice_with_a_warning(store, demo, tmp_path):
