@@ -71,6 +71,30 @@ def test_a_vault_backup_is_ciphertext_and_restores_with_passphrase_or_recovery_c
     vault.lock(target)
 
 
+@pytest.mark.parametrize("with_code", [False, True])
+def test_an_encrypted_vault_backup_restores_with_the_passphrase_or_the_recovery_code(a_vault, tmp_path, with_code):
+    """The settings' backup of a vault is encrypted as a whole (age) too; its recovery slot opens with
+    the vault's recovery code, which never was stored anywhere (issue 23)."""
+    from vig_core.services import backups
+    from vig_core.storage.sealed import KEY_NAMES
+    from vig_core.storage.settings import SettingsStore
+
+    root, code = a_vault
+    films = film_hashes(root)
+    out = backups.make_backup(SettingsStore(root), root, tmp_path / "backup.zip", passphrase=PASSPHRASE).path
+    assert backups.is_encrypted_backup(out)
+    with zipfile.ZipFile(out) as archive:
+        assert {"vault.json", *(f"key.{name}.age" for name in KEY_NAMES)} <= set(archive.namelist())
+        assert not any(name.startswith("cases/") for name in archive.namelist())  # names hidden inside data.age
+    vault.lock(root)
+    target = tmp_path / "restored"
+    with pytest.raises(ValidationError, match="does not open"):
+        backups.restore_backup(out, target, passphrase=code[:-4] + "0000" if with_code else "not it at all")
+    backups.restore_backup(out, target, passphrase=code if with_code else PASSPHRASE)
+    assert vault.is_unlocked(target) and film_hashes(target) == films
+    vault.lock(target)
+
+
 def test_the_store_opens_on_a_locked_vault_and_finishes_an_erasure_after_the_unlock(a_vault):
     root, _ = a_vault
     store = CaseStore(root)

@@ -16,10 +16,12 @@ from pathlib import Path
 
 from vig_core.errors import ValidationError
 from vig_core.services.lock import check_passphrase, has_passphrase
+from vig_core.storage import vaulting
 from vig_core.storage.backup import BackupSummary, backup
 from vig_core.storage.restore import RestoreSummary, restore
 from vig_core.storage.sealed import is_sealed_file
 from vig_core.storage.settings import SettingsStore
+from vig_core.storage.vault_restore import recovery_slot_secret
 
 PLAIN_WARNING = ("A plain backup is not encrypted: anyone who gets the file can read every case and watch every "
                  "film. Keep it only on an encrypted disk.")
@@ -51,7 +53,11 @@ def make_backup(settings: SettingsStore, root: Path, out: Path, *, media: bool =
                 plain: bool = False, on_progress: Callable[[float], None] | None = None) -> BackupSummary:
     """Back up ``root`` to ``out``, encrypted with ``passphrase`` unless plain (:func:`backup_secrets`)."""
     secrets = backup_secrets(settings, passphrase, plain=plain)
-    return backup(root, out, media=media, on_progress=on_progress, secrets=secrets)
+    beside = None
+    if secrets and vaulting.is_vault(root):  # the vault's recovery code opens the backup too
+        secrets["recovery"] = recovery_slot_secret(vaulting.holder(root).key())
+        beside = {vaulting.VAULT_FILE: vaulting.header_path(root).read_bytes()}
+    return backup(root, out, media=media, on_progress=on_progress, secrets=secrets, beside=beside)
 
 
 def is_encrypted_backup(path: Path) -> bool:
@@ -60,5 +66,6 @@ def is_encrypted_backup(path: Path) -> bool:
 
 
 def restore_backup(path: Path, root: Path, *, force: bool = False, passphrase: str | None = None) -> RestoreSummary:
-    """Restore the backup ``path`` into ``root``; an encrypted one needs the passphrase it was made with."""
+    """Restore the backup ``path`` into ``root``; an encrypted one needs the passphrase it was made with
+    (or, for a vault's backup, the vault's recovery code)."""
     return restore(Path(path), root, force=force, secret=passphrase)

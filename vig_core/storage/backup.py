@@ -84,7 +84,7 @@ def _is_work_file(name: str) -> bool:
 
 # --- backup -------------------------------------------------------------------
 def backup(root: Path, out: Path, *, media: bool = True, on_progress: Callable[[float], None] | None = None,
-           secrets: Mapping[str, str] | None = None) -> BackupSummary:
+           secrets: Mapping[str, str] | None = None, beside: Mapping[str, bytes] | None = None) -> BackupSummary:
     """Write a zip of the data folder ``root`` to ``out`` (see module notes); with ``secrets``
     ({"passphrase": ...}) the zip is encrypted on the way (:mod:`.sealed`)."""
     report = on_progress or (lambda _fraction: None)
@@ -124,7 +124,7 @@ def backup(root: Path, out: Path, *, media: bool = True, on_progress: Callable[[
 
     with atomic_file(out, "the backup", note_in=root) as handle:  # a crash leaves no copy in the chosen folder
         if secrets:
-            write_sealed(handle, secrets, write_zip)
+            write_sealed(handle, secrets, write_zip, beside=beside)
         else:
             write_zip(handle)
     report(1.0)

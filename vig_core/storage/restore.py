@@ -62,7 +62,7 @@ from vig_core.storage.recovery import recover_restore, restoring
 from vig_core.storage.schema import SCHEMA_VERSION
 from vig_core.storage.sealed import decrypt_data, is_sealed, open_identity
 from vig_core.storage.store import CaseStore
-from vig_core.storage.vault_restore import hand_over, plain_bytes, unlock_restored
+from vig_core.storage.vault_restore import hand_over, outer_secret, plain_bytes, unlock_restored
 from vig_core.vocab.definitions import OWN_INSTRUMENTS, OWN_PRINCIPLES, OWN_PROMPTS
 from vig_core.vocab.instruments import DefinitionError, read_instrument
 from vig_core.vocab.principles import read_principles
@@ -119,7 +119,8 @@ def restore(zip_path: Path, root: Path, *, force: bool = False, secret: str | No
     identity = None
     try:
         if is_sealed(archive):
-            identity = open_identity(archive, secret or "")  # a wrong passphrase: refused before anything else
+            # a wrong passphrase: refused before anything else; a vault's recovery code opens its slot
+            identity = open_identity(archive, outer_secret(archive, secret or ""))
     except BaseException:
         archive.close()
         raise

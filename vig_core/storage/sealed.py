@@ -12,7 +12,10 @@ Why it is built like this:
   a fresh X25519 key: the backup zip is streamed into ``data.age`` encrypted to
   that key, and the key (a short line of text) is encrypted with the passphrase
   into ``key.passphrase.age``. A second secret (a recovery code) is one more
-  wrapped copy of the same key (``key.recovery.age``); restore tries each.
+  wrapped copy of the same key (``key.recovery.age``); restore tries each. A vault's
+  backup keeps its key file beside (``vault.json``: wrapped keys only), and the recovery
+  slot's secret is derived from the vault's data key, so the vault's recovery code opens
+  the backup too (:mod:`.vault_restore`).
 * **No plaintext on disk while backing up.** The backup zip is written into an OS
   pipe and read from it by the encryptor in a second thread: the plaintext exists
   only in this process's memory (a chunk of 1 MiB at a time) and the kernel's pipe
@@ -70,9 +73,11 @@ def key_entry(name: str) -> str:
     return f"key.{name}.age"
 
 
-def write_sealed(handle: BinaryIO, secrets: Mapping[str, str], write_inner: Callable[[BinaryIO], None]) -> None:
+def write_sealed(handle: BinaryIO, secrets: Mapping[str, str], write_inner: Callable[[BinaryIO], None], *,
+                 beside: Mapping[str, bytes] | None = None) -> None:
     """Write an encrypted backup to ``handle``: ``write_inner`` writes the backup zip into the
-    (unseekable) file it is given, which is encrypted on the way (see module notes)."""
+    (unseekable) file it is given, which is encrypted on the way (see module notes). ``beside``:
+    small files that go into the outer zip as they are (a vault's key file, see :mod:`.vault_restore`)."""
     if not secrets or any(name not in KEY_NAMES or not secret for name, secret in secrets.items()):
         raise ValueError("an encrypted backup needs a passphrase or recovery code")
     identity = x25519.Identity.generate()
@@ -80,6 +85,8 @@ def write_sealed(handle: BinaryIO, secrets: Mapping[str, str], write_inner: Call
         outer.writestr(dateless_entry(README), README_TEXT)
         info = {"format": SEALED_FORMAT, "format_version": SEALED_VERSION, "keys": sorted(secrets)}
         outer.writestr(dateless_entry(INFO), json.dumps(info, indent=1))
+        for name, data in (beside or {}).items():
+            outer.writestr(dateless_entry(name), data)
         for name, secret in secrets.items():
             outer.writestr(dateless_entry(key_entry(name)),
                            pyrage.passphrase.encrypt(str(identity).encode("ascii"), secret))

@@ -9,10 +9,12 @@ leaves no key held and no folder known as a vault (:func:`hand_over`).
 
 from __future__ import annotations
 
+import base64
+import json
 import zipfile
 from pathlib import Path
 
-from vig_core.errors import ValidationError
+from vig_core.errors import ValidationError, VigError
 from vig_core.storage import vaulting
 from vig_core.vault import keys
 from vig_core.vault.errors import MistypedRecoveryCode, WrongPassphrase, WrongRecoveryCode
@@ -20,6 +22,29 @@ from vig_core.vault.errors import MistypedRecoveryCode, WrongPassphrase, WrongRe
 NEEDS_SECRET = ("This backup is of a workbook with a passphrase: type that passphrase (or the recovery code) "
                 "to restore it.")
 WRONG_SECRET = "That passphrase (or recovery code) does not open this backup; nothing was restored."
+
+
+BACKUP_RECOVERY_PURPOSE = b"vig-vault/1 backup recovery slot"
+
+
+def recovery_slot_secret(key: keys.DataKey) -> str:
+    """The secret of an encrypted backup's recovery slot: derived from the vault's data key, so
+    whoever can open the vault (with the passphrase or the recovery code) can open the backup."""
+    return base64.b64encode(key.derive(BACKUP_RECOVERY_PURPOSE)).decode("ascii")
+
+
+def outer_secret(archive: zipfile.ZipFile, secret: str) -> str:
+    """The secret to open an encrypted backup ``archive`` with: a vault's recovery code, when the
+    key file beside its data opens with it, gives the recovery slot's secret; else ``secret``."""
+    try:
+        header = keys.VaultHeader.from_json(json.loads(archive.read(vaulting.VAULT_FILE)))
+        key = keys.unlock_with_recovery(header, secret)
+    except (KeyError, ValueError, VigError):
+        return secret
+    try:
+        return recovery_slot_secret(key)
+    finally:
+        key.wipe()
 
 
 def unlock_restored(work: Path, secret: str | None) -> keys.DataKey | None:
