@@ -138,3 +138,14 @@ def test_a_tampered_record_and_a_tampered_film_are_refused_in_plain_words(demo: 
     from vig_core.storage.vaulting import media_reader
     with media_reader(film) as reader, pytest.raises(DamagedMedia, match="part"):
         reader.read(0, reader.size)
+
+
+def test_the_launch_keys_and_cookie_secret_work_on_a_locked_vault(demo: CaseStore) -> None:
+    """`dev.py run` writes a launch key from another process, and every request checks its cookie,
+    before anyone unlocks: that folder stays plain (it holds nothing about a family)."""
+    from vig_core.web import access
+
+    vault.create_vault(demo.root, PASSPHRASE)
+    vault.lock(demo.root)
+    key = access.new_launch_key(demo.root)
+    assert access.secret(demo.root) and access.use_launch_key(demo.root, key)

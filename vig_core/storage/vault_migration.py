@@ -33,7 +33,7 @@ from vig_core.vault import chunks, records
 
 MIGRATING = ".vault-migrating"  # at the root: "encrypt" or "decrypt" while a folder is being changed
 ENCRYPT, DECRYPT = "encrypt", "decrypt"
-SKIPPED_FOLDERS = (".writing", "access")  # at the root: notes of live writers, launch keys: plain by design
+SKIPPED_FOLDERS = (".writing", *vaulting.PLAIN_FOLDERS)  # notes of live writers, launch keys: plain
 LOCK_SUFFIX = ".lock"
 PIECE = 1024 * 1024  # films are copied, and progress told, a MiB at a time
 Progress = Callable[[float, str], None]

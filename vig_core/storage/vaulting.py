@@ -41,6 +41,9 @@ from vig_core.vault.session import KeyHolder
 VAULT_FILE = "vault.json"  # the key file: wrapped keys and settings, nothing about any family
 SETTINGS_FILE = "settings.json"  # read before unlocking (the lock's own settings): never encrypted
 PLAIN_NAMES = (VAULT_FILE, SETTINGS_FILE)  # at the root: stay plain in a vault
+# Folders at the root read before unlocking, holding nothing about a family: the launch keys and the
+# cookie secret (read by the access check of every request, and by `dev.py run` in another process).
+PLAIN_FOLDERS = ("access",)
 RECORD_SUFFIX, LOG_SUFFIX = ".json", ".jsonl"
 LOG_LINE_MARK = b"~"  # a sealed log line: ~ and the sealed bytes in base64
 SEALED_MEDIA = chunks.MAGIC
@@ -129,7 +132,7 @@ def key_for(path: Path) -> tuple[DataKey, str] | None:
     if root is None:
         return None
     identity = _identity(root, path)
-    if identity in PLAIN_NAMES:
+    if identity in PLAIN_NAMES or identity.split("/", 1)[0] in PLAIN_FOLDERS:
         return None
     return holder(root).key(), identity
 
