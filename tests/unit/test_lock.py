@@ -246,3 +246,24 @@ def test_lock_minutes_are_bounded_and_a_bad_stored_value_falls_back(settings, da
     raw["settings"]["1"][lock.LOCK_MINUTES] = "soon"
     (data_dir / "settings.json").write_text(json.dumps(raw))
     assert lock.lock_minutes(settings) == lock.DEFAULT_LOCK_MINUTES
+
+
+def test_vault_work_waits_for_other_work_and_drops_half_sent_films(monkeypatch):
+    """Making or removing the vault changes every file's format: not while an import, an export or
+    a piece of a film is being written in the old one (issue 23)."""
+    from vig_core.services.jobs import JOBS
+
+    started = []
+    monkeypatch.setattr(JOBS, "start", lambda *args, **kwargs: started.append(args))
+    monkeypatch.setattr(JOBS, "busy", lambda: True)
+    with pytest.raises(ValidationError, match="Let it finish"):
+        lock.start_vault_work("Encrypting", lambda progress: None)
+    monkeypatch.setattr(JOBS, "busy", lambda: False)
+    monkeypatch.setattr(lock.UPLOADS, "receiving", lambda: True)
+    with pytest.raises(ValidationError, match="Let it finish"):
+        lock.start_vault_work("Encrypting", lambda progress: None)
+    dropped = []
+    monkeypatch.setattr(lock.UPLOADS, "receiving", lambda: False)
+    monkeypatch.setattr(lock.UPLOADS, "discard_all", lambda: dropped.append(True) or 1)
+    lock.start_vault_work("Encrypting", lambda progress: None)
+    assert started and dropped == [True]

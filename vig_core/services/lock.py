@@ -43,6 +43,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from vig_core.errors import ValidationError
 from vig_core.services import vault
 from vig_core.services.jobs import JOBS, Job
+from vig_core.services.uploads import TICKETS as UPLOADS
 from vig_core.storage.settings import SettingsStore
 from vig_core.vault.errors import WrongPassphrase
 from vig_core.web.tokens import TOKENS, MediaTokens
@@ -215,8 +216,17 @@ def decrypt(settings: SettingsStore, current: str, on_progress: vault.Progress |
     settings.set(PASSPHRASE_HASH, None)
 
 
+BUSY_FOR_VAULT = ("Other work is still running (a film being imported, converted, exported, listened to or sent). "
+                  "Let it finish, then try again: this changes every file of the data folder.")
+
+
 def start_vault_work(label: str, work: Callable[[vault.Progress], Any]) -> Job:
-    """Run ``work(on_progress)`` (making, finishing or removing the vault) as the one vault job."""
+    """Run ``work(on_progress)`` (making, finishing or removing the vault) as the one vault job:
+    not while other work runs, which would write files in the other format meanwhile; films
+    half-sent from the browser are dropped (they would go on in the other format)."""
+    if JOBS.busy() or UPLOADS.receiving():
+        raise ValidationError(BUSY_FOR_VAULT)
+    UPLOADS.discard_all()
     return JOBS.start(VAULT_WORK, label, lambda report: work(lambda fraction, _name="": report(fraction)),
                       key=VAULT_WORK)
 

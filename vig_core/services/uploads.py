@@ -182,6 +182,18 @@ class UploadTickets:
             tickets = [t for t, u in self._uploads.items() if u.case_id == case_id]
         return sum(self.discard(t) for t in tickets)
 
+    def receiving(self) -> bool:
+        """Whether a piece of some film is arriving right now."""
+        with self._lock:
+            return any(u.busy for u in self._uploads.values())
+
+    def discard_all(self) -> int:
+        """Drop every ticket with its partial file (the data folder changes format: a vault is made
+        or removed, and a half-sent film would go on in the other one); return how many went."""
+        with self._lock:
+            tickets = list(self._uploads)
+        return sum(self.discard(t) for t in tickets)
+
     def sweep(self) -> int:
         """Drop uploads untouched for the ticket's lifetime, with their files; return how many."""
         now = self._clock()
