@@ -10,9 +10,10 @@
    decrypting, not the disk: sequentially in 1 MiB ranges as a player streams, and in
    1 MiB and 64 KiB ranges at random unaligned offsets as a player seeks, so what
    decrypting costs is plain to see. Both files are deleted after.
-   Then both are **served over HTTP with Range requests** (bench/vault_route.py: Starlette's
-   ``FileResponse`` for the plain file, a sketch of the vault's route for the chunked one),
-   where the issue's target applies: chunked at half the plain speed or more.
+   Then both are **served over HTTP with Range requests by the workbook's media route**
+   (bench/vault_route.py, in a server process holding the vault's key), where the issue's
+   targets apply: the encrypted film at half the plain speed or more, and the server within
+   100 MB of its idle memory.
 4. **Memory**: this process's RSS, its highest sample while writing and reading in this
    process, above what it was before (the HTTP server is another process).
 
@@ -44,6 +45,7 @@ MB = 1024 * 1024
 TARGET_UNLOCK_S = 0.5
 TARGET_RATIO = 0.5
 TARGET_GROWTH_MB = 64
+TARGET_SERVER_GROWTH_MB = 100  # the issue: serving within 100 MB of idle memory
 
 
 def timed(action, times: int) -> list[float]:
@@ -78,12 +80,13 @@ def read_ranges(read, size: int, ranges: list[tuple[int, int]]) -> float:
 
 
 def film_rows(size_mb: int) -> list[Row]:
-    key = keys.DataKey.generate()
+    header, key, _code = keys.create("a bench passphrase", keys.KdfParams(1, 8 * 1024, 1))
     block = os.urandom(MB)
     size = size_mb * MB
     rows = []
     with tempfile.TemporaryDirectory(prefix="vig-bench-vault-") as work:
-        plain_path, sealed_path = Path(work) / "plain.mp4", Path(work) / "film.vig"
+        plain_path, sealed_path = Path(work) / "plain.mp4", Path(work) / "film.mp4.vig"
+        keys.write_header(Path(work) / "vault.json", header)  # the folder is a vault: the route decrypts
         idle = rss_mb(os.getpid())
         with Sampler(os.getpid()) as sampler:
             started = time.perf_counter()
@@ -113,13 +116,15 @@ def film_rows(size_mb: int) -> list[Row]:
                                         f"{sealed:.0f} / {plain:.0f} MB/s ({sealed / plain:.0%})"))
             finally:
                 os.close(fd)
-            for what, (sealed, plain, same) in measure_http(plain_path, sealed_path, key.material.hex(),
-                                                            size).items():
+            speeds, server_growth = measure_http(Path(work), plain_path, sealed_path, key.material.hex(), size)
+            for what, (sealed, plain) in speeds.items():
                 ratio = sealed / plain
-                rows.append(Row(f"Served over HTTP with Range, {what}: chunked / plain FileResponse (today's route) "
-                                "/ plain through the same 1 MiB streaming route",
-                                f"{sealed:.0f} / {plain:.0f} / {same:.0f} MB/s ({ratio:.0%} / {sealed / same:.0%})",
-                                f">= {TARGET_RATIO:.0%} of plain", min(ratio, sealed / same) >= TARGET_RATIO))
+                rows.append(Row(f"Served by the media route with Range, {what}: encrypted / plain film",
+                                f"{sealed:.0f} / {plain:.0f} MB/s ({ratio:.0%})",
+                                f">= {TARGET_RATIO:.0%} of plain", ratio >= TARGET_RATIO))
+            rows.append(Row("The media route's server while serving: peak RSS above idle",
+                            f"{server_growth:.0f} MB", f"<= {TARGET_SERVER_GROWTH_MB} MB",
+                            server_growth <= TARGET_SERVER_GROWTH_MB))
     growth = sampler.peak - idle
     rows.append(Row("Memory while writing and reading the film: peak RSS above before",
                     f"{growth:.0f} MB (before {idle:.0f} MB)", f"<= {TARGET_GROWTH_MB} MB",

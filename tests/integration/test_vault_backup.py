@@ -14,9 +14,9 @@ import pytest
 from vig_core.errors import ValidationError
 from vig_core.services import vault
 from vig_core.services.demo import ensure_demo_cases
-from vig_core.storage import vaulting
 from vig_core.storage.backup import backup
 from vig_core.storage.layout import ERASING, ERASING_FOLDER
+from vig_core.storage.media_source import open_plaintext
 from vig_core.storage.restore import restore
 from vig_core.storage.store import CaseStore
 from vig_core.vault import chunks, records
@@ -27,7 +27,7 @@ PASSPHRASE = "tea with two sugars please"
 def film_hashes(root):
     found = {}
     for path in sorted((root / "cases").rglob("film.mp4")):
-        with vaulting.open_media(path) as handle:
+        with open_plaintext(path) as handle:
             found[path.relative_to(root).as_posix()] = hashlib.sha256(handle.read()).hexdigest()
     return found
 

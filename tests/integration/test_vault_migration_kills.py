@@ -24,6 +24,7 @@ from vig_core.services import vault
 from vig_core.services.demo import ensure_demo_cases
 from vig_core.storage import vault_migration, vaulting
 from vig_core.storage.logs import append_line
+from vig_core.storage.media_source import open_plaintext
 from vig_core.storage.store import CaseStore
 from vig_core.vault import chunks, records
 
@@ -50,7 +51,7 @@ def files_of(root: Path) -> dict[str, bytes]:
         elif path.suffix == ".json":
             found[name] = vaulting.record_bytes_read(path, path.read_bytes())
         else:
-            with vaulting.open_media(path) as handle:
+            with open_plaintext(path) as handle:
                 found[name] = hashlib.sha256(handle.read()).digest()
     return found
 

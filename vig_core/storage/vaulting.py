@@ -25,7 +25,6 @@ the folder of a positive answer cached) keeps every existing call as it is.
 from __future__ import annotations
 
 import base64
-import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -193,35 +192,6 @@ def media_reader(path: Path, *, name: str = "This film") -> chunks.ChunkedReader
     if root is None:
         raise chunks.DamagedMedia(f"{name} is encrypted, but this data folder has no vault key file.")
     return chunks.ChunkedReader(Path(path), holder(root).key(), name=name)
-
-
-@contextmanager
-def open_media(path: Path, *, name: str = "This film") -> Iterator[BinaryIO]:
-    """A seekable read-only file object of the plaintext at ``path`` (encrypted or plain)."""
-    reader = media_reader(path, name=name)
-    if reader is None:
-        with open(path, "rb") as handle:
-            yield handle
-        return
-    try:
-        yield reader.file()
-    finally:
-        reader.close()
-
-
-def media_size(path: Path) -> int:
-    """The plaintext size of the file at ``path``."""
-    reader = media_reader(path)
-    if reader is None:
-        return os.stat(path).st_size
-    with reader:
-        return reader.size
-
-
-def read_media_bytes(path: Path, *, name: str = "This file") -> bytes:
-    """A small media file (a still, a picture) whole, in memory."""
-    with open_media(path, name=name) as handle:
-        return handle.read()
 
 
 class _PlainWriter:

@@ -83,7 +83,9 @@ def media_routes(tokens: MediaTokens | None = None) -> list[Route]:
             return _plain(404, "Not found")
         try:
             reader = await anyio.to_thread.run_sync(_hidden, entry.path)
-        except (DamagedMedia, LockedError):
+        except LockedError:  # the vault's key was dropped since the lock was asked
+            return _plain(403, "Locked")
+        except DamagedMedia:
             return _plain(500, "Damaged")
         except OSError:
             return _plain(404, "Not found")
