@@ -24,6 +24,7 @@ the folder of a positive answer cached) keeps every existing call as it is.
 
 from __future__ import annotations
 
+import atexit
 import base64
 import threading
 from collections.abc import Iterator
@@ -101,6 +102,7 @@ def drop_key(root: Path) -> None:
     holder(root).drop()
 
 
+@atexit.register
 def drop_every_key() -> None:
     """At shutdown: forget every key this process holds."""
     with _guard:
