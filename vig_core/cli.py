@@ -85,11 +85,11 @@ def build_parser() -> argparse.ArgumentParser:
     backing_up = commands.add_parser("backup", help="write a consistent backup of the whole data folder to a zip")
     backing_up.add_argument("--out", required=True, type=Path, metavar="FILE.zip")
     backing_up.add_argument("--no-media", action="store_true", help="leave out films, clips and stills")
-    secret = backing_up.add_mutually_exclusive_group()
-    secret.add_argument("--passphrase-stdin", action="store_true", help="read the workbook's passphrase (which "
-                        "encrypts the backup) as one line from standard input instead of asking on the terminal")
-    secret.add_argument("--plain", action="store_true", help="do not encrypt the backup even though the workbook "
-                        "has a passphrase (anyone with the file can then read it)")
+    backing_up.add_argument("--passphrase-stdin", action="store_true", help="read the workbook's passphrase "
+                            "(which unlocks it and encrypts the backup) as one line from standard input instead "
+                            "of asking on the terminal")
+    backing_up.add_argument("--plain", action="store_true", help="do not encrypt the backup as a whole even though "
+                            "the workbook has a passphrase (a vault's files stay encrypted inside it)")
     restoring = commands.add_parser("restore", help="restore a backup into an empty data folder")
     restoring.add_argument("file", type=Path, metavar="FILE.zip")
     restoring.add_argument("--force", action="store_true", help="replace a data folder that is not empty")

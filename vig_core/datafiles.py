@@ -12,10 +12,11 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from vig_core.errors import ValidationError
+from vig_core.errors import StoreError, ValidationError
 from vig_core.text import displayable, is_valid_unicode
 
 MAX_DEPTH = 32  # the workbook's own files nest 8 levels at most
@@ -106,6 +107,22 @@ def _displayable(data: Any) -> Any:
     return data
 
 
+def _as_written(path: Path, raw: bytes) -> bytes:
+    return raw
+
+
+_opener: Callable[[Path, bytes], bytes] = _as_written
+
+
+def set_file_opener(opener: Callable[[Path, bytes], bytes]) -> None:
+    """How a data file's bytes become what was written: :mod:`vig_core.storage.vaulting` sets it when
+    it is imported, so the practitioner's own definitions in a vault (sealed like every record)
+    read as they were written. The hook points this way because the case layer reaches this
+    module and must reach nothing that knows the disk's formats (tests/unit/test_layers.py)."""
+    global _opener
+    _opener = opener
+
+
 def read_data_file(path: Path) -> Any:
     """A definition file's JSON, checked with :func:`json_problem`; one sentence naming it otherwise."""
     path = Path(path)
@@ -113,7 +130,7 @@ def read_data_file(path: Path) -> Any:
         if path.stat().st_size > MAX_DATA_FILE_BYTES:
             raise ValidationError(f"{path.name}: the file is too large ({path.stat().st_size:,} bytes; "
                                   f"the limit is {MAX_DATA_FILE_BYTES:,}).")
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
+        text = _opener(path, path.read_bytes()).decode("utf-8")
+    except (OSError, UnicodeDecodeError, StoreError) as error:
         raise ValidationError(f"{path.name}: the file could not be read.") from error
     return check_json(parse_json(text, path.name), path.name)

@@ -45,7 +45,9 @@ def test_round_trip_with_the_passphrase_restores_every_file(filled, tmp_path):
     summary = made(store, out, passphrase=PASS)
     assert summary.encrypted and backups.is_encrypted_backup(out)
     with zipfile.ZipFile(out) as outer:
-        assert sorted(outer.namelist()) == sorted([sealed.README, sealed.INFO, "key.passphrase.age", sealed.DATA])
+        # a vault's backup: its recovery slot and its key file ride beside (issue 23)
+        assert sorted(outer.namelist()) == sorted([sealed.README, sealed.INFO, "key.passphrase.age", "key.recovery.age",
+                                                   "vault.json", sealed.DATA])
         assert all(info.compress_type == zipfile.ZIP_STORED for info in outer.infolist())
     assert out.stat().st_mode & 0o777 == 0o600
     result = backups.restore_backup(out, tmp_path / "restored", passphrase=PASS)
@@ -67,7 +69,7 @@ def test_the_standard_age_steps_of_its_readme_give_the_plain_backup(filled, tmp_
     plain.write_bytes(inner)
     with zipfile.ZipFile(plain) as archive:
         assert MANIFEST in archive.namelist() and archive.testzip() is None
-    restore(plain, tmp_path / "from-plain")
+    restore(plain, tmp_path / "from-plain", secret=PASS)  # inside: the vault's files, still encrypted
     assert tree(tmp_path / "from-plain") == tree(store.root)
 
 
@@ -138,7 +140,8 @@ def test_a_plain_backup_still_restores_and_plain_is_a_choice(filled, tmp_path):
     assert not summary.encrypted and not backups.is_encrypted_backup(out)
     with zipfile.ZipFile(out) as archive:
         assert MANIFEST in archive.namelist()
-    backups.restore_backup(out, tmp_path / "restored", passphrase="ignored for a plain backup")
+    # a plain backup of a vault holds its files still encrypted: restoring it needs the vault's passphrase
+    backups.restore_backup(out, tmp_path / "restored", passphrase=PASS)
     assert tree(tmp_path / "restored") == tree(store.root)
 
 
@@ -148,9 +151,11 @@ def test_without_a_passphrase_the_backup_is_plain(store, tmp_path):
     assert not summary.encrypted and not backups.will_encrypt(SettingsStore(store.root))
 
 
-def test_a_second_secret_opens_the_same_backup(filled, tmp_path):
-    """The recovery code (issue 23) is one more wrapped copy of the backup's key."""
-    store, out = filled
+def test_a_second_secret_opens_the_same_backup(store, tmp_path):
+    """A second secret is one more wrapped copy of the backup's key (a plain folder here: a vault's
+    recovery slot is tested in test_vault_backup)."""
+    fill(store)
+    out = tmp_path / "backup-encrypted.zip"
     backup(store.root, out, secrets={"passphrase": PASS, "recovery": "RECOVERY-CODE-1234"})
     restore(out, tmp_path / "by-code", secret="RECOVERY-CODE-1234")
     assert tree(tmp_path / "by-code") == tree(store.root)
@@ -177,7 +182,7 @@ def run_cli(root: Path, *args: str, stdin: str = "") -> subprocess.CompletedProc
 def test_the_command_line_backs_up_and_restores_with_the_passphrase_on_stdin(filled, tmp_path):
     store, out = filled
     wrong = run_cli(store.root, "backup", "--out", str(out), "--passphrase-stdin", stdin="nope nope nope\n")
-    assert wrong.returncode == 1 and "not the workbook's passphrase" in wrong.stderr and not out.exists()
+    assert wrong.returncode == 2 and "not right" in wrong.stderr and not out.exists()  # the vault stays shut
     done = run_cli(store.root, "backup", "--out", str(out), "--passphrase-stdin", stdin=PASS + "\n")
     assert done.returncode == 0, done.stderr
     assert "encrypted with the passphrase" in done.stdout and backups.is_encrypted_backup(out)
@@ -188,8 +193,9 @@ def test_the_command_line_backs_up_and_restores_with_the_passphrase_on_stdin(fil
     restored = run_cli(target, "restore", str(out), "--passphrase-stdin", stdin=PASS + "\n")
     assert restored.returncode == 0, restored.stderr
     assert "from an encrypted backup" in restored.stdout and tree(target) == tree(store.root)
-    plain = run_cli(store.root, "backup", "--out", str(tmp_path / "plain.zip"), "--plain")
-    assert plain.returncode == 0 and "NOT encrypted" in plain.stdout
+    plain = run_cli(store.root, "backup", "--out", str(tmp_path / "plain.zip"), "--plain", "--passphrase-stdin",
+                    stdin=PASS + "\n")
+    assert plain.returncode == 0 and "its files encrypted as in the data folder" in plain.stdout
 
 
 # --- memory ---------------------------------------------------------------------------------

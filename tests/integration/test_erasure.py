@@ -87,9 +87,11 @@ def test_a_case_bundle_from_the_command_line(store, demo, data_dir, tmp_path):
     assert store.activity(demo)[-1]["action"] == "exported"
 
 
-def test_a_forgotten_passphrase_can_be_removed_from_the_command_line(data_dir):
+def test_an_older_installations_forgotten_passphrase_can_be_removed_from_the_command_line(data_dir):
+    """Before the vault a passphrase was only a hash in the settings (a vault needs its passphrase
+    or recovery code to be removed: tests/integration/test_cli_vault.py)."""
     settings = SettingsStore(data_dir)
-    lock.set_passphrase(settings, "quiet river morning", "quiet river morning")
+    settings.set(lock.PASSPHRASE_HASH, lock._hasher.hash("quiet river morning"))
     assert run_cli("remove-passphrase", data_dir=data_dir).returncode == 2 and lock.has_passphrase(settings)
     assert run_cli("remove-passphrase", "--yes", data_dir=data_dir).returncode == 0
     assert not lock.has_passphrase(settings)

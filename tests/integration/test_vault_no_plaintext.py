@@ -149,3 +149,19 @@ def test_the_launch_keys_and_cookie_secret_work_on_a_locked_vault(demo: CaseStor
     vault.lock(demo.root)
     key = access.new_launch_key(demo.root)
     assert access.secret(demo.root) and access.use_launch_key(demo.root, key)
+
+
+def test_the_practitioners_own_definitions_are_encrypted_and_still_used(store: CaseStore) -> None:
+    """Own principles (a file the practitioner put in the data folder) are encrypted with the rest, and
+    the workbook still reads them, not the shipped ones with a warning."""
+    from vig_core.vocab.principles import SHIPPED, load_principles
+
+    own = json.loads(SHIPPED.read_text(encoding="utf-8"))
+    own["version"] = "Our own wording, May 2026"
+    (store.root / "principles.json").write_text(json.dumps(own), encoding="utf-8")
+    before, warning = load_principles(store.root)
+    assert warning is None
+    vault.create_vault(store.root, PASSPHRASE)
+    assert (store.root / "principles.json").read_bytes()[:4] == b"VIGS"
+    after, warning = load_principles(store.root)
+    assert warning is None and after == before

@@ -32,6 +32,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
+from vig_core.datafiles import set_file_opener
 from vig_core.storage.files import atomic_file
 from vig_core.storage.layout import CASES_FOLDER, ERASING_FOLDER
 from vig_core.vault import chunks, records
@@ -154,6 +155,9 @@ def record_bytes_read(path: Path, raw: bytes, *, name: str = "A record") -> byte
         raise records.DamagedRecord(f"{name} is encrypted, but this data folder has no vault key file; "
                                     "restore the folder from a backup.")
     return records.open_sealed(holder(root).key(), raw, _identity(root, path), name=name)
+
+
+set_file_opener(lambda path, raw: record_bytes_read(path, raw, name=f"The file {Path(path).name}"))
 
 
 def log_line_to_write(path: Path, line: bytes) -> bytes:
