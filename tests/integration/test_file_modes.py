@@ -91,7 +91,7 @@ def test_a_whole_workflow_writes_only_private_files_and_folders(open_umask, tmp_
     save_own_instrument(root, json.dumps({**check_in, "id": "own-check-in"}).encode(), "own-check-in.json")
     erase_case(store, make_case(store, "GONE-1").id, DAY)  # the deletion log
     restored = tmp_path / "restored"
-    restore(chosen / "backup.zip", restored)
+    restore(chosen / "backup.zip", restored, secret="a long passphrase")  # a vault: its files came encrypted
 
     made = sorted(p.name for p in (root / "cases" / case_id / "exports" / "cycle-1").iterdir())
     assert any(name.endswith(".png") for name in made) and any(name.endswith("-film.mp4") for name in made)
