@@ -6,9 +6,10 @@ each with the same case, and the same work is done in both, alternating which go
 
 1. **A store write**: ``CaseStore.update`` of a case holding 200 moments and 40 clips (a busy
    case: the record is about 100 kB), the median of many; target: the vault within 1.2×.
-2. **Import** of a 1080p H.264/AAC film (``--minutes`` long; the workbook remuxes it): target
-   within 1.15× (on a vault ffmpeg writes into memory-backed storage and the film is then
-   encrypted in 64 KiB chunks into the data folder).
+2. **Import** of a 1080p H.264/AAC film (``--minutes`` long; the workbook remuxes it) and of a
+   one-minute 1080p HEVC phone film (converted to H.264): target within 1.15× (on a vault ffmpeg
+   writes into memory-backed storage and the film is then encrypted in 64 KiB chunks into the
+   data folder, fsynced).
 3. **Clip export**: three 20-second clips, six stills and the review film with title cards
    (``export_cycle``), reading the encrypted film through the loopback route; target within 1.15×.
 
@@ -89,8 +90,22 @@ def measure(quick: bool = False, minutes: float = 3) -> list[Row]:
                     kept[side] = recording.id
                 else:
                     remove_recording(store, case_id, recording.id)
-        rows += ratio_rows(f"Import of a {scale.film_seconds / 60:g}-minute {scale.height}p H.264 film "
+        rows += ratio_rows(f"Import of a {scale.film_seconds:g}-second {scale.height}p H.264 film "
                            f"({film.stat().st_size / 1e6:,.0f} MB, remux)", imports, MEDIA_TARGET)
+
+        say("importing an HEVC film (transcoded)")
+        hevc = make_film(work, "phone.mov", hevc=True, scale=full(1) if not quick else QUICK)
+        converts: dict[str, list[float]] = {side: [] for side in SIDES}
+        for run in range(1 if quick else 2):
+            for side in order(run):
+                store, case_id = stores[side]
+                began = time.perf_counter()
+                recording = import_recording(store, case_id, CYCLE, hevc)
+                converts[side].append(time.perf_counter() - began)
+                remove_recording(store, case_id, recording.id)
+        rows += ratio_rows(f"Import of a {60 if not quick else scale.film_seconds:g}-second HEVC phone film "
+                           f"({hevc.stat().st_size / 1e6:,.0f} MB, converted to H.264)", converts, MEDIA_TARGET)
+        hevc.unlink()
 
         say("store writes")
         writes: dict[str, list[float]] = {side: [] for side in SIDES}
