@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import threading
@@ -116,15 +117,20 @@ def open_browser_when_ready(url: str) -> None:
 
 def cmd_run() -> int:
     ensure_venv("requirements.txt")
-    demo = run(PYTHON, "-m", "vig_core", "demo", cwd=ROOT, capture_output=True, text=True).stdout.strip()
+    folder = Path(run(PYTHON, "-m", "vig_core", "data-dir", cwd=ROOT, capture_output=True, text=True).stdout.strip())
     key = run(PYTHON, "-m", "vig_core", "launch-key", cwd=ROOT, capture_output=True, text=True).stdout.strip()
-    url = f"http://{HOST}:{PORT}/case?case={demo}&key={key}"  # straight to the demo case's "Where we are"
+    if (folder / "vault.json").is_file():  # encrypted: the demo cases were made before; the app asks the passphrase
+        url = f"http://{HOST}:{PORT}/?key={key}"
+    else:
+        demo = run(PYTHON, "-m", "vig_core", "demo", cwd=ROOT, capture_output=True, text=True).stdout.strip()
+        url = f"http://{HOST}:{PORT}/case?case={demo}&key={key}"  # straight to the demo case's "Where we are"
     if answering():  # running already: only let this browser in
         say(f"the workbook is running already; opening {url}")
         webbrowser.open(url)
         return 0
     threading.Thread(target=open_browser_when_ready, args=(url,), daemon=True).start()
     app = subprocess.Popen([str(PYTHON), "-m", "streamlit", "run", "app.py", "--server.port", str(PORT)], cwd=ROOT)
+    signal.signal(signal.SIGTERM, lambda *_: app.terminate())  # stopped by another program: the app stops too
     try:
         return app.wait()
     except KeyboardInterrupt:
