@@ -207,3 +207,37 @@ def test_no_plaintext_stays_in_memory_storage_after_a_failed_or_killed_ffmpeg(va
     child.wait()
     clean_writers(store.root)
     assert not folder.exists()
+
+
+def test_a_full_disk_while_a_vaults_film_is_encrypted_says_so_and_leaves_nothing(tmp_path, monkeypatch):
+    """The vault's writer meets a full disk half-way through an imported film: one plain sentence,
+    no recording, no half-written (or plaintext) file left."""
+    import errno
+    from datetime import date
+
+    from conftest import make_case
+    from vig_core.case.consent import ConsentKind
+    from vig_core.errors import StoreError
+    from vig_core.services.recordings import import_recording
+    from vig_core.storage.store import CaseStore
+    from vig_core.vault import chunks
+
+    store = CaseStore(tmp_path / "data")
+    create_vault(store.root, "a passphrase long enough")
+    case = make_case(store)
+    store.update(case.id, lambda c: c.consent.give(ConsentKind.FILMING, date(2026, 1, 5)))
+    real_write = chunks.ChunkedWriter.write
+    written = [0]
+
+    def filling(self, data):
+        written[0] += len(memoryview(data))
+        if written[0] > 20_000:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_write(self, data)
+
+    monkeypatch.setattr(chunks.ChunkedWriter, "write", filling)
+    with pytest.raises(StoreError, match="The disk is full"):
+        import_recording(store, case.id, 1, make("h264_aac.mp4", tmp_path), keep_original=True)
+    assert store.load(case.id).recordings == []
+    assert [p for p in store.case_folder(case.id).rglob("*") if p.is_file() and "recordings" in p.parts] == []
+    vaulting.drop_key(store.root)
