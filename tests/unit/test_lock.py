@@ -267,3 +267,27 @@ def test_vault_work_waits_for_other_work_and_drops_half_sent_films(monkeypatch):
     monkeypatch.setattr(lock.UPLOADS, "discard_all", lambda: dropped.append(True) or 1)
     lock.start_vault_work("Encrypting", lambda progress: None)
     assert started and dropped == [True]
+
+
+def test_work_the_practitioner_started_holds_the_idle_lock(settings, clock, tokens):
+    """An import or a conversion still running when the idle time runs out: the lock waits for it,
+    as a lock would drop the vault's key under it and the work would be lost."""
+    import threading
+
+    from vig_core.services.jobs import JOBS
+
+    lock.set_passphrase(settings, PASS, PASS)
+    app = AppLock(settings, clock=clock, tokens=tokens)
+    app.unlock(PASS)
+    lock.set_lock_minutes(settings, 1)
+    release = threading.Event()
+    job = JOBS.start("test-owner", "Importing a long film", lambda report: release.wait(10))
+    try:
+        clock.now += 600
+        assert not app.is_locked()
+    finally:
+        release.set()
+        JOBS.wait(job)
+        JOBS.forget(job)
+    clock.now += 61
+    assert app.is_locked()

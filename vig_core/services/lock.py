@@ -17,8 +17,11 @@ Why it is built like this:
   every film URL answers 403 and every token issued before is withdrawn (see
   :mod:`vig_core.web.tokens`); the app draws only the unlock form.
 * **Idle time counts from the last thing the practitioner did**: a page run,
-  typing, or a film playing in a visible page. A film merely being fetched does not
-  count, and the media route asks the lock itself, so it locks on time with no page open.
+  typing, or a film playing in a visible page, or work they started still running
+  (an import, a conversion, an export, listening, the vault's own work): a lock
+  would drop the vault's key under it and lose that work, so the idle time waits
+  for it (Lock now does not). A film merely being fetched does not count, and the
+  media route asks the lock itself, so it locks on time with no page open.
 * **Guessing is slow.** Every passphrase check counts towards one number of wrong
   tries, kept in the settings across restarts; after :data:`MAX_FAILURES` in a row
   each further try waits, 30 seconds and twice as long after each further wrong one.
@@ -255,13 +258,13 @@ class AppLock:
     """Whether the workbook is locked now, and the idle clock (see module notes).
 
     ``clock`` must be monotonic; tests pass their own. ``tokens`` is the media
-    registry to lock with it (the app's own by default). ``busy`` says whether vault
-    work runs (then the idle time waits).
+    registry to lock with it (the app's own by default). ``busy`` says whether work the
+    practitioner started still runs (then the idle time waits; see module notes).
     """
 
     def __init__(self, settings: SettingsStore, *, clock: Callable[[], float] | None = None,
                  tokens: MediaTokens = TOKENS, on_lock: Callable[[], None] | None = None,
-                 busy: Callable[[], bool] = vault_work_running) -> None:
+                 busy: Callable[[], bool] = JOBS.busy) -> None:
         self._settings = settings
         self._root = root_of(settings)
         self._clock = clock or time.monotonic
