@@ -36,6 +36,8 @@ from vig_core.exports.bundle import export_case_bundle
 from vig_core.services.clips import export_cycle
 from vig_core.services.erasure import erase_case, erase_films
 from vig_core.services.recordings import discard_upload, import_recording, receive_upload
+from vig_core.services.vault import create_vault
+from vig_core.services.vault import lock as lock_vault
 from vig_core.storage.backup import backup
 from vig_core.storage.restore import restore
 from vig_core.storage.store import CaseStore
@@ -154,9 +156,13 @@ def test_a_backup_killed_anywhere_leaves_nothing_half_made_in_the_chosen_folder(
 
 
 # --- clip export -------------------------------------------------------------------------------------------
-@pytest.fixture
-def clipped(store, tmp_path) -> str:
-    """A case with a short film, one clip of it chosen for the review, and an export of it."""
+@pytest.fixture(params=["plain", "vault"])
+def clipped(request, store, tmp_path) -> str:
+    """A case with a short film, one clip of it chosen for the review, and an export of it; in a plain
+    data folder and in a vault (ffmpeg then reads through the loopback route and writes to scratch)."""
+    if request.param == "vault":
+        create_vault(store.root, "a passphrase long enough")
+        request.addfinalizer(lambda: lock_vault(store.root))
     case = make_case(store, "FAM-10")
 
     def consent(c):

@@ -8,8 +8,23 @@ import threading
 import time
 from datetime import date
 
+import pytest
+
 from conftest import make_case
+from vig_core.services import vault
 from vig_core.storage.store import CaseStore
+
+
+@pytest.fixture(params=["plain", "vault"])
+def store(request, store):
+    """Each test twice: on a plain data folder and on a vault (every record sealed, every log line
+    sealed: issue 23 asks that these tests keep passing with the vault on)."""
+    if request.param == "vault":
+        vault.create_vault(store.root, "a passphrase long enough")
+        yield store
+        vault.lock(store.root)
+    else:
+        yield store
 
 
 def test_eight_threads_writing_at_once_lose_nothing(store):
@@ -73,5 +88,7 @@ def test_sigkill_during_writes_never_loses_an_acknowledged_write(store):
         assert stored >= acked, f"write {acked} was acknowledged but the store holds {stored}"
         acked = stored
     assert acked > kills
+    if vault.is_vault(store.root):  # what the child wrote was sealed, the log's lines too
+        assert (store.case_folder(case.id) / "case.json").read_bytes()[:4] == b"VIGS"
     changes = [e for e in store.activity(case.id) if e["action"] == "changed"]
     assert len(changes) >= acknowledged  # every acknowledged change is in the log: a torn line eats none

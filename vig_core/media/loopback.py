@@ -24,6 +24,7 @@ film, as it could read the process's memory.
 from __future__ import annotations
 
 import contextlib
+import os
 import re
 import secrets
 import threading
@@ -40,6 +41,7 @@ _RANGE = re.compile(r"bytes=(\d*)-(\d*)")
 _films: dict[str, tuple[HiddenReader, list[DamagedMedia]]] = {}
 _films_lock = threading.Lock()
 _server: ThreadingHTTPServer | None = None
+_server_pid = 0  # the process whose thread serves: a forked child starts its own
 
 
 def byte_range(header: str | None, size: int) -> tuple[int, int] | str | None:
@@ -123,13 +125,13 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 def _running_server() -> ThreadingHTTPServer:
-    global _server
+    global _server, _server_pid
     with _films_lock:
-        if _server is None:
+        if _server is None or _server_pid != os.getpid():  # none yet, or the parent's (its thread is not here)
             server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
             server.daemon_threads = True
             threading.Thread(target=server.serve_forever, name="vig-loopback", daemon=True).start()
-            _server = server
+            _server, _server_pid = server, os.getpid()
         return _server
 
 
