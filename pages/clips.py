@@ -6,7 +6,7 @@ from streamlit_player import st_player
 from vig_core.case import text_fields
 from vig_core.case.film import DEFAULT_CHOSEN_CLIPS, RecordingKind, clip_name
 from vig_core.case.frames import TIME_CHARS, format_time, parse_time
-from vig_core.services import analysis
+from vig_core.services import analysis, vault
 from vig_core.services.clips import export_cycle
 from vig_core.services.jobs import JOBS
 from vig_core.services.recordings import default_cycle
@@ -83,7 +83,12 @@ if chosen:
         messages.show("export-clips")
     film = store.case_folder(case.id) / "exports" / f"cycle-{cycle}" / f"cycle-{cycle}-film.mp4"
     if film.exists():
-        st.caption(f"Last export: {plain(str(film.parent))} (clip files, stills and the film of cycle {cycle}).")
+        if vault.is_vault(store.root):  # encrypted there: of no use outside the workbook
+            st.caption(f"Last export: the clip files, stills and the film of cycle {cycle}, kept encrypted in the "
+                       "data folder. Watch the film here; to give the clips to the family, make the family's "
+                       "copy (Settings), or the supervision pack (Exports).")
+        else:
+            st.caption(f"Last export: {plain(str(film.parent))} (clip files, stills and the film of cycle {cycle}).")
         with st.expander("Watch the exported film"):
             st_player(media_url(case.id, f"exports/cycle-{cycle}/{film.name}"), key=f"film-player-{cycle}")
 

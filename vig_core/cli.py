@@ -227,6 +227,9 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "export-clips":
             result = export_cycle(CaseStore(data_root()), args.case, args.cycle, title_cards=not args.no_title_cards)
             print("\n".join(str(path) for path in result.paths))
+            if is_vault(data_root()):
+                print("These files are encrypted in the data folder; `export-case` writes them out as playable "
+                      "films (the family's copy).", file=sys.stderr)
         elif args.command == "backup":
             settings = SettingsStore(data_root())
             encrypt, in_vault = will_encrypt(settings, plain=args.plain), is_vault(data_root())
