@@ -4,7 +4,7 @@ the machine and the commit, ready to paste.
     python3 dev.py bench                 # sets up, then runs this (about 20 minutes on 2 cores)
     python3 dev.py bench --quick         # small sizes: proves every benchmark runs (a few minutes)
     python3 dev.py bench --only scale    # one of: scale, memory, media, hevc, first-view, listening, analysis,
-                                         # upload, vault
+                                         # upload, vault, vault-workflow
 
 Run it on an otherwise idle machine: the import and export figures are ratios against bare
 ffmpeg in the same run, but page times and first views are wall-clock times.
@@ -34,13 +34,14 @@ import media_speed  # noqa: E402
 import scale  # noqa: E402
 import upload  # noqa: E402
 import vault  # noqa: E402
+import vault_workflow  # noqa: E402
 from report import Row, table  # noqa: E402
 
 from vig_core.media.ffmpeg import ffmpeg_exe  # noqa: E402
 
 BENCHES = {"scale": scale, "memory": media_memory, "media": media_speed, "first-view": first_view,
            "hevc": hevc_import, "listening": listening, "analysis": analysis_page, "upload": upload,
-           "vault": vault}
+           "vault": vault, "vault-workflow": vault_workflow}
 
 
 def machine() -> str:
