@@ -234,10 +234,6 @@ def start_vault_work(label: str, work: Callable[[vault.Progress], Any]) -> Job:
                       key=VAULT_WORK)
 
 
-def vault_work_running() -> bool:
-    return JOBS.running(VAULT_WORK) is not None
-
-
 def leaving_client_view_needs_passphrase(settings: SettingsStore) -> bool:
     """Whether leaving client view asks for the passphrase (only ever with one set)."""
     return has_passphrase(settings) and bool(settings.get(LEAVE_CLIENT_VIEW_NEEDS_PASSPHRASE, False))

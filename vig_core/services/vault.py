@@ -113,13 +113,6 @@ def remove_vault(root: Path, passphrase: str, on_progress: Progress | None = Non
     _decrypt(root, on_progress)
 
 
-def remove_vault_with_recovery(root: Path, code: str, on_progress: Progress | None = None) -> None:
-    """:func:`remove_vault` for a forgotten passphrase: with the recovery code."""
-    root = Path(root)
-    vaulting.hold_key(root, keys.unlock_with_recovery(_header(root), code))
-    _decrypt(root, on_progress)
-
-
 def decrypt_held(root: Path, on_progress: Progress | None = None) -> None:
     """:func:`remove_vault` once the key is held (the passphrase or recovery code checked already)."""
     _decrypt(Path(root), on_progress)
