@@ -70,7 +70,7 @@ def _set_first() -> None:
     if not session.first_press("first-passphrase"):
         return
     settings.set(lock.OFFERED, True)
-    vault_screens.start(vault_screens.ENCRYPTING, lambda progress: lock.make_vault(settings, new, progress))
+    vault_screens.start_making(settings, new)
     session.app_lock().touch()
 
 
@@ -103,8 +103,7 @@ def _unlock() -> None:
     try:
         app_lock.unlock(passphrase)
         if lock.is_legacy(settings):  # an older installation: its data folder is encrypted now
-            vault_screens.start(vault_screens.ENCRYPTING,
-                                lambda progress: lock.make_vault(settings, passphrase, progress))
+            vault_screens.start_making(settings, passphrase)
     except VigError as error:
         session.flash("error", str(error))
 

@@ -70,7 +70,7 @@ def _save() -> None:
         return
     if not session.first_press("set-passphrase"):
         return
-    vault_screens.start(vault_screens.ENCRYPTING, lambda progress: lock.make_vault(settings, new, progress))
+    vault_screens.start_making(settings, new)
 
 
 def _remove() -> None:

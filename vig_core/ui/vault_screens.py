@@ -36,6 +36,12 @@ def start(label: str, work: Callable[[vault.Progress], Any]) -> None:
     lock.start_vault_work(label, work)
 
 
+def start_making(settings, passphrase: str) -> None:
+    """Make the vault with ``passphrase`` (checked before): the data folder encrypted in place, as the
+    one vault job; its recovery code is shown when it ends (:func:`code_screen`)."""
+    start(ENCRYPTING, lambda progress: lock.make_vault(settings, passphrase, progress))
+
+
 def work_screen() -> bool:
     """While vault work runs (or its end is not yet shown), show its progress and nothing else."""
     jobs = JOBS.of(lock.VAULT_WORK)
