@@ -47,7 +47,7 @@ RECIPIENT_PASSWORD = ("encrypt the zip with a password for the recipient (at lea
 
 def recipient_password() -> str:
     """The recipient's password of an encrypted pack: one line of standard input, checked."""
-    password = sys.stdin.readline().rstrip("\r\n")
+    password = read_line(True, "")
     return check_password(password, password)
 
 
@@ -240,12 +240,10 @@ def main(argv: list[str] | None = None) -> int:
             passphrase = (given or read_line(args.passphrase_stdin, "Workbook passphrase: ")) if encrypt else None
             summary = make_backup(settings, data_root(), args.out, media=not args.no_media, passphrase=passphrase,
                                   plain=args.plain)
+            how = [words for words, said in (("encrypted with the passphrase", summary.encrypted),
+                                             ("its files encrypted as in the data folder", in_vault)) if said]
             print(f"{summary.path} ({summary.files} files, {summary.bytes:,} bytes"
-                  f"{'' if summary.media else ', without media'}, "
-                  f"{'encrypted with the passphrase' if summary.encrypted else ''}"
-                  f"{' and ' if summary.encrypted and in_vault else ''}"
-                  f"{'its files encrypted as in the data folder' if in_vault else ''}"
-                  f"{'' if summary.encrypted or in_vault else 'NOT encrypted'})")
+                  f"{'' if summary.media else ', without media'}, {' and '.join(how) or 'NOT encrypted'})")
         elif args.command == "restore":
             encrypted = is_encrypted_backup(args.file)
             passphrase = None
