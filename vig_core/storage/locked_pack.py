@@ -5,7 +5,7 @@ The encrypted form is built like an encrypted backup (:mod:`.sealed`), with the 
 
 * **The standard age format.** age's own password encryption (scrypt) takes whole strings in
   ``pyrage`` only, and a pack may hold gigabytes of film. So each pack gets a fresh X25519 key: the
-  pack's zip is streamed into ``NAME.zip.age`` encrypted to that key (:func:`.sealed.encrypt_stream`,
+  pack's zip is streamed into ``NAME.zip.age`` encrypted to that key (:func:`.sealed.write_age_zip`,
   1 MiB at a time through an OS pipe: the plain zip is never on disk), and the key, a line of text,
   is encrypted with the password into ``key.age``. Both go into one outer zip (stored, not
   compressed) with a ``README.txt`` saying how to open it. The age tool and rage read a password-
@@ -28,7 +28,7 @@ from pyrage import x25519
 
 from vig_core.errors import ValidationError
 from vig_core.storage.files import atomic_file
-from vig_core.storage.sealed import dateless_entry, encrypt_stream
+from vig_core.storage.sealed import write_age_zip
 
 LOCKED_SUFFIX = ".encrypted.zip"
 KEY_ENTRY, README_ENTRY = "key.age", "README.txt"
@@ -75,13 +75,7 @@ def write_pack(out: Path, doing: str, note_in: Path, write_zip: Callable[[Binary
         if not password:
             raise ValueError("an encrypted pack needs a password")
         inner = inner_name(out)
-        identity = x25519.Identity.generate()
-        with zipfile.ZipFile(handle, "w", zipfile.ZIP_STORED, allowZip64=True) as outer:
-            outer.writestr(dateless_entry(README_ENTRY), readme(what, inner))
-            outer.writestr(dateless_entry(KEY_ENTRY), pyrage.passphrase.encrypt(f"{identity}\n".encode("ascii"),
-                                                                                password))
-            with outer.open(dateless_entry(f"{inner}.age"), "w", force_zip64=True) as data:
-                encrypt_stream(write_zip, data, identity.to_public())
+        write_age_zip(handle, {README_ENTRY: readme(what, inner)}, {KEY_ENTRY: password}, f"{inner}.age", write_zip)
 
 
 def is_locked_pack(path: Path) -> bool:

@@ -80,18 +80,25 @@ def write_sealed(handle: BinaryIO, secrets: Mapping[str, str], write_inner: Call
     small files that go into the outer zip as they are (a vault's key file, see :mod:`.vault_restore`)."""
     if not secrets or any(name not in KEY_NAMES or not secret for name, secret in secrets.items()):
         raise ValueError("an encrypted backup needs a passphrase or recovery code")
+    info = {"format": SEALED_FORMAT, "format_version": SEALED_VERSION, "keys": sorted(secrets)}
+    write_age_zip(handle, {README: README_TEXT, INFO: json.dumps(info, indent=1), **(beside or {})},
+                  {key_entry(name): secret for name, secret in secrets.items()}, DATA, write_inner)
+
+
+def write_age_zip(handle: BinaryIO, texts: Mapping[str, str | bytes], keys: Mapping[str, str], data: str,
+                  write_inner: Callable[[BinaryIO], None]) -> None:
+    """An outer zip (stored, dates left out) in ``handle``: the files ``texts`` as they are, the entry
+    ``data`` holding what ``write_inner`` writes, streamed and encrypted (age) to a fresh X25519 key,
+    and that key encrypted with each secret of ``keys`` ({entry name: passphrase}, age's scrypt).
+    The shared form of encrypted backups and of password-encrypted packs (:mod:`.locked_pack`)."""
     identity = x25519.Identity.generate()
     with zipfile.ZipFile(handle, "w", zipfile.ZIP_STORED, allowZip64=True) as outer:
-        outer.writestr(dateless_entry(README), README_TEXT)
-        info = {"format": SEALED_FORMAT, "format_version": SEALED_VERSION, "keys": sorted(secrets)}
-        outer.writestr(dateless_entry(INFO), json.dumps(info, indent=1))
-        for name, data in (beside or {}).items():
-            outer.writestr(dateless_entry(name), data)
-        for name, secret in secrets.items():
-            outer.writestr(dateless_entry(key_entry(name)),
-                           pyrage.passphrase.encrypt(str(identity).encode("ascii"), secret))
-        with outer.open(dateless_entry(DATA), "w", force_zip64=True) as data:
-            encrypt_stream(write_inner, data, identity.to_public())
+        for name, text in texts.items():
+            outer.writestr(dateless_entry(name), text)
+        for name, secret in keys.items():
+            outer.writestr(dateless_entry(name), pyrage.passphrase.encrypt(str(identity).encode("ascii"), secret))
+        with outer.open(dateless_entry(data), "w", force_zip64=True) as target:
+            encrypt_stream(write_inner, target, identity.to_public())
 
 
 def encrypt_stream(write_inner: Callable[[BinaryIO], None], target: BinaryIO, recipient: x25519.Recipient) -> None:
