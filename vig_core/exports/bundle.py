@@ -134,21 +134,13 @@ def _snapshot(store: CaseStore, case_id: str, media: bool) -> tuple[Case, dict[s
                     files.append((f"{MEDIA_DIR}/{name}", path))
             elif name != CASE_FILE:
                 try:
-                    records[f"case-{name}" if name in OWN_NAMES else name] = read_record_bytes(path)
+                    plain = vaulting.file_plaintext(path, path.read_bytes())  # opened in a vault
+                    records[f"case-{name}" if name in OWN_NAMES else name] = plain
                 except FileNotFoundError:
                     pass
                 except OSError as error:
                     raise plain_os_error(error, "exporting the case") from error
     return case, records, files
-
-
-def read_record_bytes(path: Path) -> bytes:
-    """A record or log beside the case, as plaintext (opened when the data folder is a vault)."""
-    raw = path.read_bytes()
-    if path.suffix != vaulting.LOG_SUFFIX:
-        return vaulting.record_bytes_read(path, raw, name=f"The file {path.name}")
-    lines = (vaulting.log_line_read(path, line) for line in raw.splitlines())
-    return b"".join(line + b"\n" for line in lines if line is not None)
 
 
 def _heard_only(name: str) -> bool:

@@ -62,7 +62,7 @@ from vig_core.storage.recovery import recover_restore, restoring
 from vig_core.storage.schema import SCHEMA_VERSION
 from vig_core.storage.sealed import decrypt_data, is_sealed, open_identity
 from vig_core.storage.store import CaseStore
-from vig_core.storage.vault_restore import hand_over, outer_secret, plain_bytes, unlock_restored
+from vig_core.storage.vault_restore import hand_over, outer_secret, unlock_restored
 from vig_core.vocab.definitions import OWN_INSTRUMENTS, OWN_PRINCIPLES, OWN_PROMPTS
 from vig_core.vocab.instruments import DefinitionError, read_instrument
 from vig_core.vocab.principles import read_principles
@@ -320,7 +320,7 @@ def _checked_json(work: Path, name: str, *, lines: bool = False) -> object:
     if not path.is_file():
         return None
     try:
-        text = plain_bytes(path, path.read_bytes(), lines=lines).decode("utf-8")
+        text = vaulting.file_plaintext(path, path.read_bytes()).decode("utf-8")
         if lines:
             for line in text.splitlines():
                 try:

@@ -66,14 +66,6 @@ def unlock_restored(work: Path, secret: str | None) -> keys.DataKey | None:
     return key
 
 
-def plain_bytes(path: Path, raw: bytes, *, lines: bool) -> bytes:
-    """What the app reads of the restored record or log ``path`` (opened when sealed)."""
-    if lines:
-        opened = (vaulting.log_line_read(path, line) for line in raw.splitlines())
-        return b"\n".join(line for line in opened if line is not None)
-    return vaulting.record_bytes_read(path, raw, name=f"The file {path.name}")
-
-
 def hand_over(work: Path, root: Path, key: keys.DataKey | None) -> None:
     """After the restored folder ``work`` became ``root``: ``root`` holds the restored vault's key
     (a copy: the one held for ``work`` is wiped), or none when a plain folder was restored."""

@@ -180,6 +180,15 @@ def log_line_read(path: Path, line: bytes) -> bytes | None:
         return None
 
 
+def file_plaintext(path: Path, raw: bytes) -> bytes:
+    """What was written to the record or log ``path`` whose bytes on disk are ``raw``: a record
+    opened when sealed, a log's lines each opened (a line a crash cut short left out, as readers do)."""
+    if Path(path).name.endswith(LOG_SUFFIX):
+        opened = (log_line_read(path, line) for line in raw.splitlines())
+        return b"".join(line + b"\n" for line in opened if line is not None)
+    return record_bytes_read(path, raw, name=f"The file {Path(path).name}")
+
+
 # -- media -----------------------------------------------------------------------------------------
 def is_sealed_media(path: Path) -> bool:
     """Whether the file at ``path`` is a chunked (encrypted) film or picture."""
