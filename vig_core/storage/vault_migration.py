@@ -132,19 +132,14 @@ def _convert(path: Path, kind: str, encrypt: bool, on_piece: Callable[[int], Non
                 on_piece(offset)
         return
     with file_lock(path):  # the lock every change of a record or a log takes: none is undone
-        raw = path.read_bytes()
-        if kind == "record":
-            plain = raw if encrypt else vaulting.record_bytes_read(path, raw, name=f"The file {path.name}")
-            with atomic_file(path, doing) as handle:
-                handle.write(vaulting.record_bytes_to_write(path, plain) if encrypt else plain)
-            return
-        lines = []
-        for line in raw.splitlines():
-            opened = vaulting.log_line_read(path, line)  # a line a crash cut short: left out, as readers do
-            if opened is not None and opened.strip():
-                lines.append(vaulting.log_line_to_write(path, opened) if encrypt else opened)
+        data = vaulting.file_plaintext(path, path.read_bytes())  # a log half done reads whole too
+        if encrypt and kind == "record":
+            data = vaulting.record_bytes_to_write(path, data)
+        elif encrypt:
+            data = b"".join(vaulting.log_line_to_write(path, line) + b"\n" for line in data.splitlines()
+                            if line.strip())
         with atomic_file(path, doing) as handle:
-            handle.write(b"".join(line + b"\n" for line in lines))
+            handle.write(data)
 
 
 def change_in_place(root: Path, direction: str, on_progress: Progress | None = None, *,
